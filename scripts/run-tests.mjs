@@ -1,0 +1,60 @@
+// `npm test`: the backend suite (node:test) and the browser suite (web-test-runner in Chromium),
+// then one closing line for the whole run: "N passed, N failed".
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+
+// Node 20's test runner takes no globs: list the backend's test files here.
+const serverTests = readdirSync('demo/server/test')
+  .filter((name) => name.endsWith('.test.ts'))
+  .sort()
+  .map((name) => `demo/server/test/${name}`);
+
+const suites = [
+  {
+    name: 'server',
+    command: 'node',
+    args: ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...serverTests],
+    count: (out) => ({ passed: last(out, /^ℹ pass (\d+)$/m), failed: last(out, /^ℹ fail (\d+)$/m) }),
+  },
+  {
+    name: 'browser',
+    command: 'npx',
+    args: ['web-test-runner', ...process.argv.slice(2)],
+    count: (out) => {
+      const match = [...out.matchAll(/web-test-runner: (\d+) passed, (\d+) failed/g)].at(-1);
+      return match ? { passed: Number(match[1]), failed: Number(match[2]) } : { passed: 0, failed: null };
+    },
+  },
+];
+
+const only = process.env.SV_TEST_SUITE;
+let passed = 0;
+let failed = 0;
+for (const suite of suites) {
+  if (only && only !== suite.name) continue;
+  const { code, output } = await run(suite.command, suite.args);
+  const counts = suite.count(output);
+  passed += counts.passed ?? 0;
+  // A suite that crashed before reporting counts as one failure.
+  failed += counts.failed ?? 1;
+  if (code !== 0 && !counts.failed) failed += 1;
+}
+process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
+process.exit(failed > 0 ? 1 : 0);
+
+function last(text, pattern) {
+  const all = [...text.matchAll(new RegExp(pattern.source, 'gm'))];
+  return all.length ? Number(all.at(-1)[1]) : null;
+}
+
+function run(command, args) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'], shell: false });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      process.stdout.write(chunk);
+    });
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}

@@ -1,0 +1,89 @@
+/** Error codes of the public contract (`error.code`, `sv-error` detail). */
+export type ErrorCode =
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not-found'
+  | 'rate-limited'
+  | 'server'
+  | 'network'
+  | 'invalid-document'
+  | 'renewal-failed'
+  | 'password-cancelled';
+
+/** What the element exposes as `error` and in `sv-error`: never a token, a password or a response body. */
+export interface ViewerErrorInfo {
+  /** One of the contract's error codes. */
+  code: ErrorCode;
+  /** A readable sentence for people; safe to show. */
+  message: string;
+  /** The HTTP status behind the error, when there was one. */
+  status?: number;
+}
+
+const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
+  unauthorized: 'Your access to this document has expired or is not valid.',
+  forbidden: 'You do not have permission to view this document.',
+  'not-found': 'The document could not be found.',
+  'rate-limited': 'Too many requests. Please wait a moment and try again.',
+  server: 'The document server had a problem. Please try again.',
+  network: 'The document could not be reached. Check your connection and try again.',
+  'invalid-document': 'The file is not a readable PDF document.',
+  'renewal-failed': 'Your session could not be renewed.',
+  'password-cancelled': 'A password is needed to open this document.',
+};
+
+/** The default, human-readable message for a code. */
+export function defaultMessage(code: ErrorCode): string {
+  return DEFAULT_MESSAGES[code];
+}
+
+/**
+ * A typed failure inside the viewer. Messages are fixed sentences chosen here, so no
+ * server text, URL or credential can reach the page through them.
+ */
+export class ViewerError extends Error {
+  readonly code: ErrorCode;
+  readonly status?: number;
+  /** Seconds from a `Retry-After` header, for 429 answers. */
+  readonly retryAfter?: number;
+
+  constructor(code: ErrorCode, options: { status?: number; retryAfter?: number; message?: string } = {}) {
+    super(options.message ?? defaultMessage(code));
+    this.name = 'ViewerError';
+    this.code = code;
+    if (options.status !== undefined) this.status = options.status;
+    if (options.retryAfter !== undefined) this.retryAfter = options.retryAfter;
+  }
+
+  toInfo(): ViewerErrorInfo {
+    const info: ViewerErrorInfo = { code: this.code, message: this.message };
+    if (this.status !== undefined) info.status = this.status;
+    return info;
+  }
+}
+
+/** Maps an HTTP status that ends a load to the contract's error code. */
+export function errorForStatus(status: number, retryAfter?: number): ViewerError {
+  if (status === 401) return new ViewerError('unauthorized', { status });
+  if (status === 403) return new ViewerError('forbidden', { status });
+  if (status === 404 || status === 410) return new ViewerError('not-found', { status });
+  if (status === 429) return new ViewerError('rate-limited', { status, ...(retryAfter !== undefined ? { retryAfter } : {}) });
+  if (status >= 500) return new ViewerError('server', { status });
+  // 416 and other unexpected answers: the bytes we need cannot be had from this URL.
+  return new ViewerError('invalid-document', { status });
+}
+
+/** Parses `Retry-After` (delta-seconds or an HTTP date) into whole seconds, or undefined. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Math.min(Number(trimmed), 86_400);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.min(Math.ceil((date - now) / 1000), 86_400));
+}
+
+/** Narrows unknown failures to a ViewerError, mapping anything unexpected to `fallback`. */
+export function asViewerError(error: unknown, fallback: ErrorCode = 'network'): ViewerError {
+  return error instanceof ViewerError ? error : new ViewerError(fallback);
+}

@@ -1,0 +1,17 @@
+// Package entry: registers <secure-viewer> and exports its class and public types.
+import './define.ts';
+
+export { SecureViewer, parseZoom } from './secure-viewer.ts';
+export type { ViewerState, ExchangePasswordCallback, Zoom } from './secure-viewer.ts';
+export type { ErrorCode, ViewerErrorInfo } from './errors.ts';
+export type {
+  SvLoadDetail,
+  SvErrorDetail,
+  SvPageChangeDetail,
+  SvProgressDetail,
+  SvTokenRenewDetail,
+  SvPasswordRequiredDetail,
+  SecureViewerEventMap,
+} from './events.ts';
+export type { TokenGrant, RenewReason } from './token/grant.ts';
+export type { RenewTokenCallback } from './token/host-source.ts';

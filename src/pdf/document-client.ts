@@ -1,0 +1,255 @@
+import { ViewerError, errorForStatus, parseRetryAfter } from '../errors.ts';
+
+/** What the fetch layer needs from the token session. */
+export interface TokenAccess {
+  /** A token to send now (waits for a renewal in flight). */
+  token(): Promise<string>;
+  /** Called after a 401: returns a different, fresh token or rejects. */
+  renewAfterRejection(rejected: string): Promise<string>;
+}
+
+export interface DocumentClientOptions {
+  /** Aborts every request of this document (src change, disconnect, give-up). */
+  signal: AbortSignal;
+  /** A request that makes no progress for this long is abandoned and retried. */
+  idleTimeoutMs?: number;
+  /** Retries of transient failures (network loss, timeouts, 502/503/504) per request. */
+  retries?: number;
+  /** Called with the number of body bytes as they arrive. */
+  onBytes?: (count: number) => void;
+}
+
+/** The first answer for a document: either a prefix and the total size, or the whole file. */
+export type ProbeResult =
+  | { kind: 'ranged'; total: number; initial: Uint8Array }
+  | { kind: 'whole'; data: Uint8Array };
+
+const RETRY_DELAYS_MS = [300, 1200, 3000];
+const TRANSIENT_STATUSES = new Set([502, 503, 504]);
+
+/**
+ * Fetches a document's bytes with the current bearer token. Every request: token only in the
+ * `Authorization` header, no cookies, no redirects (a script-set Authorization must not follow one),
+ * no HTTP cache. A 401 renews once through the token session and retries once.
+ */
+export class DocumentClient {
+  readonly #url: string;
+  readonly #tokens: TokenAccess;
+  readonly #signal: AbortSignal;
+  readonly #idleTimeoutMs: number;
+  readonly #retries: number;
+  readonly #onBytes: (count: number) => void;
+  #total: number | undefined;
+  #etag: string | null | undefined;
+
+  constructor(url: string, tokens: TokenAccess, options: DocumentClientOptions) {
+    this.#url = url;
+    this.#tokens = tokens;
+    this.#signal = options.signal;
+    this.#idleTimeoutMs = options.idleTimeoutMs ?? 20_000;
+    this.#retries = options.retries ?? 2;
+    this.#onBytes = options.onBytes ?? (() => {});
+  }
+
+  /**
+   * Asks for the first `size` bytes. A 206 gives the prefix and the total size; a 200 means the
+   * server ignores ranges, so its body is the whole file. Either way the bytes must start a PDF.
+   */
+  async probe(size: number): Promise<ProbeResult> {
+    const { response, body } = await this.#request(`bytes=0-${size - 1}`, [200, 206]);
+    if (response.status === 200) {
+      assertPdf(response, body);
+      return { kind: 'whole', data: body };
+    }
+    const range = parseContentRange(response.headers.get('Content-Range'));
+    if (!range || range.start !== 0 || range.end !== Math.min(size, range.total) - 1) {
+      throw new ViewerError('invalid-document', { status: 206 });
+    }
+    assertPdf(response, body);
+    if (body.byteLength !== range.end + 1) throw new ViewerError('invalid-document', { status: 206 });
+    this.#total = range.total;
+    this.#etag = response.headers.get('ETag');
+    if (range.total === body.byteLength) return { kind: 'whole', data: body };
+    return { kind: 'ranged', total: range.total, initial: body };
+  }
+
+  /** Fetches bytes [begin, end) of the document found by `probe`, checking that they are exactly those. */
+  async fetchRange(begin: number, end: number): Promise<Uint8Array> {
+    const { response, body } = await this.#request(`bytes=${begin}-${end - 1}`, [206]);
+    const range = parseContentRange(response.headers.get('Content-Range'));
+    if (!range || range.start !== begin || range.end !== end - 1 || range.total !== this.#total) {
+      throw new ViewerError('invalid-document', { status: 206 });
+    }
+    if (this.#etag && response.headers.get('ETag') !== this.#etag) {
+      throw new ViewerError('invalid-document', {
+        status: 206,
+        message: 'The document changed on the server while it was loading. Reload to see the new version.',
+      });
+    }
+    if (body.byteLength !== end - begin) throw new ViewerError('invalid-document', { status: 206 });
+    return body;
+  }
+
+  /** One logical request: retries transient failures, renews the token once on 401. */
+  async #request(range: string, accept: number[]): Promise<{ response: Response; body: Uint8Array }> {
+    let token = await this.#tokens.token();
+    let renewed = false;
+    for (let attempt = 0; ; attempt++) {
+      this.#throwIfAborted();
+      try {
+        const response = await this.#send(range, token);
+        if (response.status === 401 && !renewed) {
+          await discard(response);
+          renewed = true;
+          token = await this.#tokens.renewAfterRejection(token);
+          attempt--; // a renewal is not a transient failure
+          continue;
+        }
+        if (TRANSIENT_STATUSES.has(response.status) && attempt < this.#retries) {
+          await discard(response);
+          await this.#delay(RETRY_DELAYS_MS[attempt] ?? 3000);
+          continue;
+        }
+        if (!accept.includes(response.status)) {
+          await discard(response);
+          throw errorForStatus(response.status, parseRetryAfter(response.headers.get('Retry-After')));
+        }
+        const body = await this.#readBody(response);
+        return { response, body };
+      } catch (error) {
+        if (error instanceof ViewerError && error.code !== 'network') throw error;
+        this.#throwIfAborted();
+        if (attempt >= this.#retries) throw error instanceof ViewerError ? error : new ViewerError('network');
+        await this.#delay(RETRY_DELAYS_MS[attempt] ?? 3000);
+      }
+    }
+  }
+
+  async #send(range: string, token: string): Promise<Response> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.#idleTimeoutMs);
+    const onAbort = () => controller.abort();
+    this.#signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await fetch(this.#url, {
+        method: 'GET',
+        headers: { Authorization: `Bearer ${token}`, Range: range },
+        credentials: 'omit',
+        redirect: 'error',
+        cache: 'no-store',
+        referrerPolicy: 'no-referrer',
+        signal: controller.signal,
+      });
+    } catch {
+      // TypeError from fetch: no response, CORS refusal, a redirect, or our own abort.
+      throw new ViewerError('network');
+    } finally {
+      clearTimeout(timer);
+      this.#signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Reads a body chunk by chunk so progress is reported and a stalled body times out. */
+  async #readBody(response: Response): Promise<Uint8Array> {
+    const reader = response.body?.getReader();
+    if (!reader) return new Uint8Array(0);
+    const expected = Number(response.headers.get('Content-Length') ?? NaN);
+    const chunks: Uint8Array[] = [];
+    let length = 0;
+    const onAbort = () => void reader.cancel().catch(() => {});
+    this.#signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      for (;;) {
+        const { done, value } = await withTimeout(reader.read(), this.#idleTimeoutMs, () => onAbort());
+        if (done) break;
+        chunks.push(value);
+        length += value.byteLength;
+        this.#onBytes(value.byteLength);
+      }
+    } catch {
+      throw new ViewerError('network');
+    } finally {
+      this.#signal.removeEventListener('abort', onAbort);
+    }
+    this.#throwIfAborted();
+    if (Number.isFinite(expected) && expected !== length) throw new ViewerError('network');
+    return concat(chunks, length);
+  }
+
+  #delay(ms: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(new ViewerError('network'));
+      };
+      this.#signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  #throwIfAborted(): void {
+    if (this.#signal.aborted) throw new ViewerError('network');
+  }
+}
+
+/** `bytes a-b/total` → numbers; anything else (including `*` totals) → null. */
+export function parseContentRange(value: string | null): { start: number; end: number; total: number } | null {
+  const match = /^\s*bytes\s+(\d+)-(\d+)\/(\d+)\s*$/i.exec(value ?? '');
+  if (!match) return null;
+  const [start, end, total] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (end < start || end >= total) return null;
+  return { start, end, total };
+}
+
+/** HTML error pages served with 200 are the usual impostor: check the magic bytes before pdf.js. */
+function assertPdf(response: Response, body: Uint8Array): void {
+  const type = (response.headers.get('Content-Type') ?? '').toLowerCase();
+  if (type.startsWith('text/') || type.includes('html') || type.includes('json')) {
+    throw new ViewerError('invalid-document', { status: response.status });
+  }
+  if (!startsWithPdfHeader(body)) throw new ViewerError('invalid-document', { status: response.status });
+}
+
+/** True when `%PDF-` appears within the first 1024 bytes, as the PDF specification allows. */
+export function startsWithPdfHeader(bytes: Uint8Array): boolean {
+  const limit = Math.min(bytes.byteLength, 1024) - 5;
+  for (let i = 0; i <= limit; i++) {
+    if (bytes[i] === 0x25 && bytes[i + 1] === 0x50 && bytes[i + 2] === 0x44 && bytes[i + 3] === 0x46 && bytes[i + 4] === 0x2d) {
+      return true;
+    }
+  }
+  return false;
+}
+
+async function discard(response: Response): Promise<void> {
+  try {
+    await response.body?.cancel();
+  } catch {
+    // Already closed: nothing to free.
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => void): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      onTimeout();
+      reject(new ViewerError('network'));
+    }, ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function concat(chunks: Uint8Array[], length: number): Uint8Array {
+  if (chunks.length === 1 && chunks[0]) return chunks[0];
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}

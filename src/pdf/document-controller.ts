@@ -1,0 +1,133 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { PDFDocumentLoadingTask, PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { ViewerError, asViewerError } from '../errors.ts';
+import type { TokenAccess } from './document-client.ts';
+import type { PasswordReason } from './open-document.ts';
+import type { PageViewer, Zoom } from './page-viewer.ts';
+
+export interface DocumentRequest {
+  url: string;
+  tokens: TokenAccess;
+  container: HTMLDivElement;
+  viewer: HTMLDivElement;
+  shadowRoot: ShadowRoot;
+  textLayer: boolean;
+  page: number;
+  zoom: Zoom;
+}
+
+/** What the element learns from a load. Callbacks never fire for a load that was closed. */
+export interface DocumentEvents {
+  onProgress(loaded: number, total: number): void;
+  onLoaded(numPages: number): void;
+  onPageChange(page: number): void;
+  onError(error: ViewerError): void;
+  onPassword(reason: PasswordReason): Promise<string | null>;
+}
+
+/**
+ * Owns one document at a time: loading, the page viewer, and teardown. Closing (a new `src`,
+ * `reload()`, or removal from the page) aborts every request and destroys the pdf.js task, and
+ * nothing of the old load calls back afterwards.
+ */
+export class DocumentController implements ReactiveController {
+  readonly #events: DocumentEvents;
+  #generation = 0;
+  #abort: AbortController | null = null;
+  #task: PDFDocumentLoadingTask | null = null;
+  #document: PDFDocumentProxy | null = null;
+  #pages: PageViewer | null = null;
+  #closing: Promise<void> = Promise.resolve();
+
+  constructor(host: ReactiveControllerHost, events: DocumentEvents) {
+    this.#events = events;
+    host.addController(this);
+  }
+
+  hostConnected(): void {}
+
+  hostDisconnected(): void {
+    void this.close();
+  }
+
+  /** The open document's page viewer, once pages exist. */
+  get pages(): PageViewer | null {
+    return this.#pages;
+  }
+
+  get document(): PDFDocumentProxy | null {
+    return this.#document;
+  }
+
+  /** Opens a document, closing the previous one first. */
+  async open(request: DocumentRequest): Promise<void> {
+    await this.close();
+    const generation = ++this.#generation;
+    const abort = new AbortController();
+    this.#abort = abort;
+    const current = () => generation === this.#generation && !abort.signal.aborted;
+    const fail = (error: unknown) => {
+      if (!current()) return;
+      void this.close();
+      this.#events.onError(asViewerError(error));
+    };
+
+    try {
+      const engine = await import('./engine.ts');
+      const pdfjs = await engine.loadPdfjs();
+      if (!current()) return;
+      const { task, document } = await engine.openDocument(pdfjs, {
+        url: request.url,
+        tokens: request.tokens,
+        signal: abort.signal,
+        onProgress: (loaded, total) => current() && this.#events.onProgress(loaded, total),
+        onPassword: (reason) => (current() ? this.#events.onPassword(reason) : Promise.resolve(null)),
+        onTask: (task) => {
+          this.#task = task;
+        },
+        onFatal: fail,
+      });
+      if (!current()) {
+        await task.destroy();
+        return;
+      }
+      this.#document = document;
+      engine.adoptViewerStyles(request.shadowRoot);
+      const pages = new engine.PageViewer(pdfjs, {
+        container: request.container,
+        viewer: request.viewer,
+        textLayer: request.textLayer,
+        onPageChange: (page) => current() && this.#events.onPageChange(page),
+        onPagesReady: () => {
+          if (!current()) return;
+          if (request.page > 1) pages.page = request.page;
+        },
+      });
+      pages.zoom = request.zoom;
+      pages.setDocument(document);
+      this.#pages = pages;
+      this.#events.onLoaded(document.numPages);
+    } catch (error) {
+      fail(error instanceof ViewerError ? error : (await import('./engine.ts')).mapPdfjsError(error));
+    }
+  }
+
+  /** Stops everything of the current document. Safe to call at any time, any number of times. */
+  close(): Promise<void> {
+    this.#generation++;
+    const abort = this.#abort;
+    const task = this.#task;
+    const pages = this.#pages;
+    this.#abort = null;
+    this.#task = null;
+    this.#pages = null;
+    this.#document = null;
+    abort?.abort();
+    pages?.destroy();
+    if (task) {
+      // Awaited before the next open: pdf.js must finish tearing down the old document first.
+      this.#closing = this.#closing.then(() => task.destroy()).catch(() => {});
+    }
+    return this.#closing;
+  }
+}

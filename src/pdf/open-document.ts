@@ -1,0 +1,123 @@
+import type { PDFDocumentLoadingTask, PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { ViewerError, asViewerError } from '../errors.ts';
+import { DocumentClient, type TokenAccess } from './document-client.ts';
+import type { Pdfjs } from './pdfjs.ts';
+import { defineRangeTransport } from './range-transport.ts';
+
+/** pdf.js's default chunk size; the first request asks for exactly one chunk. */
+export const RANGE_CHUNK_SIZE = 65_536;
+
+export type PasswordReason = 'need' | 'incorrect';
+
+export interface OpenDocumentOptions {
+  url: string;
+  tokens: TokenAccess;
+  /** Aborted when the document is no longer wanted; every request stops with it. */
+  signal: AbortSignal;
+  onProgress?: (loaded: number, total: number) => void;
+  /** Asks the reader for the PDF's own password; null means they cancelled. */
+  onPassword?: (reason: PasswordReason) => Promise<string | null>;
+  /** Receives the loading task as soon as it exists, so it can be destroyed at any time. */
+  onTask?: (task: PDFDocumentLoadingTask) => void;
+  /** A range failed for good after the document opened (pdf.js itself would wait forever). */
+  onFatal?: (error: ViewerError) => void;
+}
+
+export interface OpenedDocument {
+  task: PDFDocumentLoadingTask;
+  document: PDFDocumentProxy;
+}
+
+/**
+ * Opens a protected document: probes the first chunk with the bearer token, then lets pdf.js
+ * ask for further ranges on demand through our transport (no streaming, no auto-fetch).
+ */
+export async function openDocument(pdfjs: Pdfjs, options: OpenDocumentOptions): Promise<OpenedDocument> {
+  const { lib, worker, assets } = pdfjs;
+  let fatal: (error: ViewerError) => void = () => {};
+  const failed = new Promise<never>((_, reject) => {
+    fatal = reject;
+  });
+  failed.catch(() => {});
+
+  let total = 0;
+  let received = 0;
+  const client = new DocumentClient(options.url, options.tokens, {
+    signal: options.signal,
+    onBytes: (count) => {
+      received += count;
+      if (total > 0) options.onProgress?.(Math.min(received, total), total);
+    },
+  });
+
+  const probe = await client.probe(RANGE_CHUNK_SIZE);
+  total = probe.kind === 'ranged' ? probe.total : probe.data.byteLength;
+  options.onProgress?.(Math.min(received, total), total);
+  if (options.signal.aborted) throw new ViewerError('network');
+
+  const source =
+    probe.kind === 'ranged'
+      ? {
+          range: new (defineRangeTransport(lib.PDFDataRangeTransport))(client, probe.total, probe.initial, {
+            onFatal: (error) => {
+              fatal(error);
+              options.onFatal?.(error);
+            },
+          }),
+        }
+      : { data: probe.data };
+
+  const task = lib.getDocument({
+    ...source,
+    worker,
+    rangeChunkSize: RANGE_CHUNK_SIZE,
+    disableAutoFetch: true,
+    disableStream: true,
+    enableXfa: false,
+    cMapUrl: assets.cMapUrl,
+    cMapPacked: true,
+    standardFontDataUrl: assets.standardFontDataUrl,
+    wasmUrl: assets.wasmUrl,
+    iccUrl: assets.iccUrl,
+    // A malformed page should not take the whole document down.
+    stopAtErrors: false,
+  });
+  options.onTask?.(task);
+
+  let cancelled = false;
+  if (options.onPassword) {
+    const ask = options.onPassword;
+    task.onPassword = (update: (password: string | Error) => void, reason: number) => {
+      const why: PasswordReason = reason === lib.PasswordResponses.INCORRECT_PASSWORD ? 'incorrect' : 'need';
+      void ask(why).then(
+        (password) => {
+          // pdf.js reports a cancel as an incorrect password, so remember that it was ours.
+          if (password === null) cancelled = true;
+          update(password ?? new Error('cancelled'));
+        },
+        () => {
+          cancelled = true;
+          update(new Error('cancelled'));
+        },
+      );
+    };
+  }
+
+  try {
+    const document = await Promise.race([task.promise, failed]);
+    return { task, document };
+  } catch (error) {
+    if (error instanceof ViewerError) throw error;
+    if (cancelled) throw new ViewerError('password-cancelled');
+    throw mapPdfjsError(error);
+  }
+}
+
+/** pdf.js errors never reach the page as they are: they can carry URLs and internal detail. */
+export function mapPdfjsError(error: unknown): ViewerError {
+  if (error instanceof ViewerError) return error;
+  const name = (error as { name?: unknown } | null)?.name;
+  if (name === 'PasswordException') return new ViewerError('password-cancelled');
+  if (name === 'AbortException') return new ViewerError('network');
+  return asViewerError(null, 'invalid-document');
+}

@@ -1,0 +1,62 @@
+import { pdfWorkerUrl } from './worker-url.ts';
+
+/** The pdf.js display API, loaded on first use so that defining the element costs almost nothing. */
+export type PdfjsLib = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+/** pdf.js's viewer components (PDFViewer, EventBus, PDFLinkService, …). */
+export type PdfjsViewerLib = typeof import('pdfjs-dist/legacy/web/pdf_viewer.mjs');
+
+export interface Pdfjs {
+  lib: PdfjsLib;
+  viewer: PdfjsViewerLib;
+  /** One worker shared by every viewer on the page; `loadingTask.destroy()` leaves it running. */
+  worker: InstanceType<PdfjsLib['PDFWorker']>;
+  /** Absolute, slash-terminated URLs of the assets pdf.js fetches at run time. */
+  assets: PdfAssetUrls;
+}
+
+export interface PdfAssetUrls {
+  cMapUrl: string;
+  standardFontDataUrl: string;
+  wasmUrl: string;
+  iccUrl: string;
+}
+
+let loading: Promise<Pdfjs> | undefined;
+
+/**
+ * Loads pdf.js once per page. The legacy build is used because the modern one needs
+ * JavaScript features that shipping Safari and Firefox ESR do not have yet.
+ */
+export function loadPdfjs(): Promise<Pdfjs> {
+  loading ??= (async () => {
+    const lib = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    // The viewer components read `globalThis.pdfjsLib`, which the import above sets.
+    const viewer = await import('pdfjs-dist/legacy/web/pdf_viewer.mjs');
+    const { GlobalWorkerOptions, PDFWorker } = lib;
+    // A host page may have configured its own worker (CSP, CDN): respect it.
+    if (!GlobalWorkerOptions.workerSrc && !GlobalWorkerOptions.workerPort) {
+      GlobalWorkerOptions.workerSrc = pdfWorkerUrl;
+    }
+    const worker = new PDFWorker();
+    return { lib, viewer, worker, assets: assetUrls(GlobalWorkerOptions.workerSrc || pdfWorkerUrl) };
+  })();
+  loading.catch(() => {
+    loading = undefined;
+  });
+  return loading;
+}
+
+/**
+ * The build keeps pdfjs-dist's own layout (the worker in `legacy/build/`, the asset folders two
+ * levels up), so one rule finds them in development, in tests and in the build.
+ */
+function assetUrls(workerSrc: string): PdfAssetUrls {
+  const base = new URL('../../', new URL(workerSrc, document.baseURI));
+  const dir = (name: string) => new URL(`${name}/`, base).href;
+  return {
+    cMapUrl: dir('cmaps'),
+    standardFontDataUrl: dir('standard_fonts'),
+    wasmUrl: dir('wasm'),
+    iccUrl: dir('iccs'),
+  };
+}

@@ -1,0 +1,315 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { ViewerError, type ViewerErrorInfo } from './errors.ts';
+import { createViewerEvent, type SecureViewerEventDetail, type SecureViewerEventName } from './events.ts';
+import { DocumentController } from './pdf/document-controller.ts';
+import type { Zoom } from './pdf/page-viewer.ts';
+import { secureViewerStyles } from './secure-viewer.styles.ts';
+import type { TokenGrant } from './token/grant.ts';
+import { hostTokenSource, type RenewTokenCallback } from './token/host-source.ts';
+import { decodeJwtClaims, permissionsFromClaims } from './token/jwt.ts';
+import { TokenController, realClock } from './token/token-controller.ts';
+
+export type { Zoom } from './pdf/page-viewer.ts';
+
+/** The element's lifecycle, reflected as the `state` attribute. */
+export type ViewerState = 'idle' | 'loading' | 'password' | 'ready' | 'error';
+
+/** Exchanges a reader's password for a token (the `exchangePassword` property). */
+export type ExchangePasswordCallback = (password: string) => Promise<string | TokenGrant>;
+
+const ZOOM_KEYWORDS = new Set(['auto', 'page-fit', 'page-width']);
+
+/** `zoom` attribute: a keyword, or a number where 1 is 100 %. */
+export function parseZoom(value: string | null): Zoom {
+  if (value === null) return 'auto';
+  const trimmed = value.trim();
+  if (ZOOM_KEYWORDS.has(trimmed)) return trimmed as Zoom;
+  const scale = Number(trimmed.endsWith('%') ? Number.parseFloat(trimmed) / 100 : trimmed);
+  return Number.isFinite(scale) && scale > 0 ? Math.min(Math.max(scale, 0.1), 10) : 'auto';
+}
+
+/**
+ * Shows a protected PDF. The document is fetched with a short-lived token in an
+ * `Authorization: Bearer` header (never in a URL) and renewed through the host before or when
+ * it expires, while the reader keeps reading.
+ *
+ * @summary A secure, token-authenticated PDF viewer.
+ *
+ * @fires {CustomEvent<SvLoadDetail>} sv-load - The document opened; `detail.numPages`.
+ * @fires {CustomEvent<SvErrorDetail>} sv-error - Loading failed; `detail` is `{ code, message, status? }`.
+ * @fires {CustomEvent<SvPageChangeDetail>} sv-page-change - The current page changed.
+ * @fires {CustomEvent<SvProgressDetail>} sv-progress - Document bytes arrived.
+ * @fires {CustomEvent<SvTokenRenewDetail>} sv-token-renew - A new token was obtained (the token itself is never in the event).
+ * @fires {CustomEvent<SvPasswordRequiredDetail>} sv-password-required - A password is needed.
+ *
+ * @csspart viewport - The scrolling area that holds the pages.
+ * @csspart page - Reserved for page styling (pages are drawn by pdf.js inside the viewport).
+ * @csspart status - The loading indicator.
+ * @csspart error - The error panel with its message and retry button.
+ * @csspart retry-button - The button in the error panel that calls `reload()`.
+ *
+ * @cssprop [--sv-color=#1f2328] - Text colour of the element's own UI.
+ * @cssprop [--sv-background=#e9ecef] - Background behind the pages.
+ * @cssprop [--sv-font-family=system-ui, sans-serif] - Font of the element's own UI.
+ * @cssprop [--sv-font-size=14px] - Font size of the element's own UI.
+ * @cssprop [--sv-spacing=12px] - Spacing unit of the element's own UI.
+ * @cssprop [--sv-radius=6px] - Corner radius of buttons.
+ * @cssprop [--sv-border-color=#8c959f] - Border colour of buttons.
+ * @cssprop [--sv-button-background=#ffffff] - Button background.
+ * @cssprop [--sv-button-color=#1f2328] - Button text colour.
+ * @cssprop [--sv-focus-color=#0b69d4] - Focus ring colour.
+ */
+export class SecureViewer extends LitElement {
+  static override styles = secureViewerStyles;
+
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'token'];
+  }
+
+  /** URL of the document. The token travels only in the `Authorization` header of requests to it. */
+  @property({ type: String }) src: string | null = null;
+
+  /**
+   * The session token from the host's backend. Kept in memory only and never reflected; a `token`
+   * attribute in server-rendered HTML is read once and removed from the DOM.
+   */
+  @property({ attribute: false }) token: string | null = null;
+
+  /** Endpoint the element POSTs to (same-origin credentials, no body) for a token, and again to renew it. */
+  @property({ type: String, attribute: 'token-url' }) tokenUrl: string | null = null;
+
+  /** Endpoint that exchanges a reader's password (POSTed as JSON `{password}`) for a token. */
+  @property({ type: String, attribute: 'password-url' }) passwordUrl: string | null = null;
+
+  /** Called to renew the token: `({ reason }) => Promise<string | { token, expiresAt? }>`. */
+  @property({ attribute: false }) renewToken: RenewTokenCallback | null = null;
+
+  /** Exchanges a reader's password for a token, instead of `password-url`. */
+  @property({ attribute: false }) exchangePassword: ExchangePasswordCallback | null = null;
+
+  /** The current page, 1-based. Setting it navigates. */
+  @property({ type: Number }) page = 1;
+
+  /** `auto`, `page-fit`, `page-width`, or a number where 1 is 100 %. */
+  @property({ converter: { fromAttribute: parseZoom, toAttribute: (zoom: Zoom) => String(zoom) } }) zoom: Zoom = 'auto';
+
+  /** Milliseconds to wait for a renewal before giving up with `renewal-failed`. */
+  @property({ type: Number, attribute: 'renew-timeout' }) renewTimeout = 30_000;
+
+  @state() private _state: ViewerState = 'idle';
+  @state() private _error: ViewerErrorInfo | null = null;
+  @state() private _numPages = 0;
+  @state() private _progress: { loaded: number; total: number } | null = null;
+  @state() private _permissionsOverride: readonly string[] | null = null;
+  @state() private _tokenPermissions: readonly string[] | null = null;
+
+  @query('.viewport') private _viewport!: HTMLDivElement;
+  @query('.pdfViewer') private _pageContainer!: HTMLDivElement;
+
+  readonly #tokens = new TokenController(this, {
+    source: () => hostTokenSource(() => ({ renewToken: this.renewToken, tokenUrl: this.tokenUrl }), realClock),
+    timeoutMs: () => this.renewTimeout,
+    onRenewed: (token, reason) => {
+      this.#readPermissions(token.token);
+      this.#emit('sv-token-renew', token.expiresAt === undefined ? { reason } : { reason, expiresAt: token.expiresAt });
+    },
+    onFailure: (error) => this.#fail(error),
+  });
+
+  readonly #documents = new DocumentController(this, {
+    onProgress: (loaded, total) => {
+      this._progress = { loaded, total };
+      this.#emit('sv-progress', { loaded, total });
+    },
+    onLoaded: (numPages) => {
+      this._numPages = numPages;
+      this._state = 'ready';
+      this.#emit('sv-load', { numPages });
+    },
+    onPageChange: (page) => {
+      if (page === this.page) return;
+      this.#pageFromViewer = true;
+      this.page = page;
+      this.#emit('sv-page-change', { page, numPages: this._numPages });
+    },
+    onError: (error) => this.#fail(error),
+    // The password dialog arrives with password support; until then an encrypted PDF cannot open.
+    onPassword: () => Promise.resolve(null),
+  });
+
+  #pageFromViewer = false;
+  #loadQueued = false;
+  #wasConnected = false;
+
+  /** The element's lifecycle: `idle` (no `src`), `loading`, `password`, `ready` or `error`. */
+  get state(): ViewerState {
+    return this._state;
+  }
+
+  /** Number of pages of the open document; 0 until it is loaded. */
+  get numPages(): number {
+    return this._numPages;
+  }
+
+  /** The last failure, `{ code, message, status? }`, or null. */
+  get error(): ViewerErrorInfo | null {
+    return this._error;
+  }
+
+  /**
+   * What the token allows (`read`, `download`, `print`, `copy`), from its `permissions` claim unless
+   * the host sets this property. These are UI hints only: the server decides what it serves.
+   */
+  get permissions(): readonly string[] {
+    return this._permissionsOverride ?? this._tokenPermissions ?? [];
+  }
+
+  set permissions(value: readonly string[] | null) {
+    this._permissionsOverride = value === null ? null : Object.freeze([...value]);
+  }
+
+  /** Scrolls to page `n` (1-based, clamped to the document). */
+  goToPage(n: number): void {
+    this.page = n;
+  }
+
+  /** Loads the document again from the start; also the way to retry after an error. */
+  reload(): void {
+    this.#queueLoad();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#adoptTokenAttribute();
+    // Controllers stop everything on removal; a viewer put back on the page loads again.
+    if (this.#wasConnected && this.src) this.#queueLoad();
+    this.#wasConnected = true;
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    if (name === 'token') {
+      this.#adoptTokenAttribute();
+      return;
+    }
+    super.attributeChangedCallback(name, old, value);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('src')) this.#queueLoad();
+    if (changed.has('token') && changed.get('token') !== undefined && this._state !== 'idle') {
+      this.#tokens.setToken(this.token);
+      if (this.token) this.#readPermissions(this.token);
+    }
+    if (changed.has('page') && !this.#pageFromViewer) {
+      const pages = this.#documents.pages;
+      if (pages && pages.page !== this.page) pages.page = this.page;
+    }
+    this.#pageFromViewer = false;
+    if (changed.has('zoom')) {
+      const pages = this.#documents.pages;
+      if (pages) pages.zoom = this.zoom;
+    }
+  }
+
+  protected override updated(): void {
+    if (this.getAttribute('state') !== this._state) this.setAttribute('state', this._state);
+  }
+
+  protected override render() {
+    const loading = this._state === 'loading';
+    const progress = this._progress;
+    const percent = progress && progress.total > 0 ? Math.round((progress.loaded / progress.total) * 100) : null;
+    return html`
+      <div part="viewport" class="viewport" tabindex="0" role="region" aria-label="Document">
+        <div class="pdfViewer"></div>
+      </div>
+      <div part="status" class="overlay" role="status" ?hidden=${!loading}>
+        ${loading
+          ? html`<span>Loading document…</span>
+              <progress max="100" .value=${percent ?? 0} aria-label="Loading progress"></progress>`
+          : nothing}
+      </div>
+      ${this._state === 'error' && this._error
+        ? html`<div part="error" class="overlay" role="alert">
+            <p>${this._error.message}</p>
+            <button part="retry-button" type="button" @click=${() => this.reload()}>Try again</button>
+          </div>`
+        : nothing}
+    `;
+  }
+
+  /** Loads once per update cycle, however many properties changed at once. */
+  #queueLoad(): void {
+    if (this.#loadQueued) return;
+    this.#loadQueued = true;
+    void this.updateComplete.then(() => {
+      this.#loadQueued = false;
+      void this.#load();
+    });
+  }
+
+  async #load(): Promise<void> {
+    this._error = null;
+    this._numPages = 0;
+    this._progress = null;
+    if (!this.src || !this.isConnected) {
+      this.#tokens.stop();
+      await this.#documents.close();
+      this._state = 'idle';
+      return;
+    }
+    this._state = 'loading';
+    let tokens;
+    try {
+      tokens = this.#tokens.start(this.token);
+    } catch (error) {
+      this.#fail(error instanceof ViewerError ? error : new ViewerError('unauthorized'));
+      return;
+    }
+    if (this.token) this.#readPermissions(this.token);
+    await this.updateComplete;
+    const url = new URL(this.src, document.baseURI).href;
+    await this.#documents.open({
+      url,
+      tokens,
+      container: this._viewport,
+      viewer: this._pageContainer,
+      shadowRoot: this.renderRoot as ShadowRoot,
+      textLayer: this.#allows('copy'),
+      page: this.page,
+      zoom: this.zoom,
+    });
+  }
+
+  #fail(error: ViewerError): void {
+    if (this._state === 'error' || this._state === 'idle') return;
+    this.#tokens.stop();
+    void this.#documents.close();
+    this._error = error.toInfo();
+    this._state = 'error';
+    this.#emit('sv-error', error.toInfo());
+  }
+
+  /** Unknown permissions (an opaque token) leave selection on; explicit lists are followed. */
+  #allows(permission: string): boolean {
+    const list = this._permissionsOverride ?? this._tokenPermissions;
+    return list === null || list.includes(permission);
+  }
+
+  #readPermissions(token: string): void {
+    this._tokenPermissions = permissionsFromClaims(decodeJwtClaims(token));
+  }
+
+  /** Moves a server-rendered `token` attribute into memory and removes it from the DOM. */
+  #adoptTokenAttribute(): void {
+    const value = this.getAttribute('token');
+    if (value === null) return;
+    this.removeAttribute('token');
+    this.token = value;
+  }
+
+  #emit<K extends SecureViewerEventName>(name: K, detail: SecureViewerEventDetail<K>): void {
+    this.dispatchEvent(createViewerEvent(name, detail));
+  }
+}

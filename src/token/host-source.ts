@@ -1,0 +1,62 @@
+import { ViewerError } from '../errors.ts';
+import { tokenFromCallbackResult, tokenFromResponseBody, type RenewReason, type TokenGrant } from './grant.ts';
+import type { Clock, TokenSource } from './token-session.ts';
+
+/** The host's renewal callback (`renewToken` property). */
+export type RenewTokenCallback = (context: { reason: RenewReason }) => Promise<string | TokenGrant> | string | TokenGrant;
+
+/** Where new tokens come from, read at the moment one is needed. */
+export interface HostTokenConfig {
+  renewToken: RenewTokenCallback | null;
+  tokenUrl: string | null;
+}
+
+/**
+ * Builds the token source from the element's properties: the `renewToken` callback first, then
+ * a POST to `token-url` with same-origin credentials (the host's session cookie, never ours).
+ * Returns null when the host gave neither, so a 401 ends in `unauthorized`.
+ */
+export function hostTokenSource(config: () => HostTokenConfig, clock: Clock): TokenSource | null {
+  const { renewToken, tokenUrl } = config();
+  if (!renewToken && !tokenUrl) return null;
+  return async (reason, signal) => {
+    const { renewToken: callback, tokenUrl: url } = config();
+    const hostReason: RenewReason = reason === 'initial' ? 'expiring' : reason;
+    if (callback) {
+      const result = await callback({ reason: hostReason });
+      return tokenFromCallbackResult(result, clock.now(), clock.wallNow());
+    }
+    if (url) return fetchTokenResponse(url, signal, clock);
+    throw new ViewerError('renewal-failed');
+  };
+}
+
+/** POSTs to a token endpoint and reads a token response (`token`/`access_token`/`jwt`/`access`). */
+export async function fetchTokenResponse(url: string, signal: AbortSignal, clock: Clock, init: RequestInit = {}): Promise<ReturnType<typeof tokenFromResponseBody>> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      credentials: 'same-origin',
+      cache: 'no-store',
+      redirect: 'error',
+      referrerPolicy: 'no-referrer',
+      ...init,
+      headers: { Accept: 'application/json', ...(init.headers as Record<string, string> | undefined) },
+      signal,
+    });
+  } catch {
+    throw new ViewerError('renewal-failed');
+  }
+  if (!response.ok) {
+    await response.body?.cancel().catch(() => {});
+    throw new ViewerError('renewal-failed', { status: response.status });
+  }
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    throw new ViewerError('renewal-failed', { status: response.status });
+  }
+  return tokenFromResponseBody(body, clock.now(), clock.wallNow());
+}

@@ -1,0 +1,94 @@
+// Talks to the reference backend's test switches (started by web-test-runner.config.mjs).
+// Faults are produced by the real server; nothing here stubs fetch.
+
+declare global {
+  interface Window {
+    __SV_TEST__: { backend: string };
+  }
+}
+
+export const backendUrl: string = window.__SV_TEST__.backend;
+
+export interface Faults {
+  status?: number;
+  after?: number;
+  retryAfter?: number;
+  unauthorizedAfter?: number;
+  html?: boolean;
+  truncateTo?: number;
+  ignoreRange?: boolean;
+  badContentRange?: boolean;
+  redirectTo?: string;
+  hang?: boolean;
+  resetAfterBytes?: number;
+  bandwidth?: number;
+  latency?: number;
+  etagChangeAfter?: number;
+}
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  query: string;
+  range: string | null;
+  status: number;
+  bytes: number;
+  auth: 'bearer' | 'other' | 'none';
+  jti: string | null;
+  origin: string | null;
+  at: number;
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${backendUrl}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${path} → ${response.status}`);
+  return (await response.json()) as T;
+}
+
+/** A private alias of a sample document, served through the fault injector. */
+export async function createScenario(document: string, faults: Faults = {}): Promise<string> {
+  const { id } = await call<{ id: string }>('POST', '/__test/scenarios', { document, faults });
+  return id;
+}
+
+export function setFaults(id: string, faults: Faults): Promise<unknown> {
+  return call('PATCH', `/__test/scenarios/${id}`, { faults });
+}
+
+export async function requestLog(id: string): Promise<{ requests: LoggedRequest[]; bytes: number }> {
+  return call('GET', `/__test/scenarios/${id}/log`);
+}
+
+/** Every token issued so far for the scenario is refused from now on. */
+export function revokeTokens(id: string): Promise<unknown> {
+  return call('POST', `/__test/scenarios/${id}/revoke`);
+}
+
+export interface MintOptions {
+  permissions?: string[];
+  ttl?: number;
+  sub?: string;
+}
+
+export async function mintToken(document: string, options: MintOptions = {}): Promise<string> {
+  const { token } = await call<{ token: string }>('POST', '/__test/tokens', { document, ...options });
+  return token;
+}
+
+export async function sampleDocuments(): Promise<Array<{ id: string; size: number; pages: number }>> {
+  const { documents } = await call<{ documents: Array<{ id: string; size: number; pages: number }> }>('GET', '/__test/documents');
+  return documents;
+}
+
+export function contentUrl(document: string): string {
+  return `${backendUrl}/api/documents/${document}/content`;
+}
+
+/** Content requests only (preflights excluded). */
+export function contentRequests(log: { requests: LoggedRequest[] }): LoggedRequest[] {
+  return log.requests.filter((r) => r.method !== 'OPTIONS');
+}

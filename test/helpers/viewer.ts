@@ -1,0 +1,69 @@
+import { fixture, html } from '@open-wc/testing';
+import '../../src/index.ts';
+import type { SecureViewer, ViewerState } from '../../src/index.ts';
+
+export interface ViewerSetup {
+  src?: string | null;
+  token?: string | null;
+  style?: string;
+}
+
+/** A viewer in the test page, sized like a typical embed. */
+export async function openViewer(setup: ViewerSetup = {}): Promise<SecureViewer> {
+  const el = await fixture<SecureViewer>(html`<secure-viewer style=${setup.style ?? 'height: 600px; width: 700px'}></secure-viewer>`);
+  if (setup.token !== undefined) el.token = setup.token;
+  if (setup.src !== undefined) el.src = setup.src;
+  return el;
+}
+
+/** Resolves when the viewer reaches one of `states`; rejects with what it reached instead on timeout. */
+export function waitForState(el: SecureViewer, states: ViewerState[], timeoutMs = 15_000): Promise<ViewerState> {
+  return waitFor(() => (states.includes(el.state) ? el.state : null), timeoutMs, () => `state ${el.state} (${el.error?.code ?? 'no error'}), wanted ${states.join('|')}`);
+}
+
+export async function waitFor<T>(
+  probe: () => T | null | undefined | false | Promise<T | null | undefined | false>,
+  timeoutMs = 15_000,
+  describe?: () => string,
+): Promise<T> {
+  const start = performance.now();
+  for (;;) {
+    const value = await probe();
+    if (value !== null && value !== undefined && value !== false) return value;
+    if (performance.now() - start > timeoutMs) throw new Error(`timed out: ${describe?.() ?? 'condition not met'}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export function pageElement(el: SecureViewer, page: number): HTMLElement | null {
+  return el.shadowRoot!.querySelector<HTMLElement>(`.page[data-page-number="${page}"]`);
+}
+
+/** Waits until pdf.js has finished drawing page `page` and returns its canvas. */
+export function renderedCanvas(el: SecureViewer, page: number, timeoutMs = 15_000): Promise<HTMLCanvasElement> {
+  return waitFor(
+    () => {
+      const node = pageElement(el, page);
+      const canvas = node?.querySelector('canvas');
+      return node?.getAttribute('data-loaded') === 'true' && canvas && canvas.width > 0 ? canvas : null;
+    },
+    timeoutMs,
+    () => `page ${page} not rendered (state ${el.state})`,
+  );
+}
+
+/** RGBA at a point given as fractions of the canvas size. */
+export function pixelAt(canvas: HTMLCanvasElement, x: number, y: number): [number, number, number, number] {
+  const ctx = canvas.getContext('2d')!;
+  const data = ctx.getImageData(Math.floor(canvas.width * x), Math.floor(canvas.height * y), 1, 1).data;
+  return [data[0]!, data[1]!, data[2]!, data[3]!];
+}
+
+/** All canvases pdf.js currently keeps drawn in the viewer. */
+export function liveCanvases(el: SecureViewer): number {
+  return [...el.shadowRoot!.querySelectorAll<HTMLCanvasElement>('.page canvas')].filter((c) => c.width > 0).length;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,70 @@
+import { cp, mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vite';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+const pdfjsRoot = path.join(root, 'node_modules/pdfjs-dist');
+
+/**
+ * pdf.js fetches cmaps, standard fonts, wasm decoders and ICC profiles at run time, relative to
+ * nothing Vite can see. The build lays them out as pdfjs-dist does (`pdfjs/legacy/build/<worker>` and
+ * `pdfjs/<assets>/`), so the element finds them two levels above the worker in every setting.
+ * quickjs (PDF JavaScript) is left out: scripting stays off.
+ */
+function pdfjsAssets(): Plugin {
+  let outDir = '';
+  return {
+    name: 'secure-viewer:pdfjs-assets',
+    apply: 'build',
+    configResolved(config) {
+      outDir = path.resolve(config.root, config.build.outDir);
+    },
+    async closeBundle() {
+      const target = path.join(outDir, 'pdfjs');
+      for (const dir of ['cmaps', 'standard_fonts', 'wasm', 'iccs']) {
+        await mkdir(path.join(target, dir), { recursive: true });
+        await cp(path.join(pdfjsRoot, dir), path.join(target, dir), {
+          recursive: true,
+          filter: (source) => !path.basename(source).startsWith('quickjs') && !path.basename(source).startsWith('LICENSE_QUICKJS'),
+        });
+      }
+      await cp(path.join(pdfjsRoot, 'LICENSE'), path.join(target, 'LICENSE'));
+      await rm(path.join(target, 'wasm', 'LICENSE_PDFJS_QUICKJS'), { force: true });
+    },
+  };
+}
+
+/**
+ * `vite build`                   → dist/      ESM for npm consumers: lit external (apps share one
+ *                                              copy), pdf.js bundled (API and worker versions must match).
+ * `vite build --mode standalone` → dist/cdn/  one folder for a plain <script type="module"> drop-in.
+ * pdf.js is a separate chunk loaded with the first document, never when the tag is defined.
+ */
+export default defineConfig(({ mode }) => {
+  const standalone = mode === 'standalone';
+  return {
+    base: './',
+    plugins: [pdfjsAssets()],
+    build: {
+      target: 'es2022',
+      outDir: standalone ? 'dist/cdn' : 'dist',
+      emptyOutDir: true,
+      sourcemap: true,
+      minify: true,
+      assetsInlineLimit: 0,
+      lib: {
+        entry: standalone ? { 'secure-viewer': 'src/index.ts' } : { index: 'src/index.ts', 'secure-viewer': 'src/secure-viewer.ts' },
+        formats: ['es'],
+      },
+      rolldownOptions: {
+        external: standalone ? [] : [/^lit($|\/)/, /^@lit\//],
+        output: {
+          chunkFileNames: 'chunks/[name]-[hash].js',
+          assetFileNames: (asset) =>
+            asset.names.some((name) => name.startsWith('pdf.worker')) ? 'pdfjs/legacy/build/[name][extname]' : 'assets/[name]-[hash][extname]',
+        },
+      },
+    },
+  };
+});

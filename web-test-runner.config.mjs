@@ -1,0 +1,139 @@
+// Browser tests: TypeScript through esbuild, Debian's Chromium (no browser download), and the real
+// reference backend started on 127.0.0.1 with its test switches. The test page is served from
+// localhost, so every document request is cross-origin and exercises CORS and preflights.
+import { createRequire } from 'node:module';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { defaultReporter } from '@web/test-runner';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { tsImport } from 'tsx/esm/api';
+
+const require = createRequire(import.meta.url);
+const rootDir = process.cwd();
+const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+const testPort = Number(process.env.WTR_PORT ?? 8765);
+
+const { startBackend } = await tsImport('./demo/server/app.ts', import.meta.url);
+const dataDir = await mkdtemp(path.join(tmpdir(), 'sv-test-data-'));
+const backend = await startBackend({
+  port: 0,
+  dataDir,
+  testSwitches: true,
+  allowedOrigins: [`http://localhost:${testPort}`],
+  scryptCost: 2 ** 14,
+  log: () => {},
+});
+
+/**
+ * Mirrors Vite's `import url from 'pkg/file?url'`: the import resolves to the file's served
+ * path and the module exports only that URL, as in the Vite build.
+ */
+const viteUrlImports = {
+  name: 'vite-url-imports',
+  resolveImport({ source }) {
+    const q = source.indexOf('?');
+    if (q < 0 || !new URLSearchParams(source.slice(q)).has('url')) return undefined;
+    const spec = source.slice(0, q);
+    if (spec.startsWith('.') || spec.startsWith('/')) return undefined;
+    const file = require.resolve(spec);
+    return `/${path.relative(rootDir, file).split(path.sep).join('/')}?url`;
+  },
+  serve(context) {
+    if (context.URL.searchParams.has('url')) {
+      return { body: `export default ${JSON.stringify(context.path)};`, type: 'js' };
+    }
+    return undefined;
+  },
+};
+
+/** Mirrors Vite's `?inline` CSS imports: the module's default export is the CSS text. */
+const viteInlineCss = {
+  name: 'vite-inline-css',
+  resolveImport({ source }) {
+    if (!source.endsWith('.css?inline') || source.startsWith('.') || source.startsWith('/')) return undefined;
+    const file = require.resolve(source.slice(0, -'?inline'.length));
+    return `/${path.relative(rootDir, file).split(path.sep).join('/')}?inline`;
+  },
+  async transform(context) {
+    if (context.path.endsWith('.css') && context.URL.searchParams.has('inline')) {
+      return { body: `export default ${JSON.stringify(context.body)};`, type: 'js' };
+    }
+    return undefined;
+  },
+};
+
+/** Stops the backend with the test server. */
+const backendLifecycle = {
+  name: 'reference-backend',
+  async serverStop() {
+    await backend.close();
+    await rm(dataDir, { recursive: true, force: true });
+  },
+};
+
+/** One plain closing line for CI: "web-test-runner: N passed, N failed, N skipped". */
+function countReporter() {
+  return {
+    stop({ sessions }) {
+      let passed = 0;
+      let failed = 0;
+      let skipped = 0;
+      const walk = (suite) => {
+        for (const t of suite?.tests ?? []) {
+          if (t.skipped) skipped++;
+          else if (t.passed) passed++;
+          else failed++;
+        }
+        for (const s of suite?.suites ?? []) walk(s);
+      };
+      for (const s of sessions) {
+        walk(s.testResults);
+        const empty = !s.testResults?.tests?.length && !s.testResults?.suites?.length;
+        if (!s.passed && empty) failed++; // the file failed to load
+      }
+      const line = `web-test-runner: ${passed} passed, ${failed} failed, ${skipped} skipped`;
+      process.once('exit', () => process.stdout.write(`${line}\n`));
+    },
+  };
+}
+
+export default {
+  files: ['test/**/*.test.ts'],
+  nodeResolve: true,
+  port: testPort,
+  hostname: 'localhost',
+  concurrency: 1,
+  testsFinishTimeout: 300_000,
+  plugins: [
+    backendLifecycle,
+    viteUrlImports,
+    viteInlineCss,
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
+  ],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath,
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      },
+    }),
+  ],
+  testRunnerHtml: (testFramework) => `<!doctype html>
+<html><head><meta charset="utf-8"></head><body>
+<script>window.__SV_TEST__ = ${JSON.stringify({ backend: backend.url })};</script>
+<script type="module" src="${testFramework}"></script>
+</body></html>`,
+  reporters: [defaultReporter(), countReporter()],
+  testFramework: { config: { timeout: 20_000 } },
+  filterBrowserLogs: ({ args }) => !String(args[0]).includes('Lit is in dev mode'),
+};
