@@ -110,8 +110,9 @@ export class SecureViewer extends LitElement {
   readonly #tokens = new TokenController(this, {
     source: () => hostTokenSource(() => ({ renewToken: this.renewToken, tokenUrl: this.tokenUrl }), realClock),
     timeoutMs: () => this.renewTimeout,
-    onRenewed: (token, reason) => {
+    onToken: (token, reason) => {
       this.#readPermissions(token.token);
+      if (reason === 'initial') return;
       this.#emit('sv-token-renew', token.expiresAt === undefined ? { reason } : { reason, expiresAt: token.expiresAt });
     },
     onFailure: (error) => this.#fail(error),
@@ -198,8 +199,12 @@ export class SecureViewer extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('src')) this.#queueLoad();
     if (changed.has('token') && changed.get('token') !== undefined && this._state !== 'idle') {
-      this.#tokens.setToken(this.token);
-      if (this.token) this.#readPermissions(this.token);
+      try {
+        this.#tokens.setToken(this.token);
+        if (this.token) this.#readPermissions(this.token);
+      } catch (error) {
+        this.#fail(error instanceof ViewerError ? error : new ViewerError('unauthorized'));
+      }
     }
     if (changed.has('page') && !this.#pageFromViewer) {
       const pages = this.#documents.pages;

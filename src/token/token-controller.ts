@@ -1,13 +1,14 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { ViewerError } from '../errors.ts';
-import { tokenFromCallbackResult, type ReceivedToken, type RenewReason } from './grant.ts';
-import { TokenSession, type Clock, type TokenSource } from './token-session.ts';
+import { ViewerError } from '../errors.ts';
+import { tokenFromCallbackResult, type ReceivedToken } from './grant.ts';
+import { TokenSession, type Clock, type TokenReason, type TokenSource } from './token-session.ts';
 
 export interface TokenControllerOptions {
   /** Read when a load starts, so the element's current properties apply. */
   source: () => TokenSource | null;
   timeoutMs: () => number;
-  onRenewed: (token: ReceivedToken, reason: RenewReason) => void;
+  /** A token arrived from the host's source (`initial`, or a renewal). */
+  onToken: (token: ReceivedToken, reason: TokenReason) => void;
   onFailure: (error: ViewerError) => void;
 }
 
@@ -42,7 +43,7 @@ export class TokenController implements ReactiveController {
     const session = new TokenSession({
       source: this.#options.source(),
       timeoutMs: this.#options.timeoutMs(),
-      onRenewed: this.#options.onRenewed,
+      onToken: this.#options.onToken,
       onFailure: this.#options.onFailure,
       clock: realClock,
     });
@@ -54,7 +55,16 @@ export class TokenController implements ReactiveController {
   /** The host handed over a new token: use it from the next request on. */
   setToken(token: string | null): void {
     if (!this.#session) return;
-    this.#session.set(token === null ? null : tokenFromCallbackResult(token, realClock.now(), realClock.wallNow()));
+    if (token === null) {
+      this.#session.set(null);
+      return;
+    }
+    try {
+      this.#session.set(tokenFromCallbackResult(token, realClock.now(), realClock.wallNow()));
+    } catch {
+      // A malformed host token never reaches a header; the message does not repeat it.
+      throw new ViewerError('unauthorized', { message: 'The token given to the viewer is not well-formed.' });
+    }
   }
 
   stop(): void {
