@@ -5,18 +5,22 @@ import { createViewerEvent, type SecureViewerEventDetail, type SecureViewerEvent
 import { DocumentController } from './pdf/document-controller.ts';
 import type { Zoom } from './pdf/page-viewer.ts';
 import { secureViewerStyles } from './secure-viewer.styles.ts';
-import type { TokenGrant } from './token/grant.ts';
+import type { PasswordReason } from './pdf/open-document.ts';
 import { hostTokenSource, type RenewTokenCallback } from './token/host-source.ts';
 import { decodeJwtClaims, permissionsFromClaims } from './token/jwt.ts';
-import { TokenController, realClock } from './token/token-controller.ts';
+import { exchangeAtUrl, exchangeWithCallback, type ExchangePasswordCallback } from './token/password-exchange.ts';
+import { passwordTokenSource } from './token/password-source.ts';
+import { TokenController, realClock, type TokenPlan } from './token/token-controller.ts';
+import type { TokenReason } from './token/token-session.ts';
+import { PasswordPrompt } from './ui/password-dialog.ts';
+import { format, resolveStrings, type ViewerStringOverrides, type ViewerStrings } from './ui/strings.ts';
 
 export type { Zoom } from './pdf/page-viewer.ts';
 
 /** The element's lifecycle, reflected as the `state` attribute. */
 export type ViewerState = 'idle' | 'loading' | 'password' | 'ready' | 'error';
 
-/** Exchanges a reader's password for a token (the `exchangePassword` property). */
-export type ExchangePasswordCallback = (password: string) => Promise<string | TokenGrant>;
+export type { ExchangePasswordCallback } from './token/password-exchange.ts';
 
 const ZOOM_KEYWORDS = new Set(['auto', 'page-fit', 'page-width']);
 
@@ -97,6 +101,9 @@ export class SecureViewer extends LitElement {
   /** Milliseconds to wait for a renewal before giving up with `renewal-failed`. */
   @property({ type: Number, attribute: 'renew-timeout' }) renewTimeout = 30_000;
 
+  /** Replaces any visible string (for example for another language); missing keys keep the English default. */
+  @property({ attribute: false }) strings: ViewerStringOverrides | null = null;
+
   @state() private _state: ViewerState = 'idle';
   @state() private _error: ViewerErrorInfo | null = null;
   @state() private _numPages = 0;
@@ -107,8 +114,10 @@ export class SecureViewer extends LitElement {
   @query('.viewport') private _viewport!: HTMLDivElement;
   @query('.pdfViewer') private _pageContainer!: HTMLDivElement;
 
+  readonly #password = new PasswordPrompt(this, () => this.#strings());
+
   readonly #tokens = new TokenController(this, {
-    source: () => hostTokenSource(() => ({ renewToken: this.renewToken, tokenUrl: this.tokenUrl }), realClock),
+    plan: () => this.#tokenPlan(),
     timeoutMs: () => this.renewTimeout,
     onToken: (token, reason) => {
       this.#readPermissions(token.token);
@@ -135,11 +144,12 @@ export class SecureViewer extends LitElement {
       this.#emit('sv-page-change', { page, numPages: this._numPages });
     },
     onError: (error) => this.#fail(error),
-    // The password dialog arrives with password support; until then an encrypted PDF cannot open.
-    onPassword: () => Promise.resolve(null),
+    onPassword: (reason) => this.#askDocumentPassword(reason),
   });
 
   #pageFromViewer = false;
+  /** The state to return to when the password dialog closes. */
+  #stateBeforePassword: ViewerState | null = null;
   #loadQueued = false;
   #wasConnected = false;
 
@@ -222,26 +232,98 @@ export class SecureViewer extends LitElement {
   }
 
   protected override render() {
+    const strings = this.#strings();
     const loading = this._state === 'loading';
     const progress = this._progress;
     const percent = progress && progress.total > 0 ? Math.round((progress.loaded / progress.total) * 100) : null;
+    const error = this._state === 'error' ? this._error : null;
+    const prompting = this.#password.isOpen;
     return html`
-      <div part="viewport" class="viewport" tabindex="0" role="region" aria-label="Document">
+      <div part="viewport" class="viewport" tabindex="0" role="region" aria-label=${strings.documentLabel} ?inert=${prompting}>
         <div class="pdfViewer"></div>
       </div>
       <div part="status" class="overlay" role="status" ?hidden=${!loading}>
         ${loading
-          ? html`<span>Loading document…</span>
-              <progress max="100" .value=${percent ?? 0} aria-label="Loading progress"></progress>`
+          ? html`<span>${strings.loading}</span>
+              <progress max="100" .value=${percent ?? 0} aria-label=${strings.loadingProgress}></progress>`
           : nothing}
       </div>
-      ${this._state === 'error' && this._error
+      ${error
         ? html`<div part="error" class="overlay" role="alert">
-            <p>${this._error.message}</p>
-            <button part="retry-button" type="button" @click=${() => this.reload()}>Try again</button>
+            <p>${this.#errorMessage(error)}</p>
+            <button part="retry-button" type="button" @click=${() => this.reload()}>
+              ${error.code === 'password-cancelled' ? strings.passwordReopen : strings.retry}
+            </button>
           </div>`
         : nothing}
+      ${this.#password.render()}
     `;
+  }
+
+  /** Custom strings replace the default message of a code; server-specific messages stay otherwise. */
+  #errorMessage(error: ViewerErrorInfo): string {
+    const custom = this.strings?.errors?.[error.code];
+    return custom ?? error.message;
+  }
+
+  #strings(): ViewerStrings {
+    return resolveStrings(this.strings);
+  }
+
+  /** Token sources in the contract's order: the host's token, token-url, then the reader's password. */
+  #tokenPlan(): TokenPlan {
+    const host = hostTokenSource(() => ({ renewToken: this.renewToken, tokenUrl: this.tokenUrl }), realClock);
+    if (this.passwordUrl === null && this.exchangePassword === null) return { source: host };
+    const initialFromReader = !this.token && !this.tokenUrl;
+    const askReader = passwordTokenSource({
+      prompt: this.#password,
+      exchange: (password) => {
+        const callback = this.exchangePassword;
+        if (callback) return exchangeWithCallback(callback, password, realClock);
+        return exchangeAtUrl(new URL(this.passwordUrl ?? '', document.baseURI).href, password, realClock);
+      },
+      onPasswordRequired: (retry) => {
+        this.#enterPasswordState();
+        this.#emit('sv-password-required', { kind: 'access', retry });
+      },
+      onUnlocked: () => this.#leavePasswordState(),
+    });
+    const fromReader = (reason: TokenReason) => (reason === 'initial' ? initialFromReader || !host : !host);
+    return {
+      // Renewals go to the host when it can renew; otherwise the reader is asked again.
+      source: (reason, signal) => (fromReader(reason) || !host ? askReader(reason, signal) : host(reason, signal)),
+      interactive: fromReader,
+      proactive: host !== null,
+    };
+  }
+
+  async #askDocumentPassword(reason: PasswordReason): Promise<string | null> {
+    let password: string | null = null;
+    this.#enterPasswordState();
+    this.#emit('sv-password-required', { kind: 'document', retry: reason === 'incorrect' });
+    const submitted = await this.#password.ask({
+      kind: 'document',
+      retry: reason === 'incorrect',
+      // The PDF's own password goes to pdf.js only, never to a server.
+      submit: (value) => {
+        password = value;
+        return Promise.resolve({ kind: 'done' });
+      },
+    });
+    if (submitted) this.#leavePasswordState();
+    return submitted ? password : null;
+  }
+
+  #enterPasswordState(): void {
+    if (this._state === 'password') return;
+    this.#stateBeforePassword = this._state;
+    this._state = 'password';
+  }
+
+  #leavePasswordState(): void {
+    if (this._state !== 'password') return;
+    this._state = this.#stateBeforePassword === 'ready' ? 'ready' : 'loading';
+    this.#stateBeforePassword = null;
   }
 
   /** Loads once per update cycle, however many properties changed at once. */
@@ -289,6 +371,8 @@ export class SecureViewer extends LitElement {
 
   #fail(error: ViewerError): void {
     if (this._state === 'error' || this._state === 'idle') return;
+    this.#password.close();
+    this.#stateBeforePassword = null;
     this.#tokens.stop();
     void this.#documents.close();
     this._error = error.toInfo();

@@ -137,6 +137,22 @@ describe('loading a protected document', () => {
     expect(after.filter((entry) => entry.name.includes('/api/documents/'))).to.have.length(0);
   });
 
+  it('opens links in a new tab with noopener and never makes a javascript: link', async () => {
+    const id = await createScenario('sample');
+    const el = await openViewer({ token: await mintToken(id), src: contentUrl(id) });
+    await waitForState(el, ['ready']);
+    await renderedCanvas(el, 1);
+    const links = await waitFor(() => {
+      const found = [...el.shadowRoot!.querySelectorAll<HTMLAnchorElement>('.page[data-page-number="1"] .annotationLayer a')];
+      return found.length > 0 ? found : null;
+    });
+    const external = links.find((a) => a.href.startsWith('https://example.com/docs'));
+    expect(external, 'the https link').to.exist;
+    expect(external!.target).to.equal('_blank');
+    expect(external!.rel.split(' ')).to.include.members(['noopener', 'noreferrer']);
+    for (const link of links) expect(link.getAttribute('href') ?? '').not.to.match(/^\s*javascript:/i);
+  });
+
   it('applies zoom keywords and numbers', async () => {
     const id = await createScenario('sample');
     const el = await openViewer({ token: await mintToken(id), src: contentUrl(id) });

@@ -13,11 +13,19 @@ export interface RangeTransportOptions {
 
 type TransportBase = typeof PDFDataRangeTransport;
 
+/** The transport class built on the loaded pdf.js. */
+export type AuthorizedRangeTransportClass = new (
+  client: DocumentClient,
+  total: number,
+  initial: Uint8Array,
+  options: RangeTransportOptions,
+) => PDFDataRangeTransport;
+
 /**
  * Builds the transport class on top of the lazily loaded pdf.js base class. pdf.js asks for
  * byte ranges; we fetch them through the DocumentClient, which always sends the current token.
  */
-export function defineRangeTransport(Base: TransportBase) {
+export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransportClass {
   return class AuthorizedRangeTransport extends Base {
     readonly #client: DocumentClient;
     readonly #options: Required<Omit<RangeTransportOptions, 'onDelivered'>> & Pick<RangeTransportOptions, 'onDelivered'>;

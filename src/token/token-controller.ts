@@ -3,9 +3,18 @@ import { ViewerError } from '../errors.ts';
 import { tokenFromCallbackResult, type ReceivedToken } from './grant.ts';
 import { TokenSession, type Clock, type TokenReason, type TokenSource } from './token-session.ts';
 
+/** Where a load's tokens come from, decided from the element's properties when it starts. */
+export interface TokenPlan {
+  source: TokenSource | null;
+  /** Source calls that wait for the reader get no timeout. */
+  interactive?: (reason: TokenReason) => boolean;
+  /** False when renewing means asking the reader. */
+  proactive?: boolean;
+}
+
 export interface TokenControllerOptions {
   /** Read when a load starts, so the element's current properties apply. */
-  source: () => TokenSource | null;
+  plan: () => TokenPlan;
   timeoutMs: () => number;
   /** A token arrived from the host's source (`initial`, or a renewal). */
   onToken: (token: ReceivedToken, reason: TokenReason) => void;
@@ -40,8 +49,11 @@ export class TokenController implements ReactiveController {
   /** Starts a fresh session for a new load, seeded with the host's token if there is one. */
   start(initialToken: string | null): TokenSession {
     this.stop();
+    const plan = this.#options.plan();
     const session = new TokenSession({
-      source: this.#options.source(),
+      source: plan.source,
+      ...(plan.interactive ? { interactive: plan.interactive } : {}),
+      ...(plan.proactive === undefined ? {} : { proactive: plan.proactive }),
       timeoutMs: this.#options.timeoutMs(),
       onToken: this.#options.onToken,
       onFailure: this.#options.onFailure,

@@ -29,6 +29,10 @@ export interface TokenSessionOptions {
   onFailure: (error: ViewerError) => void;
   /** How long one call to the source may take. */
   timeoutMs: number;
+  /** Calls that wait for the reader (a password dialog) get no timeout. */
+  interactive?: (reason: TokenReason) => boolean;
+  /** False when renewing means asking the reader: then only a 401 renews, never a timer. */
+  proactive?: boolean;
   clock: Clock;
   budget?: RenewalBudget;
 }
@@ -100,7 +104,7 @@ export class TokenSession {
   /** Renews at once if the token is due (timers may not have run in a background tab). */
   checkNow(): void {
     const current = this.#current;
-    if (this.closed || !current || current.lifetimeMs === null || !this.#options.source) return;
+    if (this.closed || !current || current.lifetimeMs === null || !this.#options.source || this.#options.proactive === false) return;
     const age = this.#options.clock.now() - current.receivedAt;
     if (age >= renewalDelay(current.lifetimeMs)) this.#renewInBackground();
     else this.#schedule();
@@ -129,6 +133,7 @@ export class TokenSession {
     let timer: unknown = null;
     try {
       const timeout = new Promise<never>((_, reject) => {
+        if (this.#options.interactive?.(reason)) return;
         timer = clock.setTimeout(() => {
           abort.abort();
           reject(new ViewerError('renewal-failed', { message: 'Renewing your session took too long.' }));
@@ -144,7 +149,7 @@ export class TokenSession {
     } catch (error) {
       if (this.#disposed) throw error instanceof ViewerError ? error : new ViewerError('network');
       const failure =
-        error instanceof ViewerError && error.code === 'renewal-failed'
+        error instanceof ViewerError && (error.code === 'renewal-failed' || error.code === 'password-cancelled')
           ? error
           : new ViewerError('renewal-failed', error instanceof ViewerError && error.status !== undefined ? { status: error.status } : {});
       this.#failure = failure;
@@ -153,7 +158,7 @@ export class TokenSession {
       this.#options.onFailure(failure);
       throw failure;
     } finally {
-      clock.clearTimeout(timer);
+      if (timer !== null) clock.clearTimeout(timer);
       if (this.#abort === abort) this.#abort = null;
     }
   }
@@ -166,7 +171,7 @@ export class TokenSession {
   #schedule(): void {
     this.#clearTimer();
     const current = this.#current;
-    if (this.closed || !current || current.lifetimeMs === null || !this.#options.source) return;
+    if (this.closed || !current || current.lifetimeMs === null || !this.#options.source || this.#options.proactive === false) return;
     const { clock } = this.#options;
     const due = current.receivedAt + renewalDelay(current.lifetimeMs);
     const wait = Math.max(due - clock.now(), this.#budget.waitTime(clock.now()), 0);

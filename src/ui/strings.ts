@@ -1,0 +1,74 @@
+import type { ErrorCode } from '../errors.ts';
+import { defaultMessage } from '../errors.ts';
+
+/**
+ * Every visible string of the element. Set the `strings` property to a partial object to replace
+ * any of them (for example for another language); `{seconds}` and `{page}`/`{count}` are filled in.
+ */
+export interface ViewerStrings {
+  documentLabel: string;
+  loading: string;
+  loadingProgress: string;
+  retry: string;
+  errors: Record<ErrorCode, string>;
+  accessPasswordTitle: string;
+  accessPasswordDescription: string;
+  sessionExpiredDescription: string;
+  documentPasswordTitle: string;
+  documentPasswordDescription: string;
+  passwordLabel: string;
+  passwordSubmit: string;
+  passwordCancel: string;
+  passwordIncorrect: string;
+  passwordRateLimited: string;
+  passwordUnavailable: string;
+  enterPassword: string;
+  passwordReopen: string;
+}
+
+/** The `strings` property: any subset of the strings, `errors` merged per code. */
+export type ViewerStringOverrides = Partial<Omit<ViewerStrings, 'errors'>> & { errors?: Partial<Record<ErrorCode, string>> };
+
+const ERROR_CODES: ErrorCode[] = [
+  'unauthorized',
+  'forbidden',
+  'not-found',
+  'rate-limited',
+  'server',
+  'network',
+  'invalid-document',
+  'renewal-failed',
+  'password-cancelled',
+];
+
+export const DEFAULT_STRINGS: ViewerStrings = {
+  documentLabel: 'Document',
+  loading: 'Loading document…',
+  loadingProgress: 'Loading progress',
+  retry: 'Try again',
+  errors: Object.fromEntries(ERROR_CODES.map((code) => [code, defaultMessage(code)])) as Record<ErrorCode, string>,
+  accessPasswordTitle: 'Password required',
+  accessPasswordDescription: 'Enter the password you were given to open this document.',
+  sessionExpiredDescription: 'Your session has expired. Enter the password again to keep reading.',
+  documentPasswordTitle: 'Protected document',
+  documentPasswordDescription: 'This PDF is encrypted. Enter its password to open it.',
+  passwordLabel: 'Password',
+  passwordSubmit: 'Open',
+  passwordCancel: 'Cancel',
+  passwordIncorrect: 'Incorrect password. Please try again.',
+  passwordRateLimited: 'Too many attempts. You can try again in {seconds} s.',
+  passwordUnavailable: 'The password could not be checked right now. Please try again.',
+  enterPassword: 'Enter password',
+  passwordReopen: 'Enter password',
+};
+
+/** Merges a host's partial strings over the defaults (one level deep for `errors`). */
+export function resolveStrings(overrides: ViewerStringOverrides | null): ViewerStrings {
+  if (!overrides) return DEFAULT_STRINGS;
+  return { ...DEFAULT_STRINGS, ...overrides, errors: { ...DEFAULT_STRINGS.errors, ...overrides.errors } };
+}
+
+/** Fills `{name}` placeholders with values, as text. */
+export function format(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+}
