@@ -1,0 +1,264 @@
+// The reference backend: wiring, routing, request logging and lifecycle.
+// `createBackend` gives a request handler (mounted by demo/start.ts next to the demo pages);
+// `startBackend` also listens (used by `npm run serve` and the tests).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { serveContent, type ResolvedDocument } from './content.ts';
+import type { BackendContext } from './context.ts';
+import { API_CORS, COOKIE_CORS, Cors, TEST_SWITCH_CORS, type CorsRoute, type OriginPolicy } from './cors.ts';
+import { DocumentStore } from './data-store.ts';
+import { issueToken, listDocuments, revokeDocument, uploadDocument } from './documents-api.ts';
+import { HttpError, bearerToken, headerValue, notFound, sendError, setSecurityHeaders } from './http.ts';
+import { loadOrCreateApiKey, loadOrCreateSigningKeys } from './keys.ts';
+import { DEFAULT_SCRYPT_COST, PasswordHasher } from './passwords.ts';
+import { RefreshStore } from './refresh.ts';
+import type { LoggedRequest, Scenario } from './scenarios.ts';
+import { ScenarioRegistry } from './scenarios.ts';
+import { seedSamples } from './seed.ts';
+import { demoSessionToken, exchangePassword, refreshSession } from './sessions.ts';
+import { handleTestSwitch } from './test-switches.ts';
+import { FailureThrottle } from './throttle.ts';
+import { TokenService, unverifiedJti } from './tokens.ts';
+
+export interface BackendOptions {
+  port?: number;
+  host?: string;
+  dataDir: string;
+  /** When absent, one is generated on first start and kept in the data folder. */
+  apiKey?: string;
+  allowedOrigins?: OriginPolicy;
+  /** Mounts /__test/* (token minting, fault scenarios). Tests only. */
+  testSwitches?: boolean;
+  log?: (line: string) => void;
+  /** scrypt N for new password hashes; default 2^17. */
+  scryptCost?: number;
+}
+
+export interface Backend {
+  apiKey: string;
+  /** True when the API key was generated during this start (print it once). */
+  apiKeyGenerated: boolean;
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  close(): Promise<void>;
+}
+
+export interface RunningBackend extends Backend {
+  url: string;
+  port: number;
+}
+
+const CONTENT_PATH = /^\/api\/documents\/([^/]+)\/content$/;
+const PASSWORD_PATH = /^\/api\/documents\/([^/]+)\/password-token$/;
+const REFRESH_PATH = /^\/api\/documents\/([^/]+)\/refresh$/;
+const REVOKE_PATH = /^\/api\/documents\/([^/]+)\/revoke$/;
+const DOCUMENT_SUBPATH = /^\/api\/documents\/([^/]+)\//;
+/** Query parameters whose values never reach a log. */
+const SECRET_PARAMS = /^(password|token|access_token|jwt|api_key|key)$/i;
+
+function redactQuery(query: string): string {
+  if (query === '') return '';
+  return query
+    .split('&')
+    .map((pair) => {
+      const name = pair.split('=')[0] ?? '';
+      return SECRET_PARAMS.test(decodeURIComponentSafe(name)) ? `${name}=[redacted]` : pair;
+    })
+    .join('&');
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+function corsRouteFor(path: string): CorsRoute | null {
+  if (path.startsWith('/__test/')) return TEST_SWITCH_CORS;
+  if (PASSWORD_PATH.test(path) || REFRESH_PATH.test(path)) return COOKIE_CORS;
+  if (path.startsWith('/api/') || path === '/api' || path === '/demo/session-token') return API_CORS;
+  return null;
+}
+
+/** Counts body bytes actually handed to the socket, for request logs. */
+function countBodyBytes(res: ServerResponse, onBytes: (n: number) => void): void {
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  const measure = (chunk: unknown): void => {
+    if (typeof chunk === 'string') onBytes(Buffer.byteLength(chunk));
+    else if (chunk instanceof Uint8Array) onBytes(chunk.byteLength);
+  };
+  res.write = ((...args: unknown[]) => {
+    measure(args[0]);
+    return write(...args);
+  }) as ServerResponse['write'];
+  res.end = ((...args: unknown[]) => {
+    if (typeof args[0] !== 'function') measure(args[0]);
+    return end(...args);
+  }) as ServerResponse['end'];
+}
+
+export async function createBackend(opts: BackendOptions): Promise<Backend> {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
+  const [keys, apiKeyInfo, store, refresh] = await Promise.all([
+    loadOrCreateSigningKeys(opts.dataDir),
+    opts.apiKey ? Promise.resolve({ apiKey: opts.apiKey, created: false }) : loadOrCreateApiKey(opts.dataDir),
+    DocumentStore.open(opts.dataDir),
+    RefreshStore.open(opts.dataDir),
+  ]);
+  const hasher = new PasswordHasher(opts.scryptCost ?? DEFAULT_SCRYPT_COST);
+  const seeded = await seedSamples(store, hasher);
+  if (seeded.length > 0) log(`seeded sample documents: ${seeded.join(', ')}`);
+
+  const scenarios = opts.testSwitches ? new ScenarioRegistry() : null;
+  const hung = new Set<ServerResponse>();
+  const resolve = (id: string): ResolvedDocument | null => {
+    const scenario = scenarios?.get(id) ?? null;
+    const meta = store.get(scenario ? scenario.documentId : id);
+    if (!meta) return null;
+    return { id, meta, filePath: store.filePath(meta), scenario };
+  };
+  const ctx: BackendContext = {
+    store,
+    tokens: new TokenService(keys),
+    refresh,
+    hasher,
+    throttle: new FailureThrottle(),
+    cors: new Cors(opts.allowedOrigins ?? []),
+    scenarios,
+    apiKey: apiKeyInfo.apiKey,
+    audit: (line) => log(`${new Date().toISOString()} audit ${line}`),
+    hung,
+    resolve,
+  };
+
+  async function route(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
+    const method = req.method ?? 'GET';
+    if (method === 'OPTIONS') {
+      const corsRoute = corsRouteFor(path);
+      if (!corsRoute || (corsRoute === TEST_SWITCH_CORS && !scenarios)) throw notFound();
+      ctx.cors.preflight(req, res, corsRoute);
+      return;
+    }
+    const corsRoute = corsRouteFor(path);
+    if (corsRoute && !(corsRoute === TEST_SWITCH_CORS && !scenarios)) ctx.cors.apply(req, res, corsRoute);
+    // State-changing requests from a foreign page are refused outright (CSRF).
+    if (method !== 'GET' && method !== 'HEAD') ctx.cors.assertOrigin(req);
+
+    if (path.startsWith('/__test/')) {
+      if (!scenarios) throw notFound();
+      await handleTestSwitch(req, res, path, ctx, scenarios);
+      return;
+    }
+    if (path === '/api/documents') {
+      if (method === 'GET') return listDocuments(req, res, ctx);
+      if (method === 'POST') return uploadDocument(req, res, query, ctx);
+    }
+    if (path === '/api/tokens' && method === 'POST') return issueToken(req, res, ctx);
+    if (path === '/demo/session-token' && method === 'POST') return demoSessionToken(req, res, query, ctx);
+
+    let match = CONTENT_PATH.exec(path);
+    if (match && (method === 'GET' || method === 'HEAD')) return serveContent(req, res, match[1]!, query, ctx);
+    match = PASSWORD_PATH.exec(path);
+    if (match && method === 'POST') return exchangePassword(req, res, match[1]!, query, ctx);
+    match = REFRESH_PATH.exec(path);
+    if (match && method === 'POST') return refreshSession(req, res, match[1]!, ctx);
+    match = REVOKE_PATH.exec(path);
+    if (match && method === 'POST') return revokeDocument(req, res, match[1]!, ctx);
+    throw notFound();
+  }
+
+  function startScenarioLog(req: IncomingMessage, res: ServerResponse, scenario: Scenario, path: string, query: string): void {
+    const authorization = headerValue(req, 'authorization');
+    const token = bearerToken(req);
+    const entry: LoggedRequest = {
+      method: req.method ?? 'GET',
+      path,
+      query: redactQuery(query),
+      range: headerValue(req, 'range'),
+      status: 0,
+      bytes: 0,
+      auth: token ? 'bearer' : authorization ? 'other' : 'none',
+      jti: token ? unverifiedJti(token) : null,
+      origin: headerValue(req, 'origin'),
+      at: Date.now(),
+    };
+    scenario.requests.push(entry);
+    countBodyBytes(res, (n) => {
+      entry.bytes += n;
+    });
+    const settle = (): void => {
+      entry.status = res.headersSent ? res.statusCode : 0;
+      if (req.method === 'HEAD') entry.bytes = 0;
+    };
+    res.on('finish', settle);
+    res.on('close', settle);
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const started = Date.now();
+    const rawUrl = req.url ?? '/';
+    const queryIndex = rawUrl.indexOf('?');
+    // The raw path is matched as-is: no normalisation, so encoded or dotted ids simply don't match.
+    const path = queryIndex < 0 ? rawUrl : rawUrl.slice(0, queryIndex);
+    const rawQuery = queryIndex < 0 ? '' : rawUrl.slice(queryIndex + 1);
+    const query = new URLSearchParams(rawQuery);
+    setSecurityHeaders(res);
+
+    const scenarioId = scenarios ? DOCUMENT_SUBPATH.exec(path)?.[1] : undefined;
+    const scenario = scenarioId ? scenarios?.get(scenarioId) : undefined;
+    if (scenario) startScenarioLog(req, res, scenario, path, rawQuery);
+
+    res.on('finish', () => log(`${req.method ?? '?'} ${path} ${res.statusCode} ${Date.now() - started}ms`));
+    route(req, res, path, query).catch((error: unknown) => {
+      if (error instanceof HttpError) {
+        if (!res.headersSent) sendError(res, error);
+        else res.destroy();
+        return;
+      }
+      // Unexpected: log the kind only, answer without details (no stack traces to clients).
+      log(`error ${req.method ?? '?'} ${path}: ${error instanceof Error ? error.name : 'unknown'}`);
+      if (!res.headersSent) sendError(res, new HttpError(500, 'internal_error', 'Internal server error.'));
+      else res.destroy();
+    });
+  }
+
+  async function close(): Promise<void> {
+    for (const res of hung) res.destroy();
+    hung.clear();
+    await refresh.flush();
+  }
+
+  return { apiKey: apiKeyInfo.apiKey, apiKeyGenerated: apiKeyInfo.created, handle, close };
+}
+
+export async function startBackend(opts: BackendOptions): Promise<RunningBackend> {
+  const backend = await createBackend(opts);
+  const server: Server = createServer((req, res) => backend.handle(req, res));
+  // Large Authorization headers are refused by Node itself (431) beyond this size (B-6).
+  server.maxHeadersCount = 100;
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    ...backend,
+    url: `http://${urlHost}:${port}`,
+    port,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await backend.close();
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

@@ -1,0 +1,150 @@
+// GET/HEAD /api/documents/:id/content: token check on every request, then the PDF with single
+// byte ranges (B-3, B-5, B-16..B-18, B-21). Scenario faults are applied here too.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DocumentMeta } from './data-store.ts';
+import { writeFileRange, type Faults } from './faults.ts';
+import { HttpError, bearerToken, headerValue, sendJson, sleep } from './http.ts';
+import { contentRange, decideRange } from './range.ts';
+import type { Scenario } from './scenarios.ts';
+import { InvalidTokenError, type TokenService } from './tokens.ts';
+
+export interface ResolvedDocument {
+  /** The id in the URL (a stored document or a scenario alias). */
+  id: string;
+  meta: DocumentMeta;
+  filePath: string;
+  scenario: Scenario | null;
+}
+
+export interface ContentDependencies {
+  tokens: TokenService;
+  resolve(id: string): ResolvedDocument | null;
+  audit(line: string): void;
+  /** Responses that must never be answered (hang fault); closed on shutdown. */
+  hung: Set<ServerResponse>;
+}
+
+export function invalidToken(): HttpError {
+  return new HttpError(401, 'invalid_token', 'The access token is missing, invalid or expired.', {
+    'WWW-Authenticate': 'Bearer error="invalid_token"',
+  });
+}
+
+/** Same status, body and headers whether the document is unknown or the token is for another one (B-3). */
+function documentNotFound(): HttpError {
+  return new HttpError(404, 'not_found', 'Not found.');
+}
+
+/** ASCII-only, quote-free file name for Content-Disposition, plus an RFC 8187 UTF-8 variant. */
+export function contentDisposition(kind: 'inline' | 'attachment', title: string): string {
+  const base = title.replace(/\.pdf$/i, '').trim() || 'document';
+  const ascii = base.replace(/[^A-Za-z0-9 ._-]+/g, '_').slice(0, 100).trim() || 'document';
+  return `${kind}; filename="${ascii}.pdf"; filename*=UTF-8''${encodeURIComponent(`${base.slice(0, 100)}.pdf`)}`;
+}
+
+export async function serveContent(
+  req: IncomingMessage,
+  res: ServerResponse,
+  id: string,
+  query: URLSearchParams,
+  deps: ContentDependencies,
+): Promise<void> {
+  const resolved = deps.resolve(id);
+  const scenario = resolved?.scenario ?? null;
+  const faults: Faults = scenario?.faults ?? {};
+  if (scenario) scenario.seen++;
+
+  if (faults.latency) await sleep(faults.latency);
+  if (faults.hang && (scenario?.served ?? 0) >= (faults.after ?? 0)) {
+    deps.hung.add(res);
+    res.on('close', () => deps.hung.delete(res));
+    return;
+  }
+
+  const token = bearerToken(req);
+  if (!token) throw invalidToken();
+  let claims;
+  try {
+    claims = await deps.tokens.verify(token);
+  } catch (error) {
+    if (error instanceof InvalidTokenError) {
+      deps.audit(`auth.failure route=content doc=${id} reason=${error.message}`);
+      throw invalidToken();
+    }
+    throw error;
+  }
+  if (!resolved || claims.doc !== id) {
+    deps.audit(`auth.failure route=content doc=${id} reason=document-mismatch`);
+    throw documentNotFound();
+  }
+  const attachment = query.get('disposition') === 'attachment';
+  const needed = attachment ? 'download' : 'read';
+  if (!claims.permissions.includes('read') || !claims.permissions.includes(needed)) {
+    throw new HttpError(403, 'insufficient_scope', 'The access token does not allow this.', {
+      'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${needed}"`,
+    });
+  }
+
+  if (scenario && faults.status !== undefined && scenario.served >= (faults.after ?? 0)) {
+    const headers: Record<string, string> = {};
+    if (faults.retryAfter !== undefined) headers['Retry-After'] = String(faults.retryAfter);
+    if (faults.status === 401) headers['WWW-Authenticate'] = 'Bearer error="invalid_token"';
+    sendJson(res, faults.status, { error: { code: 'injected_fault', message: 'Injected failure.' } }, headers);
+    return;
+  }
+  if (faults.redirectTo) {
+    res.writeHead(302, { Location: faults.redirectTo, 'Content-Length': '0' }).end();
+    return;
+  }
+  if (faults.html) {
+    const page = '<!doctype html><html><body>Login</body></html>';
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': String(Buffer.byteLength(page)) });
+    res.end(req.method === 'HEAD' ? undefined : page);
+    return;
+  }
+
+  const { meta, filePath } = resolved;
+  const size = faults.truncateTo !== undefined ? Math.min(faults.truncateTo, meta.size) : meta.size;
+  let etag = meta.etag;
+  if (faults.truncateTo !== undefined) etag = `${etag.slice(0, -1)}-t${size}"`;
+  if (faults.etagChangeAfter !== undefined && scenario && scenario.seen > faults.etagChangeAfter) etag = `${etag.slice(0, -1)}-changed"`;
+
+  const decision = faults.ignoreRange
+    ? ({ kind: 'full' } as const)
+    : decideRange(headerValue(req, 'range'), headerValue(req, 'if-range'), size, etag);
+
+  res.setHeader('Accept-Ranges', 'bytes');
+  res.setHeader('ETag', etag);
+  if (decision.kind === 'unsatisfiable') {
+    res.setHeader('Content-Range', `bytes */${size}`);
+    sendJson(res, 416, { error: { code: 'range_not_satisfiable', message: 'Range not satisfiable.' } });
+    return;
+  }
+
+  if (scenario) {
+    scenario.served++;
+    if (faults.unauthorizedAfter !== undefined && !scenario.unauthorizedTriggered && scenario.served >= faults.unauthorizedAfter) {
+      // The tokens in use "expire" now; tokens minted from here on work.
+      scenario.unauthorizedTriggered = true;
+      deps.tokens.revokeDocument(scenario.id);
+    }
+  }
+
+  const start = decision.kind === 'partial' ? decision.start : 0;
+  const end = decision.kind === 'partial' ? decision.end : size - 1;
+  const length = size === 0 ? 0 : end - start + 1;
+  res.statusCode = decision.kind === 'partial' ? 206 : 200;
+  res.setHeader('Content-Type', 'application/pdf');
+  res.setHeader('Content-Length', String(length));
+  res.setHeader('Content-Disposition', contentDisposition(attachment ? 'attachment' : 'inline', meta.title));
+  if (decision.kind === 'partial') {
+    // badContentRange: announce a range shifted by one byte, the body is still the requested one.
+    const announced = faults.badContentRange ? contentRange(start + 1, end + 1, size + 1) : contentRange(start, end, size);
+    res.setHeader('Content-Range', announced);
+  }
+  if (req.method === 'HEAD' || length === 0) {
+    res.end();
+    return;
+  }
+  await writeFileRange(res, filePath, start, end, { limiter: scenario?.limiter, resetAfterBytes: faults.resetAfterBytes });
+}

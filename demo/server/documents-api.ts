@@ -1,0 +1,122 @@
+// Host-backend API (API key): list and upload documents, issue viewer tokens, revoke access.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { requireApiKey } from './api-key.ts';
+import type { BackendContext } from './context.ts';
+import { ALL_PERMISSIONS, isPermission, type DocumentMeta, type Permission } from './data-store.ts';
+import { HttpError, mediaType, readBody, readJsonObject, sendJson } from './http.ts';
+import { DEFAULT_LIFETIME_SECONDS, MAX_LIFETIME_SECONDS, nowSeconds } from './tokens.ts';
+
+export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
+/** Room for multipart boundaries and the title field around the file. */
+const MULTIPART_OVERHEAD = 1024 * 1024;
+const MAX_TITLE_LENGTH = 200;
+
+export function listDocuments(req: IncomingMessage, res: ServerResponse, ctx: BackendContext): void {
+  requireApiKey(req, ctx.apiKey);
+  const documents = ctx.store.list().map((meta) => ({
+    id: meta.id,
+    title: meta.title,
+    password_protected: meta.password_hash !== undefined,
+  }));
+  sendJson(res, 200, { documents });
+}
+
+function invalidUpload(message: string): HttpError {
+  return new HttpError(400, 'invalid_document', message);
+}
+
+/** Multipart (`file`, optional `title`) or a raw `application/pdf` body with `?title=`. */
+export async function uploadDocument(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, ctx: BackendContext): Promise<void> {
+  requireApiKey(req, ctx.apiKey);
+  const type = mediaType(req);
+  let bytes: Uint8Array;
+  let title: string | null = query.get('title');
+  let fileName: string | null = null;
+  if (type === 'application/pdf') {
+    bytes = await readBody(req, MAX_UPLOAD_BYTES);
+  } else if (type === 'multipart/form-data') {
+    const body = await readBody(req, MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD);
+    let form: FormData;
+    try {
+      // The Fetch API's multipart parser; the body is already bounded above.
+      const request = new Request('http://upload.invalid/', {
+        method: 'POST',
+        headers: { 'content-type': req.headers['content-type'] ?? '' },
+        body,
+      });
+      form = await request.formData();
+    } catch {
+      throw invalidUpload('The multipart body could not be parsed.');
+    }
+    const file = form.get('file');
+    if (file === null || typeof file === 'string') throw invalidUpload('A PDF file is required in the "file" field.');
+    if (file.size > MAX_UPLOAD_BYTES) throw new HttpError(413, 'payload_too_large', 'The file is larger than 50 MiB.');
+    bytes = new Uint8Array(await file.arrayBuffer());
+    fileName = 'name' in file && typeof file.name === 'string' ? file.name : null;
+    const formTitle = form.get('title');
+    if (typeof formTitle === 'string' && formTitle.trim() !== '') title = formTitle;
+  } else {
+    throw new HttpError(415, 'unsupported_media_type', 'Send multipart/form-data with a "file" field, or application/pdf.');
+  }
+  if (bytes.byteLength === 0) throw invalidUpload('The file is empty.');
+  if (Buffer.from(bytes.subarray(0, 5)).toString('latin1') !== '%PDF-') throw invalidUpload('The file is not a PDF.');
+  const finalTitle = (title ?? fileName?.replace(/\.pdf$/i, '') ?? 'Untitled document').trim().slice(0, MAX_TITLE_LENGTH) || 'Untitled document';
+  const meta = await ctx.store.add({ title: finalTitle, bytes });
+  ctx.audit(`document.upload doc=${meta.id} size=${meta.size}`);
+  sendJson(res, 201, { document_id: meta.id });
+}
+
+/** Permissions a token may carry: what was asked for, limited to what the document grants. */
+export function grantable(meta: DocumentMeta, requested: readonly unknown[]): Permission[] {
+  return ALL_PERMISSIONS.filter((permission) => requested.includes(permission) && meta.permissions.includes(permission));
+}
+
+/** POST /api/tokens: `{allowed_documents:[{document_id, document_permissions}], exp?, sub?}` → `{jwt}`. */
+export async function issueToken(req: IncomingMessage, res: ServerResponse, ctx: BackendContext): Promise<void> {
+  requireApiKey(req, ctx.apiKey);
+  const body = await readJsonObject(req);
+  const allowed = body['allowed_documents'];
+  if (!Array.isArray(allowed) || allowed.length !== 1) {
+    throw new HttpError(400, 'invalid_request', 'allowed_documents must list exactly one document.');
+  }
+  const entry = allowed[0] as Record<string, unknown> | null;
+  const documentId = entry?.['document_id'];
+  const requested = entry?.['document_permissions'] ?? ['read'];
+  if (typeof documentId !== 'string' || !Array.isArray(requested) || !requested.every((p) => typeof p === 'string')) {
+    throw new HttpError(400, 'invalid_request', 'document_id must be a string and document_permissions a list of strings.');
+  }
+  const resolved = ctx.resolve(documentId);
+  if (!resolved) throw new HttpError(404, 'not_found', 'Not found.');
+  const permissions = grantable(resolved.meta, requested);
+  if (!permissions.includes('read')) throw new HttpError(400, 'invalid_request', 'document_permissions must include "read".');
+
+  let lifetime = DEFAULT_LIFETIME_SECONDS;
+  const exp = body['exp'];
+  if (exp !== undefined) {
+    if (typeof exp !== 'number' || !Number.isInteger(exp)) throw new HttpError(400, 'invalid_request', 'exp must be a Unix time in seconds.');
+    lifetime = exp - nowSeconds();
+    if (lifetime <= 0 || lifetime > MAX_LIFETIME_SECONDS) {
+      throw new HttpError(400, 'invalid_request', 'exp must be in the future and at most 24 hours ahead.');
+    }
+  }
+  const sub = body['sub'];
+  if (sub !== undefined && (typeof sub !== 'string' || sub.length > 256)) throw new HttpError(400, 'invalid_request', 'sub must be a short string.');
+
+  const issued = await ctx.tokens.issue({ doc: documentId, permissions, sub, lifetimeSeconds: lifetime });
+  ctx.audit(`token.issue doc=${documentId} permissions=${permissions.join(',')} expires_in=${issued.expiresIn}`);
+  sendJson(res, 200, { jwt: issued.token, expires_in: issued.expiresIn });
+}
+
+/** POST /api/documents/:id/revoke: every outstanding token and refresh session of the document stops working. */
+export function revokeDocument(req: IncomingMessage, res: ServerResponse, id: string, ctx: BackendContext): void {
+  requireApiKey(req, ctx.apiKey);
+  if (!ctx.resolve(id)) throw new HttpError(404, 'not_found', 'Not found.');
+  const tokens = ctx.tokens.revokeDocument(id);
+  ctx.refresh.revokeDocument(id);
+  ctx.audit(`document.revoke doc=${id} tokens=${tokens}`);
+  sendJson(res, 200, { revoked: tokens });
+}
+
+export function isPermissionList(value: unknown): value is Permission[] {
+  return Array.isArray(value) && value.every(isPermission);
+}

@@ -1,0 +1,64 @@
+// Test scenarios: private aliases of a stored document with their own faults, counters and
+// request log. Only created through the test switches.
+import { randomBytes } from 'node:crypto';
+import { BandwidthLimiter, type Faults } from './faults.ts';
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  /** Raw query string with secret-looking parameters redacted; '' if none. */
+  query: string;
+  range: string | null;
+  status: number;
+  bytes: number;
+  auth: 'bearer' | 'other' | 'none';
+  jti: string | null;
+  origin: string | null;
+  at: number;
+}
+
+export class Scenario {
+  faults: Faults;
+  limiter: BandwidthLimiter | undefined;
+  readonly requests: LoggedRequest[] = [];
+  /** Content requests answered normally (200/206), the clock for `after`-style faults. */
+  served = 0;
+  /** Content requests seen, for `etagChangeAfter`. */
+  seen = 0;
+  unauthorizedTriggered = false;
+
+  constructor(
+    readonly id: string,
+    readonly documentId: string,
+    faults: Faults,
+  ) {
+    this.faults = faults;
+    this.limiter = undefined;
+    this.setFaults(faults);
+  }
+
+  setFaults(faults: Faults): void {
+    this.faults = faults;
+    this.limiter = faults.bandwidth ? new BandwidthLimiter(faults.bandwidth) : undefined;
+    this.unauthorizedTriggered = false;
+  }
+
+  get totalBytes(): number {
+    return this.requests.reduce((sum, request) => sum + request.bytes, 0);
+  }
+}
+
+export class ScenarioRegistry {
+  readonly #scenarios = new Map<string, Scenario>();
+
+  create(documentId: string, faults: Faults): Scenario {
+    const id = `s-${randomBytes(9).toString('base64url')}`;
+    const scenario = new Scenario(id, documentId, faults);
+    this.#scenarios.set(id, scenario);
+    return scenario;
+  }
+
+  get(id: string): Scenario | null {
+    return this.#scenarios.get(id) ?? null;
+  }
+}

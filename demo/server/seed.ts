@@ -1,0 +1,50 @@
+// Seeds a fresh data folder with the sample documents. Each sample is written once; later starts
+// find its metadata and skip it, so startup stays fast.
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { DocumentStore } from './data-store.ts';
+import type { PasswordHasher } from './passwords.ts';
+import { buildBoardMinutes, buildLargeScan, buildManyPages, buildSample } from './samples.ts';
+
+export const PROTECTED_SAMPLE_PASSWORD = 'reader-2026';
+export const ENCRYPTED_SAMPLE_PASSWORD = 'open-sesame';
+
+const ENCRYPTED_FIXTURE = fileURLToPath(new URL('./fixtures/encrypted.pdf', import.meta.url));
+
+interface SampleSpec {
+  id: string;
+  title: string;
+  pages: number;
+  build(): Promise<Uint8Array>;
+  password?: string;
+}
+
+const SAMPLES: SampleSpec[] = [
+  { id: 'sample', title: 'Sample document', pages: 3, build: buildSample },
+  { id: 'long', title: 'Long report', pages: 500, build: () => buildManyPages('Long report', 500) },
+  { id: 'pages-1000', title: '1000 pages', pages: 1000, build: () => buildManyPages('1000 pages', 1000) },
+  { id: 'large', title: 'Large scan', pages: 40, build: buildLargeScan },
+  // Encrypted at PDF level (user password open-sesame); qpdf made it, see fixtures/make-encrypted.sh.
+  { id: 'encrypted', title: 'Encrypted contract', pages: 2, build: async () => new Uint8Array(await readFile(ENCRYPTED_FIXTURE)) },
+  {
+    id: 'protected',
+    title: `Board minutes (password: ${PROTECTED_SAMPLE_PASSWORD})`,
+    pages: 2,
+    build: buildBoardMinutes,
+    password: PROTECTED_SAMPLE_PASSWORD,
+  },
+];
+
+export async function seedSamples(store: DocumentStore, hasher: PasswordHasher): Promise<string[]> {
+  const missing = SAMPLES.filter((sample) => !store.has(sample.id));
+  await Promise.all(
+    missing.map(async (sample) => {
+      const [bytes, passwordHash] = await Promise.all([
+        sample.build(),
+        sample.password ? hasher.hash(sample.password) : Promise.resolve(undefined),
+      ]);
+      await store.add({ id: sample.id, title: sample.title, bytes, pages: sample.pages, ...(passwordHash ? { passwordHash } : {}) });
+    }),
+  );
+  return missing.map((sample) => sample.id);
+}

@@ -1,0 +1,101 @@
+// /__test/* endpoints, mounted only with `testSwitches: true`: mint arbitrary tokens, create
+// fault-injecting scenario aliases, read their request logs, revoke their tokens. Never enable
+// them in a deployment: they hand out tokens without any authentication.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BackendContext } from './context.ts';
+import { ALL_PERMISSIONS, isPermission, type Permission } from './data-store.ts';
+import { parseFaults } from './faults.ts';
+import { HttpError, notFound, readJsonObject, sendJson } from './http.ts';
+import type { Scenario, ScenarioRegistry } from './scenarios.ts';
+import { DEFAULT_LIFETIME_SECONDS } from './tokens.ts';
+
+function badRequest(message: string): HttpError {
+  return new HttpError(400, 'invalid_request', message);
+}
+
+function faultsFrom(value: unknown) {
+  try {
+    return parseFaults(value);
+  } catch (error) {
+    throw badRequest((error as Error).message);
+  }
+}
+
+function scenarioOrNotFound(registry: ScenarioRegistry, id: string): Scenario {
+  const scenario = registry.get(id);
+  if (!scenario) throw notFound();
+  return scenario;
+}
+
+/** Handles a /__test path; the caller has already checked that test switches are on. */
+export async function handleTestSwitch(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  ctx: BackendContext,
+  registry: ScenarioRegistry,
+): Promise<void> {
+  const method = req.method ?? 'GET';
+  if (method !== 'GET') ctx.cors.assertOrigin(req);
+
+  if (path === '/__test/documents' && method === 'GET') {
+    const documents = ctx.store.list().map(({ id, title, size, pages }) => ({ id, title, size, pages }));
+    sendJson(res, 200, { documents });
+    return;
+  }
+
+  if (path === '/__test/tokens' && method === 'POST') {
+    const body = await readJsonObject(req);
+    const document = body['document'];
+    if (typeof document !== 'string') throw badRequest('document is required.');
+    const resolved = ctx.resolve(document);
+    if (!resolved) throw notFound();
+    const requested = body['permissions'];
+    let permissions: Permission[] = [...resolved.meta.permissions];
+    if (requested !== undefined) {
+      if (!Array.isArray(requested) || !requested.every(isPermission)) {
+        throw badRequest(`permissions must be a subset of ${ALL_PERMISSIONS.join(', ')}.`);
+      }
+      permissions = requested;
+    }
+    const ttl = body['ttl'] ?? DEFAULT_LIFETIME_SECONDS;
+    if (typeof ttl !== 'number' || !Number.isFinite(ttl)) throw badRequest('ttl must be a number of seconds.');
+    const sub = body['sub'];
+    if (sub !== undefined && typeof sub !== 'string') throw badRequest('sub must be a string.');
+    // ttl ≤ 0 mints a token that is already expired.
+    const issued = await ctx.tokens.issue({ doc: document, permissions, sub, lifetimeSeconds: Math.trunc(ttl) });
+    sendJson(res, 200, { token: issued.token, expires_in: issued.expiresIn, jti: issued.jti });
+    return;
+  }
+
+  if (path === '/__test/scenarios' && method === 'POST') {
+    const body = await readJsonObject(req);
+    const document = body['document'];
+    if (typeof document !== 'string' || !ctx.store.get(document)) throw notFound();
+    const scenario = registry.create(document, faultsFrom(body['faults']));
+    sendJson(res, 200, { id: scenario.id });
+    return;
+  }
+
+  const match = /^\/__test\/scenarios\/([A-Za-z0-9_-]{1,64})(\/log|\/revoke)?$/.exec(path);
+  if (match) {
+    const scenario = scenarioOrNotFound(registry, match[1]!);
+    const action = match[2] ?? '';
+    if (action === '' && method === 'PATCH') {
+      const body = await readJsonObject(req);
+      scenario.setFaults(faultsFrom(body['faults']));
+      sendJson(res, 200, { ok: true });
+      return;
+    }
+    if (action === '/log' && method === 'GET') {
+      sendJson(res, 200, { requests: scenario.requests, bytes: scenario.totalBytes });
+      return;
+    }
+    if (action === '/revoke' && method === 'POST') {
+      const revoked = ctx.tokens.revokeDocument(scenario.id);
+      sendJson(res, 200, { ok: true, revoked });
+      return;
+    }
+  }
+  throw notFound();
+}
