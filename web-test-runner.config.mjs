@@ -2,7 +2,7 @@
 // reference backend started on 127.0.0.1 with its test switches. The test page is served from
 // localhost, so every document request is cross-origin and exercises CORS and preflights.
 import { createRequire } from 'node:module';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defaultReporter } from '@web/test-runner';
@@ -56,9 +56,10 @@ const viteInlineCss = {
     const file = require.resolve(source.slice(0, -'?inline'.length));
     return `/${path.relative(rootDir, file).split(path.sep).join('/')}?inline`;
   },
-  async transform(context) {
+  async serve(context) {
     if (context.path.endsWith('.css') && context.URL.searchParams.has('inline')) {
-      return { body: `export default ${JSON.stringify(context.body)};`, type: 'js' };
+      const css = await readFile(path.join(rootDir, decodeURIComponent(context.path)), 'utf8');
+      return { body: `export default ${JSON.stringify(css)};`, type: 'js' };
     }
     return undefined;
   },

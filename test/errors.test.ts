@@ -43,7 +43,7 @@ describe('errors', () => {
   }
 
   it('a truncated file → invalid-document', async () => {
-    const { detail } = await failWith({ truncateTo: 40_000 });
+    const { detail } = await failWith({ truncateTo: 2_000_000 }, 'long');
     expect(detail.code).to.equal('invalid-document');
   });
 

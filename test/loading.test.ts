@@ -160,10 +160,10 @@ describe('loading a protected document', () => {
     await waitForState(el, ['ready']);
     const canvas = await renderedCanvas(el, 1);
     const page = canvas.closest('.page') as HTMLElement;
-    await waitFor(() => Math.abs(page.getBoundingClientRect().width - 612 * (96 / 72)) < 3);
+    await waitFor(() => Math.abs(page.clientWidth - 612 * (96 / 72)) < 3);
     el.zoom = 0.5;
-    await waitFor(() => Math.abs(page.getBoundingClientRect().width - 306 * (96 / 72)) < 3);
+    await waitFor(() => Math.abs(page.clientWidth - 306 * (96 / 72)) < 3);
     el.zoom = 'page-width';
-    await waitFor(() => page.getBoundingClientRect().width > 612);
+    await waitFor(() => page.clientWidth > 612);
   });
 });

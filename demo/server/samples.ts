@@ -70,14 +70,32 @@ export async function buildSample(): Promise<Uint8Array> {
   return save(pdf);
 }
 
-/** Many cheap pages: one coloured rectangle and a page number each. */
-export async function buildManyPages(title: string, pages: number): Promise<Uint8Array> {
+/**
+ * Many pages: a coloured rectangle and a page number each. With `stampBytes`, every page also
+ * carries a small incompressible image stored right after it, so the file is large enough that
+ * a jump to a distant page needs new byte ranges, as with a real report.
+ */
+export async function buildManyPages(title: string, pages: number, stampBytes = 0): Promise<Uint8Array> {
   const { pdf, font } = await newDocument(title);
+  const stampName = PDFName.of('Stamp');
+  const stampWidth = Math.max(1, Math.round(Math.sqrt(stampBytes / 3)));
   for (let n = 1; n <= pages; n++) {
     const page = pdf.addPage(LETTER);
     const hue = (n * 37) % 360;
     page.drawRectangle({ ...PROBE_RECT, color: hueColour(hue) });
     page.drawText(`Page ${n}`, { x: 72, y: 740, size: 24, font });
+    if (stampBytes > 0) {
+      const stream = pdf.context.stream(noise(stampWidth * stampWidth * 3, 0x10ad + n), {
+        Type: 'XObject',
+        Subtype: 'Image',
+        Width: stampWidth,
+        Height: stampWidth,
+        ColorSpace: 'DeviceRGB',
+        BitsPerComponent: 8,
+      });
+      page.node.setXObject(stampName, pdf.context.register(stream));
+      page.pushOperators(...drawImage(stampName, { x: 72, y: 100, width: 64, height: 64, ...UPRIGHT }));
+    }
   }
   return save(pdf);
 }

@@ -21,7 +21,7 @@ interface SampleSpec {
 
 const SAMPLES: SampleSpec[] = [
   { id: 'sample', title: 'Sample document', pages: 3, build: buildSample },
-  { id: 'long', title: 'Long report', pages: 500, build: () => buildManyPages('Long report', 500) },
+  { id: 'long', title: 'Long report', pages: 500, build: () => buildManyPages('Long report', 500, 8 * 1024) },
   { id: 'pages-1000', title: '1000 pages', pages: 1000, build: () => buildManyPages('1000 pages', 1000) },
   { id: 'large', title: 'Large scan', pages: 40, build: buildLargeScan },
   // Encrypted at PDF level (user password open-sesame); qpdf made it, see fixtures/make-encrypted.sh.
