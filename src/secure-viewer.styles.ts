@@ -3,8 +3,10 @@ import { css } from 'lit';
 /** The element's own styles; pdf.js's page styles are adopted lazily with the first document. */
 export const secureViewerStyles = css`
   :host {
-    display: block;
+    display: flex;
+    flex-direction: column;
     position: relative;
+    container-type: inline-size;
     height: 600px;
     overflow: hidden;
     box-sizing: border-box;
@@ -24,6 +26,12 @@ export const secureViewerStyles = css`
       color: var(--sv-color, #e6edf3);
       background: var(--sv-background, #22272e);
     }
+  }
+
+  .stage {
+    position: relative;
+    flex: 1 1 auto;
+    min-block-size: 0;
   }
 
   .viewport {
@@ -175,6 +183,163 @@ export const secureViewerStyles = css`
     }
     .password-message {
       color: var(--sv-error-color, #ff938a);
+    }
+  }
+
+
+  .toolbar {
+    display: flex;
+    flex-wrap: nowrap;
+    align-items: center;
+    gap: calc(var(--sv-spacing, 12px) / 2);
+    padding: calc(var(--sv-spacing, 12px) / 3) calc(var(--sv-spacing, 12px) / 2);
+    background: var(--sv-toolbar-background, #f6f8fa);
+    color: var(--sv-toolbar-color, var(--sv-color, #1f2328));
+    border-block-end: 1px solid var(--sv-border-color, #8c959f);
+    position: relative;
+    z-index: 1;
+  }
+
+  .toolbar .group {
+    display: flex;
+    align-items: center;
+    gap: 2px;
+  }
+
+  .toolbar .spacer {
+    flex: 1 1 auto;
+  }
+
+  button.icon {
+    display: inline-grid;
+    place-items: center;
+    inline-size: 32px;
+    block-size: 32px;
+    padding: 0;
+    border-color: transparent;
+    background: transparent;
+    color: inherit;
+  }
+
+  button.icon:hover:not(:disabled) {
+    background: var(--sv-button-hover-background, rgb(127 127 127 / 0.16));
+  }
+
+  .page-number input {
+    inline-size: 3.5em;
+    text-align: center;
+    font: inherit;
+    padding: 3px 4px;
+    border: 1px solid var(--sv-border-color, #8c959f);
+    border-radius: var(--sv-radius, 6px);
+    background: var(--sv-input-background, #ffffff);
+    color: var(--sv-input-color, #1f2328);
+  }
+
+  .page-count,
+  .zoom-level {
+    white-space: nowrap;
+    font-variant-numeric: tabular-nums;
+  }
+
+  .zoom-level {
+    min-inline-size: 4.5ch;
+    text-align: center;
+  }
+
+  .more-button {
+    display: none !important;
+  }
+
+  /* Narrow embeds: fit and rotate fold into the "more" menu. */
+  @container (max-width: 520px) {
+    .more-button {
+      display: inline-grid !important;
+    }
+    .toolbar .secondary {
+      display: none;
+    }
+    .toolbar .secondary.open {
+      display: flex;
+      position: absolute;
+      inset-block-start: 100%;
+      inset-inline-end: calc(var(--sv-spacing, 12px) / 2);
+      padding: 4px;
+      background: var(--sv-toolbar-background, #f6f8fa);
+      border: 1px solid var(--sv-border-color, #8c959f);
+      border-radius: var(--sv-radius, 6px);
+    }
+    .zoom-level {
+      display: none;
+    }
+  }
+
+  @container (max-width: 360px) {
+    .page-count {
+      display: none;
+    }
+  }
+
+  .find-bar {
+    display: flex;
+    align-items: center;
+    gap: 4px;
+    padding: 4px calc(var(--sv-spacing, 12px) / 2);
+    background: var(--sv-toolbar-background, #f6f8fa);
+    border-block-end: 1px solid var(--sv-border-color, #8c959f);
+  }
+
+  .find-bar input {
+    font: inherit;
+    inline-size: min(240px, 50cqi);
+    padding: 3px 6px;
+    border: 1px solid var(--sv-border-color, #8c959f);
+    border-radius: var(--sv-radius, 6px);
+    background: var(--sv-input-background, #ffffff);
+    color: var(--sv-input-color, #1f2328);
+  }
+
+  .find-status {
+    flex: 1 1 auto;
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
+
+  /* Without the copy permission, text cannot be selected (the text layer is not built either). */
+  .viewport.no-copy {
+    user-select: none;
+    -webkit-user-select: none;
+  }
+
+  @media print {
+    /* Without the print permission, printing the host page shows nothing of the document. */
+    .viewport.no-print,
+    .toolbar,
+    .find-bar {
+      display: none !important;
+    }
+  }
+
+  @media (prefers-color-scheme: dark) {
+    .toolbar,
+    .find-bar,
+    .toolbar .secondary.open {
+      background: var(--sv-toolbar-background, #2d333b);
+      color: var(--sv-toolbar-color, var(--sv-color, #e6edf3));
+    }
+    .page-number input,
+    .find-bar input {
+      background: var(--sv-input-background, #22272e);
+      color: var(--sv-input-color, #e6edf3);
+    }
+    button {
+      background: var(--sv-button-background, #373e47);
+      color: var(--sv-button-color, #e6edf3);
+    }
+    button.icon {
+      background: transparent;
+      color: inherit;
     }
   }
 `;

@@ -1,18 +1,24 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { ViewerError, type ViewerErrorInfo } from './errors.ts';
+import { ViewerError, asViewerError, type ViewerErrorInfo } from './errors.ts';
 import { createViewerEvent, type SecureViewerEventDetail, type SecureViewerEventName } from './events.ts';
 import { DocumentController } from './pdf/document-controller.ts';
 import type { Zoom } from './pdf/page-viewer.ts';
 import { secureViewerStyles } from './secure-viewer.styles.ts';
+import { downloadDocument, downloadFileName } from './pdf/download.ts';
 import type { PasswordReason } from './pdf/open-document.ts';
+import type { FindResult } from './pdf/page-viewer.ts';
+import { printDocument } from './pdf/print.ts';
+import { drawWatermark, fillWatermark } from './pdf/watermark.ts';
 import { hostTokenSource, type RenewTokenCallback } from './token/host-source.ts';
-import { decodeJwtClaims, permissionsFromClaims } from './token/jwt.ts';
+import { decodeJwtClaims, permissionsFromClaims, type JwtClaims } from './token/jwt.ts';
 import { exchangeAtUrl, exchangeWithCallback, type ExchangePasswordCallback } from './token/password-exchange.ts';
 import { passwordTokenSource } from './token/password-source.ts';
 import { TokenController, realClock, type TokenPlan } from './token/token-controller.ts';
 import type { TokenReason } from './token/token-session.ts';
+import { keyAction } from './ui/keyboard.ts';
 import { PasswordPrompt } from './ui/password-dialog.ts';
+import { renderToolbar } from './ui/toolbar.ts';
 import { format, resolveStrings, type ViewerStringOverrides, type ViewerStrings } from './ui/strings.ts';
 
 export type { Zoom } from './pdf/page-viewer.ts';
@@ -47,22 +53,57 @@ export function parseZoom(value: string | null): Zoom {
  * @fires {CustomEvent<SvTokenRenewDetail>} sv-token-renew - A new token was obtained (the token itself is never in the event).
  * @fires {CustomEvent<SvPasswordRequiredDetail>} sv-password-required - A password is needed.
  *
+ * @csspart toolbar - The toolbar: navigation, zoom, fit, rotate, find, download and print.
  * @csspart viewport - The scrolling area that holds the pages.
  * @csspart page - Reserved for page styling (pages are drawn by pdf.js inside the viewport).
  * @csspart status - The loading indicator.
  * @csspart error - The error panel with its message and retry button.
- * @csspart retry-button - The button in the error panel that calls `reload()`.
+ * @csspart retry-button - The button in the error panel that calls `reload()` (or reopens the password dialog).
+ * @csspart previous-button - Toolbar: previous page.
+ * @csspart next-button - Toolbar: next page.
+ * @csspart page-input - Toolbar: the current page number field.
+ * @csspart zoom-in-button - Toolbar: zoom in.
+ * @csspart zoom-out-button - Toolbar: zoom out.
+ * @csspart fit-width-button - Toolbar: fit the page width.
+ * @csspart fit-page-button - Toolbar: fit the whole page.
+ * @csspart rotate-button - Toolbar: rotate pages clockwise.
+ * @csspart find-button - Toolbar: open or close find.
+ * @csspart more-button - Toolbar: the menu that holds secondary tools on narrow widths.
+ * @csspart download-button - Toolbar: save the file (only with the `download` permission).
+ * @csspart print-button - Toolbar: print the document (only with the `print` permission).
+ * @csspart find-bar - The find bar under the toolbar.
+ * @csspart find-input - The search field.
+ * @csspart find-previous-button - Find: previous match.
+ * @csspart find-next-button - Find: next match.
+ * @csspart find-close-button - Find: close and clear highlights.
+ * @csspart password-dialog - The password dialog (access and PDF passwords).
+ * @csspart password-input - The password field.
+ * @csspart password-submit - The dialog's submit button.
+ * @csspart password-cancel - The dialog's cancel button.
  *
  * @cssprop [--sv-color=#1f2328] - Text colour of the element's own UI.
  * @cssprop [--sv-background=#e9ecef] - Background behind the pages.
  * @cssprop [--sv-font-family=system-ui, sans-serif] - Font of the element's own UI.
  * @cssprop [--sv-font-size=14px] - Font size of the element's own UI.
  * @cssprop [--sv-spacing=12px] - Spacing unit of the element's own UI.
- * @cssprop [--sv-radius=6px] - Corner radius of buttons.
- * @cssprop [--sv-border-color=#8c959f] - Border colour of buttons.
+ * @cssprop [--sv-radius=6px] - Corner radius of buttons and fields.
+ * @cssprop [--sv-border-color=#8c959f] - Border colour of buttons, fields and the toolbar.
  * @cssprop [--sv-button-background=#ffffff] - Button background.
  * @cssprop [--sv-button-color=#1f2328] - Button text colour.
+ * @cssprop [--sv-button-hover-background=rgb(127 127 127 / 0.16)] - Toolbar button background on hover.
  * @cssprop [--sv-focus-color=#0b69d4] - Focus ring colour.
+ * @cssprop [--sv-toolbar-background=#f6f8fa] - Toolbar and find bar background.
+ * @cssprop [--sv-toolbar-color=#1f2328] - Toolbar text and icon colour.
+ * @cssprop [--sv-input-background=#ffffff] - Background of fields.
+ * @cssprop [--sv-input-color=#1f2328] - Text colour of fields.
+ * @cssprop [--sv-dialog-background=#ffffff] - Password dialog background.
+ * @cssprop [--sv-dialog-color=#1f2328] - Password dialog text colour.
+ * @cssprop [--sv-accent-background=#0b69d4] - Background of the dialog's main button.
+ * @cssprop [--sv-accent-color=#ffffff] - Text colour of the dialog's main button.
+ * @cssprop [--sv-error-color=#b42318] - Colour of error messages in the dialog.
+ * @cssprop [--sv-overlay-background=transparent] - Background of the loading overlay.
+ * @cssprop [--sv-watermark-color=rgba(200, 30, 30, 0.28)] - Colour of the watermark text.
+ * @cssprop [--sv-watermark-font-family=system-ui, sans-serif] - Font of the watermark text.
  */
 export class SecureViewer extends LitElement {
   static override styles = secureViewerStyles;
@@ -104,12 +145,30 @@ export class SecureViewer extends LitElement {
   /** Replaces any visible string (for example for another language); missing keys keep the English default. */
   @property({ attribute: false }) strings: ViewerStringOverrides | null = null;
 
+  /** Hides the toolbar (keyboard shortcuts keep working). */
+  @property({ type: Boolean, attribute: 'no-toolbar' }) noToolbar = false;
+
+  /**
+   * Text drawn diagonally into every page, on screen and in print. `{name}` is filled from the
+   * token's claims (for example `{sub}`), `{date}` and `{time}` from the reader's clock; the
+   * result is drawn literally, never as markup.
+   */
+  @property({ type: String }) watermark: string | null = null;
+
   @state() private _state: ViewerState = 'idle';
   @state() private _error: ViewerErrorInfo | null = null;
   @state() private _numPages = 0;
   @state() private _progress: { loaded: number; total: number } | null = null;
   @state() private _permissionsOverride: readonly string[] | null = null;
   @state() private _tokenPermissions: readonly string[] | null = null;
+  @state() private _scale = 1;
+  @state() private _moreOpen = false;
+  @state() private _findOpen = false;
+  @state() private _findResult: FindResult | null = null;
+  @state() private _busy = false;
+  @state() private _announcement = '';
+  #claims: JwtClaims | null = null;
+  #exportAbort: AbortController | null = null;
 
   @query('.viewport') private _viewport!: HTMLDivElement;
   @query('.pdfViewer') private _pageContainer!: HTMLDivElement;
@@ -134,20 +193,34 @@ export class SecureViewer extends LitElement {
     },
     onLoaded: (numPages) => {
       this._numPages = numPages;
+      this.#reportedPage = 1;
       this._state = 'ready';
       this.#emit('sv-load', { numPages });
     },
     onPageChange: (page) => {
-      if (page === this.page) return;
-      this.#pageFromViewer = true;
-      this.page = page;
+      if (page === this.#reportedPage) return;
+      this.#reportedPage = page;
+      if (page !== this.page) {
+        this.#pageFromViewer = true;
+        this.page = page;
+      }
+      this._announcement = format(this.#strings().pageAnnouncement, { page, count: this._numPages });
       this.#emit('sv-page-change', { page, numPages: this._numPages });
     },
     onError: (error) => this.#fail(error),
     onPassword: (reason) => this.#askDocumentPassword(reason),
+    onPageRendered: (_page, canvas) => this.#decorate(canvas),
+    onScaleChange: (scale) => {
+      this._scale = scale;
+    },
+    onFindResult: (result) => {
+      this._findResult = result;
+    },
   });
 
   #pageFromViewer = false;
+  /** The page last announced with `sv-page-change`. */
+  #reportedPage = 0;
   /** The state to return to when the password dialog closes. */
   #stateBeforePassword: ViewerState | null = null;
   #loadQueued = false;
@@ -182,7 +255,45 @@ export class SecureViewer extends LitElement {
 
   /** Scrolls to page `n` (1-based, clamped to the document). */
   goToPage(n: number): void {
-    this.page = n;
+    this.page = this._numPages > 0 ? Math.min(Math.max(1, Math.round(n)), this._numPages) : n;
+  }
+
+  /**
+   * Saves the document as a file (needs the `download` permission). The bytes come through the
+   * same authorized requests as the pages; no URL ever carries the token.
+   */
+  async download(): Promise<void> {
+    const pdf = this.#documents.document;
+    if (!pdf || !this.#allows('download') || this._busy) return;
+    this._busy = true;
+    try {
+      const title = await pdf.getMetadata().then((meta) => (meta.info as { Title?: unknown }).Title, () => undefined);
+      await downloadDocument(pdf, downloadFileName(this.#documents.fileName, typeof title === 'string' ? title : null));
+    } catch (error) {
+      // A range that failed for good has already ended the load; anything else leaves the view as it is.
+      if (this.#documents.document === pdf && this._state === 'ready') this.#emit('sv-error', asViewerError(error).toInfo());
+    } finally {
+      this._busy = false;
+    }
+  }
+
+  /** Prints the document's pages, watermarked (needs the `print` permission). */
+  async print(): Promise<void> {
+    const pdf = this.#documents.document;
+    if (!pdf || !this.#allows('print') || this._busy) return;
+    this._busy = true;
+    const abort = new AbortController();
+    this.#exportAbort = abort;
+    try {
+      await printDocument(pdf, { decorate: (canvas) => this.#decorate(canvas), signal: abort.signal });
+    } catch (error) {
+      if (!abort.signal.aborted && this.#documents.document === pdf && this._state === 'ready') {
+        this.#emit('sv-error', asViewerError(error).toInfo());
+      }
+    } finally {
+      if (this.#exportAbort === abort) this.#exportAbort = null;
+      this._busy = false;
+    }
   }
 
   /** Loads the document again from the start; also the way to retry after an error. */
@@ -192,10 +303,19 @@ export class SecureViewer extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.addEventListener('keydown', this.#onKeydown);
+    this.addEventListener('copy', this.#onCopy, true);
     this.#adoptTokenAttribute();
     // Controllers stop everything on removal; a viewer put back on the page loads again.
     if (this.#wasConnected && this.src) this.#queueLoad();
     this.#wasConnected = true;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.removeEventListener('keydown', this.#onKeydown);
+    this.removeEventListener('copy', this.#onCopy, true);
+    this.#exportAbort?.abort();
   }
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
@@ -216,15 +336,18 @@ export class SecureViewer extends LitElement {
         this.#fail(error instanceof ViewerError ? error : new ViewerError('unauthorized'));
       }
     }
+    // Zoom before page: pdf.js keeps the current page in view when the scale changes, so the other
+    // order would scroll back to where the reader was before the jump.
+    if (changed.has('zoom')) {
+      const pages = this.#documents.pages;
+      if (pages && pages.zoom !== this.zoom) pages.zoom = this.zoom;
+    }
     if (changed.has('page') && !this.#pageFromViewer) {
       const pages = this.#documents.pages;
       if (pages && pages.page !== this.page) pages.page = this.page;
     }
     this.#pageFromViewer = false;
-    if (changed.has('zoom')) {
-      const pages = this.#documents.pages;
-      if (pages) pages.zoom = this.zoom;
-    }
+    if (changed.has('watermark') && changed.get('watermark') !== undefined) this.#documents.pages?.refresh();
   }
 
   protected override updated(): void {
@@ -238,10 +361,37 @@ export class SecureViewer extends LitElement {
     const percent = progress && progress.total > 0 ? Math.round((progress.loaded / progress.total) * 100) : null;
     const error = this._state === 'error' ? this._error : null;
     const prompting = this.#password.isOpen;
+    const viewportClasses = [
+      'viewport',
+      this.#allows('copy') ? '' : 'no-copy',
+      this.#allows('print') ? '' : 'no-print',
+    ].join(' ');
     return html`
-      <div part="viewport" class="viewport" tabindex="0" role="region" aria-label=${strings.documentLabel} ?inert=${prompting}>
-        <div class="pdfViewer"></div>
+      ${this.noToolbar
+        ? nothing
+        : renderToolbar(
+            {
+              strings,
+              ready: this._state === 'ready',
+              page: this.page,
+              numPages: this._numPages,
+              scale: this._scale,
+              canDownload: this._state === 'ready' && this.#allows('download'),
+              canPrint: this._state === 'ready' && this.#allows('print'),
+              busy: this._busy,
+              moreOpen: this._moreOpen,
+              findOpen: this._findOpen,
+              findResult: this._findResult,
+              findProgress: progress && progress.total > 0 ? Math.round((progress.loaded / progress.total) * 100) : null,
+            },
+            this.#toolbarActions,
+          )}
+      <div class="stage" ?inert=${prompting}>
+        <div part="viewport" class=${viewportClasses} tabindex="0" role="region" aria-label=${strings.documentLabel}>
+          <div class="pdfViewer"></div>
+        </div>
       </div>
+      <div class="visually-hidden" role="status" aria-live="polite">${this._announcement}</div>
       <div part="status" class="overlay" role="status" ?hidden=${!loading}>
         ${loading
           ? html`<span>${strings.loading}</span>
@@ -258,6 +408,104 @@ export class SecureViewer extends LitElement {
         : nothing}
       ${this.#password.render()}
     `;
+  }
+
+  readonly #toolbarActions = {
+    goToPage: (page: number) => this.goToPage(page),
+    zoomIn: () => this.#zoomBy(1),
+    zoomOut: () => this.#zoomBy(-1),
+    fit: (mode: 'page-width' | 'page-fit') => {
+      this.zoom = mode;
+    },
+    rotate: () => {
+      const pages = this.#documents.pages;
+      if (pages) pages.rotation += 90;
+    },
+    toggleMore: () => {
+      this._moreOpen = !this._moreOpen;
+    },
+    toggleFind: () => (this._findOpen ? this.#toolbarActions.closeFind() : this.#openFind()),
+    find: (query: string, options: { again?: boolean; previous?: boolean }) => {
+      if (!query) {
+        this._findResult = null;
+        this.#documents.pages?.closeFind();
+        return;
+      }
+      this.#documents.pages?.find(query, options);
+    },
+    closeFind: () => {
+      this._findOpen = false;
+      this._findResult = null;
+      this.#documents.pages?.closeFind();
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part="find-button"]')?.focus());
+    },
+    download: () => void this.download(),
+    print: () => void this.print(),
+  };
+
+  #openFind(): void {
+    if (this._state !== 'ready') return;
+    this._findOpen = true;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>('[part="find-input"]')?.focus());
+  }
+
+  #zoomBy(direction: 1 | -1): void {
+    const pages = this.#documents.pages;
+    if (!pages) return;
+    if (direction > 0) pages.zoomIn();
+    else pages.zoomOut();
+    this.zoom = pages.zoom;
+  }
+
+  readonly #onKeydown = (event: KeyboardEvent): void => {
+    if (this._state !== 'ready' || this.#password.isOpen) return;
+    const action = keyAction(event);
+    if (!action) return;
+    event.preventDefault();
+    switch (action.kind) {
+      case 'page':
+        this.goToPage(this.page + action.delta);
+        break;
+      case 'first':
+        this.goToPage(1);
+        break;
+      case 'last':
+        this.goToPage(this._numPages);
+        break;
+      case 'scroll':
+        this._viewport.scrollBy({ top: action.delta });
+        break;
+      case 'zoom-in':
+        this.#zoomBy(1);
+        break;
+      case 'zoom-out':
+        this.#zoomBy(-1);
+        break;
+      case 'zoom-reset':
+        this.zoom = 'auto';
+        break;
+      case 'find':
+        this.#openFind();
+        break;
+    }
+  };
+
+  /** Without the `copy` permission nothing leaves through the clipboard (a deterrent, not protection). */
+  readonly #onCopy = (event: ClipboardEvent): void => {
+    if (this.#allows('copy')) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  };
+
+  /** Draws the watermark into a freshly rendered page canvas. */
+  #decorate(canvas: HTMLCanvasElement): void {
+    if (!this.watermark) return;
+    const text = fillWatermark(this.watermark, this.#claims, new Date());
+    const style = getComputedStyle(this);
+    drawWatermark(canvas, text, {
+      color: style.getPropertyValue('--sv-watermark-color').trim() || 'rgba(200, 30, 30, 0.28)',
+      fontFamily: style.getPropertyValue('--sv-watermark-font-family').trim() || 'system-ui, sans-serif',
+    });
   }
 
   /** Custom strings replace the default message of a code; server-specific messages stay otherwise. */
@@ -337,8 +585,12 @@ export class SecureViewer extends LitElement {
   }
 
   async #load(): Promise<void> {
+    this.#exportAbort?.abort();
+    this._findOpen = false;
+    this._findResult = null;
     this._error = null;
     this._numPages = 0;
+    this.#reportedPage = 0;
     this._progress = null;
     if (!this.src || !this.isConnected) {
       this.#tokens.stop();
@@ -364,6 +616,7 @@ export class SecureViewer extends LitElement {
       viewer: this._pageContainer,
       shadowRoot: this.renderRoot as ShadowRoot,
       textLayer: this.#allows('copy'),
+      pageLabel: (page) => format(this.#strings().pageLabel, { page }),
       page: this.page,
       zoom: this.zoom,
     });
@@ -380,14 +633,18 @@ export class SecureViewer extends LitElement {
     this.#emit('sv-error', error.toInfo());
   }
 
-  /** Unknown permissions (an opaque token) leave selection on; explicit lists are followed. */
+  /**
+   * Explicit lists are followed. A token that says nothing (an opaque one) allows reading and
+   * copying, but shows no download or print button unless the host sets `permissions`.
+   */
   #allows(permission: string): boolean {
     const list = this._permissionsOverride ?? this._tokenPermissions;
-    return list === null || list.includes(permission);
+    return list === null ? permission === 'read' || permission === 'copy' : list.includes(permission);
   }
 
   #readPermissions(token: string): void {
-    this._tokenPermissions = permissionsFromClaims(decodeJwtClaims(token));
+    this.#claims = decodeJwtClaims(token);
+    this._tokenPermissions = permissionsFromClaims(this.#claims);
   }
 
   /** Moves a server-rendered `token` attribute into memory and removes it from the DOM. */

@@ -35,6 +35,7 @@ const TRANSIENT_STATUSES = new Set([502, 503, 504]);
 export class DocumentClient {
   readonly #url: string;
   readonly #tokens: TokenAccess;
+  #fileName: string | null = null;
   readonly #signal: AbortSignal;
   readonly #idleTimeoutMs: number;
   readonly #retries: number;
@@ -57,6 +58,7 @@ export class DocumentClient {
    */
   async probe(size: number): Promise<ProbeResult> {
     const { response, body } = await this.#request(`bytes=0-${size - 1}`, [200, 206]);
+    this.#fileName = fileNameFromDisposition(response.headers.get('Content-Disposition'));
     if (response.status === 200) {
       assertPdf(response, body);
       return { kind: 'whole', data: body };
@@ -71,6 +73,11 @@ export class DocumentClient {
     this.#etag = response.headers.get('ETag');
     if (range.total === body.byteLength) return { kind: 'whole', data: body };
     return { kind: 'ranged', total: range.total, initial: body };
+  }
+
+  /** The file name the server gave in `Content-Disposition`, if any (for downloads). */
+  get fileName(): string | null {
+    return this.#fileName;
   }
 
   /** Fetches bytes [begin, end) of the document found by `probe`, checking that they are exactly those. */
@@ -252,4 +259,24 @@ function concat(chunks: Uint8Array[], length: number): Uint8Array {
     offset += chunk.byteLength;
   }
   return out;
+}
+
+/** Reads `filename*=UTF-8''…` or `filename="…"`; path separators and control characters are dropped. */
+export function fileNameFromDisposition(header: string | null): string | null {
+  if (!header) return null;
+  let name: string | null = null;
+  const extended = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(header);
+  if (extended) {
+    try {
+      name = decodeURIComponent(extended[1]!.trim());
+    } catch {
+      name = null;
+    }
+  }
+  if (name === null) {
+    const plain = /filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]+))/.exec(header);
+    name = plain ? (plain[1] ?? plain[2] ?? '').replace(/\\(.)/g, '$1') : null;
+  }
+  const safe = name?.replace(/[\u0000-\u001f\u007f/\\]/g, '').trim();
+  return safe ? safe.slice(0, 200) : null;
 }

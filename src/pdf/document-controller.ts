@@ -3,7 +3,7 @@ import type { PDFDocumentLoadingTask, PDFDocumentProxy } from 'pdfjs-dist/legacy
 import { ViewerError, asViewerError } from '../errors.ts';
 import type { TokenAccess } from './document-client.ts';
 import type { PasswordReason } from './open-document.ts';
-import type { PageViewer, Zoom } from './page-viewer.ts';
+import type { FindResult, PageViewer, Zoom } from './page-viewer.ts';
 
 export interface DocumentRequest {
   url: string;
@@ -12,6 +12,7 @@ export interface DocumentRequest {
   viewer: HTMLDivElement;
   shadowRoot: ShadowRoot;
   textLayer: boolean;
+  pageLabel: (page: number) => string;
   page: number;
   zoom: Zoom;
 }
@@ -23,6 +24,9 @@ export interface DocumentEvents {
   onPageChange(page: number): void;
   onError(error: ViewerError): void;
   onPassword(reason: PasswordReason): Promise<string | null>;
+  onPageRendered(page: number, canvas: HTMLCanvasElement): void;
+  onScaleChange(scale: number): void;
+  onFindResult(result: FindResult): void;
 }
 
 /**
@@ -37,6 +41,7 @@ export class DocumentController implements ReactiveController {
   #task: PDFDocumentLoadingTask | null = null;
   #document: PDFDocumentProxy | null = null;
   #pages: PageViewer | null = null;
+  #fileName: string | null = null;
   #closing: Promise<void> = Promise.resolve();
 
   constructor(host: ReactiveControllerHost, events: DocumentEvents) {
@@ -59,6 +64,11 @@ export class DocumentController implements ReactiveController {
     return this.#document;
   }
 
+  /** The file name the server gave for the open document, if any. */
+  get fileName(): string | null {
+    return this.#fileName;
+  }
+
   /** Opens a document, closing the previous one first. */
   async open(request: DocumentRequest): Promise<void> {
     await this.close();
@@ -76,7 +86,7 @@ export class DocumentController implements ReactiveController {
       const engine = await import('./engine.ts');
       const pdfjs = await engine.loadPdfjs();
       if (!current()) return;
-      const { task, document } = await engine.openDocument(pdfjs, {
+      const { task, document, fileName } = await engine.openDocument(pdfjs, {
         url: request.url,
         tokens: request.tokens,
         signal: abort.signal,
@@ -92,12 +102,17 @@ export class DocumentController implements ReactiveController {
         return;
       }
       this.#document = document;
+      this.#fileName = fileName;
       engine.adoptViewerStyles(request.shadowRoot);
       const pages = new engine.PageViewer(pdfjs, {
         container: request.container,
         viewer: request.viewer,
         textLayer: request.textLayer,
+        pageLabel: request.pageLabel,
         onPageChange: (page) => current() && this.#events.onPageChange(page),
+        onPageRendered: (page, canvas) => current() && this.#events.onPageRendered(page, canvas),
+        onScaleChange: (scale) => current() && this.#events.onScaleChange(scale),
+        onFindResult: (result) => current() && this.#events.onFindResult(result),
         onPagesReady: () => {
           if (!current()) return;
           if (request.page > 1) pages.page = request.page;
@@ -122,6 +137,7 @@ export class DocumentController implements ReactiveController {
     this.#task = null;
     this.#pages = null;
     this.#document = null;
+    this.#fileName = null;
     abort?.abort();
     pages?.destroy();
     if (task) {

@@ -26,6 +26,8 @@ export interface OpenDocumentOptions {
 export interface OpenedDocument {
   task: PDFDocumentLoadingTask;
   document: PDFDocumentProxy;
+  /** From the server's `Content-Disposition`, for downloads. */
+  fileName: string | null;
 }
 
 /**
@@ -105,7 +107,7 @@ export async function openDocument(pdfjs: Pdfjs, options: OpenDocumentOptions): 
 
   try {
     const document = await Promise.race([task.promise, failed]);
-    return { task, document };
+    return { task, document, fileName: client.fileName };
   } catch (error) {
     if (error instanceof ViewerError) throw error;
     if (cancelled) throw new ViewerError('password-cancelled');

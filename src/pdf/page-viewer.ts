@@ -1,5 +1,5 @@
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import type { EventBus, PDFLinkService, PDFViewer } from 'pdfjs-dist/legacy/web/pdf_viewer.mjs';
+import type { EventBus, PDFFindController, PDFLinkService, PDFViewer } from 'pdfjs-dist/legacy/web/pdf_viewer.mjs';
 import viewerCss from 'pdfjs-dist/legacy/web/pdf_viewer.css?inline';
 import type { Pdfjs } from './pdfjs.ts';
 
@@ -15,7 +15,30 @@ export interface PageViewerOptions {
   textLayer: boolean;
   onPageChange: (page: number) => void;
   onPagesReady: () => void;
+  /** A page finished drawing into its canvas (for the watermark). */
+  onPageRendered?: (page: number, canvas: HTMLCanvasElement) => void;
+  /** The scale changed (zoom buttons, fit modes, window resizes). */
+  onScaleChange?: (scale: number) => void;
+  /** Find results changed. */
+  onFindResult?: (result: FindResult) => void;
+  /** Accessible name of each page region ("Page 3"). */
+  pageLabel?: (page: number) => string;
 }
+
+/** Where a search stands: `pending` while pages are still being read. */
+export interface FindResult {
+  status: 'pending' | 'found' | 'not-found' | 'wrapped';
+  current: number;
+  total: number;
+}
+
+export interface FindOptions {
+  /** Continue to the next (or previous) match of the same query. */
+  again?: boolean;
+  previous?: boolean;
+}
+
+const FIND_STATUS: Record<number, FindResult['status']> = { 0: 'found', 1: 'not-found', 2: 'wrapped', 3: 'pending' };
 
 let sheet: CSSStyleSheet | undefined;
 
@@ -26,7 +49,8 @@ let sheet: CSSStyleSheet | undefined;
 export function adoptViewerStyles(root: ShadowRoot): void {
   if (!sheet) {
     sheet = new CSSStyleSheet();
-    sheet.replaceSync(viewerCss.replaceAll(':root', ':host'));
+    // Its icon images (editor tools, a loading spinner) are not shipped: drop the references.
+    sheet.replaceSync(viewerCss.replaceAll(':root', ':host').replace(/url\((["']?)images\/[^)]*\)/g, 'none'));
   }
   if (!root.adoptedStyleSheets.includes(sheet)) {
     // pdf.js's rules go first so the element's own styles can override them.
@@ -42,8 +66,10 @@ export class PageViewer {
   readonly #eventBus: EventBus;
   readonly #links: PDFLinkService;
   readonly #viewer: PDFViewer;
+  readonly #find: PDFFindController;
   #zoom: Zoom = 'auto';
   #ready = false;
+  #query = '';
 
   constructor(pdfjs: Pdfjs, options: PageViewerOptions) {
     const { viewer: components, lib } = pdfjs;
@@ -53,25 +79,52 @@ export class PageViewer {
       externalLinkTarget: components.LinkTarget.BLANK,
       externalLinkRel: 'noopener noreferrer nofollow',
     });
+    // Find reads the text of every page, so it loads the whole file: only on the reader's request.
+    this.#find = new components.PDFFindController({ eventBus: this.#eventBus, linkService: this.#links });
     this.#viewer = new components.PDFViewer({
       container: options.container,
       viewer: options.viewer,
       eventBus: this.#eventBus,
       linkService: this.#links,
+      findController: this.#find,
       textLayerMode: options.textLayer ? 1 : 0,
       annotationMode: lib.AnnotationMode.ENABLE,
       annotationEditorMode: lib.AnnotationEditorType.DISABLE,
       // 16 megapixels per canvas: sharp at 2x on large screens, bounded memory on long documents.
       maxCanvasPixels: 2 ** 24,
       enableAutoLinking: false,
+      // One canvas per page, so a watermark drawn into it covers the whole page at every zoom.
+      enableDetailCanvas: false,
     });
     this.#links.setViewer(this.#viewer);
     this.#eventBus.on('pagesinit', () => {
+      // pdf.js names its page landmarks through its own l10n service, which we do not load.
+      const label = options.pageLabel;
+      if (label) {
+        options.viewer.querySelectorAll<HTMLElement>('.page[data-page-number]').forEach((page) => {
+          page.setAttribute('aria-label', label(Number(page.dataset['pageNumber'])));
+        });
+      }
       this.#ready = true;
       this.#applyZoom();
       options.onPagesReady();
     });
     this.#eventBus.on('pagechanging', (event: { pageNumber: number }) => options.onPageChange(event.pageNumber));
+    this.#eventBus.on('pagerendered', (event: { pageNumber: number; isDetailView?: boolean; source: { canvas?: HTMLCanvasElement | null } }) => {
+      const canvas = event.source.canvas;
+      if (!event.isDetailView && canvas) options.onPageRendered?.(event.pageNumber, canvas);
+    });
+    this.#eventBus.on('scalechanging', (event: { scale: number }) => options.onScaleChange?.(event.scale));
+    const report = (event: { state?: number; matchesCount: { current: number; total: number } }) =>
+      options.onFindResult?.({
+        status: event.state === undefined ? 'found' : (FIND_STATUS[event.state] ?? 'not-found'),
+        current: event.matchesCount.current,
+        total: event.matchesCount.total,
+      });
+    this.#eventBus.on('updatefindcontrolstate', report);
+    this.#eventBus.on('updatefindmatchescount', (event: { matchesCount: { current: number; total: number } }) =>
+      options.onFindResult?.({ status: event.matchesCount.total > 0 ? 'found' : 'pending', ...event.matchesCount }),
+    );
   }
 
   setDocument(document: PDFDocumentProxy): void {
@@ -102,6 +155,53 @@ export class PageViewer {
   /** The current scale, where 1 is 100 %. */
   get scale(): number {
     return this.#viewer.currentScale;
+  }
+
+  /** Steps the scale up or down as pdf.js's own viewer does. */
+  zoomIn(): void {
+    this.#viewer.increaseScale();
+    this.#zoom = this.#viewer.currentScale;
+  }
+
+  zoomOut(): void {
+    this.#viewer.decreaseScale();
+    this.#zoom = this.#viewer.currentScale;
+  }
+
+  /** Rotation of every page in degrees (0, 90, 180, 270). */
+  get rotation(): number {
+    return this.#viewer.pagesRotation;
+  }
+
+  set rotation(degrees: number) {
+    this.#viewer.pagesRotation = ((Math.round(degrees / 90) * 90) % 360 + 360) % 360;
+  }
+
+  /** Searches the document's text; highlights every match and scrolls to the current one. */
+  find(query: string, options: FindOptions = {}): void {
+    const again = options.again === true && query === this.#query;
+    this.#query = query;
+    this.#eventBus.dispatch('find', {
+      source: this,
+      type: again ? 'again' : '',
+      query,
+      caseSensitive: false,
+      entireWord: false,
+      highlightAll: true,
+      findPrevious: options.previous === true,
+      matchDiacritics: false,
+    });
+  }
+
+  /** Removes find highlights. */
+  closeFind(): void {
+    this.#query = '';
+    this.#eventBus.dispatch('findbarclose', { source: this });
+  }
+
+  /** Redraws every page (after the watermark changed). */
+  refresh(): void {
+    if (this.#ready) this.#viewer.refresh();
   }
 
   /** Number of pages that currently hold a drawn canvas (virtualization keeps this bounded). */

@@ -24,6 +24,31 @@ export interface ViewerStrings {
   passwordUnavailable: string;
   enterPassword: string;
   passwordReopen: string;
+  toolbarLabel: string;
+  previousPage: string;
+  nextPage: string;
+  pageNumber: string;
+  pageCount: string;
+  pageAnnouncement: string;
+  pageLabel: string;
+  zoomIn: string;
+  zoomOut: string;
+  zoomLevel: string;
+  fitWidth: string;
+  fitPage: string;
+  rotate: string;
+  moreTools: string;
+  find: string;
+  findLabel: string;
+  findNext: string;
+  findPrevious: string;
+  findClose: string;
+  findResults: string;
+  findNoMatches: string;
+  findSearching: string;
+  download: string;
+  print: string;
+  preparing: string;
 }
 
 /** The `strings` property: any subset of the strings, `errors` merged per code. */
@@ -60,6 +85,31 @@ export const DEFAULT_STRINGS: ViewerStrings = {
   passwordUnavailable: 'The password could not be checked right now. Please try again.',
   enterPassword: 'Enter password',
   passwordReopen: 'Enter password',
+  toolbarLabel: 'Document tools',
+  previousPage: 'Previous page',
+  nextPage: 'Next page',
+  pageNumber: 'Page number',
+  pageCount: 'of {count}',
+  pageAnnouncement: 'Page {page} of {count}',
+  pageLabel: 'Page {page}',
+  zoomIn: 'Zoom in',
+  zoomOut: 'Zoom out',
+  zoomLevel: '{percent} %',
+  fitWidth: 'Fit width',
+  fitPage: 'Fit page',
+  rotate: 'Rotate',
+  moreTools: 'More tools',
+  find: 'Find',
+  findLabel: 'Find in document',
+  findNext: 'Next match',
+  findPrevious: 'Previous match',
+  findClose: 'Close find',
+  findResults: '{current} of {total}',
+  findNoMatches: 'No matches',
+  findSearching: 'Searching… {percent} %',
+  download: 'Download',
+  print: 'Print',
+  preparing: 'Preparing…',
 };
 
 /** Merges a host's partial strings over the defaults (one level deep for `errors`). */

@@ -1,0 +1,23 @@
+import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+
+/** A file name for the download: the server's, else the document title, else a default. */
+export function downloadFileName(serverName: string | null, title: string | null): string {
+  const base = (serverName ?? title ?? 'document').replace(/[\u0000-\u001f\u007f/\\:*?"<>|]/g, '').trim() || 'document';
+  return /\.pdf$/i.test(base) ? base : `${base}.pdf`;
+}
+
+/**
+ * Saves the whole file. The bytes come through the same authorized range requests as the pages
+ * (the token never goes into a URL); the browser gets a `blob:` URL that is revoked afterwards.
+ */
+export async function downloadDocument(document: PDFDocumentProxy, fileName: string): Promise<void> {
+  const data = await document.getData();
+  const url = URL.createObjectURL(new Blob([data as Uint8Array<ArrayBuffer>], { type: 'application/pdf' }));
+  const link = globalThis.document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.rel = 'noopener';
+  link.click();
+  // Long enough for the browser to start reading the blob.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

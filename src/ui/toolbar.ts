@@ -1,0 +1,141 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import type { FindResult } from '../pdf/page-viewer.ts';
+import { icons } from './icons.ts';
+import { format, type ViewerStrings } from './strings.ts';
+
+/** What the toolbar shows. */
+export interface ToolbarModel {
+  strings: ViewerStrings;
+  ready: boolean;
+  page: number;
+  numPages: number;
+  /** Current scale, 1 = 100 %. */
+  scale: number;
+  canDownload: boolean;
+  canPrint: boolean;
+  /** A download or print is being prepared. */
+  busy: boolean;
+  moreOpen: boolean;
+  findOpen: boolean;
+  findResult: FindResult | null;
+  /** Share of the document loaded while a search reads every page (0–100). */
+  findProgress: number | null;
+}
+
+/** What the toolbar's controls do. */
+export interface ToolbarActions {
+  goToPage(page: number): void;
+  zoomIn(): void;
+  zoomOut(): void;
+  fit(mode: 'page-width' | 'page-fit'): void;
+  rotate(): void;
+  toggleMore(): void;
+  toggleFind(): void;
+  find(query: string, options: { again?: boolean; previous?: boolean }): void;
+  closeFind(): void;
+  download(): void;
+  print(): void;
+}
+
+function findStatus(model: ToolbarModel): string {
+  const { strings, findResult, findProgress } = model;
+  if (!findResult) return '';
+  if (findResult.total > 0) return format(strings.findResults, { current: findResult.current, total: findResult.total });
+  if (findResult.status === 'pending') return format(strings.findSearching, { percent: findProgress ?? 0 });
+  if (findResult.status === 'not-found') return strings.findNoMatches;
+  return '';
+}
+
+/**
+ * The toolbar (part `toolbar`): page navigation, zoom, fit, rotate, find, and the download and
+ * print buttons when the token allows them. Secondary tools fold into a menu on narrow widths.
+ */
+export function renderToolbar(model: ToolbarModel, actions: ToolbarActions): TemplateResult {
+  const { strings, ready, page, numPages } = model;
+  const disabled = !ready;
+  const onPageInput = (event: Event) => {
+    const input = event.target as HTMLInputElement;
+    const value = Number.parseInt(input.value, 10);
+    if (Number.isFinite(value)) actions.goToPage(value);
+    else input.value = String(page);
+  };
+  const onFindKey = (event: KeyboardEvent) => {
+    const input = event.target as HTMLInputElement;
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      actions.find(input.value, { again: true, previous: event.shiftKey });
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      event.stopPropagation();
+      actions.closeFind();
+    }
+  };
+  return html`
+    <div part="toolbar" class="toolbar" role="toolbar" aria-label=${strings.toolbarLabel}>
+      <div class="group">
+        <button type="button" class="icon" part="previous-button" aria-label=${strings.previousPage} title=${strings.previousPage}
+          ?disabled=${disabled || page <= 1} @click=${() => actions.goToPage(page - 1)}>${icons.previous}</button>
+        <label class="page-number">
+          <span class="visually-hidden">${strings.pageNumber}</span>
+          <input part="page-input" type="text" inputmode="numeric" enterkeyhint="go" autocomplete="off" size="4"
+            .value=${String(page)} ?disabled=${disabled} @change=${onPageInput}
+            @keydown=${(event: KeyboardEvent) => event.key === 'Enter' && onPageInput(event)} />
+        </label>
+        <span class="page-count">${format(strings.pageCount, { count: numPages || '–' })}</span>
+        <button type="button" class="icon" part="next-button" aria-label=${strings.nextPage} title=${strings.nextPage}
+          ?disabled=${disabled || page >= numPages} @click=${() => actions.goToPage(page + 1)}>${icons.next}</button>
+      </div>
+      <div class="group">
+        <button type="button" class="icon" part="zoom-out-button" aria-label=${strings.zoomOut} title=${strings.zoomOut}
+          ?disabled=${disabled} @click=${actions.zoomOut}>${icons.zoomOut}</button>
+        <output class="zoom-level" aria-live="off">${format(strings.zoomLevel, { percent: Math.round(model.scale * 100) })}</output>
+        <button type="button" class="icon" part="zoom-in-button" aria-label=${strings.zoomIn} title=${strings.zoomIn}
+          ?disabled=${disabled} @click=${actions.zoomIn}>${icons.zoomIn}</button>
+      </div>
+      <div class="group secondary ${model.moreOpen ? 'open' : ''}" id="sv-more-tools">
+        <button type="button" class="icon" part="fit-width-button" aria-label=${strings.fitWidth} title=${strings.fitWidth}
+          ?disabled=${disabled} @click=${() => actions.fit('page-width')}>${icons.fitWidth}</button>
+        <button type="button" class="icon" part="fit-page-button" aria-label=${strings.fitPage} title=${strings.fitPage}
+          ?disabled=${disabled} @click=${() => actions.fit('page-fit')}>${icons.fitPage}</button>
+        <button type="button" class="icon" part="rotate-button" aria-label=${strings.rotate} title=${strings.rotate}
+          ?disabled=${disabled} @click=${actions.rotate}>${icons.rotate}</button>
+      </div>
+      <span class="spacer"></span>
+      <div class="group">
+        <button type="button" class="icon" part="find-button" aria-label=${strings.find} title=${strings.find}
+          aria-expanded=${model.findOpen ? 'true' : 'false'} ?disabled=${disabled} @click=${actions.toggleFind}>${icons.find}</button>
+        ${model.canDownload
+          ? html`<button type="button" class="icon" part="download-button" aria-label=${strings.download} title=${strings.download}
+              ?disabled=${disabled || model.busy} @click=${actions.download}>${icons.download}</button>`
+          : nothing}
+        ${model.canPrint
+          ? html`<button type="button" class="icon" part="print-button" aria-label=${strings.print} title=${strings.print}
+              ?disabled=${disabled || model.busy} @click=${actions.print}>${icons.print}</button>`
+          : nothing}
+        <button type="button" class="icon more-button" part="more-button" aria-label=${strings.moreTools} title=${strings.moreTools}
+          aria-expanded=${model.moreOpen ? 'true' : 'false'} aria-controls="sv-more-tools" @click=${actions.toggleMore}>${icons.more}</button>
+      </div>
+    </div>
+    ${model.findOpen
+      ? html`<div part="find-bar" class="find-bar" role="search">
+          <label>
+            <span class="visually-hidden">${strings.findLabel}</span>
+            <input part="find-input" type="search" placeholder=${strings.findLabel} autocomplete="off" enterkeyhint="search"
+              @input=${(event: Event) => actions.find((event.target as HTMLInputElement).value, {})} @keydown=${onFindKey} />
+          </label>
+          <span class="find-status" role="status">${findStatus(model)}</span>
+          <button type="button" class="icon" part="find-previous-button" aria-label=${strings.findPrevious} title=${strings.findPrevious}
+            @click=${(event: Event) => actions.find(findQuery(event), { again: true, previous: true })}>${icons.up}</button>
+          <button type="button" class="icon" part="find-next-button" aria-label=${strings.findNext} title=${strings.findNext}
+            @click=${(event: Event) => actions.find(findQuery(event), { again: true })}>${icons.down}</button>
+          <button type="button" class="icon" part="find-close-button" aria-label=${strings.findClose} title=${strings.findClose}
+            @click=${actions.closeFind}>${icons.close}</button>
+        </div>`
+      : nothing}
+  `;
+}
+
+function findQuery(event: Event): string {
+  const bar = (event.currentTarget as HTMLElement).closest('.find-bar');
+  return bar?.querySelector('input')?.value ?? '';
+}
