@@ -1,0 +1,22 @@
+// The event log shown beside each demo viewer. It prints event details only: they never hold a
+// token or a password.
+import type { SecureViewer } from '../src/index.ts';
+
+export function note(text: string): void {
+  const log = document.querySelector<HTMLOListElement>('#log');
+  if (!log) return;
+  const item = document.createElement('li');
+  item.textContent = `${new Date().toLocaleTimeString()}  ${text}`;
+  log.prepend(item);
+}
+
+export function logEvents(viewer: SecureViewer, label = ''): void {
+  const prefix = label ? `${label}: ` : '';
+  viewer.addEventListener('sv-load', (e) => note(`${prefix}sv-load, ${e.detail.numPages} pages`));
+  viewer.addEventListener('sv-token-renew', (e) =>
+    note(`${prefix}sv-token-renew (${e.detail.reason})${e.detail.expiresAt ? `, expires ${new Date(e.detail.expiresAt).toLocaleTimeString()}` : ''}`),
+  );
+  viewer.addEventListener('sv-error', (e) => note(`${prefix}sv-error ${e.detail.code}: ${e.detail.message}`));
+  viewer.addEventListener('sv-page-change', (e) => note(`${prefix}page ${e.detail.page} of ${e.detail.numPages}`));
+  viewer.addEventListener('sv-password-required', (e) => note(`${prefix}sv-password-required (${e.detail.kind}${e.detail.retry ? ', retry' : ''})`));
+}
