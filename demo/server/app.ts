@@ -190,6 +190,13 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     countBodyBytes(res, (n) => {
       entry.bytes += n;
     });
+    // Recorded when the headers go out, so a client that already has the response sees it logged.
+    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.writeHead = ((...args: unknown[]) => {
+      const result = writeHead(...args);
+      entry.status = res.statusCode;
+      return result;
+    }) as typeof res.writeHead;
     const settle = (): void => {
       entry.status = res.headersSent ? res.statusCode : 0;
       if (req.method === 'HEAD') entry.bytes = 0;
