@@ -8,10 +8,13 @@ const ABSOLUTE_FLOOR_MS = 1_000;
 
 /**
  * Milliseconds after a token arrived at which to renew it, from its lifetime as measured at
- * arrival. The floor keeps a short or odd lifetime from turning into a renewal loop.
+ * arrival. Tokens shorter than a minute cannot keep the 30 s margin and still be useful, so they
+ * renew at half their life: at most two renewals per lifetime, never a loop. The floor guards
+ * against odd lifetimes.
  */
 export function renewalDelay(lifetimeMs: number): number {
   const floor = Math.max(ABSOLUTE_FLOOR_MS, Math.min(EARLIEST_AFTER_ARRIVAL_MS, lifetimeMs / 2));
-  const target = Math.min(lifetimeMs * RENEW_AT_FRACTION, lifetimeMs - LATEST_BEFORE_EXPIRY_MS);
+  const beforeExpiry = Math.max(lifetimeMs - LATEST_BEFORE_EXPIRY_MS, lifetimeMs / 2);
+  const target = Math.min(lifetimeMs * RENEW_AT_FRACTION, beforeExpiry);
   return Math.round(Math.max(floor, target));
 }

@@ -34,7 +34,10 @@ export interface TokenSessionOptions {
   /** False when renewing means asking the reader: then only a 401 renews, never a timer. */
   proactive?: boolean;
   clock: Clock;
+  /** Renewals after a 401: a server that keeps refusing fresh tokens ends here (default 4 a minute). */
   budget?: RenewalBudget;
+  /** Scheduled renewals: a host handing out absurdly short tokens is slowed here (default 30 a minute). */
+  scheduleBudget?: RenewalBudget;
 }
 
 /**
@@ -44,6 +47,7 @@ export interface TokenSessionOptions {
 export class TokenSession {
   readonly #options: TokenSessionOptions;
   readonly #budget: RenewalBudget;
+  readonly #scheduleBudget: RenewalBudget;
   readonly #flight = new SingleFlight<string>();
   #current: ReceivedToken | null = null;
   #failure: ViewerError | null = null;
@@ -53,7 +57,8 @@ export class TokenSession {
 
   constructor(options: TokenSessionOptions) {
     this.#options = options;
-    this.#budget = options.budget ?? new RenewalBudget();
+    this.#budget = options.budget ?? new RenewalBudget(4, 60_000);
+    this.#scheduleBudget = options.scheduleBudget ?? new RenewalBudget(30, 60_000);
   }
 
   get current(): ReceivedToken | null {
@@ -126,7 +131,7 @@ export class TokenSession {
   async #fetchToken(reason: TokenReason): Promise<string> {
     const { clock, source, timeoutMs } = this.#options;
     if (!source) throw new ViewerError('unauthorized');
-    this.#budget.take(clock.now());
+    (reason === 'expiring' ? this.#scheduleBudget : this.#budget).take(clock.now());
     this.#clearTimer();
     const abort = new AbortController();
     this.#abort = abort;
@@ -174,10 +179,10 @@ export class TokenSession {
     if (this.closed || !current || current.lifetimeMs === null || !this.#options.source || this.#options.proactive === false) return;
     const { clock } = this.#options;
     const due = current.receivedAt + renewalDelay(current.lifetimeMs);
-    const wait = Math.max(due - clock.now(), this.#budget.waitTime(clock.now()), 0);
+    const wait = Math.max(due - clock.now(), this.#scheduleBudget.waitTime(clock.now()), 0);
     this.#timer = clock.setTimeout(() => {
       this.#timer = null;
-      if (this.#budget.waitTime(clock.now()) > 0) this.#schedule();
+      if (this.#scheduleBudget.waitTime(clock.now()) > 0) this.#schedule();
       else this.#renewInBackground();
     }, wait);
   }

@@ -13,8 +13,9 @@ describe('renewalDelay', () => {
     expect(renewalDelay(100_000)).to.equal(70_000);
   });
 
-  it('never renews sooner than the floor', () => {
-    expect(renewalDelay(20_000)).to.equal(5_000);
+  it('renews short tokens at half their life, never sooner than the floor', () => {
+    expect(renewalDelay(40_000)).to.equal(20_000);
+    expect(renewalDelay(20_000)).to.equal(10_000);
     expect(renewalDelay(4_000)).to.equal(2_000);
     expect(renewalDelay(500)).to.equal(1_000);
   });
