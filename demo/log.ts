@@ -20,3 +20,19 @@ export function logEvents(viewer: SecureViewer, label = ''): void {
   viewer.addEventListener('sv-page-change', (e) => note(`${prefix}page ${e.detail.page} of ${e.detail.numPages}`));
   viewer.addEventListener('sv-password-required', (e) => note(`${prefix}sv-password-required (${e.detail.kind}${e.detail.retry ? ', retry' : ''})`));
 }
+
+/**
+ * Notes every document request the page makes, from the browser's own resource timing: the URL
+ * (which never carries the token) and the bytes that came back.
+ */
+export function logDocumentRequests(): void {
+  if (typeof PerformanceObserver === 'undefined') return;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries() as PerformanceResourceTiming[]) {
+      const url = new URL(entry.name);
+      if (!url.pathname.startsWith('/api/')) continue;
+      const size = entry.transferSize > 0 ? `, ${Math.round(entry.transferSize / 1024)} KB` : '';
+      note(`request ${url.pathname}${size}`);
+    }
+  }).observe({ type: 'resource', buffered: true });
+}

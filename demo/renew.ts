@@ -2,7 +2,7 @@
 // element a renewal callback. The token never appears in the page, a URL or the log.
 import '../src/index.ts';
 import type { SecureViewer } from '../src/index.ts';
-import { logEvents, note } from './log.ts';
+import { logDocumentRequests, logEvents, note } from './log.ts';
 
 const viewer = document.querySelector<SecureViewer>('#viewer')!;
 const documentId = viewer.dataset['document']!;
@@ -19,6 +19,7 @@ viewer.renewToken = async ({ reason }) => {
   return sessionToken();
 };
 logEvents(viewer);
+logDocumentRequests();
 
 const first = await sessionToken();
 viewer.token = first.token;

@@ -23,7 +23,7 @@ const vite = await createViteServer({
   configFile: false,
   appType: 'mpa',
   logLevel: 'warn',
-  server: { middlewareMode: true, hmr: false },
+  server: { middlewareMode: true, hmr: false, ws: false },
 });
 
 const backendPaths = /^\/(api|demo\/session-token)(\/|\?|$)/;
@@ -44,6 +44,8 @@ const server = createServer((req, res) => {
 
 server.listen(port, host, () => {
   console.log(`secure-viewer demo: http://${host === '0.0.0.0' ? 'localhost' : host}:${port}/demo/`);
+  // Shown once, when it was generated, so the host-backend API (/api/documents, /api/tokens) can be tried.
+  if (backend.apiKeyGenerated) console.log(`API key (kept in ${dataDir}): ${backend.apiKey}`);
 });
 
 async function shutdown(): Promise<void> {
