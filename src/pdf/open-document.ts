@@ -61,6 +61,7 @@ export async function openDocument(pdfjs: Pdfjs, options: OpenDocumentOptions): 
     probe.kind === 'ranged'
       ? {
           range: new (defineRangeTransport(lib.PDFDataRangeTransport))(client, probe.total, probe.initial, {
+            chunkSize: RANGE_CHUNK_SIZE,
             onFatal: (error) => {
               fatal(error);
               options.onFatal?.(error);

@@ -1,6 +1,7 @@
 import type { PDFDataRangeTransport } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { ViewerError, asViewerError } from '../errors.ts';
 import type { DocumentClient } from './document-client.ts';
+import { RangePlanner } from './range-planner.ts';
 
 export interface RangeTransportOptions {
   /** Ranges fetched at the same time; browsers allow about six connections per origin. */
@@ -9,6 +10,8 @@ export interface RangeTransportOptions {
   onFatal: (error: ViewerError) => void;
   /** Bytes delivered to pdf.js so far (for `sv-progress`). */
   onDelivered?: (loaded: number, total: number) => void;
+  /** pdf.js's chunk size; requests stay aligned to it. */
+  chunkSize: number;
 }
 
 type TransportBase = typeof PDFDataRangeTransport;
@@ -29,7 +32,7 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
   return class AuthorizedRangeTransport extends Base {
     readonly #client: DocumentClient;
     readonly #options: Required<Omit<RangeTransportOptions, 'onDelivered'>> & Pick<RangeTransportOptions, 'onDelivered'>;
-    readonly #queue: Array<[number, number]> = [];
+    readonly #planner: RangePlanner;
     #active = 0;
     #delivered: number;
     #closed = false;
@@ -39,22 +42,25 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
       this.#client = client;
       this.#options = { maxParallel: 4, ...options };
       this.#delivered = initial.byteLength;
+      this.#planner = new RangePlanner({ chunkSize: options.chunkSize, total });
+      this.#planner.markFetched(0, initial.byteLength);
     }
 
     override requestDataRange(begin: number, end: number): void {
       if (this.#closed) return;
-      this.#queue.push([begin, end]);
+      this.#planner.request(begin, end);
       this.#pump();
     }
 
     override abort(): void {
       this.#closed = true;
-      this.#queue.length = 0;
     }
 
     #pump(): void {
-      while (!this.#closed && this.#active < this.#options.maxParallel && this.#queue.length > 0) {
-        const [begin, end] = this.#queue.shift()!;
+      while (!this.#closed && this.#active < this.#options.maxParallel) {
+        const next = this.#planner.next();
+        if (!next) return;
+        const [begin, end] = next;
         this.#active++;
         void this.#fetch(begin, end).finally(() => {
           this.#active--;

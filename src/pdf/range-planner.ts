@@ -1,0 +1,150 @@
+/** A byte range [begin, end) of the document. */
+export type ByteRange = readonly [begin: number, end: number];
+
+export interface RangePlannerOptions {
+  /** pdf.js's chunk size: every request starts on a chunk and ends on one (or at the file end). */
+  chunkSize: number;
+  /** File size. */
+  total: number;
+  /** Queued ranges this close after a request are fetched with it: cheaper than another round trip. */
+  mergeGap?: number;
+  /** Largest single request. */
+  maxRequestBytes?: number;
+  /** Read-ahead when pdf.js reads on sequentially; doubles per sequential request up to this. */
+  maxReadAhead?: number;
+}
+
+/**
+ * Decides what to fetch for the ranges pdf.js asks for. pdf.js asks one 64 KiB chunk group at a
+ * time; on files whose page objects are scattered it asks for hundreds of them before the first
+ * page, and each costs a round trip. The planner
+ * - merges queued ranges that lie close together into one request,
+ * - reads ahead, growing each time, while pdf.js keeps asking for the bytes right after the last
+ *   request, and
+ * - never fetches a chunk twice.
+ * Ranges asked for far apart stay separate requests, so well-laid-out files still load on demand.
+ */
+export class RangePlanner {
+  readonly #chunk: number;
+  readonly #total: number;
+  readonly #mergeGap: number;
+  readonly #maxRequest: number;
+  readonly #maxReadAhead: number;
+  readonly #queue: Array<[number, number]> = [];
+  /** Chunks fetched or being fetched. */
+  readonly #covered = new Set<number>();
+  #lastEnd = -1;
+  #readAhead = 0;
+
+  constructor(options: RangePlannerOptions) {
+    this.#chunk = options.chunkSize;
+    this.#total = options.total;
+    this.#mergeGap = options.mergeGap ?? 2 * options.chunkSize;
+    this.#maxRequest = options.maxRequestBytes ?? 4 * 1024 * 1024;
+    this.#maxReadAhead = options.maxReadAhead ?? 2 * 1024 * 1024;
+  }
+
+  /** Ranges already in hand (the first bytes probed before pdf.js started). */
+  markFetched(begin: number, end: number): void {
+    for (let c = this.#chunkOf(begin); c < this.#chunkCeil(end); c++) this.#covered.add(c);
+    this.#lastEnd = Math.max(this.#lastEnd, end);
+  }
+
+  /** pdf.js asked for [begin, end). */
+  request(begin: number, end: number): void {
+    const ranges = this.#uncovered(begin, end);
+    this.#queue.push(...ranges);
+  }
+
+  get pending(): number {
+    return this.#queue.length;
+  }
+
+  /** The next request to send, or null when nothing is left to fetch. */
+  next(): ByteRange | null {
+    while (this.#queue.length > 0) {
+      const first = this.#queue.shift()!;
+      // Parts may have been covered by a merged or read-ahead request meanwhile.
+      const [live] = this.#uncovered(first[0], first[1]);
+      if (!live) continue;
+      const begin = live[0];
+      let end = live[1];
+      if (live[1] < first[1]) this.#queue.unshift([live[1], first[1]]);
+      end = this.#mergeQueued(begin, end);
+      end = this.#readAheadFrom(begin, end);
+      this.markFetched(begin, end);
+      return [begin, end];
+    }
+    return null;
+  }
+
+  /** Swallows queued ranges that start within the merge gap of `end`, in file order. */
+  #mergeQueued(begin: number, end: number): number {
+    for (;;) {
+      let best = -1;
+      for (let i = 0; i < this.#queue.length; i++) {
+        const [b] = this.#queue[i]!;
+        if (b >= begin && b <= end + this.#mergeGap && (best < 0 || b < this.#queue[best]![0])) best = i;
+      }
+      if (best < 0) return end;
+      const [, e] = this.#queue[best]!;
+      const merged = Math.max(end, e);
+      if (merged - begin > this.#maxRequest) return end;
+      // Something in between is already on its way: the queued range gets its own request.
+      if (this.#coveredStop(end, merged) < merged) return end;
+      this.#queue.splice(best, 1);
+      end = merged;
+    }
+  }
+
+  /** Sequential reading (the request starts where the previous one ended) earns a growing read-ahead. */
+  #readAheadFrom(begin: number, end: number): number {
+    if (begin === this.#lastEnd) {
+      this.#readAhead = Math.min(Math.max(this.#readAhead * 2, 2 * this.#chunk), this.#maxReadAhead);
+    } else {
+      this.#readAhead = 0;
+      return end;
+    }
+    const wanted = Math.min(this.#total, end + this.#readAhead, begin + this.#maxRequest);
+    return this.#coveredStop(end, this.#align(wanted));
+  }
+
+  /** Extends from `end` towards `limit`, stopping at the first chunk already covered. */
+  #coveredStop(end: number, limit: number): number {
+    let stop = end;
+    while (stop < limit) {
+      const chunk = this.#chunkOf(stop);
+      if (this.#covered.has(chunk)) break;
+      stop = Math.min(this.#total, (chunk + 1) * this.#chunk);
+    }
+    return Math.max(end, Math.min(stop, limit));
+  }
+
+  /** The parts of [begin, end) not yet covered, as chunk-aligned ranges. */
+  #uncovered(begin: number, end: number): Array<[number, number]> {
+    const ranges: Array<[number, number]> = [];
+    let start = -1;
+    for (let c = this.#chunkOf(begin); c < this.#chunkCeil(end); c++) {
+      if (this.#covered.has(c)) {
+        if (start >= 0) ranges.push([start * this.#chunk, Math.min(this.#total, c * this.#chunk)]);
+        start = -1;
+      } else if (start < 0) {
+        start = c;
+      }
+    }
+    if (start >= 0) ranges.push([start * this.#chunk, Math.min(this.#total, this.#chunkCeil(end) * this.#chunk)]);
+    return ranges;
+  }
+
+  #align(offset: number): number {
+    return offset >= this.#total ? this.#total : Math.ceil(offset / this.#chunk) * this.#chunk;
+  }
+
+  #chunkOf(offset: number): number {
+    return Math.floor(offset / this.#chunk);
+  }
+
+  #chunkCeil(offset: number): number {
+    return Math.ceil(offset / this.#chunk);
+  }
+}
