@@ -153,6 +153,20 @@ describe('loading a protected document', () => {
     for (const link of links) expect(link.getAttribute('href') ?? '').not.to.match(/^\s*javascript:/i);
   });
 
+  it('opens at the page given before the document loaded', async () => {
+    const id = await createScenario('large');
+    const el = await openViewer();
+    el.page = 12;
+    el.token = await mintToken(id);
+    el.src = contentUrl(id);
+    await waitForState(el, ['ready']);
+    await renderedCanvas(el, 12);
+    expect(el.page).to.equal(12);
+    const top = el.shadowRoot!.querySelector<HTMLElement>('.page[data-page-number="12"]')!.offsetTop;
+    const viewport = el.shadowRoot!.querySelector<HTMLElement>('[part="viewport"]')!;
+    expect(Math.abs(viewport.scrollTop - top)).to.be.lessThan(40);
+  });
+
   it('applies zoom keywords and numbers', async () => {
     const id = await createScenario('sample');
     const el = await openViewer({ token: await mintToken(id), src: contentUrl(id) });

@@ -4,7 +4,7 @@ import { DocumentClient } from '../src/pdf/document-client.ts';
 import { receiveToken } from '../src/token/grant.ts';
 import { realClock } from '../src/token/token-controller.ts';
 import { TokenSession } from '../src/token/token-session.ts';
-import { contentRequests, contentUrl, createScenario, mintToken, requestLog, revokeTokens, setFaults } from './helpers/backend.ts';
+import { backendUrl, contentRequests, contentUrl, createScenario, mintToken, requestLog, revokeTokens, setFaults } from './helpers/backend.ts';
 import { openViewer, pixelAt, renderedCanvas, sleep, waitFor, waitForState } from './helpers/viewer.ts';
 
 /** A renewToken callback that mints real tokens from the backend and counts its calls. */
@@ -266,6 +266,36 @@ describe('token renewal', () => {
     } finally {
       methods.forEach((m, i) => (console[m] = originals[i]!));
     }
+  });
+});
+
+describe('token-url', () => {
+  it('POSTs for the first token and again to renew, and sends nothing in the URL but what the host wrote', async () => {
+    const id = await createScenario('large');
+    const el = await openViewer();
+    const events = renewEvents(el);
+    el.tokenUrl = `${backendUrl}/demo/session-token?doc=${id}&ttl=6`;
+    el.src = contentUrl(id);
+    await waitForState(el, ['ready']);
+    expect(pixelAt(await renderedCanvas(el, 1), 0.5, 0.3)).to.deep.equal([255, 0, 0, 255]);
+    await waitFor(() => events.length >= 1, 8_000);
+    expect(events[0]!.reason).to.equal('expiring');
+    const calls = performance.getEntriesByType('resource').filter((e) => e.name.includes(`/demo/session-token?doc=${id}&`));
+    expect(calls.length).to.be.at.least(2);
+    expect(contentRequests(await requestLog(id)).every((r) => r.auth === 'bearer')).to.equal(true);
+    el.goToPage(20);
+    await renderedCanvas(el, 20);
+  });
+
+  it('a failing token-url gives renewal-failed with its status', async () => {
+    const id = await createScenario('sample');
+    const el = await openViewer();
+    el.tokenUrl = `${backendUrl}/demo/session-token?doc=no-such-document`;
+    el.src = contentUrl(id);
+    await waitForState(el, ['error']);
+    expect(el.error?.code).to.equal('renewal-failed');
+    expect(el.error?.status).to.equal(404);
+    expect(contentRequests(await requestLog(id))).to.have.length(0);
   });
 });
 

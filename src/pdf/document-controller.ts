@@ -113,12 +113,10 @@ export class DocumentController implements ReactiveController {
         onPageRendered: (page, canvas) => current() && this.#events.onPageRendered(page, canvas),
         onScaleChange: (scale) => current() && this.#events.onScaleChange(scale),
         onFindResult: (result) => current() && this.#events.onFindResult(result),
-        onPagesReady: () => {
-          if (!current()) return;
-          if (request.page > 1) pages.page = request.page;
-        },
+        onPagesReady: () => {},
       });
       pages.zoom = request.zoom;
+      pages.page = request.page;
       pages.setDocument(document);
       this.#pages = pages;
       this.#events.onLoaded(document.numPages);

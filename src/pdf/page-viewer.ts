@@ -70,6 +70,8 @@ export class PageViewer {
   #zoom: Zoom = 'auto';
   #ready = false;
   #query = '';
+  /** A page asked for before pdf.js had laid out its pages. */
+  #pendingPage = 0;
 
   constructor(pdfjs: Pdfjs, options: PageViewerOptions) {
     const { viewer: components, lib } = pdfjs;
@@ -107,13 +109,23 @@ export class PageViewer {
       }
       this.#ready = true;
       this.#applyZoom();
+      if (this.#pendingPage > 1) this.page = this.#pendingPage;
+      this.#pendingPage = 0;
       options.onPagesReady();
     });
     this.#eventBus.on('pagechanging', (event: { pageNumber: number }) => options.onPageChange(event.pageNumber));
-    this.#eventBus.on('pagerendered', (event: { pageNumber: number; isDetailView?: boolean; source: { canvas?: HTMLCanvasElement | null } }) => {
-      const canvas = event.source.canvas;
-      if (!event.isDetailView && canvas) options.onPageRendered?.(event.pageNumber, canvas);
-    });
+    // pdf.js marks a page `data-loaded` when drawing starts; `data-rendered` says it is finished
+    // (and watermarked), for styling and for anyone checking what is on screen.
+    this.#eventBus.on('pagerender', (event: { source: { div?: HTMLElement } }) => event.source.div?.removeAttribute('data-rendered'));
+    this.#eventBus.on(
+      'pagerendered',
+      (event: { pageNumber: number; isDetailView?: boolean; error?: unknown; source: { canvas?: HTMLCanvasElement | null; div?: HTMLElement } }) => {
+        const canvas = event.source.canvas;
+        if (event.isDetailView || !canvas) return;
+        options.onPageRendered?.(event.pageNumber, canvas);
+        if (!event.error) event.source.div?.setAttribute('data-rendered', 'true');
+      },
+    );
     this.#eventBus.on('scalechanging', (event: { scale: number }) => options.onScaleChange?.(event.scale));
     const report = (event: { state?: number; matchesCount: { current: number; total: number } }) =>
       options.onFindResult?.({
@@ -134,12 +146,15 @@ export class PageViewer {
   }
 
   get page(): number {
-    return this.#viewer.currentPageNumber;
+    return this.#ready ? this.#viewer.currentPageNumber : this.#pendingPage || 1;
   }
 
   set page(page: number) {
     const count = this.#viewer.pagesCount;
-    if (count === 0) return;
+    if (!this.#ready || count === 0) {
+      this.#pendingPage = page;
+      return;
+    }
     this.#viewer.currentPageNumber = Math.min(Math.max(1, Math.round(page)), count);
   }
 

@@ -2,6 +2,10 @@ import { fixture, html } from '@open-wc/testing';
 import '../../src/index.ts';
 import type { SecureViewer, ViewerState } from '../../src/index.ts';
 
+// Tests read resource timing to prove no URL carries a token; the default buffer (250 entries)
+// would silently stop recording halfway through a test file.
+performance.setResourceTimingBufferSize(100_000);
+
 export interface ViewerSetup {
   src?: string | null;
   token?: string | null;
@@ -45,7 +49,7 @@ export function renderedCanvas(el: SecureViewer, page: number, timeoutMs = 15_00
     () => {
       const node = pageElement(el, page);
       const canvas = node?.querySelector('canvas');
-      return node?.getAttribute('data-loaded') === 'true' && canvas && canvas.width > 0 ? canvas : null;
+      return node?.getAttribute('data-rendered') === 'true' && canvas && canvas.width > 0 ? canvas : null;
     },
     timeoutMs,
     () => `page ${page} not rendered (state ${el.state})`,
