@@ -7,16 +7,14 @@ import type { Zoom } from './pdf/page-viewer.ts';
 import { secureViewerStyles } from './secure-viewer.styles.ts';
 import { downloadDocument, downloadFileName } from './pdf/download.ts';
 import type { PasswordReason } from './pdf/open-document.ts';
-import type { FindResult } from './pdf/page-viewer.ts';
 import { printDocument } from './pdf/print.ts';
 import { drawWatermark, fillWatermark } from './pdf/watermark.ts';
-import { hostTokenSource, type RenewTokenCallback } from './token/host-source.ts';
+import type { RenewTokenCallback } from './token/host-source.ts';
 import { decodeJwtClaims, permissionsFromClaims, type JwtClaims } from './token/jwt.ts';
-import { exchangeAtUrl, exchangeWithCallback, type ExchangePasswordCallback } from './token/password-exchange.ts';
-import { passwordTokenSource } from './token/password-source.ts';
-import { TokenController, realClock, type TokenPlan } from './token/token-controller.ts';
-import type { TokenReason } from './token/token-session.ts';
-import { keyAction } from './ui/keyboard.ts';
+import type { ExchangePasswordCallback } from './token/password-exchange.ts';
+import { TokenController, type TokenPlan } from './token/token-controller.ts';
+import { planTokens } from './token/token-plan.ts';
+import { ReaderControls } from './ui/reader-controls.ts';
 import { PasswordPrompt } from './ui/password-dialog.ts';
 import { renderToolbar } from './ui/toolbar.ts';
 import { format, resolveStrings, type ViewerStringOverrides, type ViewerStrings } from './ui/strings.ts';
@@ -162,9 +160,6 @@ export class SecureViewer extends LitElement {
   @state() private _permissionsOverride: readonly string[] | null = null;
   @state() private _tokenPermissions: readonly string[] | null = null;
   @state() private _scale = 1;
-  @state() private _moreOpen = false;
-  @state() private _findOpen = false;
-  @state() private _findResult: FindResult | null = null;
   @state() private _busy = false;
   @state() private _announcement = '';
   #claims: JwtClaims | null = null;
@@ -174,6 +169,12 @@ export class SecureViewer extends LitElement {
   @query('.pdfViewer') private _pageContainer!: HTMLDivElement;
 
   readonly #password = new PasswordPrompt(this, () => this.#strings());
+
+  readonly #controls = new ReaderControls(this, {
+    pages: () => this.#documents.pages,
+    active: () => this._state === 'ready' && !this.#password.isOpen,
+    viewport: () => this._viewport,
+  });
 
   readonly #tokens = new TokenController(this, {
     plan: () => this.#tokenPlan(),
@@ -214,7 +215,7 @@ export class SecureViewer extends LitElement {
       this._scale = scale;
     },
     onFindResult: (result) => {
-      this._findResult = result;
+      this.#controls.findResult = result;
     },
   });
 
@@ -303,7 +304,6 @@ export class SecureViewer extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.addEventListener('keydown', this.#onKeydown);
     this.addEventListener('copy', this.#onCopy, true);
     this.#adoptTokenAttribute();
     // Controllers stop everything on removal; a viewer put back on the page loads again.
@@ -313,7 +313,6 @@ export class SecureViewer extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.removeEventListener('keydown', this.#onKeydown);
     this.removeEventListener('copy', this.#onCopy, true);
     this.#exportAbort?.abort();
   }
@@ -379,12 +378,12 @@ export class SecureViewer extends LitElement {
               canDownload: this._state === 'ready' && this.#allows('download'),
               canPrint: this._state === 'ready' && this.#allows('print'),
               busy: this._busy,
-              moreOpen: this._moreOpen,
-              findOpen: this._findOpen,
-              findResult: this._findResult,
+              moreOpen: this.#controls.moreOpen,
+              findOpen: this.#controls.findOpen,
+              findResult: this.#controls.findResult,
               findProgress: progress && progress.total > 0 ? Math.round((progress.loaded / progress.total) * 100) : null,
             },
-            this.#toolbarActions,
+            this.#controls.actions,
           )}
       <div class="stage" ?inert=${prompting}>
         <div part="viewport" class=${viewportClasses} tabindex="0" role="region" aria-label=${strings.documentLabel}>
@@ -409,86 +408,6 @@ export class SecureViewer extends LitElement {
       ${this.#password.render()}
     `;
   }
-
-  readonly #toolbarActions = {
-    goToPage: (page: number) => this.goToPage(page),
-    zoomIn: () => this.#zoomBy(1),
-    zoomOut: () => this.#zoomBy(-1),
-    fit: (mode: 'page-width' | 'page-fit') => {
-      this.zoom = mode;
-    },
-    rotate: () => {
-      const pages = this.#documents.pages;
-      if (pages) pages.rotation += 90;
-    },
-    toggleMore: () => {
-      this._moreOpen = !this._moreOpen;
-    },
-    toggleFind: () => (this._findOpen ? this.#toolbarActions.closeFind() : this.#openFind()),
-    find: (query: string, options: { again?: boolean; previous?: boolean }) => {
-      if (!query) {
-        this._findResult = null;
-        this.#documents.pages?.closeFind();
-        return;
-      }
-      this.#documents.pages?.find(query, options);
-    },
-    closeFind: () => {
-      this._findOpen = false;
-      this._findResult = null;
-      this.#documents.pages?.closeFind();
-      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part="find-button"]')?.focus());
-    },
-    download: () => void this.download(),
-    print: () => void this.print(),
-  };
-
-  #openFind(): void {
-    if (this._state !== 'ready') return;
-    this._findOpen = true;
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>('[part="find-input"]')?.focus());
-  }
-
-  #zoomBy(direction: 1 | -1): void {
-    const pages = this.#documents.pages;
-    if (!pages) return;
-    if (direction > 0) pages.zoomIn();
-    else pages.zoomOut();
-    this.zoom = pages.zoom;
-  }
-
-  readonly #onKeydown = (event: KeyboardEvent): void => {
-    if (this._state !== 'ready' || this.#password.isOpen) return;
-    const action = keyAction(event);
-    if (!action) return;
-    event.preventDefault();
-    switch (action.kind) {
-      case 'page':
-        this.goToPage(this.page + action.delta);
-        break;
-      case 'first':
-        this.goToPage(1);
-        break;
-      case 'last':
-        this.goToPage(this._numPages);
-        break;
-      case 'scroll':
-        this._viewport.scrollBy({ top: action.delta });
-        break;
-      case 'zoom-in':
-        this.#zoomBy(1);
-        break;
-      case 'zoom-out':
-        this.#zoomBy(-1);
-        break;
-      case 'zoom-reset':
-        this.zoom = 'auto';
-        break;
-      case 'find':
-        this.#openFind();
-        break;
-    }
-  };
 
   /** Without the `copy` permission nothing leaves through the clipboard (a deterrent, not protection). */
   readonly #onCopy = (event: ClipboardEvent): void => {
@@ -518,31 +437,15 @@ export class SecureViewer extends LitElement {
     return resolveStrings(this.strings);
   }
 
-  /** Token sources in the contract's order: the host's token, token-url, then the reader's password. */
   #tokenPlan(): TokenPlan {
-    const host = hostTokenSource(() => ({ renewToken: this.renewToken, tokenUrl: this.tokenUrl }), realClock);
-    if (this.passwordUrl === null && this.exchangePassword === null) return { source: host };
-    const initialFromReader = !this.token && !this.tokenUrl;
-    const askReader = passwordTokenSource({
+    return planTokens(() => this, {
       prompt: this.#password,
-      exchange: (password) => {
-        const callback = this.exchangePassword;
-        if (callback) return exchangeWithCallback(callback, password, realClock);
-        return exchangeAtUrl(new URL(this.passwordUrl ?? '', document.baseURI).href, password, realClock);
-      },
       onPasswordRequired: (retry) => {
         this.#enterPasswordState();
         this.#emit('sv-password-required', { kind: 'access', retry });
       },
       onUnlocked: () => this.#leavePasswordState(),
     });
-    const fromReader = (reason: TokenReason) => (reason === 'initial' ? initialFromReader || !host : !host);
-    return {
-      // Renewals go to the host when it can renew; otherwise the reader is asked again.
-      source: (reason, signal) => (fromReader(reason) || !host ? askReader(reason, signal) : host(reason, signal)),
-      interactive: fromReader,
-      proactive: host !== null,
-    };
   }
 
   async #askDocumentPassword(reason: PasswordReason): Promise<string | null> {
@@ -586,8 +489,7 @@ export class SecureViewer extends LitElement {
 
   async #load(): Promise<void> {
     this.#exportAbort?.abort();
-    this._findOpen = false;
-    this._findResult = null;
+    this.#controls.reset();
     this._error = null;
     this._numPages = 0;
     this.#reportedPage = 0;

@@ -1,0 +1,161 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { FindResult, PageViewer, Zoom } from '../pdf/page-viewer.ts';
+import { keyAction } from './keyboard.ts';
+import type { ToolbarActions } from './toolbar.ts';
+
+/** What the toolbar and the keyboard act on. */
+export interface ReaderHost extends ReactiveControllerHost, HTMLElement {
+  readonly renderRoot: HTMLElement | DocumentFragment;
+  page: number;
+  zoom: Zoom;
+  readonly numPages: number;
+  goToPage(page: number): void;
+  download(): Promise<void>;
+  print(): Promise<void>;
+}
+
+export interface ReaderControlsOptions {
+  pages: () => PageViewer | null;
+  /** Controls act only on an open document with no dialog in front of it. */
+  active: () => boolean;
+  viewport: () => HTMLElement | null;
+}
+
+/**
+ * The reader's controls: toolbar actions, keyboard shortcuts inside the element, and the state of
+ * the find bar and the "more tools" menu.
+ */
+export class ReaderControls implements ReactiveController {
+  readonly #host: ReaderHost;
+  readonly #options: ReaderControlsOptions;
+  #moreOpen = false;
+  #findOpen = false;
+  #findResult: FindResult | null = null;
+
+  constructor(host: ReaderHost, options: ReaderControlsOptions) {
+    this.#host = host;
+    this.#options = options;
+    host.addController(this);
+  }
+
+  get moreOpen(): boolean {
+    return this.#moreOpen;
+  }
+
+  get findOpen(): boolean {
+    return this.#findOpen;
+  }
+
+  get findResult(): FindResult | null {
+    return this.#findResult;
+  }
+
+  set findResult(result: FindResult | null) {
+    this.#findResult = result;
+    this.#host.requestUpdate();
+  }
+
+  hostConnected(): void {
+    this.#host.addEventListener('keydown', this.#onKeydown);
+  }
+
+  hostDisconnected(): void {
+    this.#host.removeEventListener('keydown', this.#onKeydown);
+  }
+
+  /** A new document: find and menus start closed. */
+  reset(): void {
+    this.#findOpen = false;
+    this.#moreOpen = false;
+    this.#findResult = null;
+    this.#host.requestUpdate();
+  }
+
+  readonly actions: ToolbarActions = {
+    goToPage: (page) => this.#host.goToPage(page),
+    zoomIn: () => this.#zoomBy(1),
+    zoomOut: () => this.#zoomBy(-1),
+    fit: (mode) => {
+      this.#host.zoom = mode;
+    },
+    rotate: () => {
+      const pages = this.#options.pages();
+      if (pages) pages.rotation += 90;
+    },
+    toggleMore: () => {
+      this.#moreOpen = !this.#moreOpen;
+      this.#host.requestUpdate();
+    },
+    toggleFind: () => (this.#findOpen ? this.actions.closeFind() : this.openFind()),
+    find: (query, options) => {
+      const pages = this.#options.pages();
+      if (!query) {
+        this.findResult = null;
+        pages?.closeFind();
+        return;
+      }
+      pages?.find(query, options);
+    },
+    closeFind: () => {
+      this.#findOpen = false;
+      this.findResult = null;
+      this.#options.pages()?.closeFind();
+      void this.#host.updateComplete.then(() => this.#part('find-button')?.focus());
+    },
+    download: () => void this.#host.download(),
+    print: () => void this.#host.print(),
+  };
+
+  openFind(): void {
+    if (!this.#options.active()) return;
+    this.#findOpen = true;
+    this.#host.requestUpdate();
+    void this.#host.updateComplete.then(() => this.#part('find-input')?.focus());
+  }
+
+  #zoomBy(direction: 1 | -1): void {
+    const pages = this.#options.pages();
+    if (!pages) return;
+    if (direction > 0) pages.zoomIn();
+    else pages.zoomOut();
+    this.#host.zoom = pages.zoom;
+  }
+
+  #part(name: string): HTMLElement | null {
+    return this.#host.renderRoot.querySelector<HTMLElement>(`[part~="${name}"]`);
+  }
+
+  readonly #onKeydown = (event: KeyboardEvent): void => {
+    if (!this.#options.active()) return;
+    const action = keyAction(event);
+    if (!action) return;
+    event.preventDefault();
+    const host = this.#host;
+    switch (action.kind) {
+      case 'page':
+        host.goToPage(host.page + action.delta);
+        break;
+      case 'first':
+        host.goToPage(1);
+        break;
+      case 'last':
+        host.goToPage(host.numPages);
+        break;
+      case 'scroll':
+        this.#options.viewport()?.scrollBy({ top: action.delta });
+        break;
+      case 'zoom-in':
+        this.#zoomBy(1);
+        break;
+      case 'zoom-out':
+        this.#zoomBy(-1);
+        break;
+      case 'zoom-reset':
+        host.zoom = 'auto';
+        break;
+      case 'find':
+        this.openFind();
+        break;
+    }
+  };
+}
