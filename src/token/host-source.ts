@@ -1,5 +1,6 @@
 import { ViewerError } from '../errors.ts';
-import { tokenFromCallbackResult, tokenFromResponseBody, type RenewReason, type TokenGrant } from './grant.ts';
+import { tokenFromCallbackResult, tokenFromResponseBody, type ReceivedToken, type RenewReason, type TokenGrant } from './grant.ts';
+import { postToHost } from './post-to-host.ts';
 import type { Clock, TokenSource } from './token-session.ts';
 
 /** The host's renewal callback (`renewToken` property). */
@@ -32,19 +33,10 @@ export function hostTokenSource(config: () => HostTokenConfig, clock: Clock): To
 }
 
 /** POSTs to a token endpoint and reads a token response (`token`/`access_token`/`jwt`/`access`). */
-export async function fetchTokenResponse(url: string, signal: AbortSignal, clock: Clock, init: RequestInit = {}): Promise<ReturnType<typeof tokenFromResponseBody>> {
+export async function fetchTokenResponse(url: string, signal: AbortSignal, clock: Clock): Promise<ReceivedToken> {
   let response: Response;
   try {
-    response = await fetch(url, {
-      method: 'POST',
-      credentials: 'same-origin',
-      cache: 'no-store',
-      redirect: 'error',
-      referrerPolicy: 'no-referrer',
-      ...init,
-      headers: { Accept: 'application/json', ...(init.headers as Record<string, string> | undefined) },
-      signal,
-    });
+    response = await postToHost(url, undefined, signal);
   } catch {
     throw new ViewerError('renewal-failed');
   }

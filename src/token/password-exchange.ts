@@ -1,5 +1,6 @@
 import { parseRetryAfter } from '../errors.ts';
 import { tokenFromCallbackResult, tokenFromResponseBody, type ReceivedToken, type TokenGrant } from './grant.ts';
+import { postToHost } from './post-to-host.ts';
 import type { Clock } from './token-session.ts';
 
 /** Exchanges a reader's password for a token (the `exchangePassword` property). Reject with `{ status: 401 }` for a wrong password, `{ status: 429, retryAfter }` when throttled. */
@@ -19,15 +20,7 @@ export type ExchangeOutcome =
 export async function exchangeAtUrl(url: string, password: string, clock: Clock): Promise<ExchangeOutcome> {
   let response: Response;
   try {
-    response = await fetch(url, {
-      method: 'POST',
-      credentials: 'same-origin',
-      cache: 'no-store',
-      redirect: 'error',
-      referrerPolicy: 'no-referrer',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ password }),
-    });
+    response = await postToHost(url, { password });
   } catch {
     return { kind: 'unavailable' };
   }

@@ -1,15 +1,12 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import type { PromptOutcome } from '../token/password-source.ts';
 import { format, type ViewerStrings } from './strings.ts';
 
 /** `access`: exchanged for a token by the server; `document`: the PDF's own password, never sent anywhere. */
 export type PasswordKind = 'access' | 'document';
 
 /** What a submitted password led to. `done` closes the dialog; the others keep it open with a message. */
-export type SubmitOutcome =
-  | { kind: 'done' }
-  | { kind: 'incorrect' }
-  | { kind: 'rate-limited'; retryAfter: number }
-  | { kind: 'unavailable' };
+export type SubmitOutcome = PromptOutcome;
 
 export interface PasswordRequest {
   kind: PasswordKind;
