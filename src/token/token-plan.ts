@@ -1,3 +1,4 @@
+import { ViewerError } from '../errors.ts';
 import { hostTokenSource, type RenewTokenCallback } from './host-source.ts';
 import { exchangeAtUrl, exchangeWithCallback, type ExchangePasswordCallback } from './password-exchange.ts';
 import { passwordTokenSource, type AccessPrompt } from './password-source.ts';
@@ -11,6 +12,8 @@ export interface TokenSettings {
   passwordUrl: string | null;
   renewToken: RenewTokenCallback | null;
   exchangePassword: ExchangePasswordCallback | null;
+  /** Milliseconds the host may take to renew. */
+  renewTimeout: number;
 }
 
 export interface ReaderPrompt {
@@ -22,8 +25,9 @@ export interface ReaderPrompt {
 
 /**
  * Token sources in the contract's order: the host's token, `token-url`, then the reader's
- * password. Renewals go to the host when it can renew (`renewToken`, `token-url`); otherwise the
- * reader is asked again, and then only after a 401, never on a timer.
+ * password. With a password available, the host is tried first whenever it can give a token
+ * (`token-url`, `renewToken`), and the reader is asked when it cannot; with no host source the
+ * reader is asked again only after a 401, never on a timer.
  */
 export function planTokens(settings: () => TokenSettings, reader: ReaderPrompt): TokenPlan {
   const current = settings();
@@ -46,8 +50,27 @@ export function planTokens(settings: () => TokenSettings, reader: ReaderPrompt):
   });
   const fromReader = (reason: TokenReason) => !host || (reason === 'initial' && initialFromReader);
   return {
-    source: (reason, signal) => (fromReader(reason) || !host ? askReader(reason, signal) : host(reason, signal)),
-    interactive: fromReader,
+    source: async (reason, signal) => {
+      if (host && !fromReader(reason)) {
+        // The host first (a returning reader's refresh cookie, say); when it cannot help, the reader.
+        try {
+          return await withTimeout(host(reason, signal), settings().renewTimeout);
+        } catch {
+          if (signal.aborted) throw new ViewerError('renewal-failed');
+        }
+      }
+      return askReader(reason, signal);
+    },
+    // The reader may be asked at any call, so the session sets no deadline; the host's part has its own.
+    interactive: () => true,
     proactive: host !== null,
   };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ViewerError('renewal-failed')), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
