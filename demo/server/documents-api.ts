@@ -42,7 +42,7 @@ export async function uploadDocument(req: IncomingMessage, res: ServerResponse, 
       const request = new Request('http://upload.invalid/', {
         method: 'POST',
         headers: { 'content-type': req.headers['content-type'] ?? '' },
-        body,
+        body: new Blob([new Uint8Array(body)]),
       });
       form = await request.formData();
     } catch {

@@ -1,0 +1,80 @@
+// The demo pages and the reference backend on one origin. One origin means no CORS preflights and
+// same-origin cookies for token-url, as in most hosts.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServer as createViteServer } from 'vite';
+import { createBackend } from './server/app.ts';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface DemoOptions {
+  port: number;
+  host?: string;
+  dataDir: string;
+  apiKey?: string;
+  allowedOrigins?: string[];
+  /** Where the backend writes its request log (default: the console). */
+  log?: (line: string) => void;
+}
+
+export interface Demo {
+  url: string;
+  apiKey: string;
+  apiKeyGenerated: boolean;
+  close(): Promise<void>;
+}
+
+const backendPaths = /^\/(api|demo\/session-token)(\/|\?|$)/;
+
+export async function startDemo(options: DemoOptions): Promise<Demo> {
+  const host = options.host ?? '127.0.0.1';
+  const backend = await createBackend({
+    dataDir: options.dataDir,
+    ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+    allowedOrigins: options.allowedOrigins ?? [],
+    ...(options.log ? { log: options.log } : {}),
+  });
+  let handleVite: ((req: IncomingMessage, res: ServerResponse) => void) | null = null;
+  const server: Server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    if (backendPaths.test(url)) {
+      backend.handle(req, res);
+      return;
+    }
+    if (url === '/' || url === '/index.html') {
+      res.writeHead(302, { Location: '/demo/' }).end();
+      return;
+    }
+    handleVite?.(req, res);
+  });
+  // Vite serves the demo pages and compiles src/ on the fly; its live-reload socket shares this
+  // server, so a second demo on another port does not collide with the first.
+  const vite = await createViteServer({
+    root: repoRoot,
+    configFile: false,
+    appType: 'mpa',
+    logLevel: 'warn',
+    server: { middlewareMode: true, hmr: { server } },
+  });
+  handleVite = (req, res) =>
+    vite.middlewares(req, res, () => {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
+    });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`,
+    apiKey: backend.apiKey,
+    apiKeyGenerated: backend.apiKeyGenerated,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.allSettled([vite.close(), backend.close()]);
+    },
+  };
+}
