@@ -1,0 +1,63 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const benchDir = path.dirname(fileURLToPath(import.meta.url));
+export const repoDir = path.dirname(benchDir);
+export const cacheDir = path.join(benchDir, '.cache');
+export const outDir = path.join(benchDir, '.out');
+
+export interface BenchConfig {
+  /** Bytes per second shared by every document response in flight. */
+  bandwidth: number;
+  /** Added before the first byte of every document response (a round trip). */
+  latencyMs: number;
+  /** Runs per variant; variants alternate so drift hits them all alike. */
+  runs: number;
+  quick: boolean;
+  /** Reuse an existing bench/.out build instead of building the element again. */
+  skipBuild: boolean;
+  chromiumPath: string;
+  /** Only run scenarios whose name contains one of these (empty: all). */
+  only: string[];
+}
+
+const usage = `Usage: npm run bench -- [options]   (each option also as an environment variable)
+  --bandwidth=<MB/s>    BENCH_BANDWIDTH   shared document bandwidth in MB/s (10^6 bytes), default 4
+  --latency=<ms>        BENCH_LATENCY     per-request latency, default 40
+  --runs=<n>            BENCH_RUNS        runs per variant, default 3 (1 with --quick)
+  --quick               BENCH_QUICK=1     one run each, smaller scroll document, for a smoke test
+  --skip-build          BENCH_SKIP_BUILD=1 reuse bench/.out instead of building the element
+  --only=<a,b>          BENCH_ONLY        scenarios: first-page, jump, memory, footprint
+  CHROME_PATH                             browser, default /usr/bin/chromium`;
+
+export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): BenchConfig {
+  const flags = new Map<string, string>();
+  for (const arg of argv) {
+    if (arg === '--help' || arg === '-h') {
+      console.log(usage);
+      process.exit(0);
+    }
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (!match) throw new Error(`Unknown argument ${arg}\n${usage}`);
+    flags.set(match[1]!, match[2] ?? 'true');
+  }
+  const pick = (flag: string, name: string): string | undefined => flags.get(flag) ?? env[name];
+  const number = (flag: string, name: string, fallback: number): number => {
+    const raw = pick(flag, name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`--${flag} must be a positive number, got ${raw}`);
+    return value;
+  };
+  const yes = (flag: string, name: string): boolean => ['1', 'true', 'yes'].includes(pick(flag, name) ?? '');
+  const quick = yes('quick', 'BENCH_QUICK');
+  return {
+    bandwidth: number('bandwidth', 'BENCH_BANDWIDTH', 4) * 1_000_000,
+    latencyMs: number('latency', 'BENCH_LATENCY', 40),
+    runs: Math.round(number('runs', 'BENCH_RUNS', quick ? 1 : 3)),
+    quick,
+    skipBuild: yes('skip-build', 'BENCH_SKIP_BUILD'),
+    chromiumPath: env['CHROME_PATH'] ?? '/usr/bin/chromium',
+    only: (pick('only', 'BENCH_ONLY') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+  };
+}

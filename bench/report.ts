@@ -1,0 +1,185 @@
+import type { BenchConfig } from './config.ts';
+import type { FirstPageResult } from './scenarios/first-page.ts';
+import type { FootprintResult } from './scenarios/footprint.ts';
+import type { JumpResult } from './scenarios/jump.ts';
+import type { MemoryResult } from './scenarios/memory.ts';
+
+export interface Target {
+  name: string;
+  met: boolean | null;
+  detail: string;
+}
+
+export interface BenchResults {
+  startedAt: string;
+  machine: { cpus: string; cores: number; memoryGiB: number; node: string; browser: string; platform: string };
+  source: { commit: string; srcModified: boolean };
+  settings: { bandwidthBytesPerSecond: number; latencyMs: number; runs: number; quick: boolean };
+  durationSeconds: number;
+  firstPage: FirstPageResult[];
+  skipped: string[];
+  jump: JumpResult | null;
+  memory: MemoryResult | null;
+  footprint: FootprintResult | null;
+  targets: Target[];
+}
+
+/** Limits from the performance issue. */
+export const LIMITS = {
+  packedVsDefaults: 0.5,
+  packedVsFloor: 2,
+  scatteredVsDefaults: 0.7,
+  scatteredVsWhole: 1,
+  jumpToLastMs: 1000,
+  liveCanvases: 12,
+  /** Second-pass peak may exceed the first by this fraction before it counts as growth (measurement noise). */
+  memoryGrowth: 0.1,
+  elementGzipBytes: 20_000,
+} as const;
+
+const ms = (value: number): string => `${Math.round(value)} ms`;
+const x = (value: number): string => `${value.toFixed(2)}×`;
+const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(2)} MB`;
+const kb = (bytes: number): string => `${(bytes / 1e3).toFixed(1)} kB`;
+const mib = (bytes: number | null): string => (bytes === null ? 'n/a' : `${(bytes / 2 ** 20).toFixed(0)} MiB`);
+const pct = (value: number | null): string => (value === null ? 'n/a' : `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)} %`);
+
+export function evaluateTargets(results: Omit<BenchResults, 'targets'>): Target[] {
+  const targets: Target[] = [];
+  for (const doc of results.firstPage) {
+    const element = doc.median.element.ms;
+    if (doc.label === 'packed') {
+      targets.push({
+        name: 'packed: first page ≤ 0.5× pdf.js defaults',
+        met: doc.ratios.elementVsDefaults <= LIMITS.packedVsDefaults,
+        detail: `${ms(element)} vs ${ms(doc.median['pdfjs-defaults'].ms)}, ratio ${x(doc.ratios.elementVsDefaults)}`,
+      });
+      targets.push({
+        name: 'packed: first page within 2× the physical floor',
+        met: doc.ratios.elementVsFloor <= LIMITS.packedVsFloor,
+        detail: `${ms(element)} vs floor ${ms(doc.floorMs)} (${kb(doc.page1Bytes)} + 2 round trips), ${x(doc.ratios.elementVsFloor)}`,
+      });
+    } else {
+      targets.push({
+        name: `${doc.label}: no slower than fetch-whole`,
+        met: doc.ratios.elementVsWhole <= LIMITS.scatteredVsWhole,
+        detail: `${ms(element)} vs ${ms(doc.median['fetch-whole'].ms)}, ratio ${x(doc.ratios.elementVsWhole)}`,
+      });
+      targets.push({
+        name: `${doc.label}: first page ≤ 0.7× pdf.js defaults`,
+        met: doc.ratios.elementVsDefaults <= LIMITS.scatteredVsDefaults,
+        detail: `${ms(element)} vs ${ms(doc.median['pdfjs-defaults'].ms)}, ratio ${x(doc.ratios.elementVsDefaults)}`,
+      });
+    }
+  }
+  for (const skipped of results.skipped) targets.push({ name: skipped, met: null, detail: 'skipped' });
+  if (results.jump) {
+    const last = results.jump.median.at(-1)!;
+    targets.push({
+      name: `jump to the last page of a ${results.jump.pages}-page document ≤ 1 s`,
+      met: last.ms <= LIMITS.jumpToLastMs,
+      detail: `page ${last.page}: ${ms(last.ms)}`,
+    });
+  }
+  if (results.memory) {
+    const m = results.memory;
+    const maxCanvases = Math.max(...m.passes.map((p) => p.liveCanvases));
+    targets.push({
+      name: `${m.pages}-page scroll: ≤ 12 live canvases`,
+      met: maxCanvases <= LIMITS.liveCanvases,
+      detail: `max ${maxCanvases}`,
+    });
+    const growth = m.rssGrowth ?? m.heapGrowth;
+    targets.push({
+      name: `${m.pages}-page scroll: no memory growth between passes`,
+      met: growth <= LIMITS.memoryGrowth,
+      detail: `renderer RSS peak ${mib(m.passes[0]!.rendererRssBytes)} → ${mib(m.passes[1]!.rendererRssBytes)} (${pct(m.rssGrowth)}), JS heap ${pct(m.heapGrowth)}`,
+    });
+  }
+  if (results.footprint) {
+    const f = results.footprint;
+    targets.push({
+      name: 'element code ≤ 20 kB gzip (without lit and pdf.js)',
+      met: f.codeSize.elementGzipBytes <= LIMITS.elementGzipBytes,
+      detail: `${kb(f.codeSize.elementGzipBytes)} gzip`,
+    });
+    targets.push({
+      name: 'nothing of pdf.js downloaded before a document is requested',
+      met: f.pdfjsBeforeDocument.length === 0,
+      detail: f.pdfjsBeforeDocument.length === 0 ? `${f.beforeDocument.length} requests, none pdf.js` : f.pdfjsBeforeDocument.map((d) => d.path).join(', '),
+    });
+  }
+  return targets;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export function formatSummary(results: BenchResults, config: BenchConfig): string {
+  const out: string[] = [];
+  out.push(
+    `\nsecure-viewer bench (element built from ${results.source.commit}${results.source.srcModified ? ' + uncommitted src changes' : ''}) — ${mb(config.bandwidth)}/s shared, ${config.latencyMs} ms per request, medians of ${config.runs} run(s) per variant`,
+  );
+  if (results.firstPage.length > 0) {
+    out.push('\nTime to first page (ratios are medians of same-run ratios)');
+    out.push(
+      table(
+        ['document', 'variant', 'first page', 'bytes by then', 'requests', 'vs element'],
+        results.firstPage.flatMap((doc) => [
+          ...(['element', 'pdfjs-defaults', 'fetch-whole'] as const).map((variant) => [
+            `${doc.label} (${mb(doc.size)})`,
+            variant,
+            ms(doc.median[variant].ms),
+            mb(doc.median[variant].bytes),
+            String(doc.median[variant].requests),
+            variant === 'element' ? '' : x(variant === 'pdfjs-defaults' ? doc.ratios.elementVsDefaults : doc.ratios.elementVsWhole),
+          ]),
+          [`${doc.label}`, 'physical floor', ms(doc.floorMs), mb(doc.page1Bytes), '', x(doc.ratios.elementVsFloor)],
+        ]),
+      ),
+    );
+  }
+  if (results.jump) {
+    out.push(`\nJump in a ${results.jump.pages}-page document (${mb(results.jump.size)})`);
+    out.push(table(['page', 'time', 'bytes'], results.jump.median.map((j) => [String(j.page), ms(j.ms), kb(j.bytes)])));
+  }
+  if (results.memory) {
+    out.push(`\nScrolling a ${results.memory.pages}-page document twice (baseline renderer RSS ${mib(results.memory.baselineRssBytes)})`);
+    out.push(
+      table(
+        ['pass', 'duration', 'peak renderer RSS', 'peak JS heap', 'max live canvases', 'max canvas Mpx', 'not drawn in 3 s'],
+        results.memory.passes.map((p, i) => [
+          String(i + 1),
+          `${(p.ms / 1000).toFixed(1)} s`,
+          mib(p.rendererRssBytes),
+          mib(p.jsHeapUsedBytes),
+          String(p.liveCanvases),
+          (p.canvasPixels / 1e6).toFixed(1),
+          String(p.pagesNotDrawn),
+        ]),
+      ),
+    );
+  }
+  if (results.footprint) {
+    const f = results.footprint;
+    out.push('\nCode size (npm build, lit external; gzip -9)');
+    out.push(table(['chunk', 'kind', 'raw', 'gzip'], f.codeSize.chunks.map((c) => [c.file, c.kind, kb(c.rawBytes), kb(c.gzipBytes)])));
+    out.push(
+      `element code ${kb(f.codeSize.elementGzipBytes)} gzip (${kb(f.codeSize.elementRawBytes)} raw), of which loaded on define ${kb(f.codeSize.defineGzipBytes)}; ` +
+        `pdf.js viewer CSS inlined in the engine chunk ${kb(f.codeSize.inlinedPdfjsCssGzipBytes)}; drop-in entry with lit ${kb(f.codeSize.dropInEntryGzipBytes)}`,
+    );
+    out.push(`before a document: ${f.beforeDocument.map((d) => `${d.path} ${kb(d.bytes)}`).join(', ')}`);
+    out.push(`pdf.js files after the first document: ${f.pdfjsAfterDocument.length}`);
+  }
+  out.push('\nTargets');
+  out.push(
+    table(
+      ['target', 'result', 'numbers'],
+      results.targets.map((t) => [t.name, t.met === null ? 'skipped' : t.met ? 'met' : 'NOT MET', t.detail]),
+    ),
+  );
+  return out.join('\n');
+}

@@ -1,0 +1,258 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream';
+import path from 'node:path';
+
+/**
+ * One bandwidth budget for every document response at once. Each chunk reserves its slot on a
+ * single virtual clock, so concurrent responses share the rate in turn (round robin by arrival)
+ * and never add up to more than the limit.
+ */
+export class SharedBandwidth {
+  #nextFreeAt = 0;
+
+  constructor(readonly bytesPerSecond: number) {}
+
+  async take(bytes: number): Promise<void> {
+    const now = performance.now();
+    const start = Math.max(now, this.#nextFreeAt);
+    this.#nextFreeAt = start + (bytes / this.bytesPerSecond) * 1000;
+    const wait = this.#nextFreeAt - now;
+    if (wait >= 1) await sleep(wait);
+  }
+
+  reset(): void {
+    this.#nextFreeAt = 0;
+  }
+}
+
+export interface DocumentRequestLog {
+  at: number;
+  path: string;
+  range: string | null;
+  status: number;
+  /** Body bytes actually written (a cancelled response stops counting). */
+  sent: number;
+}
+
+export interface ServerOptions {
+  /** Served under /docs/, throttled, bearer token required. */
+  documentsDir: string;
+  /** Other URL prefixes served as plain files, unthrottled (the code under test). */
+  staticRoots: Record<string, string>;
+  /** Extra routes, e.g. generated HTML pages. */
+  pages: Record<string, string>;
+  bandwidth: number;
+  latencyMs: number;
+}
+
+export interface BenchServer {
+  origin: string;
+  /** Starts a new measurement: clears counters and the bandwidth clock. */
+  resetRun(): void;
+  /** Document body bytes written since the last reset. */
+  readonly bytesSent: number;
+  readonly requests: readonly DocumentRequestLog[];
+  /** Snapshots taken when a page calls /__mark?label=… */
+  readonly marks: ReadonlyMap<string, { bytes: number; requests: number }>;
+  close(): Promise<void>;
+}
+
+const CHUNK = 16 * 1024;
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.map': 'application/json',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.pdf': 'application/pdf',
+};
+
+export async function startServer(options: ServerOptions): Promise<BenchServer> {
+  const bandwidth = new SharedBandwidth(options.bandwidth);
+  let bytesSent = 0;
+  let requests: DocumentRequestLog[] = [];
+  let marks = new Map<string, { bytes: number; requests: number }>();
+  let runStartedAt = performance.now();
+  // Responses of an earlier run that are still draining must not count in the next one.
+  let generation = 0;
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://bench');
+    if (url.pathname === '/__mark') {
+      marks.set(url.searchParams.get('label') ?? '', { bytes: bytesSent, requests: requests.length });
+      res.writeHead(204, { 'Cache-Control': 'no-store' }).end();
+      return;
+    }
+    if (url.pathname.startsWith('/docs/')) {
+      void serveDocument(req, res, url.pathname.slice('/docs/'.length));
+      return;
+    }
+    const page = options.pages[url.pathname];
+    if (page !== undefined) {
+      res.writeHead(200, { 'Content-Type': contentTypes['.html']!, 'Cache-Control': 'no-store' }).end(page);
+      return;
+    }
+    for (const [prefix, dir] of Object.entries(options.staticRoots)) {
+      if (url.pathname.startsWith(prefix)) {
+        void serveStatic(res, dir, decodeURIComponent(url.pathname.slice(prefix.length)));
+        return;
+      }
+    }
+    res.writeHead(404).end();
+  });
+
+  async function serveStatic(res: http.ServerResponse, dir: string, relative: string): Promise<void> {
+    const file = path.join(dir, relative);
+    if (!file.startsWith(dir + path.sep)) return void res.writeHead(403).end();
+    try {
+      const info = await stat(file);
+      if (!info.isFile()) return void res.writeHead(404).end();
+      res.writeHead(200, {
+        'Content-Type': contentTypes[path.extname(file)] ?? 'application/octet-stream',
+        'Content-Length': info.size,
+        'Cache-Control': 'no-store',
+      });
+      // pipeline, not pipe: a client that goes away must also close the file.
+      pipeline(createReadStream(file), res, () => {});
+    } catch {
+      res.writeHead(404).end();
+    }
+  }
+
+  async function serveDocument(req: http.IncomingMessage, res: http.ServerResponse, name: string): Promise<void> {
+    const myGeneration = generation;
+    const log: DocumentRequestLog = {
+      at: Math.round(performance.now() - runStartedAt),
+      path: name,
+      range: req.headers.range ?? null,
+      status: 0,
+      sent: 0,
+    };
+    requests.push(log);
+    await sleep(options.latencyMs);
+    if (!/^Bearer \S+$/.test(req.headers.authorization ?? '')) {
+      log.status = 401;
+      return void res.writeHead(401, { 'WWW-Authenticate': 'Bearer' }).end();
+    }
+    const file = path.join(options.documentsDir, name);
+    if (!file.startsWith(options.documentsDir + path.sep) || path.extname(file) !== '.pdf') {
+      log.status = 404;
+      return void res.writeHead(404).end();
+    }
+    let size: number;
+    try {
+      size = (await stat(file)).size;
+    } catch {
+      log.status = 404;
+      return void res.writeHead(404).end();
+    }
+
+    const range = parseRange(req.headers.range, size);
+    if (range === 'invalid') {
+      log.status = 416;
+      return void res.writeHead(416, { 'Content-Range': `bytes */${size}` }).end();
+    }
+    const [begin, end] = range ?? [0, size - 1];
+    const headers: http.OutgoingHttpHeaders = {
+      'Content-Type': 'application/pdf',
+      'Content-Length': end - begin + 1,
+      'Accept-Ranges': 'bytes',
+      'Cache-Control': 'private, no-store',
+    };
+    if (range) headers['Content-Range'] = `bytes ${begin}-${end}/${size}`;
+    log.status = range ? 206 : 200;
+    res.writeHead(log.status, headers);
+
+    let closed = false;
+    res.on('close', () => {
+      closed = true;
+    });
+    // Leaving the loop early destroys the stream, so a dropped connection leaves no open file behind.
+    const source = createReadStream(file, { start: begin, end, highWaterMark: CHUNK });
+    try {
+      for await (const chunk of source as AsyncIterable<Buffer>) {
+        await bandwidth.take(chunk.byteLength);
+        // A response left over from an earlier run must neither use this run's bandwidth nor count.
+        if (closed || myGeneration !== generation) break;
+        const flushed = res.write(chunk);
+        bytesSent += chunk.byteLength;
+        log.sent += chunk.byteLength;
+        if (!flushed && !closed) await drained(res);
+        if (closed) break;
+      }
+    } finally {
+      source.destroy();
+    }
+    if (closed) return;
+    if (log.sent === end - begin + 1) res.end();
+    else res.destroy();
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    resetRun() {
+      generation++;
+      bandwidth.reset();
+      bytesSent = 0;
+      requests = [];
+      marks = new Map();
+      runStartedAt = performance.now();
+    },
+    get bytesSent() {
+      return bytesSent;
+    },
+    get requests() {
+      return requests;
+    },
+    get marks() {
+      return marks;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A single `bytes=a-b`, `bytes=a-` or `bytes=-n` range; null means the whole file. */
+export function parseRange(header: string | undefined, size: number): [number, number] | null | 'invalid' {
+  if (!header) return null;
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!match || (match[1] === '' && match[2] === '')) return 'invalid';
+  let begin: number;
+  let end: number;
+  if (match[1] === '') {
+    begin = Math.max(0, size - Number(match[2]));
+    end = size - 1;
+  } else {
+    begin = Number(match[1]);
+    end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
+  }
+  if (begin > end || begin >= size) return 'invalid';
+  return [begin, end];
+}
+
+function drained(res: http.ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
