@@ -101,7 +101,8 @@ function countReporter() {
 }
 
 export default {
-  files: ['test/**/*.test.ts'],
+  // test/e2e and test/ssr run in Node (node:test), not in the page.
+  files: ['test/**/*.test.ts', '!test/e2e/**', '!test/ssr/**'],
   nodeResolve: true,
   port: testPort,
   hostname: 'localhost',

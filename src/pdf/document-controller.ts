@@ -2,6 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { PDFDocumentLoadingTask, PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { ViewerError, asViewerError } from '../errors.ts';
 import type { TokenAccess } from './document-client.ts';
+import { fetchFirstBytes } from './first-bytes.ts';
 import type { PasswordReason } from './open-document.ts';
 import type { FindResult, PageViewer, Zoom } from './page-viewer.ts';
 
@@ -82,13 +83,25 @@ export class DocumentController implements ReactiveController {
       this.#events.onError(asViewerError(error));
     };
 
+    // The first requests go out now, while pdf.js is still downloading and parsing.
+    let total = 0;
+    const first = fetchFirstBytes(request.url, request.tokens, {
+      signal: abort.signal,
+      onBytes: (received) => total > 0 && current() && this.#events.onProgress(Math.min(received, total), total),
+    });
+    first.probe.then(
+      (probe) => {
+        total = probe.kind === 'ranged' ? probe.total : probe.data.byteLength;
+      },
+      () => {},
+    );
+
     try {
       const engine = await import('./engine.ts');
       const pdfjs = await engine.loadPdfjs();
       if (!current()) return;
       const { task, document, fileName } = await engine.openDocument(pdfjs, {
-        url: request.url,
-        tokens: request.tokens,
+        first,
         signal: abort.signal,
         onProgress: (loaded, total) => current() && this.#events.onProgress(loaded, total),
         onPassword: (reason) => (current() ? this.#events.onPassword(reason) : Promise.resolve(null)),
@@ -104,7 +117,9 @@ export class DocumentController implements ReactiveController {
       this.#document = document;
       this.#fileName = fileName;
       engine.adoptViewerStyles(request.shadowRoot);
-      const pages = new engine.PageViewer(pdfjs, {
+      const viewer = await pdfjs.viewer;
+      if (!current()) return;
+      const pages = new engine.PageViewer({ lib: pdfjs.lib, viewer }, {
         container: request.container,
         viewer: request.viewer,
         textLayer: request.textLayer,

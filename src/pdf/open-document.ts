@@ -1,17 +1,14 @@
 import type { PDFDocumentLoadingTask, PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { ViewerError, asViewerError } from '../errors.ts';
-import { DocumentClient, type TokenAccess } from './document-client.ts';
-import type { Pdfjs } from './pdfjs.ts';
+import { RANGE_CHUNK_SIZE, type FirstBytes } from './first-bytes.ts';
+import type { PdfjsLib, PdfWorker, PdfAssetUrls } from './pdfjs.ts';
 import { defineRangeTransport } from './range-transport.ts';
-
-/** pdf.js's default chunk size; the first request asks for exactly one chunk. */
-export const RANGE_CHUNK_SIZE = 65_536;
 
 export type PasswordReason = 'need' | 'incorrect';
 
 export interface OpenDocumentOptions {
-  url: string;
-  tokens: TokenAccess;
+  /** The requests already under way for this document. */
+  first: FirstBytes;
   /** Aborted when the document is no longer wanted; every request stops with it. */
   signal: AbortSignal;
   onProgress?: (loaded: number, total: number) => void;
@@ -34,7 +31,10 @@ export interface OpenedDocument {
  * Opens a protected document: probes the first chunk with the bearer token, then lets pdf.js
  * ask for further ranges on demand through our transport (no streaming, no auto-fetch).
  */
-export async function openDocument(pdfjs: Pdfjs, options: OpenDocumentOptions): Promise<OpenedDocument> {
+export async function openDocument(
+  pdfjs: { lib: PdfjsLib; worker: PdfWorker; assets: PdfAssetUrls },
+  options: OpenDocumentOptions,
+): Promise<OpenedDocument> {
   const { lib, worker, assets } = pdfjs;
   let fatal: (error: ViewerError) => void = () => {};
   const failed = new Promise<never>((_, reject) => {
@@ -42,26 +42,19 @@ export async function openDocument(pdfjs: Pdfjs, options: OpenDocumentOptions): 
   });
   failed.catch(() => {});
 
-  let total = 0;
-  let received = 0;
-  const client = new DocumentClient(options.url, options.tokens, {
-    signal: options.signal,
-    onBytes: (count) => {
-      received += count;
-      if (total > 0) options.onProgress?.(Math.min(received, total), total);
-    },
-  });
-
-  const probe = await client.probe(RANGE_CHUNK_SIZE);
-  total = probe.kind === 'ranged' ? probe.total : probe.data.byteLength;
-  options.onProgress?.(Math.min(received, total), total);
+  const { client } = options.first;
+  const probe = await options.first.probe;
+  const total = probe.kind === 'ranged' ? probe.total : probe.data.byteLength;
+  options.onProgress?.(Math.min(options.first.received(), total), total);
   if (options.signal.aborted) throw new ViewerError('network');
+  const tail = probe.kind === 'ranged' ? await options.first.tail : null;
 
   const source =
     probe.kind === 'ranged'
       ? {
           range: new (defineRangeTransport(lib.PDFDataRangeTransport))(client, probe.total, probe.initial, {
             chunkSize: RANGE_CHUNK_SIZE,
+            prefetched: tail ? [tail] : [],
             onFatal: (error) => {
               fatal(error);
               options.onFatal?.(error);

@@ -1,7 +1,7 @@
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { EventBus, PDFFindController, PDFLinkService, PDFViewer } from 'pdfjs-dist/legacy/web/pdf_viewer.mjs';
 import viewerCss from 'pdfjs-dist/legacy/web/pdf_viewer.css?inline';
-import type { Pdfjs } from './pdfjs.ts';
+import type { PdfjsLib, PdfjsViewerLib } from './pdfjs.ts';
 
 /** `auto`, `page-fit`, `page-width`, or a scale where 1 is 100 %. */
 export type Zoom = 'auto' | 'page-fit' | 'page-width' | number;
@@ -73,7 +73,7 @@ export class PageViewer {
   /** A page asked for before pdf.js had laid out its pages. */
   #pendingPage = 0;
 
-  constructor(pdfjs: Pdfjs, options: PageViewerOptions) {
+  constructor(pdfjs: { lib: PdfjsLib; viewer: PdfjsViewerLib }, options: PageViewerOptions) {
     const { viewer: components, lib } = pdfjs;
     this.#eventBus = new components.EventBus();
     this.#links = new components.PDFLinkService({

@@ -5,11 +5,14 @@ export type PdfjsLib = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 /** pdf.js's viewer components (PDFViewer, EventBus, PDFLinkService, …). */
 export type PdfjsViewerLib = typeof import('pdfjs-dist/legacy/web/pdf_viewer.mjs');
 
+export type PdfWorker = InstanceType<PdfjsLib['PDFWorker']>;
+
 export interface Pdfjs {
   lib: PdfjsLib;
-  viewer: PdfjsViewerLib;
+  /** The viewer components, still loading while the document opens: only pages need them. */
+  viewer: Promise<PdfjsViewerLib>;
   /** One worker shared by every viewer on the page; `loadingTask.destroy()` leaves it running. */
-  worker: InstanceType<PdfjsLib['PDFWorker']>;
+  worker: PdfWorker;
   /** Absolute, slash-terminated URLs of the assets pdf.js fetches at run time. */
   assets: PdfAssetUrls;
 }
@@ -31,7 +34,8 @@ export function loadPdfjs(): Promise<Pdfjs> {
   loading ??= (async () => {
     const lib = await import('pdfjs-dist/legacy/build/pdf.mjs');
     // The viewer components read `globalThis.pdfjsLib`, which the import above sets.
-    const viewer = await import('pdfjs-dist/legacy/web/pdf_viewer.mjs');
+    const viewer = import('pdfjs-dist/legacy/web/pdf_viewer.mjs');
+    viewer.catch(() => {});
     const { GlobalWorkerOptions, PDFWorker } = lib;
     // A host page may have configured its own worker (CSP, CDN): respect it.
     if (!GlobalWorkerOptions.workerSrc && !GlobalWorkerOptions.workerPort) {

@@ -1,6 +1,7 @@
 import type { PDFDataRangeTransport } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { ViewerError, asViewerError } from '../errors.ts';
 import type { DocumentClient } from './document-client.ts';
+import type { PrefetchedRange } from './first-bytes.ts';
 import { RangePlanner } from './range-planner.ts';
 
 export interface RangeTransportOptions {
@@ -12,6 +13,8 @@ export interface RangeTransportOptions {
   onDelivered?: (loaded: number, total: number) => void;
   /** pdf.js's chunk size; requests stay aligned to it. */
   chunkSize: number;
+  /** Chunk-aligned ranges fetched before pdf.js asked (the end of the file). */
+  prefetched?: PrefetchedRange[];
 }
 
 type TransportBase = typeof PDFDataRangeTransport;
@@ -31,7 +34,8 @@ export type AuthorizedRangeTransportClass = new (
 export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransportClass {
   return class AuthorizedRangeTransport extends Base {
     readonly #client: DocumentClient;
-    readonly #options: Required<Omit<RangeTransportOptions, 'onDelivered'>> & Pick<RangeTransportOptions, 'onDelivered'>;
+    readonly #options: Required<Omit<RangeTransportOptions, 'onDelivered' | 'prefetched'>> & Pick<RangeTransportOptions, 'onDelivered'>;
+    #prefetched: PrefetchedRange[];
     readonly #planner: RangePlanner;
     #active = 0;
     #delivered: number;
@@ -44,16 +48,53 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
       this.#delivered = initial.byteLength;
       this.#planner = new RangePlanner({ chunkSize: options.chunkSize, total });
       this.#planner.markFetched(0, initial.byteLength);
+      this.#prefetched = [...(options.prefetched ?? [])];
+      for (const range of this.#prefetched) this.#planner.markFetched(range.begin, range.begin + range.bytes.byteLength);
     }
 
     override requestDataRange(begin: number, end: number): void {
       if (this.#closed) return;
+      if (this.#answerFromPrefetched(begin)) return;
       this.#planner.request(begin, end);
       this.#pump();
     }
 
     override abort(): void {
       this.#closed = true;
+    }
+
+    /**
+     * pdf.js matches each answer to a request by its first byte, so bytes fetched ahead wait
+     * until a request starts inside them, and then go out from that byte to their end (pdf.js
+     * takes the extra chunks gladly).
+     */
+    #answerFromPrefetched(begin: number): boolean {
+      const index = this.#prefetched.findIndex((range) => begin >= range.begin && begin < range.begin + range.bytes.byteLength);
+      if (index < 0) return false;
+      const [range] = this.#prefetched.splice(index, 1);
+      const offset = begin - range!.begin;
+      // The part before the request stays held for a later request that starts there.
+      if (offset > 0) this.#prefetched.push({ begin: range!.begin, bytes: range!.bytes.subarray(0, offset) });
+      const bytes = range!.bytes.subarray(offset);
+      queueMicrotask(() => this.#deliver(begin, bytes));
+      return true;
+    }
+
+    /** Hands bytes to pdf.js; a prefetched range right behind them goes along in the same answer. */
+    #deliver(begin: number, bytes: Uint8Array): void {
+      if (this.#closed) return;
+      const end = begin + bytes.byteLength;
+      const next = this.#prefetched.findIndex((range) => range.begin === end);
+      if (next >= 0) {
+        const [range] = this.#prefetched.splice(next, 1);
+        const joined = new Uint8Array(bytes.byteLength + range!.bytes.byteLength);
+        joined.set(bytes);
+        joined.set(range!.bytes, bytes.byteLength);
+        bytes = joined;
+      }
+      this.#delivered += bytes.byteLength;
+      this.onDataRange(begin, bytes);
+      this.#options.onDelivered?.(Math.min(this.#delivered, this.length), this.length);
     }
 
     #pump(): void {
@@ -72,10 +113,7 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
     async #fetch(begin: number, end: number): Promise<void> {
       try {
         const bytes = await this.#client.fetchRange(begin, end);
-        if (this.#closed) return;
-        this.#delivered += bytes.byteLength;
-        this.onDataRange(begin, bytes);
-        this.#options.onDelivered?.(Math.min(this.#delivered, this.length), this.length);
+        this.#deliver(begin, bytes);
       } catch (error) {
         if (this.#closed) return;
         this.abort();

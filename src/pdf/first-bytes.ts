@@ -1,0 +1,57 @@
+import { DocumentClient, type ProbeResult, type TokenAccess } from './document-client.ts';
+
+/** pdf.js's default chunk size; the first request asks for exactly one chunk. */
+export const RANGE_CHUNK_SIZE = 65_536;
+
+/** Bytes fetched ahead of pdf.js, chunk-aligned. */
+export interface PrefetchedRange {
+  begin: number;
+  bytes: Uint8Array;
+}
+
+/** The document's first bytes, on their way before pdf.js itself has loaded. */
+export interface FirstBytes {
+  client: DocumentClient;
+  probe: Promise<ProbeResult>;
+  /** The end of the file, where pdf.js looks first (trailer, cross-reference table); null if not worth it. */
+  tail: Promise<PrefetchedRange | null>;
+  /** Body bytes received so far, over every request of this document. */
+  received(): number;
+}
+
+export interface FirstBytesOptions {
+  signal: AbortSignal;
+  onBytes?: (received: number) => void;
+}
+
+/**
+ * Starts fetching a document at once, in parallel with loading pdf.js: the first chunk (which
+ * tells the size and whether ranges work) and then the last chunk or two, which pdf.js always
+ * reads next. Both round trips overlap with parsing pdf.js instead of following it.
+ */
+export function fetchFirstBytes(url: string, tokens: TokenAccess, options: FirstBytesOptions): FirstBytes {
+  let received = 0;
+  const client = new DocumentClient(url, tokens, {
+    signal: options.signal,
+    onBytes: (count) => {
+      received += count;
+      options.onBytes?.(received);
+    },
+  });
+  const probe = client.probe(RANGE_CHUNK_SIZE);
+  const tail = probe.then(
+    async (first) => {
+      if (first.kind !== 'ranged') return null;
+      const begin = Math.max(first.initial.byteLength, Math.floor((first.total - RANGE_CHUNK_SIZE) / RANGE_CHUNK_SIZE) * RANGE_CHUNK_SIZE);
+      if (begin >= first.total) return null;
+      try {
+        return { begin, bytes: await client.fetchRange(begin, first.total) };
+      } catch {
+        // pdf.js asks for these bytes itself and meets the same failure there, with a typed error.
+        return null;
+      }
+    },
+    () => null,
+  );
+  return { client, probe, tail, received: () => received };
+}
