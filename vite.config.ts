@@ -35,6 +35,26 @@ function pdfjsAssets(): Plugin {
   };
 }
 
+/** Lit `css` templates in our style modules ship without comments and indentation. */
+function compactStyles(): Plugin {
+  return {
+    name: 'secure-viewer:compact-styles',
+    apply: 'build',
+    transform(code, id) {
+      if (!id.endsWith('.styles.ts')) return null;
+      return code.replace(/css`([^`]*)`/g, (_, body: string) => {
+        const compact = body
+          .replace(/\/\*[\s\S]*?\*\//g, '')
+          .replace(/\s+/g, ' ')
+          .replace(/\s*([{};,>])\s*/g, '$1')
+          .replace(/:\s+/g, ':')
+          .trim();
+        return `css\`${compact}\``;
+      });
+    },
+  };
+}
+
 /**
  * `vite build`                   → dist/      ESM for npm consumers: lit external (apps share one
  *                                              copy), pdf.js bundled (API and worker versions must match).
@@ -45,7 +65,7 @@ export default defineConfig(({ mode }) => {
   const standalone = mode === 'standalone';
   return {
     base: './',
-    plugins: [pdfjsAssets()],
+    plugins: [compactStyles(), pdfjsAssets()],
     build: {
       target: 'es2022',
       outDir: standalone ? 'dist/cdn' : 'dist',
@@ -60,6 +80,9 @@ export default defineConfig(({ mode }) => {
       rolldownOptions: {
         external: standalone ? [] : [/^lit($|\/)/, /^@lit\//],
         output: {
+          // Library mode keeps whitespace by default; this is shipped code, not a source to debug
+          // (source maps are beside it).
+          minify: true,
           chunkFileNames: 'chunks/[name]-[hash].js',
           assetFileNames: (asset) =>
             asset.names.some((name) => name.startsWith('pdf.worker')) ? 'pdfjs/legacy/build/[name][extname]' : 'assets/[name]-[hash][extname]',
