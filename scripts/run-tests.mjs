@@ -1,20 +1,31 @@
-// `npm test`: the backend suite (node:test) and the browser suite (web-test-runner in Chromium),
-// then one closing line for the whole run: "N passed, N failed".
+// `npm test`: the backend suite (node:test), the browser suite (web-test-runner in Chromium) and
+// the end-to-end suite (node:test driving Chromium), then one closing line for the whole run:
+// "N passed, N failed".
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 
-// Node 20's test runner takes no globs: list the backend's test files here.
-const serverTests = readdirSync('demo/server/test')
-  .filter((name) => name.endsWith('.test.ts'))
-  .sort()
-  .map((name) => `demo/server/test/${name}`);
+// Node 20's test runner takes no globs: list the test files here.
+function testFiles(dir) {
+  try {
+    return readdirSync(dir)
+      .filter((name) => name.endsWith('.test.ts'))
+      .sort()
+      .map((name) => `${dir}/${name}`);
+  } catch {
+    return [];
+  }
+}
+const serverTests = testFiles('demo/server/test');
+// Node-side tests that drive Chromium (demo pages, built packages) or import the package in Node.
+const nodeTests = [...testFiles('test/ssr'), ...testFiles('test/e2e')];
+const nodeTestCount = (out) => ({ passed: last(out, /^ℹ pass (\d+)$/m), failed: last(out, /^ℹ fail (\d+)$/m) });
 
 const suites = [
   {
     name: 'server',
     command: 'node',
     args: ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...serverTests],
-    count: (out) => ({ passed: last(out, /^ℹ pass (\d+)$/m), failed: last(out, /^ℹ fail (\d+)$/m) }),
+    count: nodeTestCount,
   },
   {
     name: 'browser',
@@ -25,13 +36,20 @@ const suites = [
       return match ? { passed: Number(match[1]), failed: Number(match[2]) } : { passed: 0, failed: null };
     },
   },
+  {
+    name: 'e2e',
+    command: 'node',
+    args: ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...nodeTests],
+    count: nodeTestCount,
+    skip: nodeTests.length === 0,
+  },
 ];
 
 const only = process.env.SV_TEST_SUITE;
 let passed = 0;
 let failed = 0;
 for (const suite of suites) {
-  if (only && only !== suite.name) continue;
+  if ((only && only !== suite.name) || suite.skip) continue;
   const { code, output } = await run(suite.command, suite.args);
   const counts = suite.count(output);
   passed += counts.passed ?? 0;
