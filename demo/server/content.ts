@@ -1,6 +1,8 @@
 // GET/HEAD /api/documents/:id/content: token check on every request, then the PDF with single
 // byte ranges (B-3, B-5, B-16..B-18, B-21). Scenario faults are applied here too.
+import { realpath } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
 import type { DocumentMeta } from './data-store.ts';
 import { writeFileRange, type Faults } from './faults.ts';
 import { HttpError, bearerToken, headerValue, sendJson, sleep } from './http.ts';
@@ -40,6 +42,19 @@ export function contentDisposition(kind: 'inline' | 'attachment', title: string)
   const base = title.replace(/\.pdf$/i, '').trim() || 'document';
   const ascii = base.replace(/[^A-Za-z0-9 ._-]+/g, '_').slice(0, 100).trim() || 'document';
   return `${kind}; filename="${ascii}.pdf"; filename*=UTF-8''${encodeURIComponent(`${base.slice(0, 100)}.pdf`)}`;
+}
+
+/**
+ * Defence in depth (B-15): the stored file must really live in its folder, so a symlink planted
+ * in storage cannot expose a file elsewhere. A missing file is "not found" as well.
+ */
+async function insideFolder(filePath: string): Promise<boolean> {
+  try {
+    const [folder, real] = await Promise.all([realpath(path.dirname(filePath)), realpath(filePath)]);
+    return real.startsWith(folder + path.sep);
+  } catch {
+    return false;
+  }
 }
 
 export async function serveContent(
@@ -104,6 +119,10 @@ export async function serveContent(
   }
 
   const { meta, filePath } = resolved;
+  if (!(await insideFolder(filePath))) {
+    deps.audit(`content.refused doc=${id} reason=outside-storage`);
+    throw documentNotFound();
+  }
   const size = faults.truncateTo !== undefined ? Math.min(faults.truncateTo, meta.size) : meta.size;
   let etag = meta.etag;
   if (faults.truncateTo !== undefined) etag = `${etag.slice(0, -1)}-t${size}"`;

@@ -96,7 +96,7 @@ export async function issueToken(req: IncomingMessage, res: ServerResponse, ctx:
     if (typeof exp !== 'number' || !Number.isInteger(exp)) throw new HttpError(400, 'invalid_request', 'exp must be a Unix time in seconds.');
     lifetime = exp - nowSeconds();
     if (lifetime <= 0 || lifetime > MAX_LIFETIME_SECONDS) {
-      throw new HttpError(400, 'invalid_request', 'exp must be in the future and at most 24 hours ahead.');
+      throw new HttpError(400, 'invalid_request', 'exp must be in the future and at most 15 minutes ahead.');
     }
   }
   const sub = body['sub'];

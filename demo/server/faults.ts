@@ -119,7 +119,15 @@ export async function writeFileRange(res: ServerResponse, file: string, start: n
           res.destroy();
           return;
         }
-        if (!flushed) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+        if (!flushed) {
+          // Abort the losing `once` so each backpressure wait leaves no listeners behind.
+          const waiting = new AbortController();
+          try {
+            await Promise.race([once(res, 'drain', { signal: waiting.signal }), once(res, 'close', { signal: waiting.signal })]);
+          } finally {
+            waiting.abort();
+          }
+        }
       }
     }
     res.end();

@@ -13,7 +13,7 @@ export const REFRESH_COOKIE = 'sv_refresh';
 export const PASSWORD_TOKEN_LIFETIME_SECONDS = 10 * 60;
 const SESSION_TOKEN_DEFAULT_TTL = 300;
 const SESSION_TOKEN_MIN_TTL = 5;
-const SESSION_TOKEN_MAX_TTL = 3600;
+const SESSION_TOKEN_MAX_TTL = 900;
 
 function invalidPassword(): HttpError {
   return new HttpError(401, 'invalid_password', 'Incorrect password.');

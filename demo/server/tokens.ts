@@ -1,6 +1,7 @@
 // Viewer access tokens: EdDSA-signed JWTs scoped to one document (B-1..B-4, B-6).
 import { randomBytes } from 'node:crypto';
-import { SignJWT, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
+import { SignJWT, decodeJwt, jwtVerify, type JWTHeaderParameters, type JWTPayload } from 'jose';
+import type { CryptoKey } from 'jose';
 import { SIGNING_ALGORITHM, type SigningKeys } from './keys.ts';
 import { isPermission, type Permission } from './data-store.ts';
 
@@ -8,7 +9,8 @@ export const TOKEN_TYPE = 'secure-viewer+jwt';
 export const ISSUER = 'secure-viewer-reference';
 export const AUDIENCE = 'secure-viewer';
 export const DEFAULT_LIFETIME_SECONDS = 5 * 60;
-export const MAX_LIFETIME_SECONDS = 24 * 60 * 60;
+/** Viewer tokens are short-lived (rule B-3: 5 to 15 minutes); the element renews them. */
+export const MAX_LIFETIME_SECONDS = 15 * 60;
 /**
  * The issuer and the verifier are the same process and clock, so no skew allowance is needed;
  * a token minted with a lifetime of 0 is already expired. Raise this (≤ 60 s) if verification
@@ -87,8 +89,13 @@ export class TokenService {
     if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) throw new InvalidTokenError('malformed');
     let payload: JWTPayload;
     try {
-      // The key is fixed: header `jwk`/`jku`/`x5u`/`kid` are never used to find one (B-1).
-      ({ payload } = await jwtVerify(token, this.keys.publicKey, {
+      // Header `jwk`/`jku`/`x5u` are never used to find a key, and `kid` is only an allowlist
+      // lookup: a missing or unknown kid finds no key (B-1).
+      const lookup = (header: JWTHeaderParameters): CryptoKey => {
+        if (header.kid !== this.keys.kid) throw new InvalidTokenError('unknown kid');
+        return this.keys.publicKey;
+      };
+      ({ payload } = await jwtVerify(token, lookup, {
         algorithms: [SIGNING_ALGORITHM],
         issuer: ISSUER,
         audience: AUDIENCE,

@@ -1,4 +1,4 @@
-// Host-backend API: API key, document list and upload, token issuing (plan B-25 and uploads).
+// Host-backend API: API key, document list and upload, token issuing (test plan B25, and uploads).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { apiKeyMatches } from '../api-key.ts';
@@ -105,7 +105,7 @@ describe('documents', () => {
 });
 
 describe('POST /api/tokens', () => {
-  it('issues an EdDSA JWT with the documented header and claims, 5 minutes by default', async () => {
+  it('B25: issues an EdDSA JWT with the documented header and claims, 5 minutes by default', async () => {
     const response = await tokenRequest({ allowed_documents: [{ document_id: 'sample', document_permissions: ['read', 'print', 'write'] }], sub: 'reader-42' });
     assert.equal(response.status, 200);
     const { jwt } = await json<{ jwt: string }>(response);
@@ -119,16 +119,20 @@ describe('POST /api/tokens', () => {
     assert.equal(claims['sub'], 'reader-42');
     assert.deepEqual(claims['permissions'], ['read', 'print']); // 'write' is not grantable
     assert.equal(typeof claims['jti'], 'string');
+    assert.equal(typeof header['kid'], 'string');
     assert.equal((claims['exp'] as number) - (claims['iat'] as number), 300);
+    // Each token gets its own jti.
+    const again = decodePart((await json<{ jwt: string }>(await tokenRequest({ allowed_documents: [{ document_id: 'sample' }] }))).jwt, 1);
+    assert.notEqual(again['jti'], claims['jti']);
   });
 
-  it('honours exp up to 24 h and refuses more, or past values', async () => {
+  it('B25: honours exp up to 15 min and refuses more, or past values', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const ok = await tokenRequest({ allowed_documents: [{ document_id: 'sample', document_permissions: ['read'] }], exp: now + 3600 });
+    const ok = await tokenRequest({ allowed_documents: [{ document_id: 'sample', document_permissions: ['read'] }], exp: now + 900 });
     assert.equal(ok.status, 200);
     const claims = decodePart((await json<{ jwt: string }>(ok)).jwt, 1);
-    assert.ok(Math.abs((claims['exp'] as number) - (now + 3600)) <= 1);
-    for (const exp of [now + 25 * 3600, now - 10, 'soon']) {
+    assert.ok(Math.abs((claims['exp'] as number) - (now + 900)) <= 1);
+    for (const exp of [now + 3600, now + 25 * 3600, now - 10, 'soon']) {
       const refused = await tokenRequest({ allowed_documents: [{ document_id: 'sample', document_permissions: ['read'] }], exp });
       assert.equal(refused.status, 400);
     }

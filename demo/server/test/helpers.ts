@@ -17,8 +17,13 @@ export interface TestBackend {
   close(): Promise<void>;
 }
 
-export async function startTestBackend(options: Partial<BackendOptions> = {}): Promise<TestBackend> {
+export async function startTestBackend(
+  options: Partial<BackendOptions> = {},
+  /** Runs on the empty data folder before the backend opens it (extra documents, symlinks). */
+  prepare?: (dataDir: string) => Promise<void>,
+): Promise<TestBackend> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'sv-server-test-'));
+  await prepare?.(dataDir);
   const logs: string[] = [];
   const backend = await startBackend({
     port: 0,
@@ -80,6 +85,36 @@ export function rawRequest(
     req.on('error', reject);
     req.end();
   });
+}
+
+/**
+ * A request from a chosen loopback source address (127.0.0.x), so throttling tests can act as
+ * separate clients; fetch cannot pick its source address.
+ */
+export function requestFrom(
+  url: string,
+  localAddress: string,
+  method: string,
+  rawPath: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request({ hostname, port, path: rawPath, method, headers, localAddress, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 export function b64url(value: unknown): string {

@@ -1,4 +1,5 @@
-// Password exchange, throttling and refresh-token rotation (plan B), and log hygiene.
+// Password exchange, throttling and refresh-token rotation: adversarial test plan B (security.md §3),
+// plus A9 (token kinds are not interchangeable) and log hygiene. More of B in abuse.test.ts.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TEST_ORIGIN, content, decodePart, json, startTestBackend, type TestBackend } from './helpers.ts';
@@ -51,7 +52,7 @@ function cookieValue(response: Response): string {
 }
 
 describe('password exchange', () => {
-  it('wrong password, unknown document and password-less document all get the same 401', async () => {
+  it('B21: wrong password, unknown document and password-less document all get the same 401', async () => {
     const bodies: string[] = [];
     for (const [id, password] of [
       ['protected', 'wrong-password'],
@@ -67,15 +68,21 @@ describe('password exchange', () => {
     assert.equal(JSON.parse(bodies[0]!).error.code, 'invalid_password');
   });
 
-  it('the right password gives a document token and an HttpOnly, SameSite=Strict refresh cookie', async () => {
+  it('B25: the right password gives a short document-scoped token and an HttpOnly, SameSite=Strict refresh cookie', async () => {
     const response = await exchange('protected', PASSWORD);
     assert.equal(response.status, 200);
     const { token, expires_in } = await json<{ token: string; expires_in: number }>(response);
     secrets.push(token);
     assert.equal(expires_in, 600);
+    const header = decodePart(token, 0);
     const claims = decodePart(token, 1);
+    assert.deepEqual([header['alg'], header['typ'], typeof header['kid']], ['EdDSA', 'secure-viewer+jwt', 'string']);
     assert.equal(claims['doc'], 'protected');
+    assert.equal(claims['iss'], 'secure-viewer-reference');
+    assert.equal(claims['aud'], 'secure-viewer');
+    assert.equal(typeof claims['jti'], 'string');
     assert.ok((claims['permissions'] as string[]).includes('read'));
+    assert.ok((claims['exp'] as number) - (claims['iat'] as number) <= 900, 'at most 15 minutes');
     const cookie = response.headers.get('set-cookie') ?? '';
     secrets.push(cookieValue(response));
     assert.match(cookie, /HttpOnly/);
@@ -103,7 +110,7 @@ describe('password exchange', () => {
     assert.equal(decodePart(token, 1)['doc'], id);
   });
 
-  it('refuses a password in the query string, bad types, oversized bodies and foreign origins', async () => {
+  it('B22, B24: refuses a password in the query string, bad types, oversized bodies and foreign origins', async () => {
     const inQuery = await exchange('protected', PASSWORD, {}, `?password=${PASSWORD}`);
     assert.equal(inQuery.status, 400);
     assert.equal((await json<{ error: { code: string } }>(inQuery)).error.code, 'password_in_url');
@@ -125,18 +132,22 @@ describe('password exchange', () => {
 });
 
 describe('throttling', () => {
-  it('429 with Retry-After after 5 failures, and the right password is refused meanwhile', async () => {
+  it('B18: 429 with Retry-After after 5 failures, and the right password is refused meanwhile (same body)', async () => {
     const id = await protectedAlias();
     for (let attempt = 0; attempt < 5; attempt++) assert.equal((await exchange(id, `guess-${attempt}`)).status, 401);
     const limited = await exchange(id, 'guess-6');
     assert.equal(limited.status, 429);
     const retryAfter = Number(limited.headers.get('retry-after'));
     assert.ok(retryAfter > 0 && retryAfter <= 60, `Retry-After ${retryAfter}`);
-    assert.equal((await json<{ error: { code: string } }>(limited)).error.code, 'rate_limited');
-    assert.equal((await exchange(id, PASSWORD)).status, 429);
+    const limitedBody = await json<{ error: { code: string } }>(limited);
+    assert.equal(limitedBody.error.code, 'rate_limited');
+    const right = await exchange(id, PASSWORD);
+    assert.equal(right.status, 429, 'the correct password is refused during the lockout');
+    assert.equal(right.headers.get('set-cookie'), null);
+    assert.equal((await json<{ error: { code: string } }>(right)).error.code, limitedBody.error.code);
   });
 
-  it('a success resets the per-document counter', async () => {
+  it('B18: a success resets the per-document counter', async () => {
     const id = await protectedAlias();
     for (let attempt = 0; attempt < 4; attempt++) await exchange(id, `guess-${attempt}`);
     const ok = await exchange(id, PASSWORD);
@@ -145,14 +156,14 @@ describe('throttling', () => {
     for (let attempt = 0; attempt < 4; attempt++) assert.equal((await exchange(id, `guess-${attempt}`)).status, 401);
   });
 
-  it('parallel guesses cannot exceed the limit', async () => {
+  it('B19: parallel guesses cannot exceed the limit', async () => {
     const id = await protectedAlias();
     const statuses = await Promise.all(Array.from({ length: 20 }, (_, i) => exchange(id, `parallel-${i}`).then((r) => r.status)));
     assert.equal(statuses.filter((s) => s === 401).length, 5);
     assert.equal(statuses.filter((s) => s === 429).length, 15);
   });
 
-  it('unknown ids are throttled like real ones', async () => {
+  it('B20: unknown ids are throttled like real ones', async () => {
     for (let attempt = 0; attempt < 5; attempt++) assert.equal((await exchange('ghost-doc', `guess-${attempt}`)).status, 401);
     assert.equal((await exchange('ghost-doc', 'again')).status, 429);
   });
@@ -168,7 +179,7 @@ describe('refresh cookie', () => {
     return cookie;
   }
 
-  it('rotates on every use and issues a fresh access token (JSON or empty body)', async () => {
+  it('B14: rotates on every use and issues a fresh access token (JSON or empty body)', async () => {
     const id = await protectedAlias();
     const first = await login(id);
     const r1 = await refresh(id, first, { 'Content-Type': 'application/json' }, '{}');
@@ -186,7 +197,7 @@ describe('refresh cookie', () => {
     secrets.push(cookieValue(r2), (await json<{ token: string }>(r2)).token);
   });
 
-  it('a replayed (rotated) cookie revokes the whole family', async () => {
+  it('B14: a replayed (rotated) cookie revokes the whole family, audited as reuse', async () => {
     const id = await protectedAlias();
     const first = await login(id);
     const second = cookieValue(await refresh(id, first));
@@ -196,10 +207,10 @@ describe('refresh cookie', () => {
     assert.equal(replay.status, 401);
     assert.match(replay.headers.get('set-cookie') ?? '', /Max-Age=0/);
     assert.equal((await refresh(id, third)).status, 401, 'the current cookie of the family is dead too');
-    assert.ok(t.logs.some((line) => line.includes('refresh.reuse')), 'reuse is audited');
+    assert.ok(t.logs.some((line) => line.includes(`audit refresh.reuse doc=${id}`)), 'reuse is audited');
   });
 
-  it('two parallel refreshes with the same cookie get the same successor (no revocation)', async () => {
+  it('B15: two parallel refreshes with the same cookie get the same successor (no revocation)', async () => {
     const id = await protectedAlias();
     const first = await login(id);
     const [a, b] = await Promise.all([refresh(id, first), refresh(id, first)]);
@@ -208,10 +219,13 @@ describe('refresh cookie', () => {
     const successor = cookieValue(a);
     secrets.push(successor, (await json<{ token: string }>(a)).token, (await json<{ token: string }>(b)).token);
     assert.equal(cookieValue(b), successor);
-    assert.equal((await refresh(id, successor)).status, 200);
+    const next = await refresh(id, successor);
+    assert.equal(next.status, 200, 'the family is still alive');
+    secrets.push(cookieValue(next), (await json<{ token: string }>(next)).token);
+    assert.ok(!t.logs.some((line) => line.includes(`refresh.reuse doc=${id}`)), 'no reuse detected');
   });
 
-  it('401 without a cookie, with an unknown one, or with a cookie for another document', async () => {
+  it('B14: 401 without a cookie, with an unknown one, or with a cookie for another document', async () => {
     const id = await protectedAlias();
     const cookie = await login(id);
     assert.equal((await refresh(id, null)).status, 401);
@@ -219,24 +233,43 @@ describe('refresh cookie', () => {
     assert.equal((await refresh('protected', cookie)).status, 401);
   });
 
-  it('an access token is not a refresh token', async () => {
+  it('A9: an access token is not a refresh token, and a refresh token (or the API key) is not an access token', async () => {
     const id = await protectedAlias();
     const response = await exchange(id, PASSWORD);
     const { token } = await json<{ token: string }>(response);
-    secrets.push(token, cookieValue(response));
+    const cookie = cookieValue(response);
+    secrets.push(token, cookie);
     assert.equal((await refresh(id, token)).status, 401);
     assert.equal((await refresh(id, null, { Authorization: `Bearer ${token}` })).status, 401);
+    for (const bearer of [cookie, t.apiKey]) {
+      const refused = await content(t.url, id, bearer);
+      assert.equal(refused.status, 401);
+      assert.equal(refused.headers.get('www-authenticate'), 'Bearer error="invalid_token"');
+      assert.ok(!(await refused.text()).includes(bearer));
+    }
+    // Both are still good for what they are.
+    const pdf = await content(t.url, id, token);
+    assert.equal(pdf.status, 200);
+    await pdf.arrayBuffer();
+    const renewed = await refresh(id, cookie);
+    assert.equal(renewed.status, 200);
+    secrets.push(cookieValue(renewed), (await json<{ token: string }>(renewed)).token);
   });
 
-  it('refuses cross-site form posts and foreign origins (CSRF)', async () => {
+  it('B17: refuses cross-site form posts and foreign origins (CSRF), without a token or cookie', async () => {
     const id = await protectedAlias();
     const cookie = await login(id);
     for (const type of ['application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x']) {
-      const response = await refresh(id, cookie, { 'Content-Type': type }, 'a=b');
-      assert.equal(response.status, 403, type);
-      assert.ok(!(await response.text()).includes('token'));
+      for (const origin of [{}, { Origin: TEST_ORIGIN }] as Array<Record<string, string>>) {
+        const response = await refresh(id, cookie, { 'Content-Type': type, ...origin }, 'a=b');
+        assert.equal(response.status, 403, type);
+        assert.equal(response.headers.get('set-cookie'), null);
+        assert.ok(!(await response.text()).includes('token'));
+      }
     }
     assert.equal((await refresh(id, cookie, { Origin: 'https://evil.test' })).status, 403);
+    assert.equal((await refresh(id, cookie, { Origin: 'null' })).status, 403);
+    assert.equal((await refresh(id, cookie, { 'Sec-Fetch-Site': 'cross-site' })).status, 403, 'cross-site without Origin');
     // The cookie is still valid afterwards: refused requests did not rotate it.
     const ok = await refresh(id, cookie, { Origin: TEST_ORIGIN });
     assert.equal(ok.status, 200);

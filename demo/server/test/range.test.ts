@@ -1,4 +1,4 @@
-// Unit tests for the pure Range / If-Range logic (plan C-26..C-29).
+// Unit tests for the pure Range / If-Range logic (test plan C26–C29; HTTP level in content.test.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decideRange, ifRangeAllowsPartial, parseRange } from '../range.ts';
@@ -6,7 +6,7 @@ import { decideRange, ifRangeAllowsPartial, parseRange } from '../range.ts';
 const SIZE = 10_000;
 
 describe('parseRange', () => {
-  it('honours the three single-range forms', () => {
+  it('C26: honours the three single-range forms', () => {
     assert.deepEqual(parseRange('bytes=0-1023', SIZE), { kind: 'partial', start: 0, end: 1023 });
     assert.deepEqual(parseRange('bytes=500-', SIZE), { kind: 'partial', start: 500, end: SIZE - 1 });
     assert.deepEqual(parseRange('bytes=-500', SIZE), { kind: 'partial', start: SIZE - 500, end: SIZE - 1 });
@@ -21,14 +21,14 @@ describe('parseRange', () => {
     assert.deepEqual(parseRange('Bytes = 1-2', SIZE), { kind: 'partial', start: 1, end: 2 });
   });
 
-  it('is unsatisfiable when the first byte is past the end, or for a zero suffix', () => {
+  it('C27: is unsatisfiable when the first byte is past the end, or for a zero suffix', () => {
     assert.deepEqual(parseRange('bytes=999999999-', SIZE), { kind: 'unsatisfiable' });
     assert.deepEqual(parseRange(`bytes=${SIZE}-`, SIZE), { kind: 'unsatisfiable' });
     assert.deepEqual(parseRange('bytes=-0', SIZE), { kind: 'unsatisfiable' });
     assert.deepEqual(parseRange('bytes=0-', 0), { kind: 'unsatisfiable' });
   });
 
-  it('ignores malformed, reversed, multiple and foreign-unit ranges (whole body)', () => {
+  it('C28: ignores malformed, reversed, multiple (100 unordered) and foreign-unit ranges (whole body)', () => {
     for (const header of [
       'bytes=1000-999',
       'bytes=abc',
@@ -50,7 +50,7 @@ describe('parseRange', () => {
 describe('If-Range', () => {
   const etag = '"abc123"';
 
-  it('allows a range only for the identical strong validator', () => {
+  it('C29: allows a range only for the identical strong validator', () => {
     assert.equal(ifRangeAllowsPartial(undefined, etag), true);
     assert.equal(ifRangeAllowsPartial('"abc123"', etag), true);
     assert.equal(ifRangeAllowsPartial('"stale"', etag), false);
@@ -58,7 +58,7 @@ describe('If-Range', () => {
     assert.equal(ifRangeAllowsPartial('Wed, 21 Oct 2015 07:28:00 GMT', etag), false);
   });
 
-  it('combines with Range; If-Range without Range is ignored', () => {
+  it('C29: combines with Range; If-Range without Range is ignored', () => {
     assert.deepEqual(decideRange('bytes=0-9', '"abc123"', SIZE, etag), { kind: 'partial', start: 0, end: 9 });
     assert.deepEqual(decideRange('bytes=0-9', '"old"', SIZE, etag), { kind: 'full' });
     assert.deepEqual(decideRange(null, '"abc123"', SIZE, etag), { kind: 'full' });

@@ -1,23 +1,32 @@
-// Access-token validation on the content endpoint (security.md test plan A).
+// Access-token validation on the content endpoint: adversarial test plan A1–A13 (security.md §3).
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK, type JWTPayload } from 'jose';
-import { b64url, content, decodePart, json, mint, startTestBackend, type TestBackend } from './helpers.ts';
+import { CLOCK_TOLERANCE_SECONDS } from '../tokens.ts';
+import { b64url, content, decodePart, json, mint, rawRequest, startTestBackend, type TestBackend } from './helpers.ts';
 
 let t: TestBackend;
 let serverKey: CryptoKey;
 let serverPublicJwk: JWK;
+let serverKid: string;
 
 before(async () => {
   t = await startTestBackend();
-  const stored = JSON.parse(await readFile(path.join(t.dataDir, 'keys', 'signing-key.jwk.json'), 'utf8')) as { privateJwk: JWK; publicJwk: JWK };
+  const stored = JSON.parse(await readFile(path.join(t.dataDir, 'keys', 'signing-key.jwk.json'), 'utf8')) as { kid: string; privateJwk: JWK; publicJwk: JWK };
   serverKey = (await importJWK(stored.privateJwk, 'EdDSA')) as CryptoKey;
   serverPublicJwk = stored.publicJwk;
+  serverKid = stored.kid;
 });
-after(() => t.close());
+after(async () => {
+  // No token, or any JWT-shaped string, ever reaches the log sink (B-5).
+  for (const line of t.logs) assert.doesNotMatch(line, /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/, line);
+  await t.close();
+});
 
 const now = (): number => Math.floor(Date.now() / 1000);
 
@@ -35,8 +44,12 @@ function validClaims(overrides: JWTPayload = {}): JWTPayload {
 }
 
 /** Signs with the server's real key, so only the claim or header under test is wrong. */
-function signWithServerKey(claims: JWTPayload, header: Record<string, unknown> = { alg: 'EdDSA', typ: 'secure-viewer+jwt' }): Promise<string> {
+function signWithServerKey(claims: JWTPayload, header: Record<string, unknown> = { alg: 'EdDSA', typ: 'secure-viewer+jwt', kid: serverKid }): Promise<string> {
   return new SignJWT(claims).setProtectedHeader(header as { alg: string }).sign(serverKey);
+}
+
+function auditFailures(): number {
+  return t.logs.filter((line) => / audit auth\.failure route=content /.test(line)).length;
 }
 
 async function assertInvalidToken(token: string, id = 'sample'): Promise<void> {
@@ -57,7 +70,7 @@ describe('content endpoint: access tokens', () => {
     assert.equal((await response.text()).slice(0, 5), '%PDF-');
   });
 
-  it('401 without a token, and for a non-Bearer scheme', async () => {
+  it('A12: 401 without a token, and for a non-Bearer scheme', async () => {
     const missing = await content(t.url, 'sample', null);
     assert.equal(missing.status, 401);
     assert.equal(missing.headers.get('www-authenticate'), 'Bearer error="invalid_token"');
@@ -65,39 +78,71 @@ describe('content endpoint: access tokens', () => {
     assert.equal(basic.status, 401);
   });
 
-  it('401 for alg "none" in any spelling, with or without a signature', async () => {
+  it('A1: 401 for alg "none" in any spelling, with or without a signature, each audited', async () => {
     for (const alg of ['none', 'None', 'noNE', 'NONE']) {
-      const unsigned = `${b64url({ alg, typ: 'secure-viewer+jwt' })}.${b64url(validClaims())}`;
-      await assertInvalidToken(`${unsigned}.`);
-      await assertInvalidToken(`${unsigned}.${b64url('sig')}`);
+      const unsigned = `${b64url({ alg, typ: 'secure-viewer+jwt', kid: serverKid })}.${b64url(validClaims())}`;
+      for (const token of [`${unsigned}.`, `${unsigned}.${b64url('sig')}`]) {
+        const before = auditFailures();
+        await assertInvalidToken(token);
+        assert.equal(auditFailures(), before + 1, `audited: ${alg}`);
+      }
     }
+    assert.match(t.logs.findLast((line) => line.includes('auth.failure'))!, /^\d{4}-\d\d-\d\dT[\d:.]+Z audit /, 'UTC timestamp');
   });
 
-  it('401 for HS256 signed with the server public key (key confusion)', async () => {
-    const unsigned = `${b64url({ alg: 'HS256', typ: 'secure-viewer+jwt' })}.${b64url(validClaims())}`;
+  it('A2: 401 for HS256 signed with the server public key (key confusion)', async () => {
+    const unsigned = `${b64url({ alg: 'HS256', typ: 'secure-viewer+jwt', kid: serverKid })}.${b64url(validClaims())}`;
     for (const secret of [JSON.stringify(serverPublicJwk), Buffer.from(serverPublicJwk.x!, 'base64url')]) {
       const signature = createHmac('sha256', secret).update(unsigned).digest('base64url');
       await assertInvalidToken(`${unsigned}.${signature}`);
     }
   });
 
-  it('401 for an attacker key in the header (jwk/jku/x5u) and for odd kid values', async () => {
-    const attacker = await generateKeyPair('EdDSA', { extractable: true });
-    const jwk = await exportJWK(attacker.publicKey);
-    const headers = [
-      { alg: 'EdDSA', typ: 'secure-viewer+jwt', jwk },
-      { alg: 'EdDSA', typ: 'secure-viewer+jwt', jku: 'http://127.0.0.1:9/jwks.json' },
-      { alg: 'EdDSA', typ: 'secure-viewer+jwt', x5u: 'http://127.0.0.1:9/cert.pem' },
-      { alg: 'EdDSA', typ: 'secure-viewer+jwt', kid: '../../../dev/null' },
-      { alg: 'EdDSA', typ: 'secure-viewer+jwt', kid: "' OR 1=1 --" },
-    ];
-    for (const header of headers) {
-      const token = await new SignJWT(validClaims()).setProtectedHeader(header).sign(attacker.privateKey);
-      await assertInvalidToken(token);
+  it('A3: 401 for an attacker key in the header (jwk/jku/x5u), and nothing is fetched from jku/x5u', async () => {
+    // Network spy: a local server standing in for the attacker's key URLs, plus a fetch wrapper.
+    let hits = 0;
+    const spy: Server = createServer((_req, res) => {
+      hits++;
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => spy.listen(0, '127.0.0.1', resolve));
+    const spyUrl = `http://127.0.0.1:${(spy.address() as AddressInfo).port}`;
+    const originalFetch = globalThis.fetch;
+    const outbound: string[] = [];
+    globalThis.fetch = ((input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+      const target = input instanceof Request ? input.url : String(input);
+      if (!target.startsWith(t.url)) outbound.push(target);
+      return originalFetch(input, init);
+    }) as typeof fetch;
+    try {
+      const attacker = await generateKeyPair('EdDSA', { extractable: true });
+      const jwk = await exportJWK(attacker.publicKey);
+      for (const extra of [{ jwk }, { jku: `${spyUrl}/jwks.json` }, { x5u: `${spyUrl}/cert.pem` }, { jwk, kid: serverKid }, { jku: `${spyUrl}/jwks.json`, kid: serverKid }]) {
+        const token = await new SignJWT(validClaims()).setProtectedHeader({ alg: 'EdDSA', typ: 'secure-viewer+jwt', ...extra }).sign(attacker.privateKey);
+        await assertInvalidToken(token);
+      }
+    } finally {
+      globalThis.fetch = originalFetch;
+      await new Promise<void>((resolve) => spy.close(() => resolve()));
     }
+    assert.equal(hits, 0, 'no request reached the jku/x5u host');
+    assert.deepEqual(outbound, [], 'no outbound fetch');
   });
 
-  it('401 for a tampered payload with the original signature', async () => {
+  it('A4: 401 for path- or SQL-like kid values, even when signed with the real key; kid is an allowlist key', async () => {
+    const attacker = await generateKeyPair('EdDSA', { extractable: true });
+    for (const kid of ['../../../dev/null', "' OR 1=1 --", '/etc/passwd']) {
+      await assertInvalidToken(await new SignJWT(validClaims()).setProtectedHeader({ alg: 'EdDSA', typ: 'secure-viewer+jwt', kid }).sign(attacker.privateKey));
+      await assertInvalidToken(await signWithServerKey(validClaims(), { alg: 'EdDSA', typ: 'secure-viewer+jwt', kid }));
+    }
+    await assertInvalidToken(await signWithServerKey(validClaims(), { alg: 'EdDSA', typ: 'secure-viewer+jwt' }));
+    // Control: the allowlisted kid with the real key is accepted.
+    const good = await content(t.url, 'sample', await signWithServerKey(validClaims()));
+    assert.equal(good.status, 200);
+    await good.arrayBuffer();
+  });
+
+  it('A5: 401 for a tampered payload with the original signature', async () => {
     const token = await mint(t.url, 'sample', { permissions: ['read'] });
     const [header, , signature] = token.split('.');
     const payload = { ...decodePart(token, 1), permissions: ['read', 'download'] };
@@ -106,37 +151,59 @@ describe('content endpoint: access tokens', () => {
     await assertInvalidToken(`${header}.${b64url(otherDoc)}.${signature}`, 'long');
   });
 
-  it('401 for expired tokens, missing exp and a future nbf', async () => {
+  it('A6: exp just outside the clock tolerance → 401 invalid_token; just inside → served; missing exp → 401', async () => {
     await assertInvalidToken(await mint(t.url, 'sample', { ttl: 0 }));
     await assertInvalidToken(await mint(t.url, 'sample', { ttl: -30 }));
-    await assertInvalidToken(await signWithServerKey(validClaims({ exp: now() - 1 })));
+    await assertInvalidToken(await signWithServerKey(validClaims({ exp: now() - (CLOCK_TOLERANCE_SECONDS + 1) })));
     const { exp: _exp, ...withoutExp } = validClaims();
     await assertInvalidToken(await signWithServerKey(withoutExp));
+    // Start early in a second, so "one second inside the tolerance" cannot cross a second boundary.
+    while (Date.now() % 1000 > 300) await new Promise((resolve) => setTimeout(resolve, 20));
+    const inside = await content(t.url, 'sample', await signWithServerKey(validClaims({ exp: now() - (CLOCK_TOLERANCE_SECONDS - 1) })), { Range: 'bytes=0-9' });
+    assert.equal(inside.status, 206);
+    await inside.arrayBuffer();
+  });
+
+  it('A7: 401 for a future nbf', async () => {
     await assertInvalidToken(await signWithServerKey(validClaims({ nbf: now() + 300 })));
   });
 
-  it('401 for wrong or missing aud, iss and typ', async () => {
+  it('A8: 401 for wrong or missing aud, iss and typ', async () => {
     await assertInvalidToken(await signWithServerKey(validClaims({ aud: 'someone-else' })));
     await assertInvalidToken(await signWithServerKey(validClaims({ iss: 'https://evil.test' })));
     const { aud: _aud, ...withoutAud } = validClaims();
     await assertInvalidToken(await signWithServerKey(withoutAud));
-    await assertInvalidToken(await signWithServerKey(validClaims(), { alg: 'EdDSA', typ: 'JWT' }));
-    await assertInvalidToken(await signWithServerKey(validClaims(), { alg: 'EdDSA' }));
+    const { iss: _iss, ...withoutIss } = validClaims();
+    await assertInvalidToken(await signWithServerKey(withoutIss));
+    await assertInvalidToken(await signWithServerKey(validClaims(), { alg: 'EdDSA', typ: 'JWT', kid: serverKid }));
+    await assertInvalidToken(await signWithServerKey(validClaims(), { alg: 'EdDSA', kid: serverKid }));
     // Control: the same construction with correct values is accepted.
     const good = await content(t.url, 'sample', await signWithServerKey(validClaims()));
     assert.equal(good.status, 200);
   });
 
-  it('401 for malformed tokens: JSON serialization, bad characters, huge header', async () => {
+  it('A12: malformed tokens (JSON serialization, bad characters, oversized) fail fast, without crash or stack trace', async () => {
+    const started = Date.now();
     await assertInvalidToken(JSON.stringify({ payload: 'x', signatures: [] }).replace(/\s/g, ''));
     await assertInvalidToken('abc.def.gh!');
+    await assertInvalidToken('abc.d+f.gh/');
     await assertInvalidToken('only-one-part');
-    const huge = await content(t.url, 'sample', `a.${'b'.repeat(64 * 1024)}.c`).catch(() => null);
-    // Node refuses oversized headers with 431 (or drops the connection); never a 200.
-    assert.ok(huge === null || huge.status === 431 || huge.status === 401, `status ${huge?.status}`);
+    // Over the 8 KiB token cap but under Node's header limit: refused before any parsing.
+    const before = t.logs.filter((line) => line.includes('reason=malformed')).length;
+    await assertInvalidToken(`${'a'.repeat(4096)}.${'b'.repeat(6 * 1024)}.c`);
+    assert.equal(t.logs.filter((line) => line.includes('reason=malformed')).length, before + 1);
+    // 64 KiB Authorization header: Node refuses the request itself.
+    const huge = await rawRequest(t.url, '/api/documents/sample/content', { Authorization: `Bearer a.${'b'.repeat(64 * 1024)}.c` });
+    assert.equal(huge.status, 431);
+    assert.doesNotMatch(huge.body, /at .*\.ts:\d+|Error:/);
+    assert.ok(Date.now() - started < 3000, `took ${Date.now() - started} ms`);
+    // Still serving afterwards.
+    const ok = await content(t.url, 'sample', await mint(t.url, 'sample'));
+    assert.equal(ok.status, 200);
+    await ok.arrayBuffer();
   });
 
-  it('the same 404 for another document and for an unknown document', async () => {
+  it('A10: the same 404 for another document and for an unknown document', async () => {
     const token = await mint(t.url, 'sample');
     const other = await content(t.url, 'long', token);
     const unknown = await content(t.url, 'no-such-document', token);
@@ -148,12 +215,13 @@ describe('content endpoint: access tokens', () => {
     assert.deepEqual(relevant(other), relevant(unknown));
   });
 
-  it('403 insufficient_scope for the download variant without the download permission', async () => {
+  it('A11: 403 insufficient_scope for the download variant without the download permission', async () => {
     const readOnly = await mint(t.url, 'sample', { permissions: ['read'] });
     const refused = await content(t.url, 'sample', readOnly, {}, '?disposition=attachment');
     assert.equal(refused.status, 403);
     assert.match(refused.headers.get('www-authenticate') ?? '', /insufficient_scope/);
-    assert.ok(!(await refused.text()).includes('%PDF'));
+    assert.equal(refused.headers.get('content-range'), null);
+    assert.ok(!(await refused.text()).includes('%PDF'), 'no body bytes');
     const download = await mint(t.url, 'sample', { permissions: ['read', 'download'] });
     const allowed = await content(t.url, 'sample', download, {}, '?disposition=attachment');
     assert.equal(allowed.status, 200);
@@ -163,7 +231,7 @@ describe('content endpoint: access tokens', () => {
     assert.equal((await content(t.url, 'sample', noRead)).status, 403);
   });
 
-  it('revocation takes effect on the next request; later tokens work', async () => {
+  it('A13: revocation (test switch) takes effect on the next request; later tokens work', async () => {
     const scenario = await json<{ id: string }>(
       await fetch(`${t.url}/__test/scenarios`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ document: 'sample' }) }),
     );
@@ -174,12 +242,24 @@ describe('content endpoint: access tokens', () => {
     assert.equal((await content(t.url, scenario.id, await mint(t.url, scenario.id))).status, 200);
   });
 
-  it('production revocation with the API key refuses outstanding tokens', async () => {
+  it('A13: admin revocation with the API key: the next range request and every later one are 401 until a new grant', async () => {
     const token = await mint(t.url, 'long');
+    const first = await content(t.url, 'long', token, { Range: 'bytes=0-1023' });
+    assert.equal(first.status, 206);
+    await first.arrayBuffer();
     const denied = await fetch(`${t.url}/api/documents/long/revoke`, { method: 'POST' });
-    assert.equal(denied.status, 401);
+    assert.equal(denied.status, 401, 'revocation needs the API key');
     const revoked = await fetch(`${t.url}/api/documents/long/revoke`, { method: 'POST', headers: { Authorization: `Bearer ${t.apiKey}` } });
     assert.equal(revoked.status, 200);
-    await assertInvalidToken(token, 'long');
+    assert.ok(t.logs.some((line) => /audit document\.revoke doc=long tokens=\d+/.test(line)), 'revocation is audited');
+    for (const range of ['bytes=1024-2047', 'bytes=2048-4095', 'bytes=0-1023']) {
+      const response = await content(t.url, 'long', token, { Range: range });
+      assert.equal(response.status, 401, range);
+      assert.equal(response.headers.get('www-authenticate'), 'Bearer error="invalid_token"');
+      await response.arrayBuffer();
+    }
+    const regranted = await content(t.url, 'long', await mint(t.url, 'long'), { Range: 'bytes=1024-2047' });
+    assert.equal(regranted.status, 206);
+    await regranted.arrayBuffer();
   });
 });
