@@ -74,11 +74,13 @@ export default defineConfig(({ mode }) => {
       minify: true,
       assetsInlineLimit: 0,
       lib: {
-        entry: standalone ? { 'secure-viewer': 'src/index.ts' } : { index: 'src/index.ts', 'secure-viewer': 'src/secure-viewer.ts' },
+        entry: standalone
+          ? { 'secure-viewer': 'src/index.ts' }
+          : { index: 'src/index.ts', 'secure-viewer': 'src/secure-viewer.ts', react: 'src/react.ts', vue: 'src/vue.ts' },
         formats: ['es'],
       },
       rolldownOptions: {
-        external: standalone ? [] : [/^lit($|\/)/, /^@lit\//],
+        external: standalone ? [] : [/^lit($|\/)/, /^@lit\//, /^react($|\/)/, /^vue$/],
         output: {
           // Library mode keeps whitespace by default; this is shipped code, not a source to debug
           // (source maps are beside it).

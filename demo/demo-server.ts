@@ -43,6 +43,10 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       backend.handle(req, res);
       return;
     }
+    if (url === '/demo/react' || url === '/demo/vue') {
+      res.writeHead(302, { Location: `${url}/` }).end();
+      return;
+    }
     if (url === '/' || url === '/index.html') {
       res.writeHead(302, { Location: '/demo/' }).end();
       return;
@@ -58,10 +62,31 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     logLevel: 'warn',
     server: { middlewareMode: true, hmr: { server } },
   });
-  handleVite = (req, res) =>
-    vite.middlewares(req, res, () => {
-      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
-    });
+  // The React and Vue apps use the built package (dist/), each with its own Vite config.
+  const apps = await Promise.all(
+    (['react', 'vue'] as const).map(async (name) => {
+      const base = `/demo/${name}/`;
+      const app = await createViteServer({
+        configFile: path.join(repoRoot, 'demo', name, 'vite.config.ts'),
+        base,
+        // Each Vite server keeps its own dependency cache; sharing one makes them invalidate each other.
+        cacheDir: path.join(repoRoot, 'node_modules', '.vite', `demo-${name}`),
+        logLevel: 'warn',
+        appType: 'spa',
+        server: { middlewareMode: true, hmr: { server, path: `${base}__hmr` } },
+      });
+      return { base, app };
+    }),
+  );
+  const notFound = (res: ServerResponse) => () => {
+    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
+  };
+  handleVite = (req, res) => {
+    const url = req.url ?? '/';
+    const app = apps.find(({ base }) => url.startsWith(base));
+    if (app) app.app.middlewares(req, res, notFound(res));
+    else vite.middlewares(req, res, notFound(res));
+  };
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, host, resolve);
@@ -74,7 +99,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.allSettled([vite.close(), backend.close()]);
+      await Promise.allSettled([vite.close(), ...apps.map(({ app }) => app.close()), backend.close()]);
     },
   };
 }

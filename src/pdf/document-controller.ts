@@ -136,7 +136,25 @@ export class DocumentController implements ReactiveController {
       this.#pages = pages;
       this.#events.onLoaded(document.numPages);
     } catch (error) {
-      fail(error instanceof ViewerError ? error : (await import('./engine.ts')).mapPdfjsError(error));
+      fail(await this.#explain(error, first.probe));
+    }
+  }
+
+  /**
+   * Turns a failure into the contract's error. The document's own answer wins (a 404 is a 404 even
+   * if pdf.js failed to load meanwhile); a pdf.js that cannot be loaded is a network failure.
+   */
+  async #explain(error: unknown, probe: Promise<unknown>): Promise<ViewerError> {
+    if (error instanceof ViewerError) return error;
+    const probeError = await probe.then(
+      () => null,
+      (reason: unknown) => reason,
+    );
+    if (probeError instanceof ViewerError) return probeError;
+    try {
+      return (await import('./engine.ts')).mapPdfjsError(error);
+    } catch {
+      return new ViewerError('network', { message: 'The viewer could not load its PDF engine. Check your connection and try again.' });
     }
   }
 

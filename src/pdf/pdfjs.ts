@@ -25,6 +25,16 @@ export interface PdfAssetUrls {
 }
 
 let loading: Promise<Pdfjs> | undefined;
+let assetBase: string | null = null;
+
+/**
+ * Where pdf.js's files live when a bundler has moved them: a URL to a copy of the package's
+ * `dist/pdfjs/` folder (the worker in `legacy/build/`, fonts, cmaps, decoders beside it). Call
+ * before the first document loads.
+ */
+export function setPdfjsBase(url: string): void {
+  assetBase = new URL(url.endsWith('/') ? url : `${url}/`, document.baseURI).href;
+}
 
 /**
  * Loads pdf.js once per page. The legacy build is used because the modern one needs
@@ -37,8 +47,9 @@ export function loadPdfjs(): Promise<Pdfjs> {
     const viewer = import('pdfjs-dist/legacy/web/pdf_viewer.mjs');
     viewer.catch(() => {});
     const { GlobalWorkerOptions, PDFWorker } = lib;
-    // A host page may have configured its own worker (CSP, CDN): respect it.
-    if (!GlobalWorkerOptions.workerSrc && !GlobalWorkerOptions.workerPort) {
+    if (assetBase) {
+      GlobalWorkerOptions.workerSrc = new URL('legacy/build/pdf.worker.min.mjs', assetBase).href;
+    } else if (!GlobalWorkerOptions.workerSrc && !GlobalWorkerOptions.workerPort) {
       GlobalWorkerOptions.workerSrc = pdfWorkerUrl;
     }
     const worker = new PDFWorker();

@@ -57,7 +57,7 @@ describe('demo pages', () => {
   test('the index links to every demo', async () => {
     const page = await open('');
     const links = await page.locator('main a').evaluateAll((anchors) => anchors.map((a) => a.getAttribute('href')));
-    for (const target of ['./renew.html', './token-url.html', './password.html', './encrypted.html', './permissions.html', './errors.html']) {
+    for (const target of ['./renew.html', './token-url.html', './password.html', './encrypted.html', './permissions.html', './errors.html', './react/', './vue/']) {
       assert.ok(links.includes(target), `index links ${target}`);
     }
     await page.close();
@@ -113,6 +113,17 @@ describe('demo pages', () => {
     assert.equal(await viewers.nth(1).locator('[part~="print-button"]').count(), 1);
     await page.close();
   });
+
+  for (const framework of ['react', 'vue']) {
+    test(`${framework}: the app renders, logs events and renews through its callback`, async () => {
+      const page = await open(`${framework}/?ttl=6`);
+      assert.deepEqual(await firstPagePixel(page, '#viewer'), [255, 0, 0]);
+      await page.waitForFunction(() => document.querySelector('#log')!.textContent!.includes('sv-load, 3 pages'));
+      await page.waitForFunction(() => document.querySelector('#log')!.textContent!.includes('sv-token-renew (expiring)'), null, { timeout: 15_000 });
+      assert.match(await logText(page), /host: renewing the token \(expiring\)/);
+      await page.close();
+    });
+  }
 
   test('errors: a missing document and a malformed token show typed errors', async () => {
     const page = await open('errors.html');

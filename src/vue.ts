@@ -1,0 +1,36 @@
+// `secure-viewer/vue`: registers <secure-viewer> and types it for Vue templates (Volar/vue-tsc).
+// In vite.config: vue({ template: { compilerOptions: { isCustomElement: (tag) => tag === 'secure-viewer' } } }).
+import type { DefineComponent } from 'vue';
+import './define.ts';
+import type { SecureViewer } from './secure-viewer.ts';
+import type {
+  SvErrorDetail,
+  SvLoadDetail,
+  SvPageChangeDetail,
+  SvPasswordRequiredDetail,
+  SvProgressDetail,
+  SvTokenRenewDetail,
+} from './events.ts';
+
+export type { SecureViewer } from './secure-viewer.ts';
+
+/** Props of <secure-viewer> in Vue templates; pass functions with `.prop` (`:renew-token.prop`). */
+export type SecureViewerVueProps = Partial<
+  Pick<
+    SecureViewer,
+    'src' | 'token' | 'tokenUrl' | 'passwordUrl' | 'renewToken' | 'exchangePassword' | 'page' | 'zoom' | 'renewTimeout' | 'strings' | 'noToolbar' | 'watermark'
+  >
+> & {
+  onSvLoad?: (event: CustomEvent<SvLoadDetail>) => void;
+  onSvError?: (event: CustomEvent<SvErrorDetail>) => void;
+  onSvPageChange?: (event: CustomEvent<SvPageChangeDetail>) => void;
+  onSvProgress?: (event: CustomEvent<SvProgressDetail>) => void;
+  onSvTokenRenew?: (event: CustomEvent<SvTokenRenewDetail>) => void;
+  onSvPasswordRequired?: (event: CustomEvent<SvPasswordRequiredDetail>) => void;
+};
+
+declare module 'vue' {
+  interface GlobalComponents {
+    'secure-viewer': DefineComponent<SecureViewerVueProps>;
+  }
+}
