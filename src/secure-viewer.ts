@@ -1,9 +1,9 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { ViewerError, asViewerError, type ViewerErrorInfo } from './errors.ts';
 import { createViewerEvent, type SecureViewerEventDetail, type SecureViewerEventName } from './events.ts';
 import { DocumentController } from './pdf/document-controller.ts';
-import type { Zoom } from './pdf/page-viewer.ts';
+import type { Zoom } from './pdf/zoom.ts';
 import { secureViewerStyles } from './secure-viewer.styles.ts';
 import { downloadDocument, downloadFileName } from './pdf/download.ts';
 import type { PasswordReason } from './pdf/open-document.ts';
@@ -19,7 +19,7 @@ import { PasswordPrompt } from './ui/password-dialog.ts';
 import { renderToolbar } from './ui/toolbar.ts';
 import { format, resolveStrings, type ViewerStringOverrides, type ViewerStrings } from './ui/strings.ts';
 
-export type { Zoom } from './pdf/page-viewer.ts';
+export type { Zoom } from './pdf/zoom.ts';
 
 /** The element's lifecycle, reflected as the `state` attribute. */
 export type ViewerState = 'idle' | 'loading' | 'password' | 'ready' | 'error';
@@ -353,7 +353,7 @@ export class SecureViewer extends LitElement {
     if (this.getAttribute('state') !== this._state) this.setAttribute('state', this._state);
   }
 
-  protected override render() {
+  protected override render(): TemplateResult {
     const strings = this.#strings();
     const loading = this._state === 'loading';
     const progress = this._progress;

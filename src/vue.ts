@@ -14,7 +14,11 @@ import type {
 
 export type { SecureViewer } from './secure-viewer.ts';
 
-/** Props of <secure-viewer> in Vue templates; pass functions with `.prop` (`:renew-token.prop`). */
+/**
+ * Props of <secure-viewer> in Vue templates. Pass functions as properties with the camelCase name
+ * (`:renewToken.prop`, or `:renew-token.prop.camel`): `.prop` alone does not camelize, so
+ * `:renew-token.prop` would set a property literally named `renew-token`.
+ */
 export type SecureViewerVueProps = Partial<
   Pick<
     SecureViewer,

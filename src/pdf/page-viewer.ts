@@ -3,8 +3,9 @@ import type { EventBus, PDFFindController, PDFLinkService, PDFViewer } from 'pdf
 import viewerCss from 'pdfjs-dist/legacy/web/pdf_viewer.css?inline';
 import type { PdfjsLib, PdfjsViewerLib } from './pdfjs.ts';
 
-/** `auto`, `page-fit`, `page-width`, or a scale where 1 is 100 %. */
-export type Zoom = 'auto' | 'page-fit' | 'page-width' | number;
+import type { Zoom } from './zoom.ts';
+
+export type { Zoom } from './zoom.ts';
 
 export interface PageViewerOptions {
   /** The scrolling element; pdf.js requires it to be absolutely positioned. */

@@ -1,4 +1,3 @@
-import { pdfWorkerUrl } from './worker-url.ts';
 
 /** The pdf.js display API, loaded on first use so that defining the element costs almost nothing. */
 export type PdfjsLib = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
@@ -42,7 +41,9 @@ export function setPdfjsBase(url: string): void {
  */
 export function loadPdfjs(): Promise<Pdfjs> {
   loading ??= (async () => {
-    const lib = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    // The worker URL module is a bundler import (`?url`), loaded with pdf.js so that importing the
+    // package entry stays plain JavaScript, in Node too.
+    const [lib, { pdfWorkerUrl }] = await Promise.all([import('pdfjs-dist/legacy/build/pdf.mjs'), import('./worker-url.ts')]);
     // The viewer components read `globalThis.pdfjsLib`, which the import above sets.
     const viewer = import('pdfjs-dist/legacy/web/pdf_viewer.mjs');
     viewer.catch(() => {});

@@ -3,8 +3,6 @@
 // package's public entry points. Each is opened in headless Chromium against the real backend.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +11,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { createBackend } from '../../demo/server/app.ts';
+import { ensurePackageBuilt } from './package-build.ts';
 
 const root = process.cwd();
 const TYPES: Record<string, string> = {
@@ -51,10 +50,8 @@ let work: string;
 let closeBackend: () => Promise<void>;
 
 before(async () => {
-  if (!existsSync('dist/cdn/secure-viewer.js') || !existsSync('dist/react.js')) {
-    const result = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
-    assert.equal(result.status, 0, 'npm run build');
-  }
+  // Rebuilds when dist/ is missing or older than the sources, so the apps test the current code.
+  await ensurePackageBuilt();
   work = await mkdtemp(path.join(tmpdir(), 'sv-packages-'));
   for (const app of ['react', 'vue']) {
     await build({
