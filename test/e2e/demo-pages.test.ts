@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { firstPagePixel, launchChromium } from './support.ts';
 import { startDemo, type Demo } from '../../demo/demo-server.ts';
 
 let demo: Demo;
@@ -14,10 +15,7 @@ let dataDir: string;
 before(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'sv-demo-e2e-'));
   demo = await startDemo({ port: 0, dataDir, log: () => {} });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -31,22 +29,6 @@ async function open(name: string): Promise<Page> {
   page.on('pageerror', (error) => console.error(`${name}: ${error.message}`));
   await page.goto(`${demo.url}/demo/${name}`);
   return page;
-}
-
-/** RGB at (50 %, 30 %) of page 1 of the viewer, once pdf.js has drawn it. */
-async function firstPagePixel(page: Page, selector: string): Promise<number[]> {
-  const handle = await page.waitForFunction(
-    (sel) => {
-      const el = document.querySelector(sel);
-      const canvas = el?.shadowRoot?.querySelector<HTMLCanvasElement>('.page[data-page-number="1"][data-rendered="true"] canvas');
-      if (!canvas || canvas.width === 0) return null;
-      const data = canvas.getContext('2d')!.getImageData(Math.floor(canvas.width * 0.5), Math.floor(canvas.height * 0.3), 1, 1).data;
-      return [data[0], data[1], data[2]];
-    },
-    selector,
-    { timeout: 20_000 },
-  );
-  return (await handle.jsonValue()) as number[];
 }
 
 async function logText(page: Page): Promise<string> {

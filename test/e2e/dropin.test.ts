@@ -11,10 +11,10 @@ import assert from 'node:assert/strict';
 import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { closeServer, firstPagePixel, launchChromium, listenLocal } from './support.ts';
 import { createBackend, type Backend } from '../../demo/server/app.ts';
 import { ensurePackageBuilt, repoRoot } from './package-build.ts';
 
@@ -120,19 +120,14 @@ before(async () => {
     if (/^\/(api|demo\/session-token)(\/|\?|$)/.test(url)) backend.handle(req, res);
     else void files(req, res);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = await listenLocal(server);
 
-  browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
-  server?.closeAllConnections();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await closeServer(server);
   await backend?.close();
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
@@ -159,26 +154,6 @@ async function open(pathname: string): Promise<Opened> {
   });
   await page.goto(`${origin}${pathname}`);
   return opened;
-}
-
-/** RGB at (50 %, 30 %) of page 1's canvas, once pdf.js has drawn it. */
-async function firstPagePixel(page: Page): Promise<number[]> {
-  const handle = await page.waitForFunction(
-    () => {
-      const pageView = document.querySelector('secure-viewer')?.shadowRoot?.querySelector('.page[data-page-number="1"]');
-      if (pageView?.getAttribute('data-loaded') !== 'true') return null;
-      const canvas = pageView.querySelector('canvas');
-      if (!canvas || canvas.width === 0) return null;
-      const data = canvas.getContext('2d')!.getImageData(Math.floor(canvas.width * 0.5), Math.floor(canvas.height * 0.3), 1, 1).data;
-      const rgb = [data[0]!, data[1]!, data[2]!];
-      const red = rgb[0] === 255 && rgb[1] === 0 && rgb[2] === 0;
-      // Drawing may still be under way: wait for red, or for pdf.js to say it is done.
-      return red || pageView.getAttribute('data-rendered') === 'true' ? rgb : null;
-    },
-    null,
-    { timeout: 15_000, polling: 100 },
-  );
-  return (await handle.jsonValue()) as number[];
 }
 
 async function waitForLog(page: Page, text: string, timeout = 15_000): Promise<void> {

@@ -5,10 +5,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { closeServer, firstPagePixel, launchChromium, listenLocal } from './support.ts';
 import { build } from 'vite';
 import { createBackend } from '../../demo/server/app.ts';
 import { ensurePackageBuilt } from './package-build.ts';
@@ -81,18 +81,13 @@ before(async () => {
       () => res.writeHead(404).end(),
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  base = await listenLocal(server);
+  browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
-  server?.closeAllConnections();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await closeServer(server);
   await closeBackend?.();
   await rm(work, { recursive: true, force: true });
 });
@@ -105,20 +100,6 @@ async function open(pathname: string): Promise<{ page: Page; requests: string[];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(`${base}${pathname}`);
   return { page, requests, errors };
-}
-
-async function firstPagePixel(page: Page): Promise<number[]> {
-  const handle = await page.waitForFunction(
-    () => {
-      const canvas = document.querySelector('secure-viewer')?.shadowRoot?.querySelector<HTMLCanvasElement>('.page[data-page-number="1"][data-rendered="true"] canvas');
-      if (!canvas || canvas.width === 0) return null;
-      const data = canvas.getContext('2d')!.getImageData(Math.floor(canvas.width * 0.5), Math.floor(canvas.height * 0.3), 1, 1).data;
-      return [data[0], data[1], data[2]];
-    },
-    null,
-    { timeout: 20_000 },
-  );
-  return (await handle.jsonValue()) as number[];
 }
 
 function waitForLog(page: Page, text: string, timeout = 15_000): Promise<unknown> {
