@@ -65,20 +65,27 @@ async function classify(file: string): Promise<ChunkSize['kind']> {
 }
 
 /**
- * Finds the string literal holding pdf.js's viewer CSS (it contains `.pdfViewer{`). The bundler
- * writes it as one declaration on its own line; scan from the line's first quote, honouring escapes.
+ * Finds the string literal holding pdf.js's viewer CSS (it contains `.pdfViewer{`). Minified code
+ * is one long line, so walk back from that text to earlier quotes and take the first literal,
+ * honouring escapes, that runs past it and is long enough to be the stylesheet. Template literals
+ * are tried first: the CSS itself is full of double quotes.
  */
 function findInlinedCss(code: string): [number, number] | null {
   const inside = code.indexOf('.pdfViewer{');
   if (inside < 0) return null;
-  const lineStart = code.lastIndexOf('\n', inside) + 1;
-  const open = code.slice(lineStart, inside).search(/["'`]/);
-  if (open < 0) return null;
-  const start = lineStart + open;
-  const quote = code[start];
-  for (let i = start + 1; i < code.length; i++) {
-    if (code[i] === '\\') i++;
-    else if (code[i] === quote) return i > inside && i - start > 10_000 ? [start, i + 1] : null;
+  for (const quote of ['`', '"', "'"]) {
+    let candidate = inside;
+    for (let tries = 0; tries < 50; tries++) {
+      candidate = code.lastIndexOf(quote, candidate - 1);
+      if (candidate < 0) break;
+      for (let i = candidate + 1; i < code.length; i++) {
+        if (code[i] === '\\') i++;
+        else if (code[i] === quote) {
+          if (i > inside && i - candidate > 10_000) return [candidate, i + 1];
+          break;
+        }
+      }
+    }
   }
   return null;
 }
