@@ -1,7 +1,13 @@
 import { DocumentClient, type ProbeResult, type TokenAccess } from './document-client.ts';
 
-/** pdf.js's default chunk size; the first request asks for exactly one chunk. */
-export const RANGE_CHUNK_SIZE = 65_536;
+/**
+ * pdf.js's unit of loading. Smaller than its default (64 KiB): on files whose small page objects
+ * are scattered, every object pdf.js needs costs a whole chunk, and pdf.js groups neighbouring
+ * chunks into one request anyway.
+ */
+export const RANGE_CHUNK_SIZE = 32_768;
+/** The first request and the end-of-file prefetch each take this much. */
+export const OPENING_BYTES = 65_536;
 
 /** Bytes fetched ahead of pdf.js, chunk-aligned. */
 export interface PrefetchedRange {
@@ -38,11 +44,11 @@ export function fetchFirstBytes(url: string, tokens: TokenAccess, options: First
       options.onBytes?.(received);
     },
   });
-  const probe = client.probe(RANGE_CHUNK_SIZE);
+  const probe = client.probe(OPENING_BYTES);
   const tail = probe.then(
     async (first) => {
       if (first.kind !== 'ranged') return null;
-      const begin = Math.max(first.initial.byteLength, Math.floor((first.total - RANGE_CHUNK_SIZE) / RANGE_CHUNK_SIZE) * RANGE_CHUNK_SIZE);
+      const begin = Math.max(first.initial.byteLength, Math.floor((first.total - OPENING_BYTES) / RANGE_CHUNK_SIZE) * RANGE_CHUNK_SIZE);
       if (begin >= first.total) return null;
       try {
         return { begin, bytes: await client.fetchRange(begin, first.total) };

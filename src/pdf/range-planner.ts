@@ -44,10 +44,13 @@ export class RangePlanner {
     this.#maxReadAhead = options.maxReadAhead ?? 2 * 1024 * 1024;
   }
 
-  /** Ranges already in hand (the first bytes probed before pdf.js started). */
-  markFetched(begin: number, end: number): void {
+  /**
+   * Ranges already in hand. `reading` says pdf.js reads on from here (the first bytes); bytes
+   * fetched ahead elsewhere (the end of the file) do not move where reading is.
+   */
+  markFetched(begin: number, end: number, reading = true): void {
     for (let c = this.#chunkOf(begin); c < this.#chunkCeil(end); c++) this.#covered.add(c);
-    this.#lastEnd = Math.max(this.#lastEnd, end);
+    if (reading) this.#lastEnd = end;
   }
 
   /** pdf.js asked for [begin, end). */
@@ -97,9 +100,12 @@ export class RangePlanner {
     }
   }
 
-  /** Sequential reading (the request starts where the previous one ended) earns a growing read-ahead. */
+  /**
+   * Reading on (the request starts where the previous one ended, or just after it) earns a
+   * growing read-ahead.
+   */
   #readAheadFrom(begin: number, end: number): number {
-    if (begin === this.#lastEnd) {
+    if (begin >= this.#lastEnd && begin - this.#lastEnd <= this.#mergeGap && this.#lastEnd >= 0) {
       this.#readAhead = Math.min(Math.max(this.#readAhead * 2, 2 * this.#chunk), this.#maxReadAhead);
     } else {
       this.#readAhead = 0;

@@ -49,7 +49,7 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
       this.#planner = new RangePlanner({ chunkSize: options.chunkSize, total });
       this.#planner.markFetched(0, initial.byteLength);
       this.#prefetched = [...(options.prefetched ?? [])];
-      for (const range of this.#prefetched) this.#planner.markFetched(range.begin, range.begin + range.bytes.byteLength);
+      for (const range of this.#prefetched) this.#planner.markFetched(range.begin, range.begin + range.bytes.byteLength, false);
     }
 
     override requestDataRange(begin: number, end: number): void {
