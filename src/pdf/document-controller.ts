@@ -84,17 +84,10 @@ export class DocumentController implements ReactiveController {
     };
 
     // The first requests go out now, while pdf.js is still downloading and parsing.
-    let total = 0;
     const first = fetchFirstBytes(request.url, request.tokens, {
       signal: abort.signal,
-      onBytes: (received) => total > 0 && current() && this.#events.onProgress(Math.min(received, total), total),
+      onProgress: (loaded, total) => current() && this.#events.onProgress(loaded, total),
     });
-    first.probe.then(
-      (probe) => {
-        total = probe.kind === 'ranged' ? probe.total : probe.data.byteLength;
-      },
-      () => {},
-    );
 
     try {
       const engine = await import('./engine.ts');
@@ -103,7 +96,6 @@ export class DocumentController implements ReactiveController {
       const { task, document, fileName } = await engine.openDocument(pdfjs, {
         first,
         signal: abort.signal,
-        onProgress: (loaded, total) => current() && this.#events.onProgress(loaded, total),
         onPassword: (reason) => (current() ? this.#events.onPassword(reason) : Promise.resolve(null)),
         onTask: (task) => {
           this.#task = task;
@@ -128,7 +120,6 @@ export class DocumentController implements ReactiveController {
         onPageRendered: (page, canvas) => current() && this.#events.onPageRendered(page, canvas),
         onScaleChange: (scale) => current() && this.#events.onScaleChange(scale),
         onFindResult: (result) => current() && this.#events.onFindResult(result),
-        onPagesReady: () => {},
       });
       pages.zoom = request.zoom;
       pages.page = request.page;

@@ -21,13 +21,12 @@ export interface FirstBytes {
   probe: Promise<ProbeResult>;
   /** The end of the file, where pdf.js looks first (trailer, cross-reference table); null if not worth it. */
   tail: Promise<PrefetchedRange | null>;
-  /** Body bytes received so far, over every request of this document. */
-  received(): number;
 }
 
 export interface FirstBytesOptions {
   signal: AbortSignal;
-  onBytes?: (received: number) => void;
+  /** Body bytes received over every request of this document, once its size is known. */
+  onProgress?: (loaded: number, total: number) => void;
 }
 
 /**
@@ -37,14 +36,23 @@ export interface FirstBytesOptions {
  */
 export function fetchFirstBytes(url: string, tokens: TokenAccess, options: FirstBytesOptions): FirstBytes {
   let received = 0;
+  let total = 0;
+  const report = () => total > 0 && options.onProgress?.(Math.min(received, total), total);
   const client = new DocumentClient(url, tokens, {
     signal: options.signal,
     onBytes: (count) => {
       received += count;
-      options.onBytes?.(received);
+      report();
     },
   });
   const probe = client.probe(OPENING_BYTES);
+  probe.then(
+    (first) => {
+      total = first.kind === 'ranged' ? first.total : first.data.byteLength;
+      report();
+    },
+    () => {},
+  );
   const tail = probe.then(
     async (first) => {
       if (first.kind !== 'ranged') return null;
@@ -59,5 +67,5 @@ export function fetchFirstBytes(url: string, tokens: TokenAccess, options: First
     },
     () => null,
   );
-  return { client, probe, tail, received: () => received };
+  return { client, probe, tail };
 }

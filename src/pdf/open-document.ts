@@ -11,7 +11,6 @@ export interface OpenDocumentOptions {
   first: FirstBytes;
   /** Aborted when the document is no longer wanted; every request stops with it. */
   signal: AbortSignal;
-  onProgress?: (loaded: number, total: number) => void;
   /** Asks the reader for the PDF's own password; null means they cancelled. */
   onPassword?: (reason: PasswordReason) => Promise<string | null>;
   /** Receives the loading task as soon as it exists, so it can be destroyed at any time. */
@@ -44,8 +43,6 @@ export async function openDocument(
 
   const { client } = options.first;
   const probe = await options.first.probe;
-  const total = probe.kind === 'ranged' ? probe.total : probe.data.byteLength;
-  options.onProgress?.(Math.min(options.first.received(), total), total);
   if (options.signal.aborted) throw new ViewerError('network');
   const tail = probe.kind === 'ranged' ? await options.first.tail : null;
 

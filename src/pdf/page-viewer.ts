@@ -15,7 +15,6 @@ export interface PageViewerOptions {
   /** With false, no text layer is built, so nothing can be selected or copied. */
   textLayer: boolean;
   onPageChange: (page: number) => void;
-  onPagesReady: () => void;
   /** A page finished drawing into its canvas (for the watermark). */
   onPageRendered?: (page: number, canvas: HTMLCanvasElement) => void;
   /** The scale changed (zoom buttons, fit modes, window resizes). */
@@ -112,7 +111,6 @@ export class PageViewer {
       this.#applyZoom();
       if (this.#pendingPage > 1) this.page = this.#pendingPage;
       this.#pendingPage = 0;
-      options.onPagesReady();
     });
     this.#eventBus.on('pagechanging', (event: { pageNumber: number }) => options.onPageChange(event.pageNumber));
     // pdf.js marks a page `data-loaded` when drawing starts; `data-rendered` says it is finished

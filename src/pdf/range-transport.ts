@@ -9,8 +9,6 @@ export interface RangeTransportOptions {
   maxParallel?: number;
   /** pdf.js has no error channel for a transport: a range that cannot be had ends the load here. */
   onFatal: (error: ViewerError) => void;
-  /** Bytes delivered to pdf.js so far (for `sv-progress`). */
-  onDelivered?: (loaded: number, total: number) => void;
   /** pdf.js's chunk size; requests stay aligned to it. */
   chunkSize: number;
   /** Chunk-aligned ranges fetched before pdf.js asked (the end of the file). */
@@ -34,18 +32,16 @@ export type AuthorizedRangeTransportClass = new (
 export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransportClass {
   return class AuthorizedRangeTransport extends Base {
     readonly #client: DocumentClient;
-    readonly #options: Required<Omit<RangeTransportOptions, 'onDelivered' | 'prefetched'>> & Pick<RangeTransportOptions, 'onDelivered'>;
+    readonly #options: Required<Omit<RangeTransportOptions, 'prefetched'>>;
     #prefetched: PrefetchedRange[];
     readonly #planner: RangePlanner;
     #active = 0;
-    #delivered: number;
     #closed = false;
 
     constructor(client: DocumentClient, total: number, initial: Uint8Array, options: RangeTransportOptions) {
       super(total, initial);
       this.#client = client;
       this.#options = { maxParallel: 4, ...options };
-      this.#delivered = initial.byteLength;
       this.#planner = new RangePlanner({ chunkSize: options.chunkSize, total });
       this.#planner.markFetched(0, initial.byteLength);
       this.#prefetched = [...(options.prefetched ?? [])];
@@ -92,9 +88,7 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
         joined.set(range!.bytes, bytes.byteLength);
         bytes = joined;
       }
-      this.#delivered += bytes.byteLength;
       this.onDataRange(begin, bytes);
-      this.#options.onDelivered?.(Math.min(this.#delivered, this.length), this.length);
     }
 
     #pump(): void {
