@@ -1,4 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { property, query, state } from 'lit/decorators.js';
 import { ViewerError, asViewerError, type ViewerErrorInfo } from './errors.ts';
 import { createViewerEvent, type SecureViewerEventDetail, type SecureViewerEventName } from './events.ts';
@@ -264,29 +265,32 @@ export class SecureViewer extends LitElement {
    * same authorized requests as the pages; no URL ever carries the token.
    */
   async download(): Promise<void> {
-    const pdf = this.#documents.document;
-    if (!pdf || !this.#allows('download') || this._busy) return;
-    this._busy = true;
-    try {
-      const title = await pdf.getMetadata().then((meta) => (meta.info as { Title?: unknown }).Title, () => undefined);
-      await downloadDocument(pdf, downloadFileName(this.#documents.fileName, typeof title === 'string' ? title : null));
-    } catch (error) {
-      // A range that failed for good has already ended the load; anything else leaves the view as it is.
-      if (this.#documents.document === pdf && this._state === 'ready') this.#emit('sv-error', asViewerError(error).toInfo());
-    } finally {
-      this._busy = false;
-    }
+    await this.#export('download', async (pdf) => {
+      // The server's name when it gave one; reading the title may cost a range request.
+      const serverName = this.#documents.fileName;
+      const title = serverName ? undefined : await pdf.getMetadata().then((meta) => (meta.info as { Title?: unknown }).Title, () => undefined);
+      await downloadDocument(pdf, downloadFileName(serverName, typeof title === 'string' ? title : null));
+    });
   }
 
   /** Prints the document's pages, watermarked (needs the `print` permission). */
   async print(): Promise<void> {
+    await this.#export('print', (pdf, signal) => printDocument(pdf, { decorate: (canvas) => this.#decorate(canvas), signal }));
+  }
+
+  /**
+   * Runs a download or print of the open document, one at a time, if the permission allows it.
+   * A range that failed for good has already ended the load; any other failure is reported and
+   * leaves the view as it is.
+   */
+  async #export(permission: 'download' | 'print', work: (pdf: PDFDocumentProxy, signal: AbortSignal) => Promise<void>): Promise<void> {
     const pdf = this.#documents.document;
-    if (!pdf || !this.#allows('print') || this._busy) return;
+    if (!pdf || !this.#allows(permission) || this._busy) return;
     this._busy = true;
     const abort = new AbortController();
     this.#exportAbort = abort;
     try {
-      await printDocument(pdf, { decorate: (canvas) => this.#decorate(canvas), signal: abort.signal });
+      await work(pdf, abort.signal);
     } catch (error) {
       if (!abort.signal.aborted && this.#documents.document === pdf && this._state === 'ready') {
         this.#emit('sv-error', asViewerError(error).toInfo());
