@@ -17,6 +17,18 @@ function minter(document: string, ttl?: number) {
   return { calls, callback };
 }
 
+/** A ready viewer on a fresh scenario, with a token and a counting renewal callback. */
+async function openWithRenewal(document: string) {
+  const id = await createScenario(document);
+  const renew = minter(id);
+  const el = await openViewer();
+  el.renewToken = renew.callback;
+  el.token = await mintToken(id);
+  el.src = contentUrl(id);
+  await waitForState(el, ['ready']);
+  return { id, el, renew };
+}
+
 function renewEvents(el: HTMLElement): SvTokenRenewDetail[] {
   const details: SvTokenRenewDetail[] = [];
   el.addEventListener('sv-token-renew', (event) => details.push(event.detail));
@@ -135,13 +147,7 @@ describe('token renewal', () => {
   });
 
   it('never renews on 403', async () => {
-    const id = await createScenario('large');
-    const renew = minter(id);
-    const el = await openViewer();
-    el.renewToken = renew.callback;
-    el.token = await mintToken(id);
-    el.src = contentUrl(id);
-    await waitForState(el, ['ready']);
+    const { id, el, renew } = await openWithRenewal('large');
     await setFaults(id, { status: 403 });
     el.goToPage(30);
     await waitForState(el, ['error']);
@@ -150,13 +156,7 @@ describe('token renewal', () => {
   });
 
   it('gives unauthorized, not a storm, when the server keeps refusing fresh tokens', async () => {
-    const id = await createScenario('large');
-    const renew = minter(id);
-    const el = await openViewer();
-    el.renewToken = renew.callback;
-    el.token = await mintToken(id);
-    el.src = contentUrl(id);
-    await waitForState(el, ['ready']);
+    const { id, el, renew } = await openWithRenewal('large');
     await setFaults(id, { status: 401 });
     el.goToPage(30);
     await waitForState(el, ['error']);
