@@ -21,7 +21,8 @@ export interface RangePlannerOptions {
  * - merges queued ranges that lie close together into one request,
  * - reads ahead, growing each time, while pdf.js keeps asking for the bytes right after the last
  *   request, and
- * - never fetches a chunk twice.
+ * - never fetches a chunk twice, except where pdf.js asks for chunks around one already on its
+ *   way: its answer must start at the first byte it asked for.
  * Ranges asked for far apart stay separate requests, so well-laid-out files still load on demand.
  */
 export class RangePlanner {
@@ -53,10 +54,14 @@ export class RangePlanner {
     if (reading) this.#lastEnd = end;
   }
 
+  /** Chunks in [begin, end) that were expected but will not come after all. */
+  forget(begin: number, end: number): void {
+    for (let c = this.#chunkOf(begin); c < this.#chunkCeil(end); c++) this.#covered.delete(c);
+  }
+
   /** pdf.js asked for [begin, end). */
   request(begin: number, end: number): void {
-    const ranges = this.#uncovered(begin, end);
-    this.#queue.push(...ranges);
+    this.#queue.push([begin, end]);
   }
 
   get pending(): number {
@@ -66,13 +71,13 @@ export class RangePlanner {
   /** The next request to send, or null when nothing is left to fetch. */
   next(): ByteRange | null {
     while (this.#queue.length > 0) {
-      const first = this.#queue.shift()!;
+      const [begin, asked] = this.#queue.shift()!;
       // Parts may have been covered by a merged or read-ahead request meanwhile.
-      const [live] = this.#uncovered(first[0], first[1]);
-      if (!live) continue;
-      const begin = live[0];
-      let end = live[1];
-      if (live[1] < first[1]) this.#queue.unshift([live[1], first[1]]);
+      const live = this.#uncovered(begin, asked);
+      if (live.length === 0) continue;
+      // pdf.js takes an answer only at the first byte of one of its requests, so the answer
+      // starts there even when that means fetching a chunk already on its way.
+      let end = live[live.length - 1]![1];
       end = this.#mergeQueued(begin, end);
       end = this.#readAheadFrom(begin, end);
       this.markFetched(begin, end);
