@@ -43,23 +43,64 @@ export function loadPdfjs(): Promise<Pdfjs> {
   loading ??= (async () => {
     // The worker URL module is a bundler import (`?url`), loaded with pdf.js so that importing the
     // package entry stays plain JavaScript, in Node too.
-    const [lib, { pdfWorkerUrl }] = await Promise.all([import('pdfjs-dist/legacy/build/pdf.mjs'), import('./worker-url.ts')]);
+    const libLoading = import('pdfjs-dist/legacy/build/pdf.mjs');
+    libLoading.catch(() => {});
+    const { pdfWorkerUrl } = await import('./worker-url.ts');
+    const ourWorkerSrc = assetBase ? new URL('legacy/build/pdf.worker.min.mjs', assetBase).href : pdfWorkerUrl;
+    // Starting pdf.js's worker takes about as long as loading its main module: do both at once.
+    const early = startWorker(ourWorkerSrc);
+    const lib = await libLoading.catch((error: unknown) => {
+      void early.then((port) => port?.terminate());
+      throw error;
+    });
     // The viewer components read `globalThis.pdfjsLib`, which the import above sets.
     const viewer = import('pdfjs-dist/legacy/web/pdf_viewer.mjs');
     viewer.catch(() => {});
     const { GlobalWorkerOptions, PDFWorker } = lib;
-    if (assetBase) {
-      GlobalWorkerOptions.workerSrc = new URL('legacy/build/pdf.worker.min.mjs', assetBase).href;
-    } else if (!GlobalWorkerOptions.workerSrc && !GlobalWorkerOptions.workerPort) {
-      GlobalWorkerOptions.workerSrc = pdfWorkerUrl;
+    const hostChoseWorker = !assetBase && (!!GlobalWorkerOptions.workerSrc || !!GlobalWorkerOptions.workerPort);
+    if (!hostChoseWorker) GlobalWorkerOptions.workerSrc = ourWorkerSrc;
+    const port = await early;
+    let worker: PdfWorker;
+    if (port && !hostChoseWorker) {
+      worker = PDFWorker.create({ port });
+    } else {
+      port?.terminate();
+      // pdf.js's own start-up, which falls back to running on the main thread if workers fail.
+      worker = new PDFWorker();
     }
-    const worker = new PDFWorker();
-    return { lib, viewer, worker, assets: assetUrls(GlobalWorkerOptions.workerSrc || pdfWorkerUrl) };
+    return { lib, viewer, worker, assets: assetUrls(GlobalWorkerOptions.workerSrc || ourWorkerSrc) };
   })();
   loading.catch(() => {
     loading = undefined;
   });
   return loading;
+}
+
+/**
+ * Starts pdf.js's worker script; resolves once it has said it is ready (its first message), or
+ * null if it cannot run here (blocked by CSP, not found), in which case pdf.js's own start-up
+ * takes over.
+ */
+function startWorker(url: string): Promise<Worker | null> {
+  return new Promise((resolve) => {
+    let worker: Worker;
+    try {
+      worker = new Worker(url, { type: 'module' });
+    } catch {
+      resolve(null);
+      return;
+    }
+    const settle = (ready: boolean) => {
+      worker.removeEventListener('message', onMessage);
+      worker.removeEventListener('error', onError);
+      if (!ready) worker.terminate();
+      resolve(ready ? worker : null);
+    };
+    const onMessage = () => settle(true);
+    const onError = () => settle(false);
+    worker.addEventListener('message', onMessage);
+    worker.addEventListener('error', onError);
+  });
 }
 
 /**
