@@ -141,6 +141,8 @@ export class PageViewer {
   setDocument(document: PDFDocumentProxy): void {
     this.#ready = false;
     this.#viewer.setDocument(document);
+    // Rejects when the document closes before its pages are set up; nothing waits for it then.
+    this.#viewer.pagesPromise?.catch(() => {});
     this.#links.setDocument(document, null);
   }
 
@@ -230,6 +232,8 @@ export class PageViewer {
 
   destroy(): void {
     this.#viewer.setDocument(null as unknown as PDFDocumentProxy);
+    // A set-up still running for the closed document fails into this promise.
+    this.#viewer.pagesPromise?.catch(() => {});
     this.#links.setDocument(null);
     this.#viewer.cleanup();
   }
