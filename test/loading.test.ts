@@ -2,6 +2,13 @@ import { expect, oneEvent } from '@open-wc/testing';
 import { contentRequests, contentUrl, createScenario, mintToken, requestLog, sampleDocuments } from './helpers/backend.ts';
 import { liveCanvases, openViewer, pixelAt, renderedCanvas, sleep, waitFor, waitForState } from './helpers/viewer.ts';
 
+/** `bytes=a-b` → [a, b]. */
+function parseRange(header: string | null): [number, number] {
+  const match = /^bytes=(\d+)-(\d+)$/.exec(header ?? '');
+  if (!match) throw new Error(`unexpected range ${header}`);
+  return [Number(match[1]), Number(match[2])];
+}
+
 function jtiOf(token: string): string {
   const payload = token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
   return (JSON.parse(atob(payload)) as { jti: string }).jti;
@@ -96,6 +103,33 @@ describe('loading a protected document', () => {
     const samples = [0.3, 0.4, 0.5, 0.6].map((y) => pixelAt(canvas, 0.5, y).slice(0, 3).join());
     expect(new Set(samples).size).to.be.greaterThan(1);
     expect(progress.length).to.be.greaterThan(0);
+  });
+
+  it('streams the front of a large document while pdf.js starts, and never asks for those bytes again', async () => {
+    const id = await createScenario('large');
+    const el = await openViewer({ token: await mintToken(id), src: contentUrl(id) });
+    await renderedCanvas(el, 1, 30_000);
+    const ranges = contentRequests(await requestLog(id)).map((r) => parseRange(r.range));
+    expect(ranges[0]).to.deep.equal([0, 65_535]);
+    const lead = ranges.filter(([begin]) => begin === 65_536);
+    expect(lead).to.deep.equal([[65_536, 524_287]]);
+    // Everything pdf.js needed from the front came through the stream, not as its own request.
+    const overlapping = ranges.filter(([begin, end]) => begin !== 65_536 && begin <= 524_287 && end >= 65_536);
+    expect(overlapping).to.deep.equal([]);
+  });
+
+  it('opens the document when the streamed front breaks off half-way', async () => {
+    // Every response is cut after 200 kB: the front stream (448 KiB) breaks off, and what it did
+    // not bring is fetched on request like anything else.
+    const id = await createScenario('large', { resetAfterBytes: 200_000 });
+    const el = await openViewer({ token: await mintToken(id), src: contentUrl(id) });
+    const canvas = await renderedCanvas(el, 1, 30_000);
+    const samples = [0.3, 0.4, 0.5, 0.6].map((y) => pixelAt(canvas, 0.5, y).slice(0, 3).join());
+    expect(new Set(samples).size).to.be.greaterThan(1);
+    const requests = contentRequests(await requestLog(id));
+    const lead = requests.find((r) => r.range === 'bytes=65536-524287');
+    expect(lead?.bytes).to.be.lessThan(524_288 - 65_536);
+    expect(el.error).to.equal(null);
   });
 
   it('keeps the number of drawn canvases bounded while jumping through 1000 pages', async () => {

@@ -57,7 +57,7 @@ export class DocumentClient {
    * server ignores ranges, so its body is the whole file. Either way the bytes must start a PDF.
    */
   async probe(size: number): Promise<ProbeResult> {
-    const { response, body } = await this.#request(`bytes=0-${size - 1}`, [200, 206]);
+    const { response, body } = await this.#request(`bytes=0-${size - 1}`, [200, 206], (r) => this.#readBody(r));
     this.#fileName = fileNameFromDisposition(response.headers.get('Content-Disposition'));
     if (response.status === 200) {
       assertPdf(response, body);
@@ -82,7 +82,39 @@ export class DocumentClient {
 
   /** Fetches bytes [begin, end) of the document found by `probe`, checking that they are exactly those. */
   async fetchRange(begin: number, end: number): Promise<Uint8Array> {
-    const { response, body } = await this.#request(`bytes=${begin}-${end - 1}`, [206]);
+    const { body } = await this.#request(`bytes=${begin}-${end - 1}`, [206], async (response) => {
+      this.#checkRange(response, begin, end);
+      return this.#readBody(response);
+    });
+    if (body.byteLength !== end - begin) throw new ViewerError('invalid-document', { status: 206 });
+    return body;
+  }
+
+  /**
+   * Streams bytes [begin, end) to `onChunk` as they arrive. Resolves with the number of bytes
+   * delivered: fewer than asked when the body broke off, which is not retried (the bytes already
+   * delivered would come twice).
+   */
+  async streamRange(begin: number, end: number, onChunk: (bytes: Uint8Array) => void): Promise<number> {
+    const { body } = await this.#request(`bytes=${begin}-${end - 1}`, [206], async (response) => {
+      this.#checkRange(response, begin, end);
+      let delivered = 0;
+      try {
+        await this.#readChunks(response, (bytes) => {
+          const wanted = bytes.subarray(0, end - begin - delivered);
+          delivered += wanted.byteLength;
+          if (wanted.byteLength > 0) onChunk(wanted);
+        });
+      } catch {
+        // Broken off: the caller fetches what is missing on its own.
+      }
+      return delivered;
+    });
+    return body;
+  }
+
+  /** A 206 must be exactly the bytes asked for, of the same version of the document. */
+  #checkRange(response: Response, begin: number, end: number): void {
     const range = parseContentRange(response.headers.get('Content-Range'));
     if (!range || range.start !== begin || range.end !== end - 1 || range.total !== this.#total) {
       throw new ViewerError('invalid-document', { status: 206 });
@@ -93,12 +125,10 @@ export class DocumentClient {
         message: 'The document changed on the server while it was loading. Reload to see the new version.',
       });
     }
-    if (body.byteLength !== end - begin) throw new ViewerError('invalid-document', { status: 206 });
-    return body;
   }
 
   /** One logical request: retries transient failures, renews the token once on 401. */
-  async #request(range: string, accept: number[]): Promise<{ response: Response; body: Uint8Array }> {
+  async #request<T>(range: string, accept: number[], read: (response: Response) => Promise<T>): Promise<{ response: Response; body: T }> {
     let token = await this.#tokens.token();
     let renewed = false;
     for (let attempt = 0; ; attempt++) {
@@ -121,7 +151,7 @@ export class DocumentClient {
           await discard(response);
           throw errorForStatus(response.status, parseRetryAfter(response.headers.get('Retry-After')));
         }
-        const body = await this.#readBody(response);
+        const body = await read(response);
         return { response, body };
       } catch (error) {
         if (error instanceof ViewerError && error.code !== 'network') throw error;
@@ -156,12 +186,22 @@ export class DocumentClient {
     }
   }
 
-  /** Reads a body chunk by chunk so progress is reported and a stalled body times out. */
+  /** Reads a whole body. */
   async #readBody(response: Response): Promise<Uint8Array> {
-    const reader = response.body?.getReader();
-    if (!reader) return new Uint8Array(0);
-    const expected = Number(response.headers.get('Content-Length') ?? NaN);
     const chunks: Uint8Array[] = [];
+    let length = 0;
+    await this.#readChunks(response, (bytes) => {
+      chunks.push(bytes);
+      length += bytes.byteLength;
+    });
+    return concat(chunks, length);
+  }
+
+  /** Reads a body chunk by chunk so progress is reported and a stalled body times out. */
+  async #readChunks(response: Response, onChunk: (bytes: Uint8Array) => void): Promise<void> {
+    const reader = response.body?.getReader();
+    if (!reader) return;
+    const expected = Number(response.headers.get('Content-Length') ?? NaN);
     let length = 0;
     const onAbort = () => void reader.cancel().catch(() => {});
     this.#signal.addEventListener('abort', onAbort, { once: true });
@@ -169,9 +209,9 @@ export class DocumentClient {
       for (;;) {
         const { done, value } = await withTimeout(reader.read(), this.#idleTimeoutMs, () => onAbort());
         if (done) break;
-        chunks.push(value);
         length += value.byteLength;
         this.#onBytes(value.byteLength);
+        onChunk(value);
       }
     } catch {
       throw new ViewerError('network');
@@ -180,7 +220,6 @@ export class DocumentClient {
     }
     this.#throwIfAborted();
     if (Number.isFinite(expected) && expected !== length) throw new ViewerError('network');
-    return concat(chunks, length);
   }
 
   #delay(ms: number): Promise<void> {

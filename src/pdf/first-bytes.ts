@@ -1,4 +1,5 @@
 import { DocumentClient, type ProbeResult, type TokenAccess } from './document-client.ts';
+import { LeadingRead } from './leading-read.ts';
 
 /**
  * pdf.js's unit of loading. Smaller than its default (64 KiB): on files whose small page objects
@@ -8,6 +9,8 @@ import { DocumentClient, type ProbeResult, type TokenAccess } from './document-c
 export const RANGE_CHUNK_SIZE = 32_768;
 /** The first request and the end-of-file prefetch each take this much. */
 export const OPENING_BYTES = 65_536;
+/** How far from the start of the file the front is read on while pdf.js starts. */
+export const LEADING_BYTES = 524_288;
 
 /** Bytes fetched ahead of pdf.js, chunk-aligned. */
 export interface PrefetchedRange {
@@ -21,6 +24,8 @@ export interface FirstBytes {
   probe: Promise<ProbeResult>;
   /** The end of the file, where pdf.js looks first (trailer, cross-reference table); null if not worth it. */
   tail: Promise<PrefetchedRange | null>;
+  /** The front of the file after the first chunk, streaming; null if the file is small or whole. */
+  lead: Promise<LeadingRead | null>;
 }
 
 export interface FirstBytesOptions {
@@ -31,8 +36,9 @@ export interface FirstBytesOptions {
 
 /**
  * Starts fetching a document at once, in parallel with loading pdf.js: the first chunk (which
- * tells the size and whether ranges work) and then the last chunk or two, which pdf.js always
- * reads next. Both round trips overlap with parsing pdf.js instead of following it.
+ * tells the size and whether ranges work), then together the last chunk or two, which pdf.js
+ * always reads next, and the front of the file read on. All of it overlaps with pdf.js starting
+ * instead of following it.
  */
 export function fetchFirstBytes(url: string, tokens: TokenAccess, options: FirstBytesOptions): FirstBytes {
   let received = 0;
@@ -53,10 +59,14 @@ export function fetchFirstBytes(url: string, tokens: TokenAccess, options: First
     },
     () => {},
   );
+  const tailBegin = (first: ProbeResult): number =>
+    first.kind === 'ranged'
+      ? Math.max(first.initial.byteLength, Math.floor((first.total - OPENING_BYTES) / RANGE_CHUNK_SIZE) * RANGE_CHUNK_SIZE)
+      : 0;
   const tail = probe.then(
     async (first) => {
       if (first.kind !== 'ranged') return null;
-      const begin = Math.max(first.initial.byteLength, Math.floor((first.total - OPENING_BYTES) / RANGE_CHUNK_SIZE) * RANGE_CHUNK_SIZE);
+      const begin = tailBegin(first);
       if (begin >= first.total) return null;
       try {
         return { begin, bytes: await client.fetchRange(begin, first.total) };
@@ -67,5 +77,14 @@ export function fetchFirstBytes(url: string, tokens: TokenAccess, options: First
     },
     () => null,
   );
-  return { client, probe, tail };
+  // Second, so that the tail, which pdf.js reads first, goes out first.
+  const lead = probe.then(
+    (first) => {
+      if (first.kind !== 'ranged') return null;
+      const end = Math.min(LEADING_BYTES, tailBegin(first));
+      return end > first.initial.byteLength ? new LeadingRead(client, first.initial.byteLength, end) : null;
+    },
+    () => null,
+  );
+  return { client, probe, tail, lead };
 }

@@ -45,6 +45,7 @@ export async function openDocument(
   const probe = await options.first.probe;
   if (options.signal.aborted) throw new ViewerError('network');
   const tail = probe.kind === 'ranged' ? await options.first.tail : null;
+  const lead = probe.kind === 'ranged' ? await options.first.lead : null;
 
   const source =
     probe.kind === 'ranged'
@@ -52,6 +53,7 @@ export async function openDocument(
           range: new (defineRangeTransport(lib.PDFDataRangeTransport))(client, probe.total, probe.initial, {
             chunkSize: RANGE_CHUNK_SIZE,
             prefetched: tail ? [tail] : [],
+            lead,
             onFatal: (error) => {
               fatal(error);
               options.onFatal?.(error);

@@ -2,6 +2,7 @@ import type { PDFDataRangeTransport } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { ViewerError, asViewerError } from '../errors.ts';
 import type { DocumentClient } from './document-client.ts';
 import type { PrefetchedRange } from './first-bytes.ts';
+import type { LeadingRead } from './leading-read.ts';
 import { RangePlanner } from './range-planner.ts';
 
 export interface RangeTransportOptions {
@@ -13,6 +14,8 @@ export interface RangeTransportOptions {
   chunkSize: number;
   /** Chunk-aligned ranges fetched before pdf.js asked (the end of the file). */
   prefetched?: PrefetchedRange[];
+  /** The front of the file, still streaming in right after `initial`. */
+  lead?: LeadingRead | null;
 }
 
 type TransportBase = typeof PDFDataRangeTransport;
@@ -32,7 +35,8 @@ export type AuthorizedRangeTransportClass = new (
 export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransportClass {
   return class AuthorizedRangeTransport extends Base {
     readonly #client: DocumentClient;
-    readonly #options: Required<Omit<RangeTransportOptions, 'prefetched'>>;
+    readonly #options: Required<Omit<RangeTransportOptions, 'prefetched' | 'lead'>>;
+    readonly #lead: LeadingRead | null;
     #prefetched: PrefetchedRange[];
     readonly #planner: RangePlanner;
     #active = 0;
@@ -46,11 +50,31 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
       this.#planner.markFetched(0, initial.byteLength);
       this.#prefetched = [...(options.prefetched ?? [])];
       for (const range of this.#prefetched) this.#planner.markFetched(range.begin, range.begin + range.bytes.byteLength, false);
+      this.#lead = options.lead ?? null;
+      if (this.#lead) {
+        this.#planner.markFetched(this.#lead.begin, this.#lead.end);
+        // Bytes in order after `initial`: pdf.js places them itself, no request needed.
+        const lead = this.#lead;
+        lead.follow(
+          (bytes) => !this.#closed && this.onDataProgressiveRead(bytes),
+          () => {
+            // Broken off: what it did not bring is fetched on request like anything else.
+            this.#planner.forget(lead.position, lead.end);
+            if (!this.#closed) this.onDataProgressiveDone();
+          },
+        );
+      } else {
+        this.onDataProgressiveDone();
+      }
     }
 
     override requestDataRange(begin: number, end: number): void {
       if (this.#closed) return;
       if (this.#answerFromPrefetched(begin)) return;
+      if (this.#lead?.covers(begin, end)) {
+        void this.#answerFromLead(this.#lead, begin, end);
+        return;
+      }
       this.#planner.request(begin, end);
       this.#pump();
     }
@@ -74,6 +98,21 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
       const bytes = range!.bytes.subarray(offset);
       queueMicrotask(() => this.#deliver(begin, bytes));
       return true;
+    }
+
+    /**
+     * pdf.js asked before the streamed bytes reached its worker: answer from them once they are
+     * here. If the stream broke off first, the range is fetched after all.
+     */
+    async #answerFromLead(lead: LeadingRead, begin: number, end: number): Promise<void> {
+      const bytes = await lead.slice(begin, end);
+      if (this.#closed) return;
+      if (bytes) {
+        this.#deliver(begin, bytes);
+      } else {
+        this.#planner.request(begin, end);
+        this.#pump();
+      }
     }
 
     /** Hands bytes to pdf.js; a prefetched range right behind them goes along in the same answer. */

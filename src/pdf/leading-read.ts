@@ -1,0 +1,89 @@
+import type { DocumentClient } from './document-client.ts';
+
+/**
+ * The bytes right after the first chunk, read on as one streamed request while pdf.js's worker
+ * is still starting. Most files keep what the first page needs near the front (linearized files
+ * by definition), and the worker's start-up leaves the connection idle otherwise. The bytes go
+ * to pdf.js in order as they arrive; a request of pdf.js that falls inside waits for them
+ * instead of being fetched twice.
+ */
+export class LeadingRead {
+  readonly begin: number;
+  readonly end: number;
+  readonly #bytes: Uint8Array;
+  #received = 0;
+  #stopped = false;
+  #onChunk: ((bytes: Uint8Array) => void) | null = null;
+  #onEnd: (() => void) | null = null;
+  readonly #waiters = new Set<{ end: number; settle: (arrived: boolean) => void }>();
+
+  constructor(client: DocumentClient, begin: number, end: number) {
+    this.begin = begin;
+    this.end = end;
+    this.#bytes = new Uint8Array(end - begin);
+    client
+      .streamRange(begin, end, (bytes) => this.#receive(bytes))
+      .catch(() => 0)
+      .then(() => this.#stop());
+  }
+
+  /** Where the bytes received so far end (absolute offset). */
+  get position(): number {
+    return this.begin + this.#received;
+  }
+
+  /** True while [begin, end) lies within what this read has or will still bring. */
+  covers(begin: number, end: number): boolean {
+    return begin >= this.begin && end <= this.end && (!this.#stopped || end <= this.position);
+  }
+
+  /** Bytes [begin, end) once they are here, or null if the read stopped short of them. */
+  async slice(begin: number, end: number): Promise<Uint8Array | null> {
+    if (end > this.position) {
+      const arrived = await new Promise<boolean>((settle) => {
+        if (this.#stopped) settle(false);
+        else this.#waiters.add({ end, settle });
+      });
+      if (!arrived) return null;
+    }
+    return this.#bytes.subarray(begin - this.begin, end - this.begin);
+  }
+
+  /**
+   * Hands every chunk to `onChunk` in order, starting with those already here, and calls `onEnd`
+   * once no more will come (complete, broken off or aborted).
+   */
+  follow(onChunk: (bytes: Uint8Array) => void, onEnd: () => void): void {
+    if (this.#received > 0) onChunk(this.#bytes.slice(0, this.#received));
+    if (this.#stopped) {
+      onEnd();
+      return;
+    }
+    this.#onChunk = onChunk;
+    this.#onEnd = onEnd;
+  }
+
+  #receive(bytes: Uint8Array): void {
+    if (this.#stopped) return;
+    this.#bytes.set(bytes, this.#received);
+    this.#received += bytes.byteLength;
+    // Kept above; the consumer may hand this buffer on to the worker.
+    this.#onChunk?.(bytes);
+    for (const waiter of this.#waiters) {
+      if (waiter.end <= this.position) {
+        this.#waiters.delete(waiter);
+        waiter.settle(true);
+      }
+    }
+  }
+
+  #stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    for (const waiter of this.#waiters) waiter.settle(waiter.end <= this.position);
+    this.#waiters.clear();
+    this.#onEnd?.();
+    this.#onChunk = null;
+    this.#onEnd = null;
+  }
+}
