@@ -232,8 +232,9 @@ export class PageViewer {
 
   destroy(): void {
     this.#viewer.setDocument(null as unknown as PDFDocumentProxy);
-    // A set-up still running for the closed document fails into this promise.
-    this.#viewer.pagesPromise?.catch(() => {});
+    // A set-up still running for the closed document fails into the promise PDFViewer made
+    // for the next one, which `pagesPromise` no longer exposes once the document is gone.
+    (this.#viewer as unknown as { _pagesCapability?: { promise: Promise<void> } })._pagesCapability?.promise.catch(() => {});
     this.#links.setDocument(null);
     this.#viewer.cleanup();
   }
