@@ -5,6 +5,7 @@ import type { TokenAccess } from './document-client.ts';
 import { fetchFirstBytes } from './first-bytes.ts';
 import type { PasswordReason } from './open-document.ts';
 import type { FindResult, PageViewer, Zoom } from './page-viewer.ts';
+import { loadPdfjs } from './pdfjs.ts';
 
 export interface DocumentRequest {
   url: string;
@@ -90,8 +91,8 @@ export class DocumentController implements ReactiveController {
     });
 
     try {
-      const engine = await import('./engine.ts');
-      const pdfjs = await engine.loadPdfjs();
+      // pdf.js and its worker start loading at once, not after the engine chunk has arrived.
+      const [engine, pdfjs] = await Promise.all([import('./engine.ts'), loadPdfjs()]);
       if (!current()) return;
       const { task, document, fileName } = await engine.openDocument(pdfjs, {
         first,
