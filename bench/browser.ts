@@ -11,9 +11,21 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-export async function launchBrowser(executablePath: string): Promise<Browser> {
+export async function launchBrowser(executablePath: string, extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(executablePath)) throw new Error(`No browser at ${executablePath} (set CHROME_PATH)`);
-  return chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
+  return chromium.launch({ executablePath, args: [...CHROMIUM_ARGS, ...extraArgs], headless: true });
+}
+
+/** Lets the memory scenario call `gc()` in the page and in its workers (pdf.js's among them). */
+export const EXPOSE_GC_ARGS = ['--js-flags=--expose-gc'];
+
+/** Full collections in the page and every worker, then a moment for freed memory to go back. */
+export async function collectGarbage(page: Page): Promise<void> {
+  for (let round = 0; round < 2; round++) {
+    await page.evaluate('gc()');
+    for (const worker of page.workers()) await worker.evaluate('gc()').catch(() => {});
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1000));
 }
 
 /** A fresh context per run: empty cache, a new pdf.js worker, nothing carried over. */
