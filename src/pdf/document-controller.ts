@@ -19,6 +19,9 @@ export interface DocumentRequest {
   zoom: Zoom;
 }
 
+/** pdf.js, its worker or our engine chunk could not be loaded: a network failure, not a bad document. */
+const ENGINE_UNAVAILABLE = new Error('engine unavailable');
+
 /** What the element learns from a load. Callbacks never fire for a load that was closed. */
 export interface DocumentEvents {
   onProgress(loaded: number, total: number): void;
@@ -92,7 +95,9 @@ export class DocumentController implements ReactiveController {
 
     try {
       // pdf.js and its worker start loading at once, not after the engine chunk has arrived.
-      const [engine, pdfjs] = await Promise.all([import('./engine.ts'), loadPdfjs()]);
+      const [engine, pdfjs] = await Promise.all([import('./engine.ts'), loadPdfjs()]).catch(() => {
+        throw ENGINE_UNAVAILABLE;
+      });
       if (!current()) return;
       const { task, document, fileName } = await engine.openDocument(pdfjs, {
         first,
@@ -143,10 +148,13 @@ export class DocumentController implements ReactiveController {
       (reason: unknown) => reason,
     );
     if (probeError instanceof ViewerError) return probeError;
+    const engineMissing = () =>
+      new ViewerError('network', { message: 'The viewer could not load its PDF engine. Check your connection and try again.' });
+    if (error === ENGINE_UNAVAILABLE) return engineMissing();
     try {
       return (await import('./engine.ts')).mapPdfjsError(error);
     } catch {
-      return new ViewerError('network', { message: 'The viewer could not load its PDF engine. Check your connection and try again.' });
+      return engineMissing();
     }
   }
 
