@@ -50,21 +50,17 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
       this.#planner.markFetched(0, initial.byteLength);
       this.#prefetched = [...(options.prefetched ?? [])];
       for (const range of this.#prefetched) this.#planner.markFetched(range.begin, range.begin + range.bytes.byteLength, false);
-      this.#lead = options.lead ?? null;
-      if (this.#lead) {
-        this.#planner.markFetched(this.#lead.begin, this.#lead.end);
+      const lead = (this.#lead = options.lead ?? null);
+      if (lead) {
+        this.#planner.markFetched(lead.begin, lead.end);
         // Bytes in order after `initial`: pdf.js places them itself, no request needed.
-        const lead = this.#lead;
+        // (Never "progressive done": pdf.js's worker could then take the bytes so far for the
+        // whole file if that message overtook the one saying ranges work.)
         lead.follow(
           (bytes) => !this.#closed && this.onDataProgressiveRead(bytes),
-          () => {
-            // Broken off: what it did not bring is fetched on request like anything else.
-            this.#planner.forget(lead.position, lead.end);
-            if (!this.#closed) this.onDataProgressiveDone();
-          },
+          // Broken off: what it did not bring is fetched on request like anything else.
+          () => this.#planner.forget(lead.position, lead.end),
         );
-      } else {
-        this.onDataProgressiveDone();
       }
     }
 
