@@ -6,7 +6,10 @@ import type { LeadingRead } from './leading-read.ts';
 import { RangePlanner } from './range-planner.ts';
 
 export interface RangeTransportOptions {
-  /** Ranges fetched at the same time; browsers allow about six connections per origin. */
+  /**
+   * Ranges fetched at the same time. Browsers open six HTTP/1.1 connections per origin; pdf.js
+   * queues a request for every page object of a flat page tree at once, so all six are used.
+   */
   maxParallel?: number;
   /** pdf.js has no error channel for a transport: a range that cannot be had ends the load here. */
   onFatal: (error: ViewerError) => void;
@@ -45,7 +48,7 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
     constructor(client: DocumentClient, total: number, initial: Uint8Array, options: RangeTransportOptions) {
       super(total, initial);
       this.#client = client;
-      this.#options = { maxParallel: 4, ...options };
+      this.#options = { maxParallel: 6, ...options };
       this.#planner = new RangePlanner({ chunkSize: options.chunkSize, total });
       this.#planner.markFetched(0, initial.byteLength);
       this.#prefetched = [...(options.prefetched ?? [])];
