@@ -1,0 +1,85 @@
+import { expect } from '@open-wc/testing';
+import type { DocumentClient } from '../../src/pdf/document-client.ts';
+import { LeadingRead } from '../../src/pdf/leading-read.ts';
+
+/** A client whose one streamed response the test feeds by hand. */
+function streamingClient() {
+  let push: (bytes: Uint8Array) => void = () => {};
+  let finish: (delivered: number) => void = () => {};
+  let fail: (error: Error) => void = () => {};
+  let delivered = 0;
+  const client = {
+    streamRange(_begin: number, _end: number, onChunk: (bytes: Uint8Array) => void): Promise<number> {
+      push = (bytes) => {
+        delivered += bytes.byteLength;
+        onChunk(bytes);
+      };
+      return new Promise<number>((resolve, reject) => {
+        finish = resolve;
+        fail = reject;
+      });
+    },
+  } as unknown as DocumentClient;
+  return {
+    client,
+    push: (...values: number[]) => push(Uint8Array.from(values)),
+    end: () => finish(delivered),
+    fail: () => fail(new Error('gone')),
+  };
+}
+
+const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('LeadingRead', () => {
+  it('answers a slice once the stream has reached its end', async () => {
+    const stream = streamingClient();
+    const lead = new LeadingRead(stream.client, 100, 106);
+    let answer: Uint8Array | null | undefined;
+    void lead.slice(102, 104).then((bytes) => (answer = bytes));
+    stream.push(1, 2, 3);
+    await settled();
+    expect(answer).to.equal(undefined);
+    stream.push(4);
+    await settled();
+    expect([...answer!]).to.deep.equal([3, 4]);
+    expect(lead.position).to.equal(104);
+  });
+
+  it('hands chunks on in order, those that came before following started first', async () => {
+    const stream = streamingClient();
+    const lead = new LeadingRead(stream.client, 0, 5);
+    stream.push(1, 2);
+    const seen: number[][] = [];
+    let ended = false;
+    lead.follow(
+      (bytes) => seen.push([...bytes]),
+      () => (ended = true),
+    );
+    stream.push(3);
+    stream.push(4, 5);
+    stream.end();
+    await settled();
+    expect(seen).to.deep.equal([[1, 2], [3], [4, 5]]);
+    expect(ended).to.equal(true);
+  });
+
+  it('gives up on slices it will never reach when the stream breaks off', async () => {
+    const stream = streamingClient();
+    const lead = new LeadingRead(stream.client, 0, 10);
+    const pending = lead.slice(4, 8);
+    stream.push(1, 2, 3, 4, 5);
+    stream.fail();
+    expect(await pending).to.equal(null);
+    // What did arrive can still be had; the rest is no longer covered.
+    expect(lead.covers(0, 5)).to.equal(true);
+    expect(lead.covers(4, 8)).to.equal(false);
+    expect([...(await lead.slice(1, 3))!]).to.deep.equal([2, 3]);
+  });
+
+  it('covers only its own range', () => {
+    const lead = new LeadingRead(streamingClient().client, 100, 200);
+    expect(lead.covers(100, 200)).to.equal(true);
+    expect(lead.covers(99, 150)).to.equal(false);
+    expect(lead.covers(150, 201)).to.equal(false);
+  });
+});
