@@ -118,6 +118,19 @@ describe('loading a protected document', () => {
     expect(overlapping).to.deep.equal([]);
   });
 
+  it('stops streaming the front on a slow link once pdf.js needs other parts of the file', async () => {
+    // Every page object of this report sits beside an image, throughout the file: pdf.js asks
+    // for ranges far from the front at once, and on a slow link those must not queue behind it.
+    const id = await createScenario('long', { bandwidth: 250_000 });
+    const el = await openViewer({ token: await mintToken(id), src: contentUrl(id) });
+    await renderedCanvas(el, 1, 60_000);
+    const requests = contentRequests(await requestLog(id));
+    const lead = requests.find((r) => r.range === 'bytes=65536-524287');
+    expect(lead, 'the front was streamed').to.not.equal(undefined);
+    expect(lead!.bytes).to.be.lessThan(524_288 - 65_536 - 131_072);
+    expect(requests.some((r) => parseRange(r.range)[0] >= 524_288 && r.range !== lead!.range)).to.equal(true);
+  });
+
   it('opens the document when the streamed front breaks off half-way', async () => {
     // Every response is cut after 200 kB: the front stream (448 KiB) breaks off, and what it did
     // not bring is fetched on request like anything else.

@@ -91,11 +91,11 @@ export class DocumentClient {
   }
 
   /**
-   * Streams bytes [begin, end) to `onChunk` as they arrive. Resolves with the number of bytes
-   * delivered: fewer than asked when the body broke off, which is not retried (the bytes already
-   * delivered would come twice).
+   * Streams bytes [begin, end) to `onChunk` as they arrive; `onChunk` returning false stops the
+   * download. Resolves with the number of bytes delivered: fewer than asked when stopped or when
+   * the body broke off, which is not retried (the bytes already delivered would come twice).
    */
-  async streamRange(begin: number, end: number, onChunk: (bytes: Uint8Array) => void): Promise<number> {
+  async streamRange(begin: number, end: number, onChunk: (bytes: Uint8Array) => boolean): Promise<number> {
     const { body } = await this.#request(`bytes=${begin}-${end - 1}`, [206], async (response) => {
       this.#checkRange(response, begin, end);
       let delivered = 0;
@@ -103,7 +103,7 @@ export class DocumentClient {
         await this.#readChunks(response, (bytes) => {
           const wanted = bytes.subarray(0, end - begin - delivered);
           delivered += wanted.byteLength;
-          if (wanted.byteLength > 0) onChunk(wanted);
+          return wanted.byteLength === 0 || onChunk(wanted);
         });
       } catch {
         // Broken off: the caller fetches what is missing on its own.
@@ -193,12 +193,16 @@ export class DocumentClient {
     await this.#readChunks(response, (bytes) => {
       chunks.push(bytes);
       length += bytes.byteLength;
+      return true;
     });
     return concat(chunks, length);
   }
 
-  /** Reads a body chunk by chunk so progress is reported and a stalled body times out. */
-  async #readChunks(response: Response, onChunk: (bytes: Uint8Array) => void): Promise<void> {
+  /**
+   * Reads a body chunk by chunk so progress is reported and a stalled body times out. `onChunk`
+   * returning false cancels the rest of the body.
+   */
+  async #readChunks(response: Response, onChunk: (bytes: Uint8Array) => boolean): Promise<void> {
     const reader = response.body?.getReader();
     if (!reader) return;
     const expected = Number(response.headers.get('Content-Length') ?? NaN);
@@ -211,7 +215,10 @@ export class DocumentClient {
         if (done) break;
         length += value.byteLength;
         this.#onBytes(value.byteLength);
-        onChunk(value);
+        if (!onChunk(value)) {
+          onAbort();
+          return;
+        }
       }
     } catch {
       throw new ViewerError('network');

@@ -1,5 +1,8 @@
 import type { DocumentClient } from './document-client.ts';
 
+/** Bytes a front read still finishes when pdf.js starts asking for other parts of the file. */
+const YIELD_UNLESS_WITHIN = 131_072;
+
 /**
  * The bytes right after the first chunk, read on as one streamed request while pdf.js's worker
  * is still starting. Most files keep what the first page needs near the front (linearized files
@@ -13,6 +16,7 @@ export class LeadingRead {
   readonly #bytes: Uint8Array;
   #received = 0;
   #stopped = false;
+  #yielding = false;
   #onChunk: ((bytes: Uint8Array) => void) | null = null;
   #onEnd: (() => void) | null = null;
   readonly #waiters = new Set<{ end: number; settle: (arrived: boolean) => void }>();
@@ -25,6 +29,14 @@ export class LeadingRead {
       .streamRange(begin, end, (bytes) => this.#receive(bytes))
       .catch(() => 0)
       .then(() => this.#stop());
+  }
+
+  /**
+   * pdf.js needs bytes elsewhere: a front still far from complete would only slow those down on a
+   * slow link, so it stops at its next chunk. Nearly complete, it finishes.
+   */
+  yieldTo(): void {
+    if (!this.#stopped && this.end - this.position > YIELD_UNLESS_WITHIN) this.#yielding = true;
   }
 
   /** Where the bytes received so far end (absolute offset). */
@@ -63,8 +75,9 @@ export class LeadingRead {
     this.#onEnd = onEnd;
   }
 
-  #receive(bytes: Uint8Array): void {
-    if (this.#stopped) return;
+  /** Takes a chunk; false stops the download. */
+  #receive(bytes: Uint8Array): boolean {
+    if (this.#stopped) return false;
     this.#bytes.set(bytes, this.#received);
     this.#received += bytes.byteLength;
     // Kept above; the consumer may hand this buffer on to the worker.
@@ -75,6 +88,7 @@ export class LeadingRead {
         waiter.settle(true);
       }
     }
+    return !this.#yielding;
   }
 
   #stop(): void {

@@ -74,6 +74,8 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
         void this.#answerFromLead(this.#lead, begin, end);
         return;
       }
+      // pdf.js needs something the front read does not bring: that comes first.
+      this.#lead?.yieldTo();
       this.#planner.request(begin, end);
       this.#pump();
     }

@@ -8,21 +8,30 @@ function streamingClient() {
   let finish: (delivered: number) => void = () => {};
   let fail: (error: Error) => void = () => {};
   let delivered = 0;
+  let stopped = false;
   const client = {
-    streamRange(_begin: number, _end: number, onChunk: (bytes: Uint8Array) => void): Promise<number> {
-      push = (bytes) => {
-        delivered += bytes.byteLength;
-        onChunk(bytes);
-      };
+    streamRange(_begin: number, _end: number, onChunk: (bytes: Uint8Array) => boolean): Promise<number> {
       return new Promise<number>((resolve, reject) => {
         finish = resolve;
         fail = reject;
+        push = (bytes) => {
+          if (stopped) return;
+          delivered += bytes.byteLength;
+          // Like DocumentClient: false cancels the rest of the body.
+          if (!onChunk(bytes)) {
+            stopped = true;
+            resolve(delivered);
+          }
+        };
       });
     },
   } as unknown as DocumentClient;
   return {
     client,
     push: (...values: number[]) => push(Uint8Array.from(values)),
+    get stopped() {
+      return stopped;
+    },
     end: () => finish(delivered),
     fail: () => fail(new Error('gone')),
   };
@@ -74,6 +83,33 @@ describe('LeadingRead', () => {
     expect(lead.covers(0, 5)).to.equal(true);
     expect(lead.covers(4, 8)).to.equal(false);
     expect([...(await lead.slice(1, 3))!]).to.deep.equal([2, 3]);
+  });
+
+  it('stops at its next chunk when pdf.js asks for bytes elsewhere while much is still to come', async () => {
+    const stream = streamingClient();
+    const lead = new LeadingRead(stream.client, 0, 400_000);
+    stream.push(1, 2, 3);
+    lead.yieldTo();
+    expect(stream.stopped).to.equal(false);
+    const pending = lead.slice(0, 10);
+    stream.push(4);
+    await settled();
+    expect(stream.stopped).to.equal(true);
+    expect(lead.position).to.equal(4);
+    expect(await pending).to.equal(null);
+    expect(lead.covers(0, 4)).to.equal(true);
+    expect(lead.covers(4, 8)).to.equal(false);
+  });
+
+  it('finishes anyway when it is nearly complete', async () => {
+    const stream = streamingClient();
+    const lead = new LeadingRead(stream.client, 0, 6);
+    stream.push(1, 2, 3);
+    lead.yieldTo();
+    stream.push(4, 5, 6);
+    stream.end();
+    expect(stream.stopped).to.equal(false);
+    expect([...(await lead.slice(0, 6))!]).to.deep.equal([1, 2, 3, 4, 5, 6]);
   });
 
   it('covers only its own range', () => {
