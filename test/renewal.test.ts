@@ -193,12 +193,16 @@ describe('token renewal', () => {
     const renew = minter(id);
     const el = await openViewer();
     el.renewToken = renew.callback;
-    el.token = await mintToken(id, { ttl: 4 });
+    // A 10 s token is renewed at half-life: 5 s after it arrives, time enough to load first.
+    el.token = await mintToken(id, { ttl: 10 });
+    const arrived = Date.now();
     el.src = contentUrl(id);
     await waitForState(el, ['ready']);
+    expect(renew.calls, 'no renewal was due before the removal').to.deep.equal([]);
     const before = contentRequests(await requestLog(id)).length;
     el.remove();
-    await sleep(3_000);
+    // Wait until well past the time the renewal would have run.
+    await sleep(Math.max(0, arrived + 7_000 - Date.now()));
     expect(renew.calls).to.deep.equal([]);
     expect(contentRequests(await requestLog(id)).length).to.equal(before);
   });
