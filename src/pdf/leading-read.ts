@@ -58,7 +58,8 @@ export class LeadingRead {
       });
       if (!arrived) return null;
     }
-    return this.#bytes.subarray(begin - this.begin, end - this.begin);
+    // A copy: pdf.js may transfer what it is given to its worker, which would empty this buffer.
+    return this.#bytes.slice(begin - this.begin, end - this.begin);
   }
 
   /**

@@ -8,7 +8,8 @@ import { RangePlanner } from './range-planner.ts';
 export interface RangeTransportOptions {
   /**
    * Ranges fetched at the same time. Browsers open six HTTP/1.1 connections per origin; pdf.js
-   * queues a request for every page object of a flat page tree at once, so all six are used.
+   * queues a request for every page object of a flat page tree at once, so all six are used (the
+   * streamed front, while it lasts, makes a seventh that the browser queues).
    */
   maxParallel?: number;
   /** pdf.js has no error channel for a transport: a range that cannot be had ends the load here. */
@@ -51,17 +52,22 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
       this.#options = { maxParallel: 6, ...options };
       this.#planner = new RangePlanner({ chunkSize: options.chunkSize, total });
       this.#planner.markFetched(0, initial.byteLength);
+      // Held bytes reach pdf.js only through a request that starts inside them, so the planner
+      // does not count them as on their way: a request running into them from before is fetched.
       this.#prefetched = [...(options.prefetched ?? [])];
-      for (const range of this.#prefetched) this.#planner.markFetched(range.begin, range.begin + range.bytes.byteLength, false);
       const lead = (this.#lead = options.lead ?? null);
       if (lead) {
-        this.#planner.markFetched(lead.begin, lead.end);
-        // Bytes in order after `initial`: pdf.js places them itself, no request needed.
+        // Bytes in order after `initial`: pdf.js places them itself, no request needed. The
+        // planner counts them once they are here, not before: a request reaching past what has
+        // arrived is fetched, and never waits on bytes that may not come.
         // (Never "progressive done": pdf.js's worker could then take the bytes so far for the
         // whole file if that message overtook the one saying ranges work.)
         lead.follow(
-          (bytes) => !this.#closed && this.onDataProgressiveRead(bytes),
-          // Broken off: what it did not bring is fetched on request like anything else.
+          (bytes) => {
+            this.#planner.markFetched(lead.position - bytes.byteLength, lead.position);
+            if (!this.#closed) this.onDataProgressiveRead(bytes);
+          },
+          // The last chunk may have arrived in part: it is fetched on request like anything else.
           () => this.#planner.forget(lead.position, lead.end),
         );
       }
