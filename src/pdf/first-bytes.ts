@@ -12,6 +12,8 @@ export const OPENING_BYTES = 65_536;
 /** How far from the start of the file the front is read on while pdf.js starts. */
 export const LEADING_BYTES = 524_288;
 
+type RangedProbe = Extract<ProbeResult, { kind: 'ranged' }>;
+
 /** Bytes fetched ahead of pdf.js, chunk-aligned. */
 export interface PrefetchedRange {
   begin: number;
@@ -59,10 +61,8 @@ export function fetchFirstBytes(url: string, tokens: TokenAccess, options: First
     },
     () => {},
   );
-  const tailBegin = (first: ProbeResult): number =>
-    first.kind === 'ranged'
-      ? Math.max(first.initial.byteLength, Math.floor((first.total - OPENING_BYTES) / RANGE_CHUNK_SIZE) * RANGE_CHUNK_SIZE)
-      : 0;
+  const tailBegin = (first: RangedProbe): number =>
+    Math.max(first.initial.byteLength, Math.floor((first.total - OPENING_BYTES) / RANGE_CHUNK_SIZE) * RANGE_CHUNK_SIZE);
   const tail = probe.then(
     async (first) => {
       if (first.kind !== 'ranged') return null;
