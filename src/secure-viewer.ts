@@ -1,6 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { property, query, state } from 'lit/decorators.js';
 import { ViewerError, asViewerError, type ViewerErrorInfo } from './errors.ts';
 import { createViewerEvent, type SecureViewerEventDetail, type SecureViewerEventName } from './events.ts';
 import { DocumentController } from './pdf/document-controller.ts';
@@ -107,67 +106,96 @@ export function parseZoom(value: string | null): Zoom {
 export class SecureViewer extends LitElement {
   static override styles = secureViewerStyles;
 
+  static override properties = {
+    src: { type: String },
+    token: { attribute: false },
+    tokenUrl: { type: String, attribute: 'token-url' },
+    passwordUrl: { type: String, attribute: 'password-url' },
+    renewToken: { attribute: false },
+    exchangePassword: { attribute: false },
+    page: { type: Number },
+    zoom: { converter: { fromAttribute: parseZoom, toAttribute: (zoom: Zoom) => String(zoom) } },
+    renewTimeout: { type: Number, attribute: 'renew-timeout' },
+    strings: { attribute: false },
+    noToolbar: { type: Boolean, attribute: 'no-toolbar' },
+    watermark: { type: String },
+    _state: { state: true, attribute: false },
+    _error: { state: true, attribute: false },
+    _numPages: { state: true, attribute: false },
+    _progress: { state: true, attribute: false },
+    _permissionsOverride: { state: true, attribute: false },
+    _tokenPermissions: { state: true, attribute: false },
+    _scale: { state: true, attribute: false },
+    _busy: { state: true, attribute: false },
+    _announcement: { state: true, attribute: false },
+  };
+
   static override get observedAttributes(): string[] {
     return [...super.observedAttributes, 'token'];
   }
 
   /** URL of the document. The token travels only in the `Authorization` header of requests to it. */
-  @property({ type: String }) src: string | null = null;
+  src: string | null = null;
 
   /**
    * The session token from the host's backend. Kept in memory only and never reflected; a `token`
    * attribute in server-rendered HTML is read once and removed from the DOM.
    */
-  @property({ attribute: false }) token: string | null = null;
+  token: string | null = null;
 
   /** Endpoint the element POSTs to (same-origin credentials, no body) for a token, and again to renew it. */
-  @property({ type: String, attribute: 'token-url' }) tokenUrl: string | null = null;
+  tokenUrl: string | null = null;
 
   /** Endpoint that exchanges a reader's password (POSTed as JSON `{password}`) for a token. */
-  @property({ type: String, attribute: 'password-url' }) passwordUrl: string | null = null;
+  passwordUrl: string | null = null;
 
   /** Called to renew the token: `({ reason }) => Promise<string | { token, expiresAt? }>`. */
-  @property({ attribute: false }) renewToken: RenewTokenCallback | null = null;
+  renewToken: RenewTokenCallback | null = null;
 
   /** Exchanges a reader's password for a token, instead of `password-url`. */
-  @property({ attribute: false }) exchangePassword: ExchangePasswordCallback | null = null;
+  exchangePassword: ExchangePasswordCallback | null = null;
 
   /** The current page, 1-based. Setting it navigates. */
-  @property({ type: Number }) page = 1;
+  page = 1;
 
   /** `auto`, `page-fit`, `page-width`, or a number where 1 is 100 %. */
-  @property({ converter: { fromAttribute: parseZoom, toAttribute: (zoom: Zoom) => String(zoom) } }) zoom: Zoom = 'auto';
+  zoom: Zoom = 'auto';
 
   /** Milliseconds to wait for a renewal before giving up with `renewal-failed`. */
-  @property({ type: Number, attribute: 'renew-timeout' }) renewTimeout = 30_000;
+  renewTimeout = 30_000;
 
   /** Replaces any visible string (for example for another language); missing keys keep the English default. */
-  @property({ attribute: false }) strings: ViewerStringOverrides | null = null;
+  strings: ViewerStringOverrides | null = null;
 
   /** Hides the toolbar (keyboard shortcuts keep working). */
-  @property({ type: Boolean, attribute: 'no-toolbar' }) noToolbar = false;
+  noToolbar = false;
 
   /**
    * Text drawn diagonally into every page, on screen and in print. `{name}` is filled from the
    * token's claims (for example `{sub}`), `{date}` and `{time}` from the reader's clock; the
    * result is drawn literally, never as markup.
    */
-  @property({ type: String }) watermark: string | null = null;
+  watermark: string | null = null;
 
-  @state() private _state: ViewerState = 'idle';
-  @state() private _error: ViewerErrorInfo | null = null;
-  @state() private _numPages = 0;
-  @state() private _progress: { loaded: number; total: number } | null = null;
-  @state() private _permissionsOverride: readonly string[] | null = null;
-  @state() private _tokenPermissions: readonly string[] | null = null;
-  @state() private _scale = 1;
-  @state() private _busy = false;
-  @state() private _announcement = '';
+  private _state: ViewerState = 'idle';
+  private _error: ViewerErrorInfo | null = null;
+  private _numPages = 0;
+  private _progress: { loaded: number; total: number } | null = null;
+  private _permissionsOverride: readonly string[] | null = null;
+  private _tokenPermissions: readonly string[] | null = null;
+  private _scale = 1;
+  private _busy = false;
+  private _announcement = '';
   #claims: JwtClaims | null = null;
   #exportAbort: AbortController | null = null;
 
-  @query('.viewport') private _viewport!: HTMLDivElement;
-  @query('.pdfViewer') private _pageContainer!: HTMLDivElement;
+  private get _viewport(): HTMLDivElement {
+    return this.renderRoot.querySelector('.viewport')!;
+  }
+
+  private get _pageContainer(): HTMLDivElement {
+    return this.renderRoot.querySelector('.pdfViewer')!;
+  }
 
   readonly #password = new PasswordPrompt(this, () => this.#strings());
 
