@@ -20,7 +20,8 @@ export interface ViewerErrorInfo {
   status?: number;
 }
 
-const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
+/** The default, human-readable message for each code. */
+export const DEFAULT_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   unauthorized: 'Your access to this document has expired or is not valid.',
   forbidden: 'You do not have permission to view this document.',
   'not-found': 'The document could not be found.',
@@ -31,11 +32,6 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   'renewal-failed': 'Your session could not be renewed.',
   'password-cancelled': 'A password is needed to open this document.',
 };
-
-/** The default, human-readable message for a code. */
-export function defaultMessage(code: ErrorCode): string {
-  return DEFAULT_MESSAGES[code];
-}
 
 /**
  * A typed failure inside the viewer. Messages are fixed sentences chosen here, so no
@@ -48,7 +44,7 @@ export class ViewerError extends Error {
   readonly retryAfter?: number;
 
   constructor(code: ErrorCode, options: { status?: number; retryAfter?: number; message?: string } = {}) {
-    super(options.message ?? defaultMessage(code));
+    super(options.message ?? DEFAULT_MESSAGES[code]);
     this.name = 'ViewerError';
     this.code = code;
     if (options.status !== undefined) this.status = options.status;

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../errors.ts';
-import { defaultMessage } from '../errors.ts';
+import { DEFAULT_MESSAGES } from '../errors.ts';
 
 /**
  * Every visible string of the element. Set the `strings` property to a partial object to replace
@@ -54,24 +54,12 @@ export interface ViewerStrings {
 /** The `strings` property: any subset of the strings, `errors` merged per code. */
 export type ViewerStringOverrides = Partial<Omit<ViewerStrings, 'errors'>> & { errors?: Partial<Record<ErrorCode, string>> };
 
-const ERROR_CODES: ErrorCode[] = [
-  'unauthorized',
-  'forbidden',
-  'not-found',
-  'rate-limited',
-  'server',
-  'network',
-  'invalid-document',
-  'renewal-failed',
-  'password-cancelled',
-];
-
 export const DEFAULT_STRINGS: ViewerStrings = {
   documentLabel: 'Document',
   loading: 'Loading document…',
   loadingProgress: 'Loading progress',
   retry: 'Try again',
-  errors: Object.fromEntries(ERROR_CODES.map((code) => [code, defaultMessage(code)])) as Record<ErrorCode, string>,
+  errors: { ...DEFAULT_MESSAGES },
   accessPasswordTitle: 'Password required',
   accessPasswordDescription: 'Enter the password you were given to open this document.',
   sessionExpiredDescription: 'Your session has expired. Enter the password again to keep reading.',
