@@ -3,11 +3,11 @@
 // that follow `customElements` in package.json land on real files.
 import path from 'node:path';
 
-/** Public source module → the shipped file that carries it (the package entry defines the tag). */
+/** Public source module → the shipped file that carries it (the package entry exports the class and defines the tag). */
 const shipped = {
   'src/index.ts': 'dist/index.js',
   'src/define.ts': 'dist/index.js',
-  'src/secure-viewer.ts': 'dist/secure-viewer.js',
+  'src/secure-viewer.ts': 'dist/index.js',
 };
 
 /** Any other source module is published only as its declaration file. */
@@ -36,7 +36,9 @@ function shippedPaths() {
         const merged = byPath.get(target);
         if (merged) {
           merged.declarations = [...(merged.declarations ?? []), ...(mod.declarations ?? [])];
-          merged.exports = [...(merged.exports ?? []), ...(mod.exports ?? [])];
+          // The entry re-exports what the element module declares: list each export once.
+          const listed = new Set((merged.exports ?? []).map((item) => `${item.kind} ${item.name}`));
+          merged.exports = [...(merged.exports ?? []), ...(mod.exports ?? []).filter((item) => !listed.has(`${item.kind} ${item.name}`))];
         } else {
           byPath.set(target, { ...mod, path: target });
         }

@@ -172,7 +172,7 @@ export function formatSummary(results: BenchResults, config: BenchConfig): strin
     out.push(table(['chunk', 'kind', 'raw', 'gzip'], f.codeSize.chunks.map((c) => [c.file, c.kind, kb(c.rawBytes), kb(c.gzipBytes)])));
     out.push(
       `element code ${kb(f.codeSize.elementGzipBytes)} gzip (${kb(f.codeSize.elementRawBytes)} raw), of which loaded on define ${kb(f.codeSize.defineGzipBytes)}; ` +
-        `pdf.js viewer CSS inlined in the engine chunk ${kb(f.codeSize.inlinedPdfjsCssGzipBytes)}; drop-in entry with lit ${kb(f.codeSize.dropInEntryGzipBytes)}`,
+        `pdf.js viewer CSS (lazy chunk) ${kb(f.codeSize.inlinedPdfjsCssGzipBytes)}; drop-in entry with lit ${kb(f.codeSize.dropInEntryGzipBytes)}`,
     );
     out.push(`before a document: ${f.beforeDocument.map((d) => `${d.path} ${kb(d.bytes)}`).join(', ')}`);
     out.push(`pdf.js files after the first document: ${f.pdfjsAfterDocument.length}`);

@@ -3,8 +3,8 @@ import type { PDFDocumentLoadingTask, PDFDocumentProxy } from 'pdfjs-dist/legacy
 import { ViewerError, asViewerError } from '../errors.ts';
 import type { TokenAccess } from './document-client.ts';
 import { fetchFirstBytes } from './first-bytes.ts';
-import type { PasswordReason } from './open-document.ts';
-import type { FindResult, PageViewer, Zoom } from './page-viewer.ts';
+import { mapPdfjsError, openDocument, type PasswordReason } from './open-document.ts';
+import { PageViewer, adoptViewerStyles, type FindResult, type Zoom } from './page-viewer.ts';
 import { loadPdfjs } from './pdfjs.ts';
 
 export interface DocumentRequest {
@@ -19,7 +19,7 @@ export interface DocumentRequest {
   zoom: Zoom;
 }
 
-/** pdf.js, its worker or our engine chunk could not be loaded: a network failure, not a bad document. */
+/** pdf.js, its worker or its viewer components could not be loaded: a network failure, not a bad document. */
 const ENGINE_UNAVAILABLE = new Error('engine unavailable');
 
 /** What the element learns from a load. Callbacks never fire for a load that was closed. */
@@ -94,12 +94,11 @@ export class DocumentController implements ReactiveController {
     });
 
     try {
-      // pdf.js and its worker start loading at once, not after the engine chunk has arrived.
-      const [engine, pdfjs] = await Promise.all([import('./engine.ts'), loadPdfjs()]).catch(() => {
+      const pdfjs = await loadPdfjs().catch(() => {
         throw ENGINE_UNAVAILABLE;
       });
       if (!current()) return;
-      const { task, document, fileName } = await engine.openDocument(pdfjs, {
+      const { task, document, fileName } = await openDocument(pdfjs, {
         first,
         signal: abort.signal,
         onPassword: (reason) => (current() ? this.#events.onPassword(reason) : Promise.resolve(null)),
@@ -114,10 +113,12 @@ export class DocumentController implements ReactiveController {
       }
       this.#document = document;
       this.#fileName = fileName;
-      engine.adoptViewerStyles(request.shadowRoot);
-      const viewer = await pdfjs.viewer;
+      const [viewer, viewerCss] = await Promise.all([pdfjs.viewer, pdfjs.viewerCss]).catch(() => {
+        throw ENGINE_UNAVAILABLE;
+      });
       if (!current()) return;
-      const pages = new engine.PageViewer({ lib: pdfjs.lib, viewer }, {
+      adoptViewerStyles(request.shadowRoot, viewerCss);
+      const pages = new PageViewer({ lib: pdfjs.lib, viewer }, {
         container: request.container,
         viewer: request.viewer,
         textLayer: request.textLayer,
@@ -148,14 +149,10 @@ export class DocumentController implements ReactiveController {
       (reason: unknown) => reason,
     );
     if (probeError instanceof ViewerError) return probeError;
-    const engineMissing = () =>
-      new ViewerError('network', { message: 'The viewer could not load its PDF engine. Check your connection and try again.' });
-    if (error === ENGINE_UNAVAILABLE) return engineMissing();
-    try {
-      return (await import('./engine.ts')).mapPdfjsError(error);
-    } catch {
-      return engineMissing();
+    if (error === ENGINE_UNAVAILABLE) {
+      return new ViewerError('network', { message: 'The viewer could not load its PDF engine. Check your connection and try again.' });
     }
+    return mapPdfjsError(error);
   }
 
   /** Stops everything of the current document. Safe to call at any time, any number of times. */

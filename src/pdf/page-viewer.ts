@@ -1,6 +1,5 @@
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { EventBus, PDFFindController, PDFLinkService, PDFViewer } from 'pdfjs-dist/legacy/web/pdf_viewer.mjs';
-import viewerCss from 'pdfjs-dist/legacy/web/pdf_viewer.css?inline';
 import type { PdfjsLib, PdfjsViewerLib } from './pdfjs.ts';
 
 import type { Zoom } from './zoom.ts';
@@ -46,7 +45,7 @@ let sheet: CSSStyleSheet | undefined;
  * pdf.js's viewer stylesheet declares its variables on `:root`, which matches nothing inside a
  * shadow tree; rewritten to `:host` it styles our shadow root only. Built once, shared by all.
  */
-export function adoptViewerStyles(root: ShadowRoot): void {
+export function adoptViewerStyles(root: ShadowRoot, viewerCss: string): void {
   if (!sheet) {
     sheet = new CSSStyleSheet();
     // Its icon images (editor tools, a loading spinner) are not shipped: drop the references.

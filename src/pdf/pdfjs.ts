@@ -10,6 +10,8 @@ export interface Pdfjs {
   lib: PdfjsLib;
   /** The viewer components, still loading while the document opens: only pages need them. */
   viewer: Promise<PdfjsViewerLib>;
+  /** pdf.js's viewer stylesheet, as text; it loads with the viewer components. */
+  viewerCss: Promise<string>;
   /** One worker shared by every viewer on the page; `loadingTask.destroy()` leaves it running. */
   worker: PdfWorker;
   /** Absolute, slash-terminated URLs of the assets pdf.js fetches at run time. */
@@ -56,6 +58,8 @@ export function loadPdfjs(): Promise<Pdfjs> {
     // The viewer components read `globalThis.pdfjsLib`, which the import above sets.
     const viewer = import('pdfjs-dist/legacy/web/pdf_viewer.mjs');
     viewer.catch(() => {});
+    const viewerCss = import('pdfjs-dist/legacy/web/pdf_viewer.css?inline').then((css) => css.default);
+    viewerCss.catch(() => {});
     const { GlobalWorkerOptions, PDFWorker } = lib;
     const hostChoseWorker = !assetBase && (!!GlobalWorkerOptions.workerSrc || !!GlobalWorkerOptions.workerPort);
     if (!hostChoseWorker) GlobalWorkerOptions.workerSrc = ourWorkerSrc;
@@ -68,7 +72,7 @@ export function loadPdfjs(): Promise<Pdfjs> {
       // pdf.js's own start-up, which falls back to running on the main thread if workers fail.
       worker = new PDFWorker();
     }
-    return { lib, viewer, worker, assets: assetUrls(GlobalWorkerOptions.workerSrc || ourWorkerSrc) };
+    return { lib, viewer, viewerCss, worker, assets: assetUrls(GlobalWorkerOptions.workerSrc || ourWorkerSrc) };
   })();
   loading.catch(() => {
     loading = undefined;
