@@ -4,6 +4,12 @@ import type { DocumentClient } from './document-client.ts';
 const YIELD_UNLESS_WITHIN = 131_072;
 
 /**
+ * How long the copy is kept after every byte went on to pdf.js: a request pdf.js sent before the
+ * bytes reached its worker is answered from it rather than fetched again.
+ */
+const KEEP_AFTER_HANDOVER_MS = 5_000;
+
+/**
  * The bytes right after the first chunk, read on as one streamed request while pdf.js's worker
  * is still starting. Most files keep what the first page needs near the front (linearized files
  * by definition), and the worker's start-up leaves the connection idle otherwise. The bytes go
@@ -13,17 +19,20 @@ const YIELD_UNLESS_WITHIN = 131_072;
 export class LeadingRead {
   readonly begin: number;
   readonly end: number;
-  readonly #bytes: Uint8Array;
+  #bytes: Uint8Array;
   #received = 0;
   #stopped = false;
+  #released = false;
+  readonly #keepMs: number;
   #yielding = false;
   #onChunk: ((bytes: Uint8Array) => void) | null = null;
   #onEnd: (() => void) | null = null;
   readonly #waiters = new Set<{ end: number; settle: (arrived: boolean) => void }>();
 
-  constructor(client: DocumentClient, begin: number, end: number) {
+  constructor(client: DocumentClient, begin: number, end: number, keepMs = KEEP_AFTER_HANDOVER_MS) {
     this.begin = begin;
     this.end = end;
+    this.#keepMs = keepMs;
     this.#bytes = new Uint8Array(end - begin);
     client
       .streamRange(begin, end, (bytes) => this.#receive(bytes))
@@ -44,9 +53,9 @@ export class LeadingRead {
     return this.begin + this.#received;
   }
 
-  /** True while [begin, end) lies within what this read has or will still bring. */
+  /** True while [begin, end) lies within what this read has or will still bring (and still holds). */
   covers(begin: number, end: number): boolean {
-    return begin >= this.begin && end <= this.end && (!this.#stopped || end <= this.position);
+    return !this.#released && begin >= this.begin && end <= this.end && (!this.#stopped || end <= this.position);
   }
 
   /** Bytes [begin, end) once they are here, or null if the read stopped short of them. */
@@ -64,12 +73,14 @@ export class LeadingRead {
 
   /**
    * Hands every chunk to `onChunk` in order, starting with those already here, and calls `onEnd`
-   * once no more will come (complete, broken off or aborted).
+   * once no more will come (complete, broken off or aborted). A while after that the copy is
+   * dropped and `covers` answers false.
    */
   follow(onChunk: (bytes: Uint8Array) => void, onEnd: () => void): void {
     if (this.#received > 0) onChunk(this.#bytes.slice(0, this.#received));
     if (this.#stopped) {
       onEnd();
+      this.#releaseLater();
       return;
     }
     this.#onChunk = onChunk;
@@ -97,8 +108,19 @@ export class LeadingRead {
     this.#stopped = true;
     for (const waiter of this.#waiters) waiter.settle(waiter.end <= this.position);
     this.#waiters.clear();
-    this.#onEnd?.();
+    if (this.#onEnd) {
+      this.#onEnd();
+      this.#releaseLater();
+    }
     this.#onChunk = null;
     this.#onEnd = null;
+  }
+
+  /** Everything went on to the follower and nothing more comes: the copy is only a fallback now. */
+  #releaseLater(): void {
+    setTimeout(() => {
+      this.#released = true;
+      this.#bytes = new Uint8Array(0);
+    }, this.#keepMs);
   }
 }

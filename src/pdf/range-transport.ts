@@ -67,8 +67,10 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
             this.#planner.markFetched(lead.position - bytes.byteLength, lead.position);
             if (!this.#closed) this.onDataProgressiveRead(bytes);
           },
-          // The last chunk may have arrived in part: it is fetched on request like anything else.
-          () => this.#planner.forget(lead.position, lead.end),
+          // The last chunk may have arrived in part: it is fetched on request like anything else,
+          // and so is all of the front once the read has dropped its copy (pdf.js has the bytes;
+          // only a request that crossed them on the way could still ask).
+          () => this.#planner.forget(lead.begin, lead.end),
         );
       }
     }

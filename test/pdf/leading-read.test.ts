@@ -112,6 +112,32 @@ describe('LeadingRead', () => {
     expect([...(await lead.slice(0, 6))!]).to.deep.equal([1, 2, 3, 4, 5, 6]);
   });
 
+  it('drops its copy a while after every byte went on to its follower', async () => {
+    const stream = streamingClient();
+    const lead = new LeadingRead(stream.client, 0, 5, 0);
+    stream.push(1, 2);
+    lead.follow(
+      () => {},
+      () => {},
+    );
+    stream.push(3, 4, 5);
+    stream.end();
+    await settled();
+    await settled();
+    expect(lead.covers(0, 5)).to.equal(false);
+  });
+
+  it('keeps its copy while nobody has taken the bytes', async () => {
+    const stream = streamingClient();
+    const lead = new LeadingRead(stream.client, 0, 3, 0);
+    stream.push(1, 2, 3);
+    stream.end();
+    await settled();
+    await settled();
+    expect(lead.covers(0, 3)).to.equal(true);
+    expect([...(await lead.slice(0, 3))!]).to.deep.equal([1, 2, 3]);
+  });
+
   it('covers only its own range', () => {
     const lead = new LeadingRead(streamingClient().client, 100, 200);
     expect(lead.covers(100, 200)).to.equal(true);

@@ -52,9 +52,9 @@ function fakeClient() {
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** A 400 kB file: first 64 KiB in hand, the front streaming up to the held tail at 320 KiB. */
-function openTransport() {
+function openTransport(keepLeadMs?: number) {
   const fake = fakeClient();
-  const lead = new LeadingRead(fake.client, 65_536, 327_680);
+  const lead = new LeadingRead(fake.client, 65_536, 327_680, keepLeadMs);
   const Transport = defineRangeTransport(RecordingBase as unknown as typeof PDFDataRangeTransport);
   const fatal: unknown[] = [];
   const transport = new Transport(fake.client, TOTAL, new Uint8Array(65_536), {
@@ -106,6 +106,20 @@ describe('AuthorizedRangeTransport', () => {
     await settle();
     expect(fetched).to.deep.equal([[98_304, 131_072]]);
     expect(transport.answers).to.deep.equal([[98_304, 131_072]]);
+  });
+
+  it('fetches a request inside the front that comes after the front dropped its copy', async () => {
+    const { transport, push, end, fetched, fatal } = openTransport(0);
+    push(262_144);
+    end();
+    await settle();
+    await settle();
+    expect(transport.progressive).to.equal(262_144);
+    transport.requestDataRange(98_304, 131_072);
+    await settle();
+    expect(fetched).to.deep.equal([[98_304, 131_072]]);
+    expect(transport.answers).to.deep.equal([[98_304, 131_072]]);
+    expect(fatal).to.deep.equal([]);
   });
 
   it('answers a request inside the held end of the file without a fetch', async () => {
