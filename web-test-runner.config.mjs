@@ -126,6 +126,8 @@ export default {
           '--disable-component-update',
           '--disable-sync',
           '--no-first-run',
+          // gc() for the test that checks a page's text can be collected once it left the view.
+          '--js-flags=--expose-gc',
         ],
       },
     }),

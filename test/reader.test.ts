@@ -242,6 +242,32 @@ describe('permissions', () => {
   });
 });
 
+describe('memory', () => {
+  it("lets go of a page's text once the page has left the view", async () => {
+    const el = await readyViewer('long', ['read', 'copy']);
+    // Only a weak reference: the test itself must not keep the span alive.
+    const text = await waitFor(() => {
+      const span = pageElement(el, 1)!.querySelector('.textLayer span');
+      return span ? new WeakRef(span) : null;
+    });
+    // pdf.js keeps about ten pages drawn; jumping further on evicts page 1 and removes its layer.
+    for (const page of [40, 80, 120, 160, 200, 240, 280, 320, 360, 400, 440, 480]) {
+      el.goToPage(page);
+      await renderedCanvas(el, page);
+    }
+    await waitFor(() => !pageElement(el, 1)!.querySelector('.textLayer span'));
+    const collect = (globalThis as { gc?: () => void }).gc;
+    expect(collect, 'the test browser exposes gc()').to.be.a('function');
+    // A WeakRef holds its target until the current task ends, so collect in later tasks.
+    for (let round = 0; round < 3 && text.deref(); round++) {
+      await sleep(50);
+      collect!();
+    }
+    // (A boolean: chai would walk the whole DOM to describe a live span.)
+    expect(text.deref() === undefined, 'a span of the removed text layer was collected').to.equal(true);
+  });
+});
+
 describe('watermark', () => {
   it('is drawn into every rendered page canvas', async () => {
     const plain = await readyViewer('sample', ['read']);

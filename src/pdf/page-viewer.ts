@@ -37,6 +37,11 @@ export interface FindOptions {
   previous?: boolean;
 }
 
+/** The part of pdf.js's per-page find highlighter used here (not exported by pdf.js). */
+interface TextHighlighter {
+  setTextMapping(divs: HTMLElement[] | null, texts: string[] | null): void;
+}
+
 const FIND_STATUS: Record<number, FindResult['status']> = { 0: 'found', 1: 'not-found', 2: 'wrapped', 3: 'pending' };
 
 let sheet: CSSStyleSheet | undefined;
@@ -68,6 +73,8 @@ export class PageViewer {
   readonly #find: PDFFindController;
   #zoom: Zoom = 'auto';
   #ready = false;
+  /** Page views (0-based) whose text highlighter may still hold a removed text layer. */
+  readonly #highlighted = new Set<number>();
   #query = '';
   /** A page asked for before pdf.js had laid out its pages. */
   #pendingPage = 0;
@@ -118,12 +125,14 @@ export class PageViewer {
     this.#eventBus.on(
       'pagerendered',
       (event: { pageNumber: number; isDetailView?: boolean; error?: unknown; source: { canvas?: HTMLCanvasElement | null; div?: HTMLElement } }) => {
+        this.#releaseRemovedTextLayers();
         const canvas = event.source.canvas;
         if (event.isDetailView || !canvas) return;
         options.onPageRendered?.(event.pageNumber, canvas);
         if (!event.error) event.source.div?.setAttribute('data-rendered', 'true');
       },
     );
+    this.#eventBus.on('textlayerrendered', (event: { pageNumber: number }) => this.#highlighted.add(event.pageNumber - 1));
     this.#eventBus.on('scalechanging', (event: { scale: number }) => options.onScaleChange?.(event.scale));
     const report = (event: { state?: number; matchesCount: { current: number; total: number } }) =>
       options.onFindResult?.({
@@ -137,8 +146,23 @@ export class PageViewer {
     );
   }
 
+  /**
+   * When a page leaves the view pdf.js removes its text layer, but the page's find highlighter
+   * keeps the layer's spans and strings (it only disables itself), so every page ever shown
+   * would keep its text in memory. Pages that no longer have a text layer let go of them.
+   */
+  #releaseRemovedTextLayers(): void {
+    for (const index of this.#highlighted) {
+      const view = this.#viewer.getPageView(index) as { textLayer: unknown; _textHighlighter?: TextHighlighter } | undefined;
+      if (view?.textLayer) continue;
+      this.#highlighted.delete(index);
+      if (view && Object.hasOwn(view, '_textHighlighter')) view._textHighlighter?.setTextMapping(null, null);
+    }
+  }
+
   setDocument(document: PDFDocumentProxy): void {
     this.#ready = false;
+    this.#highlighted.clear();
     this.#viewer.setDocument(document);
     // Rejects when the document closes before its pages are set up; nothing waits for it then.
     this.#viewer.pagesPromise?.catch(() => {});
