@@ -17,7 +17,7 @@ export interface FootprintResult {
 }
 
 /** pdf.js's chunks, worker and run-time assets as laid out by the build. */
-const isPdfjs = (path: string): boolean => /\/chunks\/pdf(_viewer)?-[^/]*\.js$|\/pdfjs\//.test(path);
+const isPdfjs = (path: string): boolean => /\/chunks\/pdf(_viewer)?(_css)?-[^/]*\.js$|\/pdfjs\//.test(path);
 
 export async function measureFootprint(context: ScenarioContext, doc: GeneratedDocument): Promise<FootprintResult> {
   const { server, browser, log } = context;

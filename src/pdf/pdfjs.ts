@@ -43,10 +43,13 @@ export function setPdfjsBase(url: string): void {
  */
 export function loadPdfjs(): Promise<Pdfjs> {
   loading ??= (async () => {
-    // The worker URL module is a bundler import (`?url`), loaded with pdf.js so that importing the
-    // package entry stays plain JavaScript, in Node too.
+    // The worker URL module is a bundler import (`?url`), imported here rather than at the top so
+    // that the sources import in Node too; the build puts it in the entry with the rest of our code.
     const libLoading = import('pdfjs-dist/legacy/build/pdf.mjs');
     libLoading.catch(() => {});
+    // The viewer's stylesheet needs nothing of pdf.js: it loads alongside.
+    const viewerCss = import('pdfjs-dist/legacy/web/pdf_viewer.css?inline').then((css) => css.default);
+    viewerCss.catch(() => {});
     const { pdfWorkerUrl } = await import('./worker-url.ts');
     const ourWorkerSrc = assetBase ? new URL('legacy/build/pdf.worker.min.mjs', assetBase).href : pdfWorkerUrl;
     // Starting pdf.js's worker takes about as long as loading its main module: do both at once.
@@ -58,8 +61,6 @@ export function loadPdfjs(): Promise<Pdfjs> {
     // The viewer components read `globalThis.pdfjsLib`, which the import above sets.
     const viewer = import('pdfjs-dist/legacy/web/pdf_viewer.mjs');
     viewer.catch(() => {});
-    const viewerCss = import('pdfjs-dist/legacy/web/pdf_viewer.css?inline').then((css) => css.default);
-    viewerCss.catch(() => {});
     const { GlobalWorkerOptions, PDFWorker } = lib;
     const hostChoseWorker = !assetBase && (!!GlobalWorkerOptions.workerSrc || !!GlobalWorkerOptions.workerPort);
     if (!hostChoseWorker) GlobalWorkerOptions.workerSrc = ourWorkerSrc;

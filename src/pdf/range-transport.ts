@@ -67,9 +67,10 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
             this.#planner.markFetched(lead.position - bytes.byteLength, lead.position);
             if (!this.#closed) this.onDataProgressiveRead(bytes);
           },
-          // The last chunk may have arrived in part: it is fetched on request like anything else,
-          // and so is all of the front once the read has dropped its copy (pdf.js has the bytes;
-          // only a request that crossed them on the way could still ask).
+          // The last chunk may have arrived in part: it is fetched on request like anything else.
+          // So is the rest of the front once the read has dropped its copy a few seconds later
+          // (until then `covers` answers from it): pdf.js has those bytes, and only a request
+          // that crossed them on their way could still ask.
           () => this.#planner.forget(lead.begin, lead.end),
         );
       }

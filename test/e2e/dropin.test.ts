@@ -20,7 +20,7 @@ import { ensurePackageBuilt, repoRoot } from './package-build.ts';
 
 // The shortest lifetime the reference backend issues; the element renews well before it ends.
 const TOKEN_TTL_SECONDS = 5;
-const pdfjsRequest = /\/chunks\/pdf(_viewer)?-[^/]+\.js$|pdf\.worker/;
+const pdfjsRequest = /\/chunks\/pdf(_viewer)?(_css)?-[^/]+\.js$|pdf\.worker/;
 
 let workDir: string;
 let backend: Backend;
