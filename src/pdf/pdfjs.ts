@@ -43,17 +43,17 @@ export function setPdfjsBase(url: string): void {
  */
 export function loadPdfjs(): Promise<Pdfjs> {
   loading ??= (async () => {
-    // The worker URL module is a bundler import (`?url`), imported here rather than at the top so
-    // that the sources import in Node too; the build puts it in the entry with the rest of our code.
     const libLoading = import('pdfjs-dist/legacy/build/pdf.mjs');
     libLoading.catch(() => {});
     // The viewer's stylesheet needs nothing of pdf.js: it loads alongside.
     const viewerCss = import('pdfjs-dist/legacy/web/pdf_viewer.css?inline').then((css) => css.default);
     viewerCss.catch(() => {});
+    // The worker URL module is a bundler import (`?url`), imported here rather than at the top so
+    // that the sources import in Node too; the build puts it in the entry with the rest of our code.
     const { pdfWorkerUrl } = await import('./worker-url.ts');
-    const ourWorkerSrc = assetBase ? new URL('legacy/build/pdf.worker.min.mjs', assetBase).href : pdfWorkerUrl;
+    const workerSrc = assetBase ? new URL('legacy/build/pdf.worker.min.mjs', assetBase).href : pdfWorkerUrl;
     // Starting pdf.js's worker takes about as long as loading its main module: do both at once.
-    const early = startWorker(ourWorkerSrc);
+    const early = startWorker(workerSrc);
     const lib = await libLoading.catch((error: unknown) => {
       void early.then((port) => port?.terminate());
       throw error;
@@ -61,19 +61,13 @@ export function loadPdfjs(): Promise<Pdfjs> {
     // The viewer components read `globalThis.pdfjsLib`, which the import above sets.
     const viewer = import('pdfjs-dist/legacy/web/pdf_viewer.mjs');
     viewer.catch(() => {});
-    const { GlobalWorkerOptions, PDFWorker } = lib;
-    const hostChoseWorker = !assetBase && (!!GlobalWorkerOptions.workerSrc || !!GlobalWorkerOptions.workerPort);
-    if (!hostChoseWorker) GlobalWorkerOptions.workerSrc = ourWorkerSrc;
+    // This copy of pdf.js is the element's own (a host's pdf.js is another one), so its worker
+    // options are ours to set.
+    lib.GlobalWorkerOptions.workerSrc = workerSrc;
     const port = await early;
-    let worker: PdfWorker;
-    if (port && !hostChoseWorker) {
-      worker = PDFWorker.create({ port });
-    } else {
-      port?.terminate();
-      // pdf.js's own start-up, which falls back to running on the main thread if workers fail.
-      worker = new PDFWorker();
-    }
-    return { lib, viewer, viewerCss, worker, assets: assetUrls(GlobalWorkerOptions.workerSrc || ourWorkerSrc) };
+    // Without a started worker, pdf.js's own start-up, which falls back to the main thread.
+    const worker = port ? lib.PDFWorker.create({ port }) : new lib.PDFWorker();
+    return { lib, viewer, viewerCss, worker, assets: assetUrls(workerSrc) };
   })();
   loading.catch(() => {
     loading = undefined;
