@@ -43,6 +43,8 @@ export function setPdfjsBase(url: string): void {
  */
 export function loadPdfjs(): Promise<Pdfjs> {
   loading ??= (async () => {
+    // pdf.js publishes itself as `globalThis.pdfjsLib`, over a host's own pdf.js if the page has one.
+    const hostPdfjs = (globalThis as { pdfjsLib?: unknown }).pdfjsLib;
     const libLoading = import('pdfjs-dist/legacy/build/pdf.mjs');
     libLoading.catch(() => {});
     // The viewer's stylesheet needs nothing of pdf.js: it loads alongside.
@@ -58,9 +60,12 @@ export function loadPdfjs(): Promise<Pdfjs> {
       void early.then((port) => port?.terminate());
       throw error;
     });
-    // The viewer components read `globalThis.pdfjsLib`, which the import above sets.
+    // The viewer components read `globalThis.pdfjsLib`, which the import above sets, once, as they
+    // load; after that the host's pdf.js gets its global back.
     const viewer = import('pdfjs-dist/legacy/web/pdf_viewer.mjs');
-    viewer.catch(() => {});
+    viewer.catch(() => {}).finally(() => {
+      if (hostPdfjs !== undefined) (globalThis as { pdfjsLib?: unknown }).pdfjsLib = hostPdfjs;
+    });
     // This copy of pdf.js is the element's own (a host's pdf.js is another one), so its worker
     // options are ours to set.
     lib.GlobalWorkerOptions.workerSrc = workerSrc;
