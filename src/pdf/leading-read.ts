@@ -23,6 +23,7 @@ export class LeadingRead {
   #received = 0;
   #stopped = false;
   #released = false;
+  #releaseTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #keepMs: number;
   #yielding = false;
   #onChunk: ((bytes: Uint8Array) => void) | null = null;
@@ -62,11 +63,12 @@ export class LeadingRead {
   async slice(begin: number, end: number): Promise<Uint8Array | null> {
     if (end > this.position) {
       const arrived = await new Promise<boolean>((settle) => {
-        if (this.#stopped) settle(false);
+        if (this.#stopped || this.#released) settle(false);
         else this.#waiters.add({ end, settle });
       });
       if (!arrived) return null;
     }
+    if (this.#released) return null;
     // A copy: pdf.js may transfer what it is given to its worker, which would empty this buffer.
     return this.#bytes.slice(begin - this.begin, end - this.begin);
   }
@@ -87,9 +89,20 @@ export class LeadingRead {
     this.#onEnd = onEnd;
   }
 
+  /** The document closed: the download stops at its next chunk and the copy goes now. */
+  release(): void {
+    clearTimeout(this.#releaseTimer);
+    this.#released = true;
+    this.#bytes = new Uint8Array(0);
+    for (const waiter of this.#waiters) waiter.settle(false);
+    this.#waiters.clear();
+    this.#onChunk = null;
+    this.#onEnd = null;
+  }
+
   /** Takes a chunk; false stops the download. */
   #receive(bytes: Uint8Array): boolean {
-    if (this.#stopped) return false;
+    if (this.#stopped || this.#released) return false;
     this.#bytes.set(bytes, this.#received);
     this.#received += bytes.byteLength;
     // Kept above; the consumer may hand this buffer on to the worker.
@@ -118,9 +131,6 @@ export class LeadingRead {
 
   /** Everything went on to the follower and nothing more comes: the copy is only a fallback now. */
   #releaseLater(): void {
-    setTimeout(() => {
-      this.#released = true;
-      this.#bytes = new Uint8Array(0);
-    }, this.#keepMs);
+    this.#releaseTimer = setTimeout(() => this.release(), this.#keepMs);
   }
 }

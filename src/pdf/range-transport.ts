@@ -91,6 +91,7 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
 
     override abort(): void {
       this.#closed = true;
+      this.#lead?.release();
     }
 
     /**

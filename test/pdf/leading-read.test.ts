@@ -138,6 +138,19 @@ describe('LeadingRead', () => {
     expect([...(await lead.slice(0, 3))!]).to.deep.equal([1, 2, 3]);
   });
 
+  it('stops and drops everything at once when released', async () => {
+    const stream = streamingClient();
+    const lead = new LeadingRead(stream.client, 0, 400_000);
+    stream.push(1, 2, 3);
+    const pending = lead.slice(0, 10);
+    lead.release();
+    expect(await pending).to.equal(null);
+    expect(lead.covers(0, 3)).to.equal(false);
+    expect(await lead.slice(0, 3)).to.equal(null);
+    stream.push(4);
+    expect(stream.stopped, 'the download stopped at its next chunk').to.equal(true);
+  });
+
   it('covers only its own range', () => {
     const lead = new LeadingRead(streamingClient().client, 100, 200);
     expect(lead.covers(100, 200)).to.equal(true);

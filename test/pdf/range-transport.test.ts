@@ -122,6 +122,14 @@ describe('AuthorizedRangeTransport', () => {
     expect(fatal).to.deep.equal([]);
   });
 
+  it('stops the front read and drops its copy when pdf.js closes the document', () => {
+    const { transport, push, lead } = openTransport();
+    push(10_000);
+    transport.abort();
+    expect(push(10_000), 'the stream stopped').to.equal(false);
+    expect(lead.covers(65_536, 70_000)).to.equal(false);
+  });
+
   it('answers a request inside the held end of the file without a fetch', async () => {
     const { transport, push, fetched } = openTransport();
     push(262_144);
