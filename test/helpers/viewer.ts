@@ -1,6 +1,7 @@
-import { fixture, html } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/index.ts';
 import type { SecureViewer, ViewerState } from '../../src/index.ts';
+import { contentUrl, createScenario, mintToken } from './backend.ts';
 
 // Tests read resource timing to prove no URL carries a token; the default buffer (250 entries)
 // would silently stop recording halfway through a test file.
@@ -70,4 +71,19 @@ export function liveCanvases(el: SecureViewer): number {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Opens a fresh viewer on the sample document and checks that page 1 is drawn (ink on the canvas),
+ * with long waits: for tests where pdf.js itself is set up differently (no worker, a host's pdf.js).
+ */
+export async function openSampleAndExpectDrawn(): Promise<SecureViewer> {
+  const id = await createScenario('sample');
+  const el = await openViewer({ token: await mintToken(id), src: contentUrl(id) });
+  await waitForState(el, ['ready', 'error'], 30_000);
+  expect(el.error).to.equal(null);
+  const canvas = await renderedCanvas(el, 1, 30_000);
+  const samples = [0.2, 0.4, 0.6].map((y) => pixelAt(canvas, 0.5, y).slice(0, 3).join());
+  expect(samples.some((rgb) => rgb !== '255,255,255'), 'ink on page 1').to.equal(true);
+  return el;
 }
