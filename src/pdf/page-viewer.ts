@@ -121,7 +121,11 @@ export class PageViewer {
     this.#eventBus.on('pagechanging', (event: { pageNumber: number }) => options.onPageChange(event.pageNumber));
     // pdf.js marks a page `data-loaded` when drawing starts; `data-rendered` says it is finished
     // (and watermarked), for styling and for anyone checking what is on screen.
-    this.#eventBus.on('pagerender', (event: { source: { div?: HTMLElement } }) => event.source.div?.removeAttribute('data-rendered'));
+    this.#eventBus.on('pagerender', (event: { source: { div?: HTMLElement } }) => {
+      event.source.div?.removeAttribute('data-rendered');
+      // Drawing a page may have pushed another out of pdf.js's buffer.
+      this.#releaseRemovedTextLayers();
+    });
     this.#eventBus.on(
       'pagerendered',
       (event: { pageNumber: number; isDetailView?: boolean; error?: unknown; source: { canvas?: HTMLCanvasElement | null; div?: HTMLElement } }) => {
