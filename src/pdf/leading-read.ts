@@ -80,13 +80,9 @@ export class LeadingRead {
    */
   follow(onChunk: (bytes: Uint8Array) => void, onEnd: () => void): void {
     if (this.#received > 0) onChunk(this.#bytes.slice(0, this.#received));
-    if (this.#stopped) {
-      onEnd();
-      this.#releaseLater();
-      return;
-    }
     this.#onChunk = onChunk;
     this.#onEnd = onEnd;
+    if (this.#stopped) this.#handOverEnd();
   }
 
   /** The document closed: the download stops at its next chunk and the copy goes now. */
@@ -121,16 +117,19 @@ export class LeadingRead {
     this.#stopped = true;
     for (const waiter of this.#waiters) waiter.settle(waiter.end <= this.position);
     this.#waiters.clear();
-    if (this.#onEnd) {
-      this.#onEnd();
-      this.#releaseLater();
-    }
-    this.#onChunk = null;
-    this.#onEnd = null;
+    this.#handOverEnd();
   }
 
-  /** Everything went on to the follower and nothing more comes: the copy is only a fallback now. */
-  #releaseLater(): void {
+  /**
+   * Tells the follower, if there is one, that no more comes. Everything went on to it, so the
+   * copy is only a fallback from now on and is dropped a while later.
+   */
+  #handOverEnd(): void {
+    const onEnd = this.#onEnd;
+    this.#onChunk = null;
+    this.#onEnd = null;
+    if (!onEnd) return;
+    onEnd();
     this.#releaseTimer = setTimeout(() => this.release(), this.#keepMs);
   }
 }
