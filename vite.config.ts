@@ -103,7 +103,7 @@ export default defineConfig(({ mode }) => {
           // own. pdf.js and its viewer stylesheet stay in lazy chunks; the adapters stay in
           // their entries.
           codeSplitting: {
-            groups: [{ name: 'secure-viewer', test: (id: string) => isElementModule(id) }],
+            groups: [{ name: 'secure-viewer', test: isElementModule }],
           },
           assetFileNames: (asset) =>
             asset.names.some((name) => name.startsWith('pdf.worker')) ? 'pdfjs/legacy/build/[name][extname]' : 'assets/[name]-[hash][extname]',

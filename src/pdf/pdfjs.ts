@@ -10,7 +10,7 @@ export interface Pdfjs {
   lib: PdfjsLib;
   /** The viewer components, still loading while the document opens: only pages need them. */
   viewer: Promise<PdfjsViewerLib>;
-  /** pdf.js's viewer stylesheet, as text; it loads with the viewer components. */
+  /** pdf.js's viewer stylesheet, as text; it loads alongside pdf.js's main module. */
   viewerCss: Promise<string>;
   /** One worker shared by every viewer on the page; `loadingTask.destroy()` leaves it running. */
   worker: PdfWorker;
