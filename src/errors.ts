@@ -58,27 +58,6 @@ export class ViewerError extends Error {
   }
 }
 
-/** Maps an HTTP status that ends a load to the contract's error code. */
-export function errorForStatus(status: number, retryAfter?: number): ViewerError {
-  if (status === 401) return new ViewerError('unauthorized', { status });
-  if (status === 403) return new ViewerError('forbidden', { status });
-  if (status === 404 || status === 410) return new ViewerError('not-found', { status });
-  if (status === 429) return new ViewerError('rate-limited', { status, ...(retryAfter !== undefined ? { retryAfter } : {}) });
-  if (status >= 500) return new ViewerError('server', { status });
-  // 416 and other unexpected answers: the bytes we need cannot be had from this URL.
-  return new ViewerError('invalid-document', { status });
-}
-
-/** Parses `Retry-After` (delta-seconds or an HTTP date) into whole seconds, or undefined. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Math.min(Number(trimmed), 86_400);
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, Math.min(Math.ceil((date - now) / 1000), 86_400));
-}
-
 /** Narrows unknown failures to a ViewerError, mapping anything unexpected to `fallback`. */
 export function asViewerError(error: unknown, fallback: ErrorCode = 'network'): ViewerError {
   return error instanceof ViewerError ? error : new ViewerError(fallback);

@@ -14,5 +14,5 @@ export type {
   SvPasswordRequiredDetail,
   SecureViewerEventMap,
 } from './events.ts';
-export type { TokenGrant, RenewReason } from './token/grant.ts';
+export type { TokenGrant, RenewReason } from './token/token-response.ts';
 export type { RenewTokenCallback } from './token/host-source.ts';

@@ -1,41 +1,29 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { ViewerError, asViewerError, type ViewerErrorInfo } from './errors.ts';
+import { ViewerError, type ViewerErrorInfo } from './errors.ts';
 import { createViewerEvent, type SecureViewerEventDetail, type SecureViewerEventName } from './events.ts';
+import { ExportController } from './export/export-controller.ts';
+import { LoadController } from './load-controller.ts';
 import { DocumentController } from './pdf/document-controller.ts';
-import type { Zoom } from './pdf/zoom.ts';
+import { paintWatermark } from './pdf/watermark.ts';
+import { parseZoom, type Zoom } from './pdf/zoom.ts';
 import { secureViewerStyles } from './secure-viewer.styles.ts';
-import { downloadDocument, downloadFileName } from './pdf/download.ts';
-import type { PasswordReason } from './pdf/open-document.ts';
-import { printDocument } from './pdf/print.ts';
-import { drawWatermark, fillWatermark } from './pdf/watermark.ts';
 import type { RenewTokenCallback } from './token/host-source.ts';
-import { decodeJwtClaims, permissionsFromClaims, type JwtClaims } from './token/jwt.ts';
 import type { ExchangePasswordCallback } from './token/password-exchange.ts';
-import { TokenController, type TokenPlan } from './token/token-controller.ts';
-import { planTokens } from './token/token-plan.ts';
+import { permits } from './token/permissions.ts';
+import { TokenController } from './token/token-controller.ts';
+import { CopyGuard } from './ui/copy-guard.ts';
+import { PasswordDialog } from './ui/password-dialog.ts';
+import { PasswordFlow } from './ui/password-flow.ts';
 import { ReaderControls } from './ui/reader-controls.ts';
-import { PasswordPrompt } from './ui/password-dialog.ts';
-import { renderToolbar } from './ui/toolbar.ts';
 import { format, resolveStrings, type ViewerStringOverrides, type ViewerStrings } from './ui/strings.ts';
+import { renderToolbar } from './ui/toolbar.ts';
 
 export type { Zoom } from './pdf/zoom.ts';
+export { parseZoom } from './pdf/zoom.ts';
+export type { ExchangePasswordCallback } from './token/password-exchange.ts';
 
 /** The element's lifecycle, reflected as the `state` attribute. */
 export type ViewerState = 'idle' | 'loading' | 'password' | 'ready' | 'error';
-
-export type { ExchangePasswordCallback } from './token/password-exchange.ts';
-
-const ZOOM_KEYWORDS = new Set(['auto', 'page-fit', 'page-width']);
-
-/** `zoom` attribute: a keyword, or a number where 1 is 100 %. */
-export function parseZoom(value: string | null): Zoom {
-  if (value === null) return 'auto';
-  const trimmed = value.trim();
-  if (ZOOM_KEYWORDS.has(trimmed)) return trimmed as Zoom;
-  const scale = Number(trimmed.endsWith('%') ? Number.parseFloat(trimmed) / 100 : trimmed);
-  return Number.isFinite(scale) && scale > 0 ? Math.min(Math.max(scale, 0.1), 10) : 'auto';
-}
 
 /**
  * Shows a protected PDF. The document is fetched with a short-lived token in an
@@ -124,9 +112,7 @@ export class SecureViewer extends LitElement {
     _numPages: { state: true, attribute: false },
     _progress: { state: true, attribute: false },
     _permissionsOverride: { state: true, attribute: false },
-    _tokenPermissions: { state: true, attribute: false },
     _scale: { state: true, attribute: false },
-    _busy: { state: true, attribute: false },
     _announcement: { state: true, attribute: false },
   };
 
@@ -177,39 +163,25 @@ export class SecureViewer extends LitElement {
    */
   watermark: string | null = null;
 
-  private _state: ViewerState = 'idle';
+  /** Without a password dialog open: idle, loading, ready or error. */
+  private _state: Exclude<ViewerState, 'password'> = 'idle';
   private _error: ViewerErrorInfo | null = null;
   private _numPages = 0;
   private _progress: { loaded: number; total: number } | null = null;
   private _permissionsOverride: readonly string[] | null = null;
-  private _tokenPermissions: readonly string[] | null = null;
   private _scale = 1;
-  private _busy = false;
   private _announcement = '';
-  #claims: JwtClaims | null = null;
-  #exportAbort: AbortController | null = null;
+  /** The page last announced with `sv-page-change`. */
+  #reportedPage = 0;
+  #pageFromViewer = false;
 
-  private get _viewport(): HTMLDivElement {
-    return this.renderRoot.querySelector('.viewport')!;
-  }
-
-  private get _pageContainer(): HTMLDivElement {
-    return this.renderRoot.querySelector('.pdfViewer')!;
-  }
-
-  readonly #password = new PasswordPrompt(this, () => this.#strings());
-
-  readonly #controls = new ReaderControls(this, {
-    pages: () => this.#documents.pages,
-    active: () => this._state === 'ready' && !this.#password.isOpen,
-    viewport: () => this._viewport,
-  });
+  readonly #password = new PasswordFlow(new PasswordDialog(this, () => this.#strings()), (detail) =>
+    this.#emit('sv-password-required', detail),
+  );
 
   readonly #tokens = new TokenController(this, {
-    plan: () => this.#tokenPlan(),
-    timeoutMs: () => this.renewTimeout,
+    askReader: (request) => this.#password.askAccess(request),
     onToken: (token, reason) => {
-      this.#readPermissions(token.token);
       if (reason === 'initial') return;
       this.#emit('sv-token-renew', token.expiresAt === undefined ? { reason } : { reason, expiresAt: token.expiresAt });
     },
@@ -238,7 +210,7 @@ export class SecureViewer extends LitElement {
       this.#emit('sv-page-change', { page, numPages: this._numPages });
     },
     onError: (error) => this.#fail(error),
-    onPassword: (reason) => this.#askDocumentPassword(reason),
+    onPassword: (reason) => this.#password.askDocument(reason === 'incorrect'),
     onPageRendered: (_page, canvas) => this.#decorate(canvas),
     onScaleChange: (scale) => {
       this._scale = scale;
@@ -248,17 +220,35 @@ export class SecureViewer extends LitElement {
     },
   });
 
-  #pageFromViewer = false;
-  /** The page last announced with `sv-page-change`. */
-  #reportedPage = 0;
-  /** The state to return to when the password dialog closes. */
-  #stateBeforePassword: ViewerState | null = null;
-  #loadQueued = false;
-  #wasConnected = false;
+  readonly #exports = new ExportController(this, {
+    document: () => this.#documents.document,
+    fileName: () => this.#documents.fileName,
+    allows: (permission) => this.#allows(permission),
+    decorate: (canvas) => this.#decorate(canvas),
+    onError: (error) => {
+      if (this._state === 'ready') this.#emit('sv-error', error.toInfo());
+    },
+  });
+
+  readonly #controls = new ReaderControls(this, {
+    pages: () => this.#documents.pages,
+    active: () => this.state === 'ready',
+    viewport: () => this.renderRoot.querySelector('.viewport'),
+  });
+
+  readonly #load = new LoadController(this, {
+    args: () => [this.src] as const,
+    task: (_args, signal) => this.#open(signal),
+  });
+
+  constructor() {
+    super();
+    new CopyGuard(this, () => this.#allows('copy'));
+  }
 
   /** The element's lifecycle: `idle` (no `src`), `loading`, `password`, `ready` or `error`. */
   get state(): ViewerState {
-    return this._state;
+    return this.#password.isOpen ? 'password' : this._state;
   }
 
   /** Number of pages of the open document; 0 until it is loaded. */
@@ -276,7 +266,7 @@ export class SecureViewer extends LitElement {
    * the host sets this property. These are UI hints only: the server decides what it serves.
    */
   get permissions(): readonly string[] {
-    return this._permissionsOverride ?? this._tokenPermissions ?? [];
+    return this._permissionsOverride ?? this.#tokens.permissions ?? [];
   }
 
   set permissions(value: readonly string[] | null) {
@@ -292,61 +282,23 @@ export class SecureViewer extends LitElement {
    * Saves the document as a file (needs the `download` permission). The bytes come through the
    * same authorized requests as the pages; no URL ever carries the token.
    */
-  async download(): Promise<void> {
-    await this.#export('download', async (pdf) => {
-      // The server's name when it gave one; reading the title may cost a range request.
-      const serverName = this.#documents.fileName;
-      const title = serverName ? undefined : await pdf.getMetadata().then((meta) => (meta.info as { Title?: unknown }).Title, () => undefined);
-      await downloadDocument(pdf, downloadFileName(serverName, typeof title === 'string' ? title : null));
-    });
+  download(): Promise<void> {
+    return this.#exports.download();
   }
 
   /** Prints the document's pages, watermarked (needs the `print` permission). */
-  async print(): Promise<void> {
-    await this.#export('print', (pdf, signal) => printDocument(pdf, { decorate: (canvas) => this.#decorate(canvas), signal }));
-  }
-
-  /**
-   * Runs a download or print of the open document, one at a time, if the permission allows it.
-   * A range that failed for good has already ended the load; any other failure is reported and
-   * leaves the view as it is.
-   */
-  async #export(permission: 'download' | 'print', work: (pdf: PDFDocumentProxy, signal: AbortSignal) => Promise<void>): Promise<void> {
-    const pdf = this.#documents.document;
-    if (!pdf || !this.#allows(permission) || this._busy) return;
-    this._busy = true;
-    const abort = new AbortController();
-    this.#exportAbort = abort;
-    try {
-      await work(pdf, abort.signal);
-    } catch (error) {
-      if (!abort.signal.aborted && this.#documents.document === pdf && this._state === 'ready') {
-        this.#emit('sv-error', asViewerError(error).toInfo());
-      }
-    } finally {
-      if (this.#exportAbort === abort) this.#exportAbort = null;
-      this._busy = false;
-    }
+  print(): Promise<void> {
+    return this.#exports.print();
   }
 
   /** Loads the document again from the start; also the way to retry after an error. */
   reload(): void {
-    this.#queueLoad();
+    this.#load.rerun();
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.addEventListener('copy', this.#onCopy, true);
     this.#adoptTokenAttribute();
-    // Controllers stop everything on removal; a viewer put back on the page loads again.
-    if (this.#wasConnected && this.src) this.#queueLoad();
-    this.#wasConnected = true;
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.removeEventListener('copy', this.#onCopy, true);
-    this.#exportAbort?.abort();
   }
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
@@ -358,66 +310,57 @@ export class SecureViewer extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('src')) this.#queueLoad();
+    const { tokenUrl, passwordUrl, renewToken, exchangePassword, renewTimeout } = this;
+    this.#tokens.settings = { tokenUrl, passwordUrl, renewToken, exchangePassword, renewTimeout };
     if (changed.has('token') && changed.get('token') !== undefined && this._state !== 'idle') {
       try {
         this.#tokens.setToken(this.token);
-        if (this.token) this.#readPermissions(this.token);
       } catch (error) {
         this.#fail(error instanceof ViewerError ? error : new ViewerError('unauthorized'));
       }
     }
     // Zoom before page: pdf.js keeps the current page in view when the scale changes, so the other
     // order would scroll back to where the reader was before the jump.
-    if (changed.has('zoom')) {
-      const pages = this.#documents.pages;
-      if (pages && pages.zoom !== this.zoom) pages.zoom = this.zoom;
-    }
-    if (changed.has('page') && !this.#pageFromViewer) {
-      const pages = this.#documents.pages;
-      if (pages && pages.page !== this.page) pages.page = this.page;
-    }
+    const pages = this.#documents.pages;
+    if (changed.has('zoom') && pages && pages.zoom !== this.zoom) pages.zoom = this.zoom;
+    if (changed.has('page') && !this.#pageFromViewer && pages && pages.page !== this.page) pages.page = this.page;
     this.#pageFromViewer = false;
-    if (changed.has('watermark') && changed.get('watermark') !== undefined) this.#documents.pages?.refresh();
+    if (changed.has('watermark') && changed.get('watermark') !== undefined) pages?.refresh();
   }
 
   protected override updated(): void {
-    if (this.getAttribute('state') !== this._state) this.setAttribute('state', this._state);
+    if (this.getAttribute('state') !== this.state) this.setAttribute('state', this.state);
   }
 
   protected override render(): TemplateResult {
     const strings = this.#strings();
-    const loading = this._state === 'loading';
+    const loading = this._state === 'loading' && !this.#password.isOpen;
     const progress = this._progress;
     const percent = progress && progress.total > 0 ? Math.round((progress.loaded / progress.total) * 100) : null;
     const error = this._state === 'error' ? this._error : null;
-    const prompting = this.#password.isOpen;
-    const viewportClasses = [
-      'viewport',
-      this.#allows('copy') ? '' : 'no-copy',
-      this.#allows('print') ? '' : 'no-print',
-    ].join(' ');
+    const ready = this.state === 'ready';
+    const viewportClasses = ['viewport', this.#allows('copy') ? '' : 'no-copy', this.#allows('print') ? '' : 'no-print'].join(' ');
     return html`
       ${this.noToolbar
         ? nothing
         : renderToolbar(
             {
               strings,
-              ready: this._state === 'ready',
+              ready,
               page: this.page,
               numPages: this._numPages,
               scale: this._scale,
-              canDownload: this._state === 'ready' && this.#allows('download'),
-              canPrint: this._state === 'ready' && this.#allows('print'),
-              busy: this._busy,
+              canDownload: ready && this.#allows('download'),
+              canPrint: ready && this.#allows('print'),
+              busy: this.#exports.busy,
               moreOpen: this.#controls.moreOpen,
               findOpen: this.#controls.findOpen,
               findResult: this.#controls.findResult,
-              findProgress: progress && progress.total > 0 ? Math.round((progress.loaded / progress.total) * 100) : null,
+              findProgress: percent,
             },
             this.#controls.actions,
           )}
-      <div class="stage" ?inert=${prompting}>
+      <div class="stage" ?inert=${this.#password.isOpen}>
         <div part="viewport" class=${viewportClasses} tabindex="0" role="region" aria-label=${strings.documentLabel}>
           <div class="pdfViewer"></div>
         </div>
@@ -431,7 +374,7 @@ export class SecureViewer extends LitElement {
       </div>
       ${error
         ? html`<div part="error" class="overlay" role="alert">
-            <p>${this.#errorMessage(error)}</p>
+            <p>${this.strings?.errors?.[error.code] ?? error.message}</p>
             <button part="retry-button" type="button" @click=${() => this.reload()}>
               ${error.code === 'password-cancelled' ? strings.passwordReopen : strings.retry}
             </button>
@@ -441,86 +384,9 @@ export class SecureViewer extends LitElement {
     `;
   }
 
-  /** Without the `copy` permission nothing leaves through the clipboard (a deterrent, not protection). */
-  readonly #onCopy = (event: ClipboardEvent): void => {
-    if (this.#allows('copy')) return;
-    event.preventDefault();
-    event.stopImmediatePropagation();
-  };
-
-  /** Draws the watermark into a freshly rendered page canvas. */
-  #decorate(canvas: HTMLCanvasElement): void {
-    if (!this.watermark) return;
-    const text = fillWatermark(this.watermark, this.#claims, new Date());
-    const style = getComputedStyle(this);
-    drawWatermark(canvas, text, {
-      color: style.getPropertyValue('--sv-watermark-color').trim() || 'rgba(200, 30, 30, 0.28)',
-      fontFamily: style.getPropertyValue('--sv-watermark-font-family').trim() || 'system-ui, sans-serif',
-    });
-  }
-
-  /** Custom strings replace the default message of a code; server-specific messages stay otherwise. */
-  #errorMessage(error: ViewerErrorInfo): string {
-    const custom = this.strings?.errors?.[error.code];
-    return custom ?? error.message;
-  }
-
-  #strings(): ViewerStrings {
-    return resolveStrings(this.strings);
-  }
-
-  #tokenPlan(): TokenPlan {
-    return planTokens(() => this, {
-      prompt: this.#password,
-      onPasswordRequired: (retry) => {
-        this.#enterPasswordState();
-        this.#emit('sv-password-required', { kind: 'access', retry });
-      },
-      onUnlocked: () => this.#leavePasswordState(),
-    });
-  }
-
-  async #askDocumentPassword(reason: PasswordReason): Promise<string | null> {
-    let password: string | null = null;
-    this.#enterPasswordState();
-    this.#emit('sv-password-required', { kind: 'document', retry: reason === 'incorrect' });
-    const submitted = await this.#password.ask({
-      kind: 'document',
-      retry: reason === 'incorrect',
-      // The PDF's own password goes to pdf.js only, never to a server.
-      submit: (value) => {
-        password = value;
-        return Promise.resolve({ kind: 'done' });
-      },
-    });
-    if (submitted) this.#leavePasswordState();
-    return submitted ? password : null;
-  }
-
-  #enterPasswordState(): void {
-    if (this._state === 'password') return;
-    this.#stateBeforePassword = this._state;
-    this._state = 'password';
-  }
-
-  #leavePasswordState(): void {
-    if (this._state !== 'password') return;
-    this._state = this.#stateBeforePassword === 'ready' ? 'ready' : 'loading';
-    this.#stateBeforePassword = null;
-  }
-
-  /** Loads once per update cycle, however many properties changed at once. */
-  #queueLoad(): void {
-    if (this.#loadQueued) return;
-    this.#loadQueued = true;
-    void this.updateComplete.then(() => {
-      this.#loadQueued = false;
-      void this.#load();
-    });
-  }
-
-  async #load(): Promise<void> {
-    this.#exportAbort?.abort();
+  /** Opens `src` (or goes idle without one); `signal` aborts when a newer load starts or on removal. */
+  async #open(signal: AbortSignal): Promise<void> {
+    this.#exports.abort();
     this.#controls.reset();
     this._error = null;
     this._numPages = 0;
@@ -540,14 +406,14 @@ export class SecureViewer extends LitElement {
       this.#fail(error instanceof ViewerError ? error : new ViewerError('unauthorized'));
       return;
     }
-    if (this.token) this.#readPermissions(this.token);
     await this.updateComplete;
-    const url = new URL(this.src, document.baseURI).href;
+    if (signal.aborted) return;
+    const viewport = this.renderRoot.querySelector<HTMLDivElement>('.viewport')!;
     await this.#documents.open({
-      url,
+      url: new URL(this.src, document.baseURI).href,
       tokens,
-      container: this._viewport,
-      viewer: this._pageContainer,
+      container: viewport,
+      viewer: viewport.querySelector<HTMLDivElement>('.pdfViewer')!,
       shadowRoot: this.renderRoot as ShadowRoot,
       textLayer: this.#allows('copy'),
       pageLabel: (page) => format(this.#strings().pageLabel, { page }),
@@ -559,7 +425,6 @@ export class SecureViewer extends LitElement {
   #fail(error: ViewerError): void {
     if (this._state === 'error' || this._state === 'idle') return;
     this.#password.close();
-    this.#stateBeforePassword = null;
     this.#tokens.stop();
     void this.#documents.close();
     this._error = error.toInfo();
@@ -567,18 +432,18 @@ export class SecureViewer extends LitElement {
     this.#emit('sv-error', error.toInfo());
   }
 
-  /**
-   * Explicit lists are followed. A token that says nothing (an opaque one) allows reading and
-   * copying, but shows no download or print button unless the host sets `permissions`.
-   */
+  /** A UI hint from the token or the host's override; the server decides what it serves. */
   #allows(permission: string): boolean {
-    const list = this._permissionsOverride ?? this._tokenPermissions;
-    return list === null ? permission === 'read' || permission === 'copy' : list.includes(permission);
+    return permits(this._permissionsOverride ?? this.#tokens.permissions, permission);
   }
 
-  #readPermissions(token: string): void {
-    this.#claims = decodeJwtClaims(token);
-    this._tokenPermissions = permissionsFromClaims(this.#claims);
+  /** Draws the watermark into a freshly rendered page canvas. */
+  #decorate(canvas: HTMLCanvasElement): void {
+    if (this.watermark) paintWatermark(canvas, this.watermark, this.#tokens.claims, this);
+  }
+
+  #strings(): ViewerStrings {
+    return resolveStrings(this.strings);
   }
 
   /** Moves a server-rendered `token` attribute into memory and removes it from the DOM. */

@@ -1,7 +1,7 @@
 import { expect, oneEvent } from '@open-wc/testing';
 import type { SvTokenRenewDetail } from '../src/index.ts';
-import { DocumentClient } from '../src/pdf/document-client.ts';
-import { receiveToken } from '../src/token/grant.ts';
+import { DocumentClient } from '../src/fetch/document-client.ts';
+import { receiveToken } from '../src/token/token-response.ts';
 import { realClock } from '../src/token/token-controller.ts';
 import { TokenSession } from '../src/token/token-session.ts';
 import { backendUrl, contentRequests, contentUrl, createScenario, mintToken, requestLog, revokeTokens, setFaults } from './helpers/backend.ts';

@@ -1,8 +1,8 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { PDFDocumentLoadingTask, PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { ViewerError, asViewerError } from '../errors.ts';
-import type { TokenAccess } from './document-client.ts';
-import { fetchFirstBytes } from './first-bytes.ts';
+import type { TokenAccess } from '../fetch/document-client.ts';
+import { fetchFirstBytes } from '../fetch/first-bytes.ts';
 import { mapPdfjsError, openDocument, type PasswordReason } from './open-document.ts';
 import { PageViewer, adoptViewerStyles, type FindResult, type Zoom } from './page-viewer.ts';
 import { loadPdfjs } from './pdfjs.ts';

@@ -1,8 +1,8 @@
 import type { PDFDocumentLoadingTask, PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { ViewerError, asViewerError } from '../errors.ts';
-import { RANGE_CHUNK_SIZE, type FirstBytes } from './first-bytes.ts';
+import { RANGE_CHUNK_SIZE, type FirstBytes } from '../fetch/first-bytes.ts';
 import type { PdfjsLib, PdfWorker, PdfAssetUrls } from './pdfjs.ts';
-import { defineRangeTransport } from './range-transport.ts';
+import { defineRangeTransport } from '../fetch/range-transport.ts';
 
 export type PasswordReason = 'need' | 'incorrect';
 
@@ -45,7 +45,7 @@ export async function openDocument(
   const probe = await options.first.probe;
   if (options.signal.aborted) throw new ViewerError('network');
   const tail = probe.kind === 'ranged' ? await options.first.tail : null;
-  const lead = probe.kind === 'ranged' ? await options.first.lead : null;
+  const front = probe.kind === 'ranged' ? await options.first.front : null;
 
   const source =
     probe.kind === 'ranged'
@@ -53,7 +53,7 @@ export async function openDocument(
           range: new (defineRangeTransport(lib.PDFDataRangeTransport))(client, probe.total, probe.initial, {
             chunkSize: RANGE_CHUNK_SIZE,
             prefetched: tail ? [tail] : [],
-            lead,
+            front,
             onFatal: (error) => {
               fatal(error);
               options.onFatal?.(error);

@@ -57,3 +57,15 @@ export function drawWatermark(canvas: HTMLCanvasElement, text: string, style: Wa
   }
   context.restore();
 }
+
+/**
+ * Fills the template and draws it into a page canvas in the colour and font the element's
+ * `--sv-watermark-*` custom properties give.
+ */
+export function paintWatermark(canvas: HTMLCanvasElement, template: string, claims: JwtClaims | null, styled: Element): void {
+  const style = getComputedStyle(styled);
+  drawWatermark(canvas, fillWatermark(template, claims, new Date()), {
+    color: style.getPropertyValue('--sv-watermark-color').trim() || 'rgba(200, 30, 30, 0.28)',
+    fontFamily: style.getPropertyValue('--sv-watermark-font-family').trim() || 'system-ui, sans-serif',
+  });
+}

@@ -1,6 +1,7 @@
 import { ViewerError } from '../errors.ts';
-import { tokenFromCallbackResult, tokenFromResponseBody, type ReceivedToken, type RenewReason, type TokenGrant } from './grant.ts';
-import { postToHost } from './post-to-host.ts';
+import { postToHost } from '../net/post-to-host.ts';
+import { discard } from '../net/outcome.ts';
+import { tokenFromCallbackResult, tokenFromResponseBody, type ReceivedToken, type RenewReason, type TokenGrant } from './token-response.ts';
 import type { Clock, TokenSource } from './token-session.ts';
 
 /** The host's renewal callback (`renewToken` property). */
@@ -13,9 +14,9 @@ export interface HostTokenConfig {
 }
 
 /**
- * Builds the token source from the element's properties: the `renewToken` callback first, then
- * a POST to `token-url` with same-origin credentials (the host's session cookie, never ours).
- * Returns null when the host gave neither, so a 401 ends in `unauthorized`.
+ * Builds the token source from the host's settings: the `renewToken` callback first, then a POST
+ * to `token-url` with same-origin credentials (the host's session cookie, never ours). Returns
+ * null when the host gave neither, so a 401 ends in `unauthorized`.
  */
 export function hostTokenSource(config: () => HostTokenConfig, clock: Clock): TokenSource | null {
   const { renewToken, tokenUrl } = config();
@@ -32,7 +33,10 @@ export function hostTokenSource(config: () => HostTokenConfig, clock: Clock): To
   };
 }
 
-/** POSTs to a token endpoint and reads a token response (`token`/`access_token`/`jwt`/`access`). */
+/**
+ * POSTs to a token endpoint and reads a token response (`token`/`access_token`/`jwt`/`access`).
+ * Failures carry the status; the session decides what they mean.
+ */
 export async function fetchTokenResponse(url: string, signal: AbortSignal, clock: Clock): Promise<ReceivedToken> {
   let response: Response;
   try {
@@ -41,7 +45,7 @@ export async function fetchTokenResponse(url: string, signal: AbortSignal, clock
     throw new ViewerError('renewal-failed');
   }
   if (!response.ok) {
-    await response.body?.cancel().catch(() => {});
+    await discard(response);
     throw new ViewerError('renewal-failed', { status: response.status });
   }
   let body: unknown;

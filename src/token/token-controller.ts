@@ -1,22 +1,14 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ViewerError } from '../errors.ts';
-import { tokenFromCallbackResult, type ReceivedToken } from './grant.ts';
-import { TokenSession, type Clock, type TokenReason, type TokenSource } from './token-session.ts';
-
-/** Where a load's tokens come from, decided from the element's properties when it starts. */
-export interface TokenPlan {
-  source: TokenSource | null;
-  /** Source calls that wait for the reader get no timeout. */
-  interactive?: (reason: TokenReason) => boolean;
-  /** False when renewing means asking the reader. */
-  proactive?: boolean;
-}
+import { decodeJwtClaims, permissionsFromClaims, type JwtClaims } from './jwt.ts';
+import { planTokens, type PasswordReader, type TokenSettings } from './token-plan.ts';
+import { tokenFromCallbackResult, type ReceivedToken } from './token-response.ts';
+import { TokenSession, type Clock, type TokenReason } from './token-session.ts';
 
 export interface TokenControllerOptions {
-  /** Read when a load starts, so the element's current properties apply. */
-  plan: () => TokenPlan;
-  timeoutMs: () => number;
-  /** A token arrived from the host's source (`initial`, or a renewal). */
+  /** Asks the reader for an access password (the built-in dialog). */
+  askReader: PasswordReader;
+  /** A token arrived from a source (`initial`, or a renewal); never called for host-set tokens. */
   onToken: (token: ReceivedToken, reason: TokenReason) => void;
   onFailure: (error: ViewerError) => void;
 }
@@ -31,31 +23,45 @@ export const realClock: Clock = {
 
 /**
  * Ties a TokenSession to the element's life: one session per load, disposed (timers stopped,
- * renewal in flight dropped, token forgotten) when the element leaves the page.
+ * renewal in flight dropped, token forgotten) when the element leaves the page. Knows what the
+ * current token says (claims, permissions), wherever it came from.
  */
 export class TokenController implements ReactiveController {
+  readonly #host: ReactiveControllerHost;
   readonly #options: TokenControllerOptions;
   #session: TokenSession | null = null;
+  #claims: JwtClaims | null = null;
+  #permissions: readonly string[] | null = null;
+
+  /** The host's token settings; the element keeps them current. */
+  settings: TokenSettings = { tokenUrl: null, passwordUrl: null, renewToken: null, exchangePassword: null, renewTimeout: 30_000 };
 
   constructor(host: ReactiveControllerHost, options: TokenControllerOptions) {
+    this.#host = host;
     this.#options = options;
     host.addController(this);
   }
 
-  get session(): TokenSession | null {
-    return this.#session;
+  /** The current token's claims (read, never verified: only the server can trust them). */
+  get claims(): JwtClaims | null {
+    return this.#claims;
+  }
+
+  /** What the current token allows, or null when it says nothing (an opaque token). */
+  get permissions(): readonly string[] | null {
+    return this.#permissions;
   }
 
   /** Starts a fresh session for a new load, seeded with the host's token if there is one. */
   start(initialToken: string | null): TokenSession {
     this.stop();
-    const plan = this.#options.plan();
     const session = new TokenSession({
-      source: plan.source,
-      ...(plan.interactive ? { interactive: plan.interactive } : {}),
-      ...(plan.proactive === undefined ? {} : { proactive: plan.proactive }),
-      timeoutMs: this.#options.timeoutMs(),
-      onToken: this.#options.onToken,
+      ...planTokens(() => this.settings, initialToken !== null, this.#options.askReader, realClock),
+      timeoutMs: this.settings.renewTimeout,
+      onToken: (token, reason) => {
+        this.#read(token.token);
+        this.#options.onToken(token, reason);
+      },
       onFailure: this.#options.onFailure,
       clock: realClock,
     });
@@ -77,6 +83,7 @@ export class TokenController implements ReactiveController {
       // A malformed host token never reaches a header; the message does not repeat it.
       throw new ViewerError('unauthorized', { message: 'The token given to the viewer is not well-formed.' });
     }
+    this.#read(token);
   }
 
   stop(): void {
@@ -94,6 +101,12 @@ export class TokenController implements ReactiveController {
     window.removeEventListener('online', this.#wake);
     document.removeEventListener('visibilitychange', this.#wake);
     this.stop();
+  }
+
+  #read(token: string): void {
+    this.#claims = decodeJwtClaims(token);
+    this.#permissions = permissionsFromClaims(this.#claims);
+    this.#host.requestUpdate();
   }
 
   readonly #wake = (): void => {

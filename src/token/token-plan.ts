@@ -1,76 +1,56 @@
 import { ViewerError } from '../errors.ts';
+import type { Attempt } from '../net/outcome.ts';
 import { hostTokenSource, type RenewTokenCallback } from './host-source.ts';
 import { exchangeAtUrl, exchangeWithCallback, type ExchangePasswordCallback } from './password-exchange.ts';
-import { passwordTokenSource, type AccessPrompt } from './password-source.ts';
-import { realClock, type TokenPlan } from './token-controller.ts';
-import type { TokenReason } from './token-session.ts';
+import type { ReceivedToken } from './token-response.ts';
+import type { Clock, TokenSessionOptions } from './token-session.ts';
 
-/** The element's token-related properties, read when a load starts. */
+/** The element's token settings, as the host last set them. */
 export interface TokenSettings {
-  token: string | null;
   tokenUrl: string | null;
   passwordUrl: string | null;
   renewToken: RenewTokenCallback | null;
   exchangePassword: ExchangePasswordCallback | null;
-  /** Milliseconds the host may take to renew. */
+  /** Milliseconds the host may take to give a token. */
   renewTimeout: number;
 }
 
-export interface ReaderPrompt {
-  prompt: AccessPrompt;
-  /** The dialog opened (`retry: false`) or a password was refused (`retry: true`). */
-  onPasswordRequired: (retry: boolean) => void;
-  onUnlocked: () => void;
+/** What the reader is asked for an access password; each one is tried with `attempt`. */
+export interface AccessPasswordRequest {
+  /** Asking again because the session ran out, not for the first time. */
+  expired: boolean;
+  attempt: (password: string) => Promise<Attempt<ReceivedToken>>;
+  signal: AbortSignal;
 }
+
+/** Asks the reader until a password is accepted (its token) or they cancel (null). */
+export type PasswordReader = (request: AccessPasswordRequest) => Promise<ReceivedToken | null>;
+
+export type TokenPlan = Pick<TokenSessionOptions, 'source' | 'reader' | 'firstFromReader'>;
 
 /**
- * Token sources in the contract's order: the host's token, `token-url`, then the reader's
- * password. With a password available, the host is tried first whenever it can give a token
- * (`token-url`, `renewToken`), and the reader is asked when it cannot; with no host source the
- * reader is asked again only after a 401, never on a timer.
+ * Token sources in the contract's order: the host's token, `token-url` (or `renewToken`), then the
+ * reader's password. With a password available, the host is tried first whenever it can give a
+ * token, and the reader is asked when it cannot; the first token comes from the reader when the
+ * host gave neither a token nor a `token-url`. Settings are read when a token is needed, so a
+ * callback the host replaces later is the one called.
  */
-export function planTokens(settings: () => TokenSettings, reader: ReaderPrompt): TokenPlan {
+export function planTokens(settings: () => TokenSettings, hasInitialToken: boolean, askReader: PasswordReader, clock: Clock): TokenPlan {
   const current = settings();
-  const host = hostTokenSource(() => {
-    const { renewToken, tokenUrl } = settings();
-    return { renewToken, tokenUrl };
-  }, realClock);
-  if (current.passwordUrl === null && current.exchangePassword === null) return { source: host };
-
-  const initialFromReader = !current.token && !current.tokenUrl;
-  const askReader = passwordTokenSource({
-    prompt: reader.prompt,
-    exchange: (password) => {
-      const { exchangePassword, passwordUrl } = settings();
-      if (exchangePassword) return exchangeWithCallback(exchangePassword, password, realClock);
-      return exchangeAtUrl(new URL(passwordUrl ?? '', document.baseURI).href, password, realClock);
-    },
-    onPasswordRequired: reader.onPasswordRequired,
-    onUnlocked: reader.onUnlocked,
-  });
-  const fromReader = (reason: TokenReason) => !host || (reason === 'initial' && initialFromReader);
-  return {
-    source: async (reason, signal) => {
-      if (host && !fromReader(reason)) {
-        // The host first (a returning reader's refresh cookie, say); when it cannot help, the reader.
-        try {
-          return await withTimeout(host(reason, signal), settings().renewTimeout);
-        } catch {
-          if (signal.aborted) throw new ViewerError('renewal-failed');
-        }
-      }
-      return askReader(reason, signal);
-    },
-    // The reader may be asked at any call, so the session sets no deadline; the host's part has its own.
-    interactive: () => true,
-    proactive: host !== null,
+  const source = hostTokenSource(() => settings(), clock);
+  if (current.passwordUrl === null && current.exchangePassword === null) return { source };
+  const exchange = (password: string): Promise<Attempt<ReceivedToken>> => {
+    const { exchangePassword, passwordUrl } = settings();
+    if (exchangePassword) return exchangeWithCallback(exchangePassword, password, clock);
+    return exchangeAtUrl(new URL(passwordUrl ?? '', document.baseURI).href, password, clock);
   };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ViewerError('renewal-failed')), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return {
+    source,
+    reader: async (reason, signal) => {
+      const token = await askReader({ expired: reason !== 'initial', attempt: exchange, signal });
+      if (!token) throw new ViewerError('password-cancelled');
+      return token;
+    },
+    firstFromReader: !hasInitialToken && !current.tokenUrl,
+  };
 }

@@ -1,5 +1,7 @@
 import { ViewerError } from '../errors.ts';
-import type { ReceivedToken, RenewReason } from './grant.ts';
+import { tokenFailure } from '../net/outcome.ts';
+import { withTimeout } from '../net/timeout.ts';
+import type { ReceivedToken, RenewReason } from './token-response.ts';
 import { RenewalBudget } from './renewal-budget.ts';
 import { renewalDelay } from './schedule.ts';
 import { SingleFlight } from './single-flight.ts';
@@ -17,22 +19,28 @@ export interface Clock {
 /** `initial`: the first token of a load, when the host gave none. */
 export type TokenReason = 'initial' | RenewReason;
 
-/** Fetches a token from the host; must honour the signal. */
+/** Fetches a token; must honour the signal. */
 export type TokenSource = (reason: TokenReason, signal: AbortSignal) => Promise<ReceivedToken>;
 
 export interface TokenSessionOptions {
-  /** Where new tokens come from; null when the host gave no way to renew. */
+  /**
+   * The host's way to give tokens (`renewToken`, `token-url`): timed, and the only source that
+   * renews before expiry. Null when the host gave none.
+   */
   source: TokenSource | null;
+  /**
+   * The reader, asked for a password: never timed (they take their time), asked when the host
+   * cannot help, and only for a first token or after a 401, never on a timer.
+   */
+  reader?: TokenSource | null;
+  /** The first token comes from the reader even when the host has a source (it renews later ones). */
+  firstFromReader?: boolean;
   /** A token arrived from the source (not called for tokens handed in with `set`). */
   onToken: (token: ReceivedToken, reason: TokenReason) => void;
   /** Renewal failed for good; the session refuses every request from now on. */
   onFailure: (error: ViewerError) => void;
-  /** How long one call to the source may take. */
+  /** How long one call to the host's source may take. */
   timeoutMs: number;
-  /** Calls that wait for the reader (a password dialog) get no timeout. */
-  interactive?: (reason: TokenReason) => boolean;
-  /** False when renewing means asking the reader: then only a 401 renews, never a timer. */
-  proactive?: boolean;
   clock: Clock;
   /** Renewals after a 401: a server that keeps refusing fresh tokens ends here (default 4 a minute). */
   budget?: RenewalBudget;
@@ -83,7 +91,7 @@ export class TokenSession {
     if (this.#failure) return Promise.reject(this.#failure);
     if (this.#flight.busy) return this.#renew('initial');
     if (this.#current) return Promise.resolve(this.#current.token);
-    if (!this.#options.source) {
+    if (!this.#canRenew) {
       return Promise.reject(new ViewerError('unauthorized', { message: 'No token was given to open this document.' }));
     }
     return this.#renew('initial');
@@ -98,7 +106,7 @@ export class TokenSession {
     if (this.#failure) return Promise.reject(this.#failure);
     if (this.#flight.busy) return this.#renew('unauthorized');
     if (this.#current && this.#current.token !== rejected) return Promise.resolve(this.#current.token);
-    if (!this.#options.source) return Promise.reject(new ViewerError('unauthorized', { status: 401 }));
+    if (!this.#canRenew) return Promise.reject(new ViewerError('unauthorized', { status: 401 }));
     if (this.#budget.waitTime(this.#options.clock.now()) > 0) {
       // Fresh tokens keep being refused: stop here rather than hammer the host and the server.
       return Promise.reject(new ViewerError('unauthorized', { status: 401 }));
@@ -109,7 +117,7 @@ export class TokenSession {
   /** Renews at once if the token is due (timers may not have run in a background tab). */
   checkNow(): void {
     const current = this.#current;
-    if (this.closed || !current || current.lifetimeMs === null || !this.#options.source || this.#options.proactive === false) return;
+    if (this.closed || !current || current.lifetimeMs === null || !this.#options.source) return;
     const age = this.#options.clock.now() - current.receivedAt;
     if (age >= renewalDelay(current.lifetimeMs)) this.#renewInBackground();
     else this.#schedule();
@@ -128,23 +136,18 @@ export class TokenSession {
     return this.#flight.run(() => this.#fetchToken(reason));
   }
 
+  get #canRenew(): boolean {
+    return this.#options.source !== null || Boolean(this.#options.reader);
+  }
+
   async #fetchToken(reason: TokenReason): Promise<string> {
-    const { clock, source, timeoutMs } = this.#options;
-    if (!source) throw new ViewerError('unauthorized');
+    const { clock } = this.#options;
     (reason === 'expiring' ? this.#scheduleBudget : this.#budget).take(clock.now());
     this.#clearTimer();
     const abort = new AbortController();
     this.#abort = abort;
-    let timer: unknown = null;
     try {
-      const timeout = new Promise<never>((_, reject) => {
-        if (this.#options.interactive?.(reason)) return;
-        timer = clock.setTimeout(() => {
-          abort.abort();
-          reject(new ViewerError('renewal-failed', { message: 'Renewing your session took too long.' }));
-        }, timeoutMs);
-      });
-      const received = await Promise.race([source(reason, abort.signal), timeout]);
+      const received = await this.#ask(reason, abort.signal);
       // An answer for a closed session (removed element, new document) is dropped.
       if (this.#disposed || abort.signal.aborted) throw new ViewerError('network', { message: 'The viewer was closed.' });
       this.#current = received;
@@ -153,19 +156,44 @@ export class TokenSession {
       return received.token;
     } catch (error) {
       if (this.#disposed) throw error instanceof ViewerError ? error : new ViewerError('network');
-      const failure =
-        error instanceof ViewerError && (error.code === 'renewal-failed' || error.code === 'password-cancelled')
-          ? error
-          : new ViewerError('renewal-failed', error instanceof ViewerError && error.status !== undefined ? { status: error.status } : {});
+      const failure = tokenFailure(error);
       this.#failure = failure;
       this.#current = null;
       this.#clearTimer();
       this.#options.onFailure(failure);
       throw failure;
     } finally {
-      if (timer !== null) clock.clearTimeout(timer);
       if (this.#abort === abort) this.#abort = null;
     }
+  }
+
+  /** The host first, within the renewal timeout; the reader when the host has no answer. */
+  async #ask(reason: TokenReason, signal: AbortSignal): Promise<ReceivedToken> {
+    const { source, reader, firstFromReader, timeoutMs, clock } = this.#options;
+    const hostFirst = source !== null && !(reason === 'initial' && firstFromReader && reader);
+    if (hostFirst) {
+      // Its own abort, so that a late host is stopped without stopping the reader after it.
+      const host = new AbortController();
+      const stop = () => host.abort();
+      signal.addEventListener('abort', stop, { once: true });
+      try {
+        return await withTimeout(
+          source(reason, host.signal),
+          timeoutMs,
+          () => {
+            host.abort();
+            return new ViewerError('renewal-failed', { message: 'Renewing your session took too long.' });
+          },
+          clock,
+        );
+      } catch (error) {
+        if (!reader || signal.aborted) throw error;
+      } finally {
+        signal.removeEventListener('abort', stop);
+      }
+    }
+    if (!reader) throw new ViewerError('unauthorized');
+    return reader(reason, signal);
   }
 
   #renewInBackground(): void {
@@ -176,7 +204,7 @@ export class TokenSession {
   #schedule(): void {
     this.#clearTimer();
     const current = this.#current;
-    if (this.closed || !current || current.lifetimeMs === null || !this.#options.source || this.#options.proactive === false) return;
+    if (this.closed || !current || current.lifetimeMs === null || !this.#options.source) return;
     const { clock } = this.#options;
     const due = current.receivedAt + renewalDelay(current.lifetimeMs);
     const wait = Math.max(due - clock.now(), this.#scheduleBudget.waitTime(clock.now()), 0);

@@ -1,25 +1,25 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
-import type { PromptOutcome } from '../token/password-source.ts';
+import type { Attempt } from '../net/outcome.ts';
 import { format, type ViewerStrings } from './strings.ts';
 
 /** `access`: exchanged for a token by the server; `document`: the PDF's own password, never sent anywhere. */
 export type PasswordKind = 'access' | 'document';
 
-/** What a submitted password led to. `done` closes the dialog; the others keep it open with a message. */
-export type SubmitOutcome = PromptOutcome;
-
-export interface PasswordRequest {
+export interface PasswordRequest<T> {
   kind: PasswordKind;
   /** The previous password was wrong. */
   retry: boolean;
   /** Asking again because the session ran out, not for the first time. */
   expired?: boolean;
-  /** Handles one password; the dialog is busy until it settles and then acts on the outcome. */
-  submit: (password: string) => Promise<SubmitOutcome>;
+  /**
+   * Tries one password; the dialog is busy until it settles. Accepted closes the dialog with its
+   * value; a refusal keeps it open with a message.
+   */
+  attempt: (password: string) => Promise<Attempt<T>>;
 }
 
-interface OpenPrompt extends PasswordRequest {
-  resolve: (submitted: boolean) => void;
+interface OpenPrompt extends PasswordRequest<unknown> {
+  resolve: (accepted: { value: unknown } | null) => void;
   message: string | null;
   busy: boolean;
   /** Monotonic ms until which submitting is disabled (429 answers). */
@@ -33,9 +33,9 @@ export interface PasswordHost extends ReactiveControllerHost, HTMLElement {
 /**
  * The built-in password dialog: one prompt at a time, modal within the element (the pages behind
  * it are inert) rather than the whole page. The password lives only in the input field and the
- * call to `submit`; the field is cleared after every submit.
+ * call to `attempt`; the field is cleared after every submit.
  */
-export class PasswordPrompt implements ReactiveController {
+export class PasswordDialog implements ReactiveController {
   readonly #host: PasswordHost;
   readonly #strings: () => ViewerStrings;
   #prompt: OpenPrompt | null = null;
@@ -52,18 +52,15 @@ export class PasswordPrompt implements ReactiveController {
     return this.#prompt !== null;
   }
 
-  get kind(): PasswordKind | null {
-    return this.#prompt?.kind ?? null;
-  }
-
   /**
-   * Shows the dialog. Resolves true once `submit` reported `done`, false when the reader cancels
+   * Shows the dialog. Resolves with the accepted attempt's value, or null when the reader cancels
    * (or the prompt is replaced or closed by the element).
    */
-  ask(request: PasswordRequest): Promise<boolean> {
-    this.#finish(false);
-    return new Promise<boolean>((resolve) => {
-      this.#prompt = { ...request, resolve, message: request.retry ? this.#strings().passwordIncorrect : null, busy: false, blockedUntil: 0 };
+  ask<T>(request: PasswordRequest<T>): Promise<{ value: T } | null> {
+    this.#finish(null);
+    return new Promise<{ value: T } | null>((resolve) => {
+      const settle = resolve as (accepted: { value: unknown } | null) => void;
+      this.#prompt = { ...(request as PasswordRequest<unknown>), resolve: settle, message: request.retry ? this.#strings().passwordIncorrect : null, busy: false, blockedUntil: 0 };
       const active = (this.#host.getRootNode() as Document | ShadowRoot).activeElement;
       this.#returnFocus = active instanceof HTMLElement && active !== document.body ? active : null;
       this.#host.requestUpdate();
@@ -73,13 +70,13 @@ export class PasswordPrompt implements ReactiveController {
 
   /** Closes any open prompt as cancelled, without the `password-cancelled` error. */
   close(): void {
-    this.#finish(false);
+    this.#finish(null);
   }
 
   hostConnected(): void {}
 
   hostDisconnected(): void {
-    this.#finish(false);
+    this.#finish(null);
   }
 
   render(): TemplateResult | typeof nothing {
@@ -158,19 +155,19 @@ export class PasswordPrompt implements ReactiveController {
     }
     prompt.busy = true;
     this.#host.requestUpdate();
-    void prompt.submit(password).then(
+    void prompt.attempt(password).then(
       (outcome) => this.#settle(prompt, outcome),
       () => this.#settle(prompt, { kind: 'unavailable' }),
     );
   };
 
-  #settle(prompt: OpenPrompt, outcome: SubmitOutcome): void {
+  #settle(prompt: OpenPrompt, outcome: Attempt<unknown>): void {
     if (this.#prompt !== prompt) return;
     prompt.busy = false;
     const strings = this.#strings();
     switch (outcome.kind) {
-      case 'done':
-        this.#finish(true);
+      case 'accepted':
+        this.#finish({ value: outcome.value });
         return;
       case 'incorrect':
         prompt.message = strings.passwordIncorrect;
@@ -215,10 +212,10 @@ export class PasswordPrompt implements ReactiveController {
   };
 
   #cancel(): void {
-    this.#finish(false);
+    this.#finish(null);
   }
 
-  #finish(submitted: boolean): void {
+  #finish(accepted: { value: unknown } | null): void {
     const prompt = this.#prompt;
     if (!prompt) return;
     this.#prompt = null;
@@ -230,6 +227,6 @@ export class PasswordPrompt implements ReactiveController {
     const target = this.#returnFocus;
     this.#returnFocus = null;
     if (target?.isConnected) target.focus();
-    prompt.resolve(submitted);
+    prompt.resolve(accepted);
   }
 }

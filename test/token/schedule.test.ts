@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { receiveToken, tokenFromCallbackResult, tokenFromResponseBody } from '../../src/token/grant.ts';
+import { receiveToken, tokenFromCallbackResult, tokenFromResponseBody } from '../../src/token/token-response.ts';
 import { RenewalBudget } from '../../src/token/renewal-budget.ts';
 import { renewalDelay } from '../../src/token/schedule.ts';
 import { SingleFlight } from '../../src/token/single-flight.ts';

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import type { ViewerError } from '../../src/errors.ts';
-import { receiveToken, type ReceivedToken } from '../../src/token/grant.ts';
+import { receiveToken, type ReceivedToken } from '../../src/token/token-response.ts';
 import { TokenSession, type TokenReason } from '../../src/token/token-session.ts';
 import { FakeClock, flush } from './fake-clock.ts';
 

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { RangePlanner } from '../../src/pdf/range-planner.ts';
+import { RangePlanner } from '../../src/fetch/range-planner.ts';
 
 const K = 65_536;
 

@@ -1,8 +1,8 @@
 import { expect } from '@open-wc/testing';
 import type { PDFDataRangeTransport } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import type { DocumentClient } from '../../src/pdf/document-client.ts';
-import { LeadingRead } from '../../src/pdf/leading-read.ts';
-import { defineRangeTransport } from '../../src/pdf/range-transport.ts';
+import type { DocumentClient } from '../../src/fetch/document-client.ts';
+import { FrontRead } from '../../src/fetch/front-read.ts';
+import { defineRangeTransport } from '../../src/fetch/range-transport.ts';
 
 const CHUNK = 32_768;
 const TOTAL = 400_000;
@@ -52,18 +52,18 @@ function fakeClient() {
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** A 400 kB file: first 64 KiB in hand, the front streaming up to the held tail at 320 KiB. */
-function openTransport(keepLeadMs?: number) {
+function openTransport(keepFrontMs?: number) {
   const fake = fakeClient();
-  const lead = new LeadingRead(fake.client, 65_536, 327_680, keepLeadMs);
+  const front = new FrontRead(fake.client, 65_536, 327_680, keepFrontMs);
   const Transport = defineRangeTransport(RecordingBase as unknown as typeof PDFDataRangeTransport);
   const fatal: unknown[] = [];
   const transport = new Transport(fake.client, TOTAL, new Uint8Array(65_536), {
     chunkSize: CHUNK,
     prefetched: [{ begin: 327_680, bytes: new Uint8Array(TOTAL - 327_680) }],
-    lead,
+    front,
     onFatal: (error) => fatal.push(error),
   }) as unknown as RecordingBase & PDFDataRangeTransport;
-  return { ...fake, lead, transport, fatal };
+  return { ...fake, front, transport, fatal };
 }
 
 describe('AuthorizedRangeTransport', () => {
@@ -123,11 +123,11 @@ describe('AuthorizedRangeTransport', () => {
   });
 
   it('stops the front read and drops its copy when pdf.js closes the document', () => {
-    const { transport, push, lead } = openTransport();
+    const { transport, push, front } = openTransport();
     push(10_000);
     transport.abort();
     expect(push(10_000), 'the stream stopped').to.equal(false);
-    expect(lead.covers(65_536, 70_000)).to.equal(false);
+    expect(front.covers(65_536, 70_000)).to.equal(false);
   });
 
   it('answers a request inside the held end of the file without a fetch', async () => {

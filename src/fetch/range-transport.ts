@@ -2,7 +2,7 @@ import type { PDFDataRangeTransport } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { ViewerError, asViewerError } from '../errors.ts';
 import type { DocumentClient } from './document-client.ts';
 import type { PrefetchedRange } from './first-bytes.ts';
-import type { LeadingRead } from './leading-read.ts';
+import type { FrontRead } from './front-read.ts';
 import { RangePlanner } from './range-planner.ts';
 
 export interface RangeTransportOptions {
@@ -19,7 +19,7 @@ export interface RangeTransportOptions {
   /** Chunk-aligned ranges fetched before pdf.js asked (the end of the file). */
   prefetched?: PrefetchedRange[];
   /** The front of the file, still streaming in right after `initial`. */
-  lead?: LeadingRead | null;
+  front?: FrontRead | null;
 }
 
 type TransportBase = typeof PDFDataRangeTransport;
@@ -39,8 +39,8 @@ export type AuthorizedRangeTransportClass = new (
 export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransportClass {
   return class AuthorizedRangeTransport extends Base {
     readonly #client: DocumentClient;
-    readonly #options: Required<Omit<RangeTransportOptions, 'prefetched' | 'lead'>>;
-    readonly #lead: LeadingRead | null;
+    readonly #options: Required<Omit<RangeTransportOptions, 'prefetched' | 'front'>>;
+    readonly #front: FrontRead | null;
     #prefetched: PrefetchedRange[];
     readonly #planner: RangePlanner;
     #active = 0;
@@ -55,23 +55,23 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
       // Held bytes reach pdf.js only through a request that starts inside them, so the planner
       // does not count them as on their way: a request running into them from before is fetched.
       this.#prefetched = [...(options.prefetched ?? [])];
-      const lead = (this.#lead = options.lead ?? null);
-      if (lead) {
+      const front = (this.#front = options.front ?? null);
+      if (front) {
         // Bytes in order after `initial`: pdf.js places them itself, no request needed. The
         // planner counts them once they are here, not before: a request reaching past what has
         // arrived is fetched, and never waits on bytes that may not come.
         // (Never "progressive done": pdf.js's worker could then take the bytes so far for the
         // whole file if that message overtook the one saying ranges work.)
-        lead.follow(
+        front.follow(
           (bytes) => {
-            this.#planner.markFetched(lead.position - bytes.byteLength, lead.position);
+            this.#planner.markFetched(front.position - bytes.byteLength, front.position);
             if (!this.#closed) this.onDataProgressiveRead(bytes);
           },
           // The last chunk may have arrived in part: it is fetched on request like anything else.
           // So is the rest of the front once the read has dropped its copy a few seconds later
           // (until then `covers` answers from it): pdf.js has those bytes, and only a request
           // that crossed them on their way could still ask.
-          () => this.#planner.forget(lead.begin, lead.end),
+          () => this.#planner.forget(front.begin, front.end),
         );
       }
     }
@@ -79,19 +79,19 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
     override requestDataRange(begin: number, end: number): void {
       if (this.#closed) return;
       if (this.#answerFromPrefetched(begin)) return;
-      if (this.#lead?.covers(begin, end)) {
-        void this.#answerFromLead(this.#lead, begin, end);
+      if (this.#front?.covers(begin, end)) {
+        void this.#answerFromFront(this.#front, begin, end);
         return;
       }
       // pdf.js needs something the front read does not bring: that comes first.
-      this.#lead?.yieldTo();
+      this.#front?.yieldTo();
       this.#planner.request(begin, end);
       this.#pump();
     }
 
     override abort(): void {
       this.#closed = true;
-      this.#lead?.release();
+      this.#front?.release();
     }
 
     /**
@@ -115,8 +115,8 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
      * pdf.js asked before the streamed bytes reached its worker: answer from them once they are
      * here. If the stream broke off first, the range is fetched after all.
      */
-    async #answerFromLead(lead: LeadingRead, begin: number, end: number): Promise<void> {
-      const bytes = await lead.slice(begin, end);
+    async #answerFromFront(front: FrontRead, begin: number, end: number): Promise<void> {
+      const bytes = await front.slice(begin, end);
       if (this.#closed) return;
       if (bytes) {
         this.#deliver(begin, bytes);

@@ -1,5 +1,5 @@
 import { DocumentClient, type ProbeResult, type TokenAccess } from './document-client.ts';
-import { LeadingRead } from './leading-read.ts';
+import { FrontRead } from './front-read.ts';
 
 /**
  * pdf.js's unit of loading. Smaller than its default (64 KiB): on files whose small page objects
@@ -10,7 +10,7 @@ export const RANGE_CHUNK_SIZE = 32_768;
 /** The first request and the end-of-file prefetch each take this much. */
 export const OPENING_BYTES = 65_536;
 /** How far from the start of the file the front is read on while pdf.js starts. */
-export const LEADING_BYTES = 524_288;
+export const FRONT_BYTES = 524_288;
 
 type RangedProbe = Extract<ProbeResult, { kind: 'ranged' }>;
 
@@ -27,7 +27,7 @@ export interface FirstBytes {
   /** The end of the file, where pdf.js looks first (trailer, cross-reference table); null if not worth it. */
   tail: Promise<PrefetchedRange | null>;
   /** The front of the file after the first chunk, streaming; null if the file is small or whole. */
-  lead: Promise<LeadingRead | null>;
+  front: Promise<FrontRead | null>;
 }
 
 export interface FirstBytesOptions {
@@ -78,13 +78,13 @@ export function fetchFirstBytes(url: string, tokens: TokenAccess, options: First
     () => null,
   );
   // Second, so that the tail, which pdf.js reads first, goes out first.
-  const lead = probe.then(
+  const front = probe.then(
     (first) => {
       if (first.kind !== 'ranged') return null;
-      const end = Math.min(LEADING_BYTES, tailBegin(first));
-      return end > first.initial.byteLength ? new LeadingRead(client, first.initial.byteLength, end) : null;
+      const end = Math.min(FRONT_BYTES, tailBegin(first));
+      return end > first.initial.byteLength ? new FrontRead(client, first.initial.byteLength, end) : null;
     },
     () => null,
   );
-  return { client, probe, tail, lead };
+  return { client, probe, tail, front };
 }

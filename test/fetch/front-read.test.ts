@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
-import type { DocumentClient } from '../../src/pdf/document-client.ts';
-import { LeadingRead } from '../../src/pdf/leading-read.ts';
+import type { DocumentClient } from '../../src/fetch/document-client.ts';
+import { FrontRead } from '../../src/fetch/front-read.ts';
 
 /** A client whose one streamed response the test feeds by hand. */
 function streamingClient() {
@@ -39,28 +39,28 @@ function streamingClient() {
 
 const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-describe('LeadingRead', () => {
+describe('FrontRead', () => {
   it('answers a slice once the stream has reached its end', async () => {
     const stream = streamingClient();
-    const lead = new LeadingRead(stream.client, 100, 106);
+    const front = new FrontRead(stream.client, 100, 106);
     let answer: Uint8Array | null | undefined;
-    void lead.slice(102, 104).then((bytes) => (answer = bytes));
+    void front.slice(102, 104).then((bytes) => (answer = bytes));
     stream.push(1, 2, 3);
     await settled();
     expect(answer).to.equal(undefined);
     stream.push(4);
     await settled();
     expect([...answer!]).to.deep.equal([3, 4]);
-    expect(lead.position).to.equal(104);
+    expect(front.position).to.equal(104);
   });
 
   it('hands chunks on in order, those that came before following started first', async () => {
     const stream = streamingClient();
-    const lead = new LeadingRead(stream.client, 0, 5);
+    const front = new FrontRead(stream.client, 0, 5);
     stream.push(1, 2);
     const seen: number[][] = [];
     let ended = false;
-    lead.follow(
+    front.follow(
       (bytes) => seen.push([...bytes]),
       () => (ended = true),
     );
@@ -74,49 +74,49 @@ describe('LeadingRead', () => {
 
   it('gives up on slices it will never reach when the stream breaks off', async () => {
     const stream = streamingClient();
-    const lead = new LeadingRead(stream.client, 0, 10);
-    const pending = lead.slice(4, 8);
+    const front = new FrontRead(stream.client, 0, 10);
+    const pending = front.slice(4, 8);
     stream.push(1, 2, 3, 4, 5);
     stream.fail();
     expect(await pending).to.equal(null);
     // What did arrive can still be had; the rest is no longer covered.
-    expect(lead.covers(0, 5)).to.equal(true);
-    expect(lead.covers(4, 8)).to.equal(false);
-    expect([...(await lead.slice(1, 3))!]).to.deep.equal([2, 3]);
+    expect(front.covers(0, 5)).to.equal(true);
+    expect(front.covers(4, 8)).to.equal(false);
+    expect([...(await front.slice(1, 3))!]).to.deep.equal([2, 3]);
   });
 
   it('stops at its next chunk when pdf.js asks for bytes elsewhere while much is still to come', async () => {
     const stream = streamingClient();
-    const lead = new LeadingRead(stream.client, 0, 400_000);
+    const front = new FrontRead(stream.client, 0, 400_000);
     stream.push(1, 2, 3);
-    lead.yieldTo();
+    front.yieldTo();
     expect(stream.stopped).to.equal(false);
-    const pending = lead.slice(0, 10);
+    const pending = front.slice(0, 10);
     stream.push(4);
     await settled();
     expect(stream.stopped).to.equal(true);
-    expect(lead.position).to.equal(4);
+    expect(front.position).to.equal(4);
     expect(await pending).to.equal(null);
-    expect(lead.covers(0, 4)).to.equal(true);
-    expect(lead.covers(4, 8)).to.equal(false);
+    expect(front.covers(0, 4)).to.equal(true);
+    expect(front.covers(4, 8)).to.equal(false);
   });
 
   it('finishes anyway when it is nearly complete', async () => {
     const stream = streamingClient();
-    const lead = new LeadingRead(stream.client, 0, 6);
+    const front = new FrontRead(stream.client, 0, 6);
     stream.push(1, 2, 3);
-    lead.yieldTo();
+    front.yieldTo();
     stream.push(4, 5, 6);
     stream.end();
     expect(stream.stopped).to.equal(false);
-    expect([...(await lead.slice(0, 6))!]).to.deep.equal([1, 2, 3, 4, 5, 6]);
+    expect([...(await front.slice(0, 6))!]).to.deep.equal([1, 2, 3, 4, 5, 6]);
   });
 
   it('drops its copy a while after every byte went on to its follower', async () => {
     const stream = streamingClient();
-    const lead = new LeadingRead(stream.client, 0, 5, 0);
+    const front = new FrontRead(stream.client, 0, 5, 0);
     stream.push(1, 2);
-    lead.follow(
+    front.follow(
       () => {},
       () => {},
     );
@@ -124,37 +124,37 @@ describe('LeadingRead', () => {
     stream.end();
     await settled();
     await settled();
-    expect(lead.covers(0, 5)).to.equal(false);
+    expect(front.covers(0, 5)).to.equal(false);
   });
 
   it('keeps its copy while nobody has taken the bytes', async () => {
     const stream = streamingClient();
-    const lead = new LeadingRead(stream.client, 0, 3, 0);
+    const front = new FrontRead(stream.client, 0, 3, 0);
     stream.push(1, 2, 3);
     stream.end();
     await settled();
     await settled();
-    expect(lead.covers(0, 3)).to.equal(true);
-    expect([...(await lead.slice(0, 3))!]).to.deep.equal([1, 2, 3]);
+    expect(front.covers(0, 3)).to.equal(true);
+    expect([...(await front.slice(0, 3))!]).to.deep.equal([1, 2, 3]);
   });
 
   it('stops and drops everything at once when released', async () => {
     const stream = streamingClient();
-    const lead = new LeadingRead(stream.client, 0, 400_000);
+    const front = new FrontRead(stream.client, 0, 400_000);
     stream.push(1, 2, 3);
-    const pending = lead.slice(0, 10);
-    lead.release();
+    const pending = front.slice(0, 10);
+    front.release();
     expect(await pending).to.equal(null);
-    expect(lead.covers(0, 3)).to.equal(false);
-    expect(await lead.slice(0, 3)).to.equal(null);
+    expect(front.covers(0, 3)).to.equal(false);
+    expect(await front.slice(0, 3)).to.equal(null);
     stream.push(4);
     expect(stream.stopped, 'the download stopped at its next chunk').to.equal(true);
   });
 
   it('covers only its own range', () => {
-    const lead = new LeadingRead(streamingClient().client, 100, 200);
-    expect(lead.covers(100, 200)).to.equal(true);
-    expect(lead.covers(99, 150)).to.equal(false);
-    expect(lead.covers(150, 201)).to.equal(false);
+    const front = new FrontRead(streamingClient().client, 100, 200);
+    expect(front.covers(100, 200)).to.equal(true);
+    expect(front.covers(99, 150)).to.equal(false);
+    expect(front.covers(150, 201)).to.equal(false);
   });
 });

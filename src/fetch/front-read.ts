@@ -16,7 +16,7 @@ const KEEP_AFTER_HANDOVER_MS = 5_000;
  * to pdf.js in order as they arrive; a request of pdf.js that falls inside waits for them
  * instead of being fetched twice.
  */
-export class LeadingRead {
+export class FrontRead {
   readonly begin: number;
   readonly end: number;
   #bytes: Uint8Array;

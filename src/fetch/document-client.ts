@@ -1,4 +1,6 @@
-import { ViewerError, errorForStatus, parseRetryAfter } from '../errors.ts';
+import { ViewerError } from '../errors.ts';
+import { discard, errorForStatus, parseRetryAfter } from '../net/outcome.ts';
+import { withTimeout } from '../net/timeout.ts';
 
 /** What the fetch layer needs from the token session. */
 export interface TokenAccess {
@@ -211,7 +213,10 @@ export class DocumentClient {
     this.#signal.addEventListener('abort', onAbort, { once: true });
     try {
       for (;;) {
-        const { done, value } = await withTimeout(reader.read(), this.#idleTimeoutMs, () => onAbort());
+        const { done, value } = await withTimeout(reader.read(), this.#idleTimeoutMs, () => {
+          onAbort();
+          return new ViewerError('network');
+        });
         if (done) break;
         length += value.byteLength;
         this.#onBytes(value.byteLength);
@@ -275,25 +280,6 @@ export function startsWithPdfHeader(bytes: Uint8Array): boolean {
     }
   }
   return false;
-}
-
-async function discard(response: Response): Promise<void> {
-  try {
-    await response.body?.cancel();
-  } catch {
-    // Already closed: nothing to free.
-  }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => void): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      onTimeout();
-      reject(new ViewerError('network'));
-    }, ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function concat(chunks: Uint8Array[], length: number): Uint8Array {

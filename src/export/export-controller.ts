@@ -1,0 +1,85 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { asViewerError, type ViewerError } from '../errors.ts';
+import { downloadDocument, downloadFileName } from './download.ts';
+import { printDocument } from './print.ts';
+
+export interface ExportSource {
+  /** The open document, or null. */
+  document(): PDFDocumentProxy | null;
+  /** The file name the server gave for it, if any. */
+  fileName(): string | null;
+  /** Whether the token allows `download` / `print` (a UI hint; the server enforces). */
+  allows(permission: 'download' | 'print'): boolean;
+  /** Draws the watermark into a page about to be printed. */
+  decorate(canvas: HTMLCanvasElement): void;
+  /** An export failed while the document is still open and shown. */
+  onError(error: ViewerError): void;
+}
+
+/**
+ * Download and print of the open document, one at a time. Leaving the page or opening another
+ * document abandons the one under way.
+ */
+export class ExportController implements ReactiveController {
+  readonly #host: ReactiveControllerHost;
+  readonly #source: ExportSource;
+  #abort: AbortController | null = null;
+
+  constructor(host: ReactiveControllerHost, source: ExportSource) {
+    this.#host = host;
+    this.#source = source;
+    host.addController(this);
+  }
+
+  /** True while a download or print is being prepared. */
+  get busy(): boolean {
+    return this.#abort !== null;
+  }
+
+  /** Saves the whole file, under the server's name or the PDF's title. */
+  download(): Promise<void> {
+    return this.#run('download', async (pdf) => {
+      // The server's name when it gave one; reading the title may cost a range request.
+      const serverName = this.#source.fileName();
+      const title = serverName ? undefined : await pdf.getMetadata().then((meta) => (meta.info as { Title?: unknown }).Title, () => undefined);
+      await downloadDocument(pdf, downloadFileName(serverName, typeof title === 'string' ? title : null));
+    });
+  }
+
+  /** Prints the document's pages, watermarked. */
+  print(): Promise<void> {
+    return this.#run('print', (pdf, signal) => printDocument(pdf, { decorate: (canvas) => this.#source.decorate(canvas), signal }));
+  }
+
+  /** Abandons the export under way, if any. */
+  abort(): void {
+    this.#abort?.abort();
+  }
+
+  hostConnected(): void {}
+
+  hostDisconnected(): void {
+    this.abort();
+  }
+
+  /**
+   * A range that failed for good has already ended the load; any other failure is reported and
+   * leaves the view as it is.
+   */
+  async #run(permission: 'download' | 'print', work: (pdf: PDFDocumentProxy, signal: AbortSignal) => Promise<void>): Promise<void> {
+    const pdf = this.#source.document();
+    if (!pdf || !this.#source.allows(permission) || this.busy) return;
+    const abort = new AbortController();
+    this.#abort = abort;
+    this.#host.requestUpdate();
+    try {
+      await work(pdf, abort.signal);
+    } catch (error) {
+      if (!abort.signal.aborted && this.#source.document() === pdf) this.#source.onError(asViewerError(error));
+    } finally {
+      if (this.#abort === abort) this.#abort = null;
+      this.#host.requestUpdate();
+    }
+  }
+}
