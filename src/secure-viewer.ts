@@ -12,6 +12,7 @@ import type { ExchangePasswordCallback } from './token/password-exchange.ts';
 import { permits } from './token/permissions.ts';
 import { TokenController } from './token/token-controller.ts';
 import { CopyGuard } from './ui/copy-guard.ts';
+import { renderError, renderLoading } from './ui/overlays.ts';
 import { PasswordDialog } from './ui/password-dialog.ts';
 import { PasswordFlow } from './ui/password-flow.ts';
 import { ReaderControls } from './ui/reader-controls.ts';
@@ -366,20 +367,8 @@ export class SecureViewer extends LitElement {
         </div>
       </div>
       <div class="visually-hidden" role="status" aria-live="polite">${this._announcement}</div>
-      <div part="status" class="overlay" role="status" ?hidden=${!loading}>
-        ${loading
-          ? html`<span>${strings.loading}</span>
-              <progress max="100" .value=${percent ?? 0} aria-label=${strings.loadingProgress}></progress>`
-          : nothing}
-      </div>
-      ${error
-        ? html`<div part="error" class="overlay" role="alert">
-            <p>${this.strings?.errors?.[error.code] ?? error.message}</p>
-            <button part="retry-button" type="button" @click=${() => this.reload()}>
-              ${error.code === 'password-cancelled' ? strings.passwordReopen : strings.retry}
-            </button>
-          </div>`
-        : nothing}
+      ${renderLoading(strings, loading, percent)}
+      ${renderError(strings, error, error ? this.strings?.errors?.[error.code] : undefined, () => this.reload())}
       ${this.#password.render()}
     `;
   }

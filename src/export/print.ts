@@ -27,7 +27,6 @@ export interface PrintOptions {
   /** Draws the watermark into each page before it becomes an image. */
   decorate: (canvas: HTMLCanvasElement) => void;
   signal: AbortSignal;
-  onProgress?: (done: number, total: number) => void;
 }
 
 /**
@@ -61,7 +60,6 @@ export async function printDocument(pdf: PDFDocumentProxy, options: PrintOptions
       image.alt = '';
       image.src = url;
       container.append(image);
-      options.onProgress?.(number, pdf.numPages);
     }
     if (options.signal.aborted) return;
     document.body.append(container);

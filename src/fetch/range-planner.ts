@@ -15,8 +15,8 @@ export interface RangePlannerOptions {
 }
 
 /**
- * Decides what to fetch for the ranges pdf.js asks for. pdf.js asks one 64 KiB chunk group at a
- * time; on files whose page objects are scattered it asks for hundreds of them before the first
+ * Decides what to fetch for the ranges pdf.js asks for. pdf.js asks for one group of neighbouring
+ * chunks at a time; on files whose page objects are scattered it asks for hundreds of them before the first
  * page, and each costs a round trip. The planner
  * - merges queued ranges that lie close together into one request,
  * - reads ahead, growing each time, while pdf.js keeps asking for the bytes right after the last
@@ -45,13 +45,10 @@ export class RangePlanner {
     this.#maxReadAhead = options.maxReadAhead ?? 2 * 1024 * 1024;
   }
 
-  /**
-   * Ranges already in hand. `reading` says pdf.js reads on from here (the first bytes); bytes
-   * fetched ahead elsewhere (the end of the file) do not move where reading is.
-   */
-  markFetched(begin: number, end: number, reading = true): void {
+  /** Ranges already in hand, where pdf.js reads on from (the first bytes, the streamed front). */
+  markFetched(begin: number, end: number): void {
     for (let c = this.#chunkOf(begin); c < this.#chunkCeil(end); c++) this.#covered.add(c);
-    if (reading) this.#lastEnd = end;
+    this.#lastEnd = end;
   }
 
   /** Chunks in [begin, end) that were expected but will not come after all. */
@@ -62,10 +59,6 @@ export class RangePlanner {
   /** pdf.js asked for [begin, end). */
   request(begin: number, end: number): void {
     this.#queue.push([begin, end]);
-  }
-
-  get pending(): number {
-    return this.#queue.length;
   }
 
   /** The next request to send, or null when nothing is left to fetch. */

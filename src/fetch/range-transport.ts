@@ -167,4 +167,3 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
   };
 }
 
-export type AuthorizedRangeTransport = InstanceType<ReturnType<typeof defineRangeTransport>>;

@@ -195,11 +195,6 @@ export class PageViewer {
     if (this.#ready) this.#applyZoom();
   }
 
-  /** The current scale, where 1 is 100 %. */
-  get scale(): number {
-    return this.#viewer.currentScale;
-  }
-
   /** Steps the scale up or down as pdf.js's own viewer does. */
   zoomIn(): void {
     this.#viewer.increaseScale();
@@ -245,11 +240,6 @@ export class PageViewer {
   /** Redraws every page (after the watermark changed). */
   refresh(): void {
     if (this.#ready) this.#viewer.refresh();
-  }
-
-  /** Number of pages that currently hold a drawn canvas (virtualization keeps this bounded). */
-  get liveCanvasCount(): number {
-    return this.#viewer.container.querySelectorAll('.page canvas').length;
   }
 
   /** Re-measures after the element was resized. */
