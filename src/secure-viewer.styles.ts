@@ -2,19 +2,25 @@ import { css } from 'lit';
 
 /** The element's own styles; pdf.js's page styles are adopted lazily with the first document. */
 export const secureViewerStyles = css`
+  /*
+   * The host may set display, size, flex and grid placement on the element: the inner layout lives
+   * in .frame, which fills the element's box whatever its display. Size containment keeps the
+   * content from sizing the element: without a width it fills its line (also as inline-block),
+   * without a height it is 600 px tall, and as a grid or flex item it stretches like a div.
+   */
   :host {
-    display: flex;
-    flex-direction: column;
+    display: block;
     position: relative;
-    container-type: inline-size;
-    height: 600px;
+    inline-size: -webkit-fill-available;
+    inline-size: stretch;
+    contain-intrinsic-block-size: 600px;
     overflow: hidden;
     box-sizing: border-box;
     color: var(--sv-color, #1f2328);
     background: var(--sv-background, #e9ecef);
     font-family: var(--sv-font-family, system-ui, sans-serif);
     font-size: var(--sv-font-size, 14px);
-    contain: layout paint;
+    contain: size layout paint;
   }
 
   :host([hidden]) {
@@ -28,10 +34,21 @@ export const secureViewerStyles = css`
     }
   }
 
+  .frame {
+    position: absolute;
+    inset: 0;
+    display: flex;
+    flex-direction: column;
+    /* The toolbar folds by the element's width, whatever the page's. */
+    container-type: inline-size;
+  }
+
   .stage {
     position: relative;
     flex: 1 1 auto;
     min-block-size: 0;
+    /* pdf.js lays pages out and scrolls left to right; the toolbar follows the page's direction. */
+    direction: ltr;
   }
 
   .viewport {

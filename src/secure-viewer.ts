@@ -42,7 +42,7 @@ export type ViewerState = 'idle' | 'loading' | 'password' | 'ready' | 'error';
  *
  * @csspart toolbar - The toolbar: navigation, zoom, fit, rotate, find, download and print.
  * @csspart viewport - The scrolling area that holds the pages.
- * @csspart page - Reserved for page styling (pages are drawn by pdf.js inside the viewport).
+ * @csspart page - Each page box (pdf.js draws the page canvas, text and links inside it).
  * @csspart status - The loading indicator.
  * @csspart error - The error panel with its message and retry button.
  * @csspart retry-button - The button in the error panel that calls `reload()` (or reopens the password dialog).
@@ -341,7 +341,7 @@ export class SecureViewer extends LitElement {
     const error = this._state === 'error' ? this._error : null;
     const ready = this.state === 'ready';
     const viewportClasses = ['viewport', this.#allows('copy') ? '' : 'no-copy', this.#allows('print') ? '' : 'no-print'].join(' ');
-    return html`
+    return html`<div class="frame">
       ${this.noToolbar
         ? nothing
         : renderToolbar(
@@ -370,7 +370,7 @@ export class SecureViewer extends LitElement {
       ${renderLoading(strings, loading, percent)}
       ${renderError(strings, error, error ? this.strings?.errors?.[error.code] : undefined, () => this.reload())}
       ${this.#password.render()}
-    `;
+    </div>`;
   }
 
   /** Opens `src` (or goes idle without one); `signal` aborts when a newer load starts or on removal. */

@@ -106,13 +106,12 @@ export class PageViewer {
     });
     this.#links.setViewer(this.#viewer);
     this.#eventBus.on('pagesinit', () => {
-      // pdf.js names its page landmarks through its own l10n service, which we do not load.
-      const label = options.pageLabel;
-      if (label) {
-        options.viewer.querySelectorAll<HTMLElement>('.page[data-page-number]').forEach((page) => {
-          page.setAttribute('aria-label', label(Number(page.dataset['pageNumber'])));
-        });
-      }
+      options.viewer.querySelectorAll<HTMLElement>('.page[data-page-number]').forEach((page) => {
+        // The host styles each page box with ::part(page).
+        page.setAttribute('part', 'page');
+        // pdf.js names its page landmarks through its own l10n service, which we do not load.
+        if (options.pageLabel) page.setAttribute('aria-label', options.pageLabel(Number(page.dataset['pageNumber'])));
+      });
       this.#ready = true;
       this.#applyZoom();
       if (this.#pendingPage > 1) this.page = this.#pendingPage;
