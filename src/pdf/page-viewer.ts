@@ -42,6 +42,9 @@ interface TextHighlighter {
   setTextMapping(divs: HTMLElement[] | null, texts: string[] | null): void;
 }
 
+/** Quiet time after the last resize before pages are fitted and drawn again. */
+const RESIZE_SETTLE_MS = 120;
+
 const FIND_STATUS: Record<number, FindResult['status']> = { 0: 'found', 1: 'not-found', 2: 'wrapped', 3: 'pending' };
 
 let sheet: CSSStyleSheet | undefined;
@@ -78,6 +81,9 @@ export class PageViewer {
   #query = '';
   /** A page asked for before pdf.js had laid out its pages. */
   #pendingPage = 0;
+  /** Follows the scrolling area's size: shown after hidden, resized by the host. */
+  readonly #resizes: ResizeObserver;
+  #resizeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(pdfjs: { lib: PdfjsLib; viewer: PdfjsViewerLib }, options: PageViewerOptions) {
     const { viewer: components, lib } = pdfjs;
@@ -105,6 +111,12 @@ export class PageViewer {
       enableDetailCanvas: false,
     });
     this.#links.setViewer(this.#viewer);
+    this.#resizes = new ResizeObserver(() => {
+      // Debounced: a dragged splitter or an animated sidebar resizes every frame; redraw once.
+      clearTimeout(this.#resizeTimer);
+      this.#resizeTimer = setTimeout(() => this.#refit(), RESIZE_SETTLE_MS);
+    });
+    this.#resizes.observe(options.container);
     this.#eventBus.on('pagesinit', () => {
       options.viewer.querySelectorAll<HTMLElement>('.page[data-page-number]').forEach((page) => {
         // The host styles each page box with ::part(page).
@@ -241,12 +253,9 @@ export class PageViewer {
     if (this.#ready) this.#viewer.refresh();
   }
 
-  /** Re-measures after the element was resized. */
-  update(): void {
-    if (this.#ready) this.#viewer.update();
-  }
-
   destroy(): void {
+    this.#resizes.disconnect();
+    clearTimeout(this.#resizeTimer);
     this.#viewer.setDocument(null as unknown as PDFDocumentProxy);
     // A set-up still running for the closed document fails into the promise PDFViewer made
     // for the next one, which `pagesPromise` no longer exposes once the document is gone.
@@ -256,6 +265,23 @@ export class PageViewer {
   }
 
   #applyZoom(): void {
+    // A fit computed for a hidden (zero-sized) area would be nonsense; the resize that shows it fits.
+    if (typeof this.#zoom !== 'number' && !this.#hasSize()) return;
     this.#viewer.currentScaleValue = typeof this.#zoom === 'number' ? String(this.#zoom) : this.#zoom;
+  }
+
+  #hasSize(): boolean {
+    return this.#viewer.container.clientWidth > 0 && this.#viewer.container.clientHeight > 0;
+  }
+
+  /**
+   * The scrolling area changed size. A fit zoom is fitted again (pdf.js keeps the reader's place
+   * within the page as the scale changes); a numeric zoom stays. Either way pdf.js measures again
+   * which pages are in view and draws them.
+   */
+  #refit(): void {
+    if (!this.#ready || !this.#hasSize()) return;
+    if (typeof this.#zoom !== 'number') this.#applyZoom();
+    this.#viewer.update();
   }
 }
