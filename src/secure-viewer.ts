@@ -172,6 +172,8 @@ export class SecureViewer extends LitElement {
   private _permissionsOverride: readonly string[] | null = null;
   private _scale = 1;
   private _announcement = '';
+  /** The origin the host's token was given for: that of the first document it opened. */
+  #tokenOrigin: string | null = null;
   /** The page last announced with `sv-page-change`. */
   #reportedPage = 0;
   #pageFromViewer = false;
@@ -313,6 +315,17 @@ export class SecureViewer extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     const { tokenUrl, passwordUrl, renewToken, exchangePassword, renewTimeout } = this;
     this.#tokens.settings = { tokenUrl, passwordUrl, renewToken, exchangePassword, renewTimeout };
+    if (changed.has('token')) {
+      this.#tokenOrigin = null;
+    } else if (changed.has('src') && this.token !== null && this.#tokenOrigin !== null) {
+      const origin = originOf(this.src);
+      // A token belongs to the origin it was given for: another origin never sees it, and the
+      // element gets a token for it as it would with none (token-url, renewToken, password).
+      if (origin !== null && origin !== this.#tokenOrigin) {
+        this.token = null;
+        this.#tokenOrigin = null;
+      }
+    }
     if (changed.has('token') && changed.get('token') !== undefined && this._state !== 'idle') {
       try {
         this.#tokens.setToken(this.token);
@@ -388,6 +401,12 @@ export class SecureViewer extends LitElement {
       return;
     }
     this._state = 'loading';
+    const url = documentUrl(this.src);
+    if (!url) {
+      this.#fail(new ViewerError('not-found', { message: 'The document address is not a valid http or https URL.' }));
+      return;
+    }
+    if (this.token !== null) this.#tokenOrigin ??= url.origin;
     let tokens;
     try {
       tokens = this.#tokens.start(this.token);
@@ -399,15 +418,14 @@ export class SecureViewer extends LitElement {
     if (signal.aborted) return;
     const viewport = this.renderRoot.querySelector<HTMLDivElement>('.viewport')!;
     await this.#documents.open({
-      url: new URL(this.src, document.baseURI).href,
+      url: url.href,
       tokens,
       container: viewport,
       viewer: viewport.querySelector<HTMLDivElement>('.pdfViewer')!,
       shadowRoot: this.renderRoot as ShadowRoot,
       textLayer: this.#allows('copy'),
       pageLabel: (page) => format(this.#strings().pageLabel, { page }),
-      page: this.page,
-      zoom: this.zoom,
+      view: () => ({ page: this.page, zoom: this.zoom }),
     });
   }
 
@@ -446,4 +464,19 @@ export class SecureViewer extends LitElement {
   #emit<K extends SecureViewerEventName>(name: K, detail: SecureViewerEventDetail<K>): void {
     this.dispatchEvent(createViewerEvent(name, detail));
   }
+}
+
+/** A document URL, resolved against the page; null unless it is a valid http or https URL. */
+function documentUrl(src: string | null): URL | null {
+  if (!src) return null;
+  try {
+    const url = new URL(src, document.baseURI);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+function originOf(src: string | null): string | null {
+  return documentUrl(src)?.origin ?? null;
 }

@@ -15,8 +15,8 @@ export interface DocumentRequest {
   shadowRoot: ShadowRoot;
   textLayer: boolean;
   pageLabel: (page: number) => string;
-  page: number;
-  zoom: Zoom;
+  /** Where to open, read when the pages are laid out: the host may navigate while it loads. */
+  view: () => { page: number; zoom: Zoom };
 }
 
 /** pdf.js, its worker or its viewer components could not be loaded: a network failure, not a bad document. */
@@ -128,8 +128,9 @@ export class DocumentController implements ReactiveController {
         onScaleChange: (scale) => current() && this.#events.onScaleChange(scale),
         onFindResult: (result) => current() && this.#events.onFindResult(result),
       });
-      pages.zoom = request.zoom;
-      pages.page = request.page;
+      const view = request.view();
+      pages.zoom = view.zoom;
+      pages.page = view.page;
       pages.setDocument(document);
       this.#pages = pages;
       this.#events.onLoaded(document.numPages);
