@@ -9,6 +9,7 @@ import { defaultReporter } from '@web/test-runner';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { tsImport } from 'tsx/esm/api';
+import { CHROMIUM_FLAGS } from './scripts/chromium-flags.mjs';
 
 const require = createRequire(import.meta.url);
 const rootDir = process.cwd();
@@ -120,12 +121,7 @@ export default {
         executablePath,
         headless: true,
         args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
+          ...CHROMIUM_FLAGS,
           // gc() for the test that checks a page's text can be collected once it left the view.
           '--js-flags=--expose-gc',
         ],

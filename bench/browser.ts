@@ -1,19 +1,11 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+import { CHROMIUM_FLAGS } from '../scripts/chromium-flags.mjs';
 
 export async function launchBrowser(executablePath: string, extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(executablePath)) throw new Error(`No browser at ${executablePath} (set CHROME_PATH)`);
-  return chromium.launch({ executablePath, args: [...CHROMIUM_ARGS, ...extraArgs], headless: true });
+  return chromium.launch({ executablePath, args: [...CHROMIUM_FLAGS, ...extraArgs], headless: true });
 }
 
 /** Lets the memory scenario call `gc()` in the page and in its workers (pdf.js's among them). */

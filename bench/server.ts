@@ -4,6 +4,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
 import path from 'node:path';
+// The reference backend's Range parser (pure, no I/O): the only thing the bench takes from
+// demo/server, so the bench's byte counts rest on the same reading of Range as the backend's.
+import { parseRange } from '../demo/server/range.ts';
 
 /**
  * One bandwidth budget for every document response at once. Each chunk reserves its slot on a
@@ -152,7 +155,7 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
       return void res.writeHead(404).end();
     }
 
-    const range = parseRange(req.headers.range, size);
+    const range = documentRange(req.headers.range, size);
     if (range === 'invalid') {
       log.status = 416;
       return void res.writeHead(416, { 'Content-Range': `bytes */${size}` }).end();
@@ -223,22 +226,17 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
   };
 }
 
-/** A single `bytes=a-b`, `bytes=a-` or `bytes=-n` range; null means the whole file. */
-export function parseRange(header: string | undefined, size: number): [number, number] | null | 'invalid' {
+/**
+ * The range to send: null (no Range header) means the whole file. One `bytes=a-b`, `bytes=a-` or
+ * `bytes=-n` range is read by the backend's parser; where the backend would ignore a Range
+ * (several ranges, a reversed or malformed one) and send the whole file, the bench answers 416
+ * like an unsatisfiable range: the viewer only sends single ranges, so anything else is a bug the
+ * measurement must not hide behind a whole-file download.
+ */
+function documentRange(header: string | undefined, size: number): [number, number] | null | 'invalid' {
   if (!header) return null;
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!match || (match[1] === '' && match[2] === '')) return 'invalid';
-  let begin: number;
-  let end: number;
-  if (match[1] === '') {
-    begin = Math.max(0, size - Number(match[2]));
-    end = size - 1;
-  } else {
-    begin = Number(match[1]);
-    end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
-  }
-  if (begin > end || begin >= size) return 'invalid';
-  return [begin, end];
+  const decision = parseRange(header, size);
+  return decision.kind === 'partial' ? [decision.start, decision.end] : 'invalid';
 }
 
 function drained(res: http.ServerResponse): Promise<void> {
