@@ -297,7 +297,8 @@ function concat(chunks: Uint8Array[], length: number): Uint8Array {
 export function fileNameFromDisposition(header: string | null): string | null {
   if (!header) return null;
   let name: string | null = null;
-  const extended = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(header);
+  // Parameter names and the charset are case-insensitive; a language tag may stand between the quotes.
+  const extended = /filename\*\s*=\s*utf-8'[^']*'([^;]+)/i.exec(header);
   if (extended) {
     try {
       name = decodeURIComponent(extended[1]!.trim());
@@ -306,7 +307,7 @@ export function fileNameFromDisposition(header: string | null): string | null {
     }
   }
   if (name === null) {
-    const plain = /filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]+))/.exec(header);
+    const plain = /filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]+))/i.exec(header);
     name = plain ? (plain[1] ?? plain[2] ?? '').replace(/\\(.)/g, '$1') : null;
   }
   const safe = name?.replace(/[\u0000-\u001f\u007f/\\]/g, '').trim();

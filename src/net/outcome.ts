@@ -50,6 +50,9 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   if (!value) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Math.min(Number(trimmed), 86_400);
+  // An HTTP date names its day or month; anything else (1.5, -5) is no Retry-After at all, though
+  // Date.parse would happily read it as a date.
+  if (!/[a-z]/i.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, Math.min(Math.ceil((date - now) / 1000), 86_400));

@@ -12,7 +12,7 @@ export function fillWatermark(template: string, claims: JwtClaims | null, now: D
   };
   return template
     .replace(/\{(\w+)\}/g, (_, name: string) => {
-      if (name in values) return values[name]!;
+      if (Object.hasOwn(values, name)) return values[name]!;
       const claim = claims?.[name];
       return typeof claim === 'string' || typeof claim === 'number' ? String(claim) : '';
     })

@@ -8,6 +8,6 @@ export function parseZoom(value: string | null): Zoom {
   if (value === null) return 'auto';
   const trimmed = value.trim();
   if (ZOOM_KEYWORDS.has(trimmed)) return trimmed as Zoom;
-  const scale = Number(trimmed.endsWith('%') ? Number.parseFloat(trimmed) / 100 : trimmed);
+  const scale = trimmed.endsWith('%') ? Number(trimmed.slice(0, -1)) / 100 : Number(trimmed);
   return Number.isFinite(scale) && scale > 0 ? Math.min(Math.max(scale, 0.1), 10) : 'auto';
 }

@@ -108,5 +108,5 @@ export function resolveStrings(overrides: ViewerStringOverrides | null): ViewerS
 
 /** Fills `{name}` placeholders with values, as text. */
 export function format(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(values, name) ? String(values[name]) : whole));
 }

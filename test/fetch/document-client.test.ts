@@ -51,9 +51,7 @@ describe('fileNameFromDisposition', () => {
     expect(fileNameFromDisposition(`attachment; filename="${long}"`)).to.equal('x'.repeat(200));
   });
 
-  // Known bug (reported, not fixed here): RFC 6266 parameter names and the RFC 8187 charset are
-  // case-insensitive and a language tag may stand between the quotes; these give null today.
-  it.skip('reads parameter names in any case and filename* with a language tag (known bug: null)', () => {
+  it('reads parameter names in any case and filename* with a language tag', () => {
     expect(fileNameFromDisposition('attachment; FileName="report.pdf"')).to.equal('report.pdf');
     expect(fileNameFromDisposition(`attachment; filename*=UTF-8'en'report.pdf`)).to.equal('report.pdf');
     expect(fileNameFromDisposition(`attachment; filename*=Utf-8''report.pdf`)).to.equal('report.pdf');
