@@ -121,12 +121,18 @@ export class SecureViewer extends LitElement {
     return [...super.observedAttributes, 'token'];
   }
 
-  /** URL of the document. The token travels only in the `Authorization` header of requests to it. */
+  /**
+   * URL of the document (http or https). The token travels only in the `Authorization` header of
+   * requests to it. Moving to another origin without setting a new `token` in the same update
+   * drops the token.
+   */
   src: string | null = null;
 
   /**
    * The session token from the host's backend. Kept in memory only and never reflected; a `token`
-   * attribute in server-rendered HTML is read once and removed from the DOM.
+   * attribute in server-rendered HTML is read once and removed from the DOM. It belongs to the
+   * origin of the document it was first used for: set to null when `src` moves to another origin
+   * without a new token.
    */
   token: string | null = null;
 
