@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'server'
   | 'network'
   | 'invalid-document'
+  | 'token-failed'
   | 'renewal-failed'
   | 'password-cancelled';
 
@@ -29,6 +30,8 @@ export const DEFAULT_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   server: 'The document server had a problem. Please try again.',
   network: 'The document could not be reached. Check your connection and try again.',
   'invalid-document': 'The file is not a readable PDF document.',
+  'token-failed':
+    'The viewer could not get access to this document: the token endpoint did not answer, does not allow this site (CORS), or refused the request.',
   'renewal-failed': 'Your session could not be renewed.',
   'password-cancelled': 'A password is needed to open this document.',
 };

@@ -154,7 +154,7 @@ export class SecureViewer extends LitElement {
   /** `auto`, `page-fit`, `page-width`, or a number where 1 is 100 %. */
   zoom: Zoom = 'auto';
 
-  /** Milliseconds to wait for a renewal before giving up with `renewal-failed`. */
+  /** Milliseconds the host may take to give a token before `token-failed` (the first) or `renewal-failed`. */
   renewTimeout = 30_000;
 
   /** Replaces any visible string (for example for another language); missing keys keep the English default. */

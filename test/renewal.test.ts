@@ -293,13 +293,13 @@ describe('token-url', () => {
     await renderedCanvas(el, 20);
   });
 
-  it('a failing token-url gives renewal-failed with its status', async () => {
+  it('a token-url that fails for the first token gives token-failed with its status', async () => {
     const id = await createScenario('sample');
     const el = await openViewer();
     el.tokenUrl = `${backendUrl}/demo/session-token?doc=no-such-document`;
     el.src = contentUrl(id);
     await waitForState(el, ['error']);
-    expect(el.error?.code).to.equal('renewal-failed');
+    expect(el.error?.code).to.equal('token-failed');
     expect(el.error?.status).to.equal(404);
     expect(contentRequests(await requestLog(id))).to.have.length(0);
   });

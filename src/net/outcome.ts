@@ -1,4 +1,4 @@
-import { ViewerError } from '../errors.ts';
+import { DEFAULT_MESSAGES, ViewerError } from '../errors.ts';
 
 /**
  * What an HTTP answer means to the viewer: one place maps statuses to the contract's error codes
@@ -36,13 +36,19 @@ export function refusalForStatus(status: number | undefined, retryAfter?: number
 }
 
 /**
- * A token could not be had from the host: every cause ends as `renewal-failed` (with the status
- * behind it, if any), except the reader's own cancel, which stays what it is.
+ * A token could not be had from the host. The first token of a load fails as `token-failed`, a
+ * renewal as `renewal-failed`, so a reader is never told that a session "could not be renewed"
+ * when it never began; either keeps the status behind it, if any. The reader's own cancel stays
+ * what it is.
  */
-export function tokenFailure(error: unknown): ViewerError {
-  if (error instanceof ViewerError && (error.code === 'password-cancelled' || error.code === 'renewal-failed')) return error;
+export function tokenFailure(error: unknown, first: boolean): ViewerError {
+  if (error instanceof ViewerError && error.code === 'password-cancelled') return error;
+  const code = first ? 'token-failed' : 'renewal-failed';
+  if (error instanceof ViewerError && error.code === code) return error;
   const status = error instanceof ViewerError ? error.status : undefined;
-  return new ViewerError('renewal-failed', status === undefined ? {} : { status });
+  // The message of a specific failure (a timeout, a malformed answer) says more than the default.
+  const message = error instanceof ViewerError && error.message !== DEFAULT_MESSAGES[error.code] ? error.message : undefined;
+  return new ViewerError(code, { ...(status === undefined ? {} : { status }), ...(message === undefined ? {} : { message }) });
 }
 
 /** Parses `Retry-After` (delta-seconds or an HTTP date) into whole seconds, or undefined. */

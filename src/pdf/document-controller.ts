@@ -94,6 +94,10 @@ export class DocumentController implements ReactiveController {
     });
 
     try {
+      // No engine download for a document that cannot be had: pdf.js comes once there is a token
+      // (at once when the host gave one), while the first bytes are already on their way.
+      await request.tokens.token();
+      if (!current()) return;
       const pdfjs = await loadPdfjs().catch(() => {
         throw ENGINE_UNAVAILABLE;
       });

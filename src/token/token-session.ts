@@ -156,7 +156,7 @@ export class TokenSession {
       return received.token;
     } catch (error) {
       if (this.#disposed) throw error instanceof ViewerError ? error : new ViewerError('network');
-      const failure = tokenFailure(error);
+      const failure = tokenFailure(error, reason === 'initial');
       this.#failure = failure;
       this.#current = null;
       this.#clearTimer();

@@ -71,13 +71,14 @@ describe('tokenFailure', () => {
   it('keeps the reader\'s cancel and an existing renewal failure as they are', () => {
     const cancelled = new ViewerError('password-cancelled');
     const failed = new ViewerError('renewal-failed', { status: 502, message: 'The new token is not well-formed.' });
-    expect(tokenFailure(cancelled)).to.equal(cancelled);
-    expect(tokenFailure(failed)).to.equal(failed);
+    expect(tokenFailure(cancelled, false)).to.equal(cancelled);
+    expect(tokenFailure(cancelled, true)).to.equal(cancelled);
+    expect(tokenFailure(failed, false)).to.equal(failed);
   });
 
   it('turns other viewer errors into renewal-failed with the status behind them', () => {
     for (const cause of [new ViewerError('server', { status: 503 }), new ViewerError('unauthorized', { status: 401 }), new ViewerError('rate-limited', { status: 429, retryAfter: 9 })]) {
-      const error = tokenFailure(cause);
+      const error = tokenFailure(cause, false);
       expect(error).not.to.equal(cause);
       expect(error.code).to.equal('renewal-failed');
       expect(error.status).to.equal(cause.status);
@@ -87,10 +88,24 @@ describe('tokenFailure', () => {
 
   it('turns anything else into renewal-failed without a status', () => {
     for (const cause of [new ViewerError('network'), new Error('boom'), new TypeError('Failed to fetch'), 'text', null, undefined, { status: 500 }]) {
-      const error = tokenFailure(cause);
+      const error = tokenFailure(cause, false);
       expect(error.code).to.equal('renewal-failed');
       expect(error, String(cause)).not.to.have.property('status');
     }
+  });
+
+  it('names a first token that could not be had token-failed, with the status and the likely causes', () => {
+    const error = tokenFailure(new ViewerError('renewal-failed', { status: 401 }), true);
+    expect(error.code).to.equal('token-failed');
+    expect(error.status).to.equal(401);
+    expect(error.message).to.contain('CORS');
+    expect(tokenFailure(new TypeError('Failed to fetch'), true).code).to.equal('token-failed');
+  });
+
+  it('keeps the specific message of a failure it renames', () => {
+    const slow = new ViewerError('renewal-failed', { message: 'Renewing your session took too long.' });
+    expect(tokenFailure(slow, true).message).to.equal('Renewing your session took too long.');
+    expect(tokenFailure(slow, true).code).to.equal('token-failed');
   });
 });
 
