@@ -235,7 +235,7 @@ export class SecureViewer extends LitElement {
     allows: (permission) => this.#allows(permission),
     decorate: (canvas) => this.#decorate(canvas),
     onError: (error) => {
-      if (this._state === 'ready') this.#emit('sv-error', error.toInfo());
+      if (this.state === 'ready') this.#emit('sv-error', error.toInfo());
     },
   });
 
