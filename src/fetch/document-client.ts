@@ -1,6 +1,7 @@
 import { ViewerError } from '../errors.ts';
 import { discard, errorForStatus, parseRetryAfter } from '../net/outcome.ts';
 import { withTimeout } from '../net/timeout.ts';
+import { parseContentRange } from './content-range.ts';
 
 /** What the fetch layer needs from the token session. */
 export interface TokenAccess {
@@ -251,15 +252,6 @@ export class DocumentClient {
   #throwIfAborted(): void {
     if (this.#signal.aborted) throw new ViewerError('network');
   }
-}
-
-/** `bytes a-b/total` → numbers; anything else (including `*` totals) → null. */
-export function parseContentRange(value: string | null): { start: number; end: number; total: number } | null {
-  const match = /^\s*bytes\s+(\d+)-(\d+)\/(\d+)\s*$/i.exec(value ?? '');
-  if (!match) return null;
-  const [start, end, total] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (end < start || end >= total) return null;
-  return { start, end, total };
 }
 
 /** HTML error pages served with 200 are the usual impostor: check the magic bytes before pdf.js. */
