@@ -2,6 +2,7 @@ import { ViewerError } from '../errors.ts';
 import { discard, errorForStatus, parseRetryAfter } from '../net/outcome.ts';
 import { withTimeout } from '../net/timeout.ts';
 import { parseContentRange } from './content-range.ts';
+import { MultipartByteRangesReader, byterangesBoundary, type BytesPart } from './multipart-byteranges.ts';
 
 /** What the fetch layer needs from the token session. */
 export interface TokenAccess {
@@ -21,6 +22,25 @@ export interface DocumentClientOptions {
   /** Called with the number of body bytes as they arrive. */
   onBytes?: (count: number) => void;
 }
+
+/** A byte range [begin, end) of the document. */
+export type ByteRange = readonly [begin: number, end: number];
+
+/**
+ * How a server answered a request for several ranges: with the parts (`multipart`), or in a way
+ * that shows it serves one range per request (`single-only`: a 200, or one part that is not what
+ * was asked), in which case `missing` are the caller's to fetch one by one.
+ */
+export interface RangesResult {
+  answer: 'multipart' | 'single-only';
+  missing: ByteRange[];
+}
+
+/**
+ * A single part answering a multi-range request may cover the gaps between the ranges, up to about
+ * as much again as was asked; a larger one (the file from the first range to the last) is dropped.
+ */
+const MAX_MERGED_OVERHEAD = 65_536;
 
 /** The first answer for a document: either a prefix and the total size, or the whole file. */
 export type ProbeResult =
@@ -116,12 +136,69 @@ export class DocumentClient {
     return body;
   }
 
+  /**
+   * Fetches several ranges in one request (`Range: bytes=a-b,c-d,…`) and hands each to `onRange`
+   * as soon as its bytes are in. A `206 multipart/byteranges` is read as it streams; each part
+   * must be one of the ranges asked, or one range the server merged them into. A single part
+   * that covers them all, without much more, is taken too. A server that answers 200 (or one
+   * part that is not what was asked) serves one range at a time: its body is dropped at once and
+   * the ranges are left to the caller. A retry (after a 401, or a body that broke off) asks only
+   * for the ranges not yet delivered.
+   */
+  async fetchRanges(ranges: readonly ByteRange[], onRange: (begin: number, bytes: Uint8Array) => void): Promise<RangesResult> {
+    const pending = [...ranges].sort((a, b) => a[0] - b[0]);
+    const header = () => `bytes=${pending.map(([begin, end]) => `${begin}-${end - 1}`).join(',')}`;
+    const { body: answer } = await this.#request(header, [200, 206], async (response): Promise<RangesResult['answer']> => {
+      if (response.status === 200) {
+        await discard(response);
+        return 'single-only';
+      }
+      this.#checkVersion(response);
+      const boundary = byterangesBoundary(response.headers.get('Content-Type'));
+      if (boundary) {
+        const reader = new MultipartByteRangesReader(boundary, this.#total ?? 0);
+        await this.#readChunks(response, (chunk) => {
+          for (const part of reader.push(chunk)) placePart(part, pending, onRange);
+          return true;
+        });
+        reader.finish();
+        return 'multipart';
+      }
+      const range = parseContentRange(response.headers.get('Content-Range'));
+      const first = pending[0];
+      const last = pending.at(-1);
+      const asked = pending.reduce((sum, [begin, end]) => sum + end - begin, 0);
+      if (
+        !range ||
+        !first ||
+        !last ||
+        range.total !== this.#total ||
+        range.start > first[0] ||
+        range.end + 1 < last[1] ||
+        range.end + 1 - range.start > 2 * asked + MAX_MERGED_OVERHEAD
+      ) {
+        await discard(response);
+        return 'single-only';
+      }
+      const bytes = await this.#readBody(response);
+      if (bytes.byteLength !== range.end + 1 - range.start) throw new ViewerError('invalid-document', { status: 206 });
+      placePart({ begin: range.start, end: range.end + 1, bytes }, pending, onRange, true);
+      return 'multipart';
+    });
+    return { answer, missing: pending.map(([begin, end]) => [begin, end] as const) };
+  }
+
   /** A 206 must be exactly the bytes asked for, of the same version of the document. */
   #checkRange(response: Response, begin: number, end: number): void {
     const range = parseContentRange(response.headers.get('Content-Range'));
     if (!range || range.start !== begin || range.end !== end - 1 || range.total !== this.#total) {
       throw new ViewerError('invalid-document', { status: 206 });
     }
+    this.#checkVersion(response);
+  }
+
+  /** Every answer must come from the same version of the document as the first one. */
+  #checkVersion(response: Response): void {
     if (this.#etag && response.headers.get('ETag') !== this.#etag) {
       throw new ViewerError('invalid-document', {
         status: 206,
@@ -130,14 +207,17 @@ export class DocumentClient {
     }
   }
 
-  /** One logical request: retries transient failures, renews the token once on 401. */
-  async #request<T>(range: string, accept: number[], read: (response: Response) => Promise<T>): Promise<{ response: Response; body: T }> {
+  /**
+   * One logical request: retries transient failures, renews the token once on 401. `range` is
+   * read for every attempt, so a retry can ask for less.
+   */
+  async #request<T>(range: string | (() => string), accept: number[], read: (response: Response) => Promise<T>): Promise<{ response: Response; body: T }> {
     let token = await this.#tokens.token();
     let renewed = false;
     for (let attempt = 0; ; attempt++) {
       this.#throwIfAborted();
       try {
-        const response = await this.#send(range, token);
+        const response = await this.#send(typeof range === 'string' ? range : range(), token);
         if (response.status === 401 && !renewed) {
           await discard(response);
           renewed = true;
@@ -251,6 +331,25 @@ export class DocumentClient {
 
   #throwIfAborted(): void {
     if (this.#signal.aborted) throw new ViewerError('network');
+  }
+}
+
+/**
+ * Hands out the asked ranges a part brings and takes them off `pending`. A part must be one of
+ * them, or one range the server merged several into (from the first one's start to the last
+ * one's end); `covering` also allows a single part larger than the ranges it holds. Anything
+ * else, a part for a range not asked or already delivered included, is a server that cannot be
+ * trusted with this document.
+ */
+function placePart(part: BytesPart, pending: ByteRange[], onRange: (begin: number, bytes: Uint8Array) => void, covering = false): void {
+  const inside = pending.filter(([begin, end]) => begin >= part.begin && end <= part.end);
+  const straddling = pending.some(([begin, end]) => begin < part.end && end > part.begin && !(begin >= part.begin && end <= part.end));
+  const exact = inside.length > 0 && inside[0]![0] === part.begin && inside.at(-1)![1] === part.end;
+  if (inside.length === 0 || straddling || (!exact && !covering)) throw new ViewerError('invalid-document', { status: 206 });
+  for (const range of inside) {
+    const [begin, end] = range;
+    onRange(begin, part.bytes.subarray(begin - part.begin, end - part.begin));
+    pending.splice(pending.indexOf(range), 1);
   }
 }
 

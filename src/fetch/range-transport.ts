@@ -1,6 +1,6 @@
 import type { PDFDataRangeTransport } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { ViewerError, asViewerError } from '../errors.ts';
-import type { DocumentClient } from './document-client.ts';
+import type { ByteRange, DocumentClient } from './document-client.ts';
 import type { PrefetchedRange } from './first-bytes.ts';
 import type { FrontRead } from './front-read.ts';
 import { RangePlanner } from './range-planner.ts';
@@ -20,7 +20,17 @@ export interface RangeTransportOptions {
   prefetched?: PrefetchedRange[];
   /** The front of the file, still streaming in right after `initial`. */
   front?: FrontRead | null;
+  /**
+   * Ask for several ranges in one request while the server answers them as such (default true).
+   * Ranges pdf.js has queued then cost one round trip together, not one each.
+   */
+  multiRange?: boolean;
 }
+
+/** Most ranges in one request: servers cap them (a careful one at a few dozen). */
+const MAX_BATCH_RANGES = 32;
+/** Most bytes in one request, so that one slow answer holds back little. */
+const MAX_BATCH_BYTES = 1_048_576;
 
 type TransportBase = typeof PDFDataRangeTransport;
 
@@ -40,6 +50,10 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
   return class AuthorizedRangeTransport extends Base {
     readonly #client: DocumentClient;
     readonly #options: Required<Omit<RangeTransportOptions, 'prefetched' | 'front'>>;
+    /** Whether the server serves several ranges in one answer; learnt from its first answer. */
+    #multiRange: 'untried' | 'yes' | 'no';
+    /** A multi-range request is out to learn that. */
+    #trying = false;
     readonly #front: FrontRead | null;
     #prefetched: PrefetchedRange[];
     readonly #planner: RangePlanner;
@@ -49,7 +63,8 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
     constructor(client: DocumentClient, total: number, initial: Uint8Array, options: RangeTransportOptions) {
       super(total, initial);
       this.#client = client;
-      this.#options = { maxParallel: 6, ...options };
+      this.#options = { maxParallel: 6, multiRange: true, ...options };
+      this.#multiRange = this.#options.multiRange ? 'untried' : 'no';
       this.#planner = new RangePlanner({ chunkSize: options.chunkSize, total });
       this.#planner.markFetched(0, initial.byteLength);
       // Held bytes reach pdf.js only through a request that starts inside them, so the planner
@@ -143,14 +158,53 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
 
     #pump(): void {
       while (!this.#closed && this.#active < this.#options.maxParallel) {
-        const next = this.#planner.next();
-        if (!next) return;
-        const [begin, end] = next;
+        const batch = this.#nextBatch();
+        const first = batch[0];
+        if (!first) return;
         this.#active++;
-        void this.#fetch(begin, end).finally(() => {
+        void (batch.length === 1 ? this.#fetch(first[0], first[1]) : this.#fetchBatch(batch)).finally(() => {
           this.#active--;
           this.#pump();
         });
+      }
+    }
+
+    /**
+     * The next ranges to ask for in one request: as many as are queued, within the caps, while
+     * the server may serve them together; one otherwise. Only one request tries a server whose
+     * answer is not known yet.
+     */
+    #nextBatch(): ByteRange[] {
+      const first = this.#planner.next();
+      if (!first) return [];
+      const batch: ByteRange[] = [first];
+      if (this.#multiRange === 'no' || (this.#multiRange === 'untried' && this.#trying)) return batch;
+      let bytes = first[1] - first[0];
+      while (batch.length < MAX_BATCH_RANGES && bytes < MAX_BATCH_BYTES) {
+        const next = this.#planner.next();
+        if (!next) break;
+        batch.push(next);
+        bytes += next[1] - next[0];
+      }
+      if (batch.length > 1 && this.#multiRange === 'untried') this.#trying = true;
+      return batch;
+    }
+
+    /** Ranges the server did not bring in a multi-range answer go back to be fetched one by one. */
+    async #fetchBatch(batch: ByteRange[]): Promise<void> {
+      try {
+        const { answer, missing } = await this.#client.fetchRanges(batch, (begin, bytes) => this.#deliver(begin, bytes));
+        if (this.#multiRange === 'untried') this.#multiRange = answer === 'multipart' ? 'yes' : 'no';
+        for (const [begin, end] of missing) {
+          this.#planner.forget(begin, end);
+          this.#planner.request(begin, end);
+        }
+      } catch (error) {
+        if (this.#closed) return;
+        this.abort();
+        this.#options.onFatal(asViewerError(error));
+      } finally {
+        this.#trying = false;
       }
     }
 
