@@ -55,11 +55,25 @@ function compactStyles(): Plugin {
   };
 }
 
-/** A module of ours that loads with the element (everything but the framework adapters). */
+/**
+ * A module of ours that loads with the element: everything but the framework adapters and the
+ * list of pdf.js's files (a lazy chunk of its own, needed only once a document opens).
+ */
 function isElementModule(id: string): boolean {
   const source = path.relative(path.join(root, 'src'), id.split('?')[0]!).split(path.sep).join('/');
   if (source.startsWith('..') || path.isAbsolute(source)) return false;
-  return !['react.ts', 'vue.ts'].includes(source);
+  return !['react.ts', 'vue.ts', 'pdf/pdfjs-files.ts'].includes(source);
+}
+
+/**
+ * File URLs in our code are written `new URL('./…', import.meta.url)`: the explicit `./` is what
+ * lets an app's bundler (Vite, webpack, Rollup with its import-meta-assets plugin) tell a file
+ * beside the module from a package name, and emit it.
+ */
+function relativeFileUrl(filename: string, { hostId, hostType }: { hostId: string; hostType: string }) {
+  if (hostType !== 'js') return { relative: true };
+  const relative = path.posix.relative(path.posix.dirname(hostId), filename);
+  return { runtime: `new URL(${JSON.stringify(relative.startsWith('../') ? relative : `./${relative}`)}, import.meta.url).href` };
 }
 
 /**
@@ -78,6 +92,7 @@ export default defineConfig(({ mode }) => {
   return {
     base: './',
     plugins: [compactStyles(), pdfjsAssets(shared)],
+    experimental: { renderBuiltUrl: relativeFileUrl },
     build: {
       target: 'es2022',
       outDir: standalone ? 'dist/cdn' : 'dist',
@@ -110,8 +125,12 @@ export default defineConfig(({ mode }) => {
           codeSplitting: {
             groups: [{ name: 'secure-viewer', test: isElementModule }],
           },
-          assetFileNames: (asset) =>
-            asset.names.some((name) => name.startsWith('pdf.worker')) ? `${shared}pdfjs/legacy/build/[name][extname]` : 'assets/[name]-[hash][extname]',
+          // pdf.js's worker and files keep pdfjs-dist's layout under pdfjs/, where the copy step
+          // above puts the rest of those folders.
+          assetFileNames: (asset) => {
+            const original = asset.originalFileNames.find((name) => name.includes('node_modules/pdfjs-dist/'));
+            return original ? `${shared}pdfjs/${original.slice(original.indexOf('node_modules/pdfjs-dist/') + 'node_modules/pdfjs-dist/'.length)}` : 'assets/[name]-[hash][extname]';
+          },
         },
       },
     },
