@@ -12,7 +12,7 @@ const pdfjsRoot = path.join(root, 'node_modules/pdfjs-dist');
  * `pdfjs/<assets>/`), so the element finds them two levels above the worker in every setting.
  * quickjs (PDF JavaScript) is left out: scripting stays off.
  */
-function pdfjsAssets(): Plugin {
+function pdfjsAssets(shared: string): Plugin {
   let outDir = '';
   return {
     name: 'secure-viewer:pdfjs-assets',
@@ -21,7 +21,7 @@ function pdfjsAssets(): Plugin {
       outDir = path.resolve(config.root, config.build.outDir);
     },
     async closeBundle() {
-      const target = path.join(outDir, 'pdfjs');
+      const target = path.join(outDir, shared, 'pdfjs');
       for (const dir of ['cmaps', 'standard_fonts', 'wasm', 'iccs']) {
         await mkdir(path.join(target, dir), { recursive: true });
         await cp(path.join(pdfjsRoot, dir), path.join(target, dir), {
@@ -55,11 +55,25 @@ function compactStyles(): Plugin {
   };
 }
 
-/** A module of ours that loads with the element (everything but the framework adapters). */
+/**
+ * A module of ours that loads with the element: everything but the framework adapters and the
+ * list of pdf.js's files (a lazy chunk of its own, needed only once a document opens).
+ */
 function isElementModule(id: string): boolean {
   const source = path.relative(path.join(root, 'src'), id.split('?')[0]!).split(path.sep).join('/');
   if (source.startsWith('..') || path.isAbsolute(source)) return false;
-  return !['react.ts', 'vue.ts'].includes(source);
+  return !['react.ts', 'vue.ts', 'pdf/pdfjs-files.ts'].includes(source);
+}
+
+/**
+ * File URLs in our code are written `new URL('./…', import.meta.url)`: the explicit `./` is what
+ * lets an app's bundler (Vite, webpack, Rollup with its import-meta-assets plugin) tell a file
+ * beside the module from a package name, and emit it.
+ */
+function relativeFileUrl(filename: string, { hostId, hostType }: { hostId: string; hostType: string }) {
+  if (hostType !== 'js') return { relative: true };
+  const relative = path.posix.relative(path.posix.dirname(hostId), filename);
+  return { runtime: `new URL(${JSON.stringify(relative.startsWith('../') ? relative : `./${relative}`)}, import.meta.url).href` };
 }
 
 /**
@@ -67,16 +81,22 @@ function isElementModule(id: string): boolean {
  *                                              copy), pdf.js bundled (API and worker versions must match).
  * `vite build --mode standalone` → dist/cdn/  one folder for a plain <script type="module"> drop-in.
  * pdf.js is a separate chunk loaded with the first document, never when the tag is defined.
+ * pdf.js's chunks, worker and assets are the same bytes in both builds, so the npm entries use
+ * the drop-in folder's copies (`dist/cdn/chunks/`, `dist/cdn/pdfjs/`): the package ships each
+ * file once. The standalone build therefore runs second and keeps what the first one wrote.
  */
 export default defineConfig(({ mode }) => {
   const standalone = mode === 'standalone';
+  // Where pdf.js's chunks and files go, relative to outDir.
+  const shared = standalone ? '' : 'cdn/';
   return {
     base: './',
-    plugins: [compactStyles(), pdfjsAssets()],
+    plugins: [compactStyles(), pdfjsAssets(shared)],
+    experimental: { renderBuiltUrl: relativeFileUrl },
     build: {
       target: 'es2022',
       outDir: standalone ? 'dist/cdn' : 'dist',
-      emptyOutDir: true,
+      emptyOutDir: !standalone,
       sourcemap: true,
       minify: true,
       assetsInlineLimit: 0,
@@ -97,7 +117,7 @@ export default defineConfig(({ mode }) => {
           minify: true,
           // pdf.js's viewer stylesheet is a module of its own; named apart from the viewer code.
           chunkFileNames: (chunk) =>
-            chunk.moduleIds.some((id) => id.includes('pdf_viewer.css')) ? 'chunks/pdf_viewer_css-[hash].js' : 'chunks/[name]-[hash].js',
+            chunk.moduleIds.some((id) => id.includes('pdf_viewer.css')) ? `${shared}chunks/pdf_viewer_css-[hash].js` : `${shared}chunks/[name]-[hash].js`,
           // Our code is one chunk, loaded with the element: split up, tiny shared chunks (the
           // define call, the worker URL) each cost a request, and each chunk compresses on its
           // own. pdf.js and its viewer stylesheet stay in lazy chunks; the adapters stay in
@@ -105,8 +125,12 @@ export default defineConfig(({ mode }) => {
           codeSplitting: {
             groups: [{ name: 'secure-viewer', test: isElementModule }],
           },
-          assetFileNames: (asset) =>
-            asset.names.some((name) => name.startsWith('pdf.worker')) ? 'pdfjs/legacy/build/[name][extname]' : 'assets/[name]-[hash][extname]',
+          // pdf.js's worker and files keep pdfjs-dist's layout under pdfjs/, where the copy step
+          // above puts the rest of those folders.
+          assetFileNames: (asset) => {
+            const original = asset.originalFileNames.find((name) => name.includes('node_modules/pdfjs-dist/'));
+            return original ? `${shared}pdfjs/${original.slice(original.indexOf('node_modules/pdfjs-dist/') + 'node_modules/pdfjs-dist/'.length)}` : 'assets/[name]-[hash][extname]';
+          },
         },
       },
     },

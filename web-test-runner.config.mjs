@@ -2,6 +2,7 @@
 // reference backend started on 127.0.0.1 with its test switches. The test page is served from
 // localhost, so every document request is cross-origin and exercises CORS and preflights.
 import { createRequire } from 'node:module';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -66,6 +67,33 @@ const viteInlineCss = {
   },
 };
 
+/**
+ * Mirrors Vite's eager `import.meta.glob('/dir/*.{a,b}', { query: '?url', import: 'default' })`
+ * (src/pdf/pdfjs-files.ts): the call becomes an object of the matching files' served paths,
+ * which is what the build's URLs are for an unbundled package.
+ */
+const viteGlobUrls = {
+  name: 'vite-glob-urls',
+  transform(context) {
+    if (!context.path.endsWith('.ts') || typeof context.body !== 'string' || !context.body.includes('import.meta.glob')) return undefined;
+    const call = /import\.meta\.glob(?:<[^>]*>)?\(\s*(['"])([^'"]+)\1\s*,\s*\{[^}]*\}\s*\)/g;
+    const body = context.body.replace(call, (_, _quote, pattern) => {
+      const slash = pattern.lastIndexOf('/');
+      const dir = pattern.slice(0, slash);
+      const name = new RegExp(
+        `^${pattern
+          .slice(slash + 1)
+          .replace(/[.+^$()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '[^/]*')
+          .replace(/\{([^}]*)\}/g, (_m, list) => `(${list.split(',').join('|')})`)}$`,
+      );
+      const files = readdirSync(path.join(rootDir, dir)).filter((file) => name.test(file));
+      return JSON.stringify(Object.fromEntries(files.map((file) => [`${dir}/${file}`, `${dir}/${file}`])));
+    });
+    return { body };
+  },
+};
+
 /** Stops the backend with the test server. */
 const backendLifecycle = {
   name: 'reference-backend',
@@ -113,6 +141,7 @@ export default {
     backendLifecycle,
     viteUrlImports,
     viteInlineCss,
+    viteGlobUrls,
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
   ],
   browsers: [

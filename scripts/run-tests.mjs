@@ -1,6 +1,7 @@
-// `npm test`: the backend suite (node:test), the browser suite (web-test-runner in Chromium) and
-// the end-to-end suite (node:test driving Chromium), then one closing line for the whole run:
-// "N passed, N failed".
+// `npm test`: the type-check (one check per TypeScript project), the backend suite (node:test),
+// the browser suite (web-test-runner in Chromium), the package build, and the end-to-end suite
+// (node:test driving Chromium, using the build), then one closing line for the whole run:
+// "N passed, N failed". It needs nothing but `npm install` before it.
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 
@@ -20,7 +21,18 @@ const serverTests = testFiles('demo/server/test');
 const nodeTests = [...testFiles('test/ssr'), ...testFiles('test/e2e')];
 const nodeTestCount = (out) => ({ passed: last(out, /^ℹ pass (\d+)$/m), failed: last(out, /^ℹ fail (\d+)$/m) });
 
+/** A command that passes or fails as a whole counts as one check. */
+const oneCheck = (_out, code) => (code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 });
+const tsc = 'node_modules/typescript/bin/tsc';
+
 const suites = [
+  ...['tsconfig.json', 'tsconfig.server.json', 'tsconfig.e2e.json', 'bench/tsconfig.json'].map((project) => ({
+    name: 'typecheck',
+    label: `tsc -p ${project}`,
+    command: 'node',
+    args: [tsc, '-p', project],
+    count: oneCheck,
+  })),
   {
     name: 'server',
     command: 'node',
@@ -37,6 +49,16 @@ const suites = [
     },
   },
   {
+    // Always rebuilt (a few seconds): the end-to-end suite must never test a stale dist/.
+    name: 'build',
+    label: 'npm run build',
+    command: 'npm',
+    args: ['run', 'build', '--silent'],
+    count: oneCheck,
+    alsoFor: 'e2e',
+    skip: nodeTests.length === 0,
+  },
+  {
     name: 'e2e',
     command: 'node',
     args: ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...nodeTests],
@@ -49,9 +71,11 @@ const only = process.env.SV_TEST_SUITE;
 let passed = 0;
 let failed = 0;
 for (const suite of suites) {
-  if ((only && only !== suite.name) || suite.skip) continue;
+  if ((only && only !== suite.name && only !== suite.alsoFor) || suite.skip) continue;
+  if (suite.label) process.stdout.write(`\n> ${suite.label}\n`);
   const { code, output } = await run(suite.command, suite.args);
-  const counts = suite.count(output);
+  const counts = suite.count(output, code);
+  if (suite.label) process.stdout.write(`${code === 0 ? '✔' : '✖'} ${suite.label}\n`);
   passed += counts.passed ?? 0;
   // A suite that crashed before reporting counts as one failure.
   failed += counts.failed ?? 1;

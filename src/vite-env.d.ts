@@ -7,3 +7,8 @@ declare module '*.css?inline' {
   const css: string;
   export default css;
 }
+
+// Vite's glob import, as src/pdf/pdfjs-files.ts uses it (eager, one named export per file).
+interface ImportMeta {
+  glob<T>(pattern: string | string[], options: { query: string; import: string; eager: true }): Record<string, T>;
+}

@@ -69,11 +69,8 @@ export async function openDocument(
     disableAutoFetch: true,
     disableStream: true,
     enableXfa: false,
-    cMapUrl: assets.cMapUrl,
+    ...assets,
     cMapPacked: true,
-    standardFontDataUrl: assets.standardFontDataUrl,
-    wasmUrl: assets.wasmUrl,
-    iccUrl: assets.iccUrl,
     // A malformed page should not take the whole document down.
     stopAtErrors: false,
   });

@@ -7,12 +7,15 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { firstPagePixel, launchChromium } from './support.ts';
 import { startDemo, type Demo } from '../../demo/demo-server.ts';
+import { ensurePackageBuilt } from './package-build.ts';
 
 let demo: Demo;
 let browser: Browser;
 let dataDir: string;
 
 before(async () => {
+  // The React and Vue demo apps import the built package.
+  await ensurePackageBuilt();
   dataDir = await mkdtemp(path.join(tmpdir(), 'sv-demo-e2e-'));
   demo = await startDemo({ port: 0, dataDir, log: () => {} });
   browser = await launchChromium();

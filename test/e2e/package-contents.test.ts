@@ -83,8 +83,8 @@ describe('package.json', () => {
     // pdf.js sits in its own chunks, reached only through dynamic import(). Our loader names
     // pdf.js's API (GlobalWorkerOptions, PDFWorker), so look for text of pdf.js's own code.
     const PDFJS_MARKER = 'Setting up fake worker';
-    const pdfChunk = readdirSync(path.join(repoRoot, 'dist/chunks')).find((file) => /^pdf-.*\.js$/.test(file));
-    assert.ok(pdfChunk && readFileSync(path.join(repoRoot, 'dist/chunks', pdfChunk), 'utf8').includes(PDFJS_MARKER), 'the marker is pdf.js code');
+    const pdfChunk = readdirSync(path.join(repoRoot, 'dist/cdn/chunks')).find((file) => /^pdf-.*\.js$/.test(file));
+    assert.ok(pdfChunk && readFileSync(path.join(repoRoot, 'dist/cdn/chunks', pdfChunk), 'utf8').includes(PDFJS_MARKER), 'the marker is pdf.js code');
     for (const entry of ['dist/index.js', 'dist/cdn/secure-viewer.js']) {
       const code = readFileSync(path.join(repoRoot, entry), 'utf8');
       assert.doesNotMatch(code, /(?:^|[;\s])import\s*[^(;]*["'][^"']*chunks\/pdf(_viewer)?-[^"']+["']/, `${entry} has no static pdf.js import`);

@@ -1,10 +1,14 @@
 // Importing the package where there is no DOM (server-side rendering, a Node build step) must not
 // throw: the element registers itself only where customElements exists.
-import { describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
+import { ensurePackageBuilt } from '../e2e/package-build.ts';
+
+before(async () => {
+  await ensurePackageBuilt();
+});
 
 describe('server-side import', () => {
   test('the source entry imports in Node without a DOM', async () => {
@@ -15,7 +19,7 @@ describe('server-side import', () => {
     assert.equal(entry.parseZoom?.('page-width'), 'page-width');
   });
 
-  test('the built package entry imports in Node without a DOM', { skip: !existsSync('dist/index.js') && 'run npm run build first' }, async () => {
+  test('the built package entry imports in Node without a DOM', async () => {
     const entry = (await import(pathToFileURL(path.resolve('dist/index.js')).href)) as { SecureViewer?: unknown };
     assert.equal(typeof entry.SecureViewer, 'function');
   });
