@@ -148,8 +148,9 @@ export class DocumentClient {
   async fetchRanges(ranges: readonly ByteRange[], onRange: (begin: number, bytes: Uint8Array) => void): Promise<RangesResult> {
     const pending = [...ranges].sort((a, b) => a[0] - b[0]);
     const header = () => `bytes=${pending.map(([begin, end]) => `${begin}-${end - 1}`).join(',')}`;
-    const { body: answer } = await this.#request(header, [200, 206], async (response): Promise<RangesResult['answer']> => {
-      if (response.status === 200) {
+    const { body: answer } = await this.#request(header, [200, 206, 416], async (response): Promise<RangesResult['answer']> => {
+      // A careful server refuses a set of ranges it finds too many with 416; one at a time then.
+      if (response.status === 200 || response.status === 416) {
         await discard(response);
         return 'single-only';
       }
