@@ -10,6 +10,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { tsImport } from 'tsx/esm/api';
 import { CHROMIUM_FLAGS } from './scripts/chromium-flags.mjs';
+import { devtoolsCommandsPlugin } from './scripts/wtr-devtools-commands.mjs';
 
 const require = createRequire(import.meta.url);
 const rootDir = process.cwd();
@@ -113,6 +114,7 @@ export default {
     backendLifecycle,
     viteUrlImports,
     viteInlineCss,
+    devtoolsCommandsPlugin(),
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
   ],
   browsers: [

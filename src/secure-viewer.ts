@@ -243,6 +243,7 @@ export class SecureViewer extends LitElement {
     pages: () => this.#documents.pages,
     active: () => this.state === 'ready',
     viewport: () => this.renderRoot.querySelector('.viewport'),
+    cancelPrint: () => this.#exports.cancelPrint(),
   });
 
   readonly #load = new LoadController(this, {
@@ -295,7 +296,11 @@ export class SecureViewer extends LitElement {
     return this.#exports.download();
   }
 
-  /** Prints the document's pages, watermarked (needs the `print` permission). */
+  /**
+   * Prints the document's pages, watermarked (needs the `print` permission). Pages are prepared
+   * one at a time as compressed images; the print button shows how far it got, and pressing it
+   * again or Escape cancels. Resolves when the print dialog has closed or the print was cancelled.
+   */
   print(): Promise<void> {
     return this.#exports.print();
   }
@@ -373,6 +378,7 @@ export class SecureViewer extends LitElement {
               canDownload: ready && this.#allows('download'),
               canPrint: ready && this.#allows('print'),
               busy: this.#exports.busy,
+              printProgress: this.#exports.printProgress,
               moreOpen: this.#controls.moreOpen,
               findOpen: this.#controls.findOpen,
               findResult: this.#controls.findResult,

@@ -48,6 +48,7 @@ export interface ViewerStrings {
   findSearching: string;
   download: string;
   print: string;
+  printPreparing: string;
   preparing: string;
 }
 
@@ -97,6 +98,7 @@ export const DEFAULT_STRINGS: ViewerStrings = {
   findSearching: 'Searching… {percent} %',
   download: 'Download',
   print: 'Print',
+  printPreparing: 'Preparing to print, {percent} %. Press again or Escape to cancel.',
   preparing: 'Preparing…',
 };
 

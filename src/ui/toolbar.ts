@@ -1,4 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
+import { styleMap } from 'lit/directives/style-map.js';
 import type { FindResult } from '../pdf/page-viewer.ts';
 import { icons } from './icons.ts';
 import { format, type ViewerStrings } from './strings.ts';
@@ -15,6 +16,8 @@ export interface ToolbarModel {
   canPrint: boolean;
   /** A download or print is being prepared. */
   busy: boolean;
+  /** Share of pages ready (0–1) while a print is being prepared; the print button then cancels it. */
+  printProgress: number | null;
   moreOpen: boolean;
   findOpen: boolean;
   findResult: FindResult | null;
@@ -35,6 +38,7 @@ export interface ToolbarActions {
   closeFind(): void;
   download(): void;
   print(): void;
+  cancelPrint(): void;
 }
 
 function findStatus(model: ToolbarModel): string {
@@ -108,10 +112,7 @@ export function renderToolbar(model: ToolbarModel, actions: ToolbarActions): Tem
           ? html`<button type="button" class="icon" part="download-button" aria-label=${strings.download} title=${strings.download}
               ?disabled=${disabled || model.busy} @click=${actions.download}>${icons.download}</button>`
           : nothing}
-        ${model.canPrint
-          ? html`<button type="button" class="icon" part="print-button" aria-label=${strings.print} title=${strings.print}
-              ?disabled=${disabled || model.busy} @click=${actions.print}>${icons.print}</button>`
-          : nothing}
+        ${model.canPrint ? renderPrintButton(model, actions) : nothing}
         <button type="button" class="icon more-button" part="more-button" aria-label=${strings.moreTools} title=${strings.moreTools}
           aria-expanded=${model.moreOpen ? 'true' : 'false'} aria-controls="sv-more-tools" @click=${actions.toggleMore}>${icons.more}</button>
       </div>
@@ -133,6 +134,21 @@ export function renderToolbar(model: ToolbarModel, actions: ToolbarActions): Tem
         </div>`
       : nothing}
   `;
+}
+
+/** The print button; while a print is being prepared it shows how far it got and cancels it when pressed. */
+function renderPrintButton(model: ToolbarModel, actions: ToolbarActions): TemplateResult {
+  const { strings, printProgress } = model;
+  if (printProgress === null) {
+    return html`<button type="button" class="icon" part="print-button" aria-label=${strings.print} title=${strings.print}
+      ?disabled=${!model.ready || model.busy} @click=${actions.print}>${icons.print}</button>`;
+  }
+  const percent = Math.floor(printProgress * 100);
+  const label = format(strings.printPreparing, { percent });
+  return html`<button type="button" class="icon printing" part="print-button" aria-label=${label} title=${label}
+    style=${styleMap({ '--print-progress': `${percent}%` })} @click=${actions.cancelPrint}>
+    ${icons.close}<span class="print-progress" aria-hidden="true">${format(strings.zoomLevel, { percent })}</span>
+  </button>`;
 }
 
 function findQuery(event: Event): string {
