@@ -63,6 +63,16 @@ export const secureViewerStyles = css`
     box-shadow: inset 0 0 0 2px var(--sv-focus-color, #0b69d4);
   }
 
+  /*
+   * A tagged PDF's structure (headings, paragraphs) owns the text layer's marked-content spans with
+   * aria-owns, and Chromium does not follow aria-owns to an element with display: contents (pdf.js's
+   * rule). As a plain inline box it adds nothing to the layout: its text spans are positioned
+   * against the text layer either way.
+   */
+  .textLayer .markedContent {
+    display: inline;
+  }
+
   .overlay {
     position: absolute;
     inset: 0;

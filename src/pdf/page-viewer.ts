@@ -1,6 +1,7 @@
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { EventBus, PDFFindController, PDFLinkService, PDFViewer } from 'pdfjs-dist/legacy/web/pdf_viewer.mjs';
 import type { PdfjsLib, PdfjsViewerLib } from './pdfjs.ts';
+import { resolveIdsInShadowRoot } from './shadow-id-lookup.ts';
 
 import type { Zoom } from './zoom.ts';
 
@@ -11,6 +12,8 @@ export interface PageViewerOptions {
   container: HTMLDivElement;
   /** The element pdf.js fills with one placeholder per page. */
   viewer: HTMLDivElement;
+  /** The shadow root the viewer lives in, where pdf.js's accessibility links must be resolved. */
+  shadowRoot: ShadowRoot;
   /** With false, no text layer is built, so nothing can be selected or copied. */
   textLayer: boolean;
   onPageChange: (page: number) => void;
@@ -40,6 +43,12 @@ export interface FindOptions {
 /** The part of pdf.js's per-page find highlighter used here (not exported by pdf.js). */
 interface TextHighlighter {
   setTextMapping(divs: HTMLElement[] | null, texts: string[] | null): void;
+}
+
+/** The accessibility helpers of one pdf.js page view (not exported by pdf.js). */
+interface PageAccessibility {
+  _accessibilityManager?: { enable(): void } | null;
+  structTreeLayer?: { updateTextLayer(): void } | null;
 }
 
 /** Quiet time after the last resize before pages are fitted and drawn again. */
@@ -139,7 +148,9 @@ export class PageViewer {
     });
     this.#eventBus.on(
       'pagerendered',
-      (event: { pageNumber: number; isDetailView?: boolean; error?: unknown; source: { canvas?: HTMLCanvasElement | null; div?: HTMLElement } }) => {
+      (event: { pageNumber: number; isDetailView?: boolean; error?: unknown; source: { canvas?: HTMLCanvasElement | null; div?: HTMLElement } & PageAccessibility }) => {
+        // The text layer is built after this event and links annotations into it on `enable()`.
+        resolveIdsInShadowRoot(event.source._accessibilityManager, 'enable', options.shadowRoot);
         this.#releaseRemovedTextLayers();
         const canvas = event.source.canvas;
         if (event.isDetailView || !canvas) return;
@@ -147,7 +158,11 @@ export class PageViewer {
         if (!event.error) event.source.div?.setAttribute('data-rendered', 'true');
       },
     );
-    this.#eventBus.on('textlayerrendered', (event: { pageNumber: number }) => this.#highlighted.add(event.pageNumber - 1));
+    this.#eventBus.on('textlayerrendered', (event: { pageNumber: number; source: PageAccessibility }) => {
+      this.#highlighted.add(event.pageNumber - 1);
+      // The structure tree is linked into the text layer right after this event.
+      resolveIdsInShadowRoot(event.source.structTreeLayer, 'updateTextLayer', options.shadowRoot);
+    });
     this.#eventBus.on('scalechanging', (event: { scale: number }) => options.onScaleChange?.(event.scale));
     const report = (event: { state?: number; matchesCount: { current: number; total: number } }) =>
       options.onFindResult?.({
