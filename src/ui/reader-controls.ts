@@ -21,6 +21,8 @@ export interface ReaderControlsOptions {
   viewport: () => HTMLElement | null;
   /** Stops a print being prepared; false when there is none. */
   cancelPrint: () => boolean;
+  /** Opens or closes the sidebar; from the keyboard, focus moves into it when it opens. */
+  toggleSidebar: (fromKeyboard: boolean) => void;
 }
 
 /**
@@ -109,6 +111,7 @@ export class ReaderControls implements ReactiveController {
     cancelPrint: () => {
       this.#options.cancelPrint();
     },
+    toggleSidebar: () => this.#options.toggleSidebar(false),
   };
 
   openFind(): void {
@@ -166,6 +169,9 @@ export class ReaderControls implements ReactiveController {
         break;
       case 'find':
         this.openFind();
+        break;
+      case 'sidebar':
+        this.#options.toggleSidebar(true);
         break;
     }
   };

@@ -49,6 +49,9 @@ export interface ViewerStrings {
   download: string;
   print: string;
   printPreparing: string;
+  sidebar: string;
+  outline: string;
+  thumbnails: string;
   preparing: string;
 }
 
@@ -98,6 +101,9 @@ export const DEFAULT_STRINGS: ViewerStrings = {
   findSearching: 'Searching… {percent} %',
   download: 'Download',
   print: 'Print',
+  sidebar: 'Sidebar',
+  outline: 'Outline',
+  thumbnails: 'Thumbnails',
   printPreparing: 'Preparing to print, {percent} %. Press again or Escape to cancel.',
   preparing: 'Preparing…',
 };

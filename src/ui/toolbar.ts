@@ -20,6 +20,7 @@ export interface ToolbarModel {
   printProgress: number | null;
   moreOpen: boolean;
   findOpen: boolean;
+  sidebarOpen: boolean;
   findResult: FindResult | null;
   /** Share of the document loaded while a search reads every page (0–100). */
   findProgress: number | null;
@@ -33,6 +34,7 @@ export interface ToolbarActions {
   fit(mode: 'page-width' | 'page-fit'): void;
   rotate(): void;
   toggleMore(): void;
+  toggleSidebar(): void;
   toggleFind(): void;
   find(query: string, options: { again?: boolean; previous?: boolean }): void;
   closeFind(): void;
@@ -51,7 +53,7 @@ function findStatus(model: ToolbarModel): string {
 }
 
 /**
- * The toolbar (part `toolbar`): page navigation, zoom, fit, rotate, find, and the download and
+ * The toolbar (part `toolbar`): the sidebar toggle, page navigation, zoom, fit, rotate, find, and the download and
  * print buttons when the token allows them. Secondary tools fold into a menu on narrow widths.
  */
 export function renderToolbar(model: ToolbarModel, actions: ToolbarActions): TemplateResult {
@@ -76,6 +78,11 @@ export function renderToolbar(model: ToolbarModel, actions: ToolbarActions): Tem
   };
   return html`
     <div part="toolbar" class="toolbar" role="toolbar" aria-label=${strings.toolbarLabel}>
+      <div class="group">
+        <button type="button" class="icon" part="sidebar-toggle-button" aria-label=${strings.sidebar} title=${strings.sidebar}
+          aria-expanded=${model.sidebarOpen ? 'true' : 'false'} aria-controls="sv-sidebar" ?disabled=${disabled}
+          @click=${actions.toggleSidebar}>${icons.sidebar}</button>
+      </div>
       <div class="group">
         <button type="button" class="icon" part="previous-button" aria-label=${strings.previousPage} title=${strings.previousPage}
           ?disabled=${disabled || page <= 1} @click=${() => actions.goToPage(page - 1)}>${icons.previous}</button>

@@ -40,6 +40,20 @@ describe('accessibility of every state', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('ready with the sidebar open, on the outline and on the thumbnails', async () => {
+    const id = await createScenario('report');
+    const el = await openViewer();
+    el.token = await mintToken(id, { permissions: ['read', 'copy'] });
+    el.src = contentUrl(id);
+    await waitForState(el, ['ready']);
+    el.sidebarOpen = true;
+    await waitFor(() => el.shadowRoot!.querySelector('[part~="outline"] [role="treeitem"]'));
+    await expect(el).to.be.accessible();
+    el.shadowRoot!.querySelector<HTMLElement>('[part~="thumbnails-tab"]')!.click();
+    await waitFor(() => el.shadowRoot!.querySelector('[part~="thumbnail"] canvas'));
+    await expect(el).to.be.accessible();
+  });
+
   it('error', async () => {
     const el = await openViewer();
     el.token = await mintToken('sample');
