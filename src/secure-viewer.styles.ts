@@ -57,6 +57,8 @@ export const secureViewerStyles = css`
     inset: 0;
     overflow: auto;
     outline: none;
+    /* Pinch-zoom is the element's (it zooms the document, not the page); scrolling stays native. */
+    touch-action: pan-x pan-y;
   }
 
   .viewport:focus-visible {

@@ -18,6 +18,7 @@ import { PasswordFlow } from './ui/password-flow.ts';
 import { ReaderControls } from './ui/reader-controls.ts';
 import { format, resolveStrings, type ViewerStringOverrides, type ViewerStrings } from './ui/strings.ts';
 import { SidebarController } from './ui/sidebar-controller.ts';
+import { TouchGestures } from './ui/touch-gestures.ts';
 import { renderToolbar } from './ui/toolbar.ts';
 
 export type { Zoom } from './pdf/zoom.ts';
@@ -292,6 +293,11 @@ export class SecureViewer extends LitElement {
   constructor() {
     super();
     new CopyGuard(this, () => this.#allows('copy'));
+    new TouchGestures(this, {
+      viewport: () => this.renderRoot.querySelector('.viewport'),
+      pages: () => this.#documents.pages,
+      active: () => this.state === 'ready',
+    });
   }
 
   /** The element's lifecycle: `idle` (no `src`), `loading`, `password`, `ready` or `error`. */
