@@ -11,6 +11,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { tsImport } from 'tsx/esm/api';
 import { CHROMIUM_FLAGS } from './scripts/chromium-flags.mjs';
+import { devtoolsCommandsPlugin } from './scripts/wtr-devtools-commands.mjs';
 
 const require = createRequire(import.meta.url);
 const rootDir = process.cwd();
@@ -142,6 +143,7 @@ export default {
     viteUrlImports,
     viteInlineCss,
     viteGlobUrls,
+    devtoolsCommandsPlugin(),
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
   ],
   browsers: [

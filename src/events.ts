@@ -35,6 +35,11 @@ export interface SvPasswordRequiredDetail {
   retry: boolean;
 }
 
+/** Detail of `sv-sidebar-toggle`: the reader opened or closed the sidebar. */
+export interface SvSidebarToggleDetail {
+  open: boolean;
+}
+
 export interface SecureViewerEventMap {
   'sv-load': CustomEvent<SvLoadDetail>;
   'sv-error': CustomEvent<SvErrorDetail>;
@@ -42,6 +47,7 @@ export interface SecureViewerEventMap {
   'sv-progress': CustomEvent<SvProgressDetail>;
   'sv-token-renew': CustomEvent<SvTokenRenewDetail>;
   'sv-password-required': CustomEvent<SvPasswordRequiredDetail>;
+  'sv-sidebar-toggle': CustomEvent<SvSidebarToggleDetail>;
 }
 
 export type SecureViewerEventName = keyof SecureViewerEventMap;

@@ -12,6 +12,7 @@ export type {
   SvProgressDetail,
   SvTokenRenewDetail,
   SvPasswordRequiredDetail,
+  SvSidebarToggleDetail,
   SecureViewerEventMap,
 } from './events.ts';
 export type { TokenGrant, RenewReason } from './token/token-response.ts';

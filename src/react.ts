@@ -9,6 +9,7 @@ import type {
   SvLoadDetail,
   SvPageChangeDetail,
   SvPasswordRequiredDetail,
+  SvSidebarToggleDetail,
   SvProgressDetail,
   SvTokenRenewDetail,
 } from './events.ts';
@@ -30,6 +31,7 @@ export const SecureViewerReact = createComponent({
     onProgress: 'sv-progress' as EventName<CustomEvent<SvProgressDetail>>,
     onTokenRenew: 'sv-token-renew' as EventName<CustomEvent<SvTokenRenewDetail>>,
     onPasswordRequired: 'sv-password-required' as EventName<CustomEvent<SvPasswordRequiredDetail>>,
+    onSidebarToggle: 'sv-sidebar-toggle' as EventName<CustomEvent<SvSidebarToggleDetail>>,
   },
   displayName: 'SecureViewer',
 });

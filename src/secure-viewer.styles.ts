@@ -57,10 +57,22 @@ export const secureViewerStyles = css`
     inset: 0;
     overflow: auto;
     outline: none;
+    /* Pinch-zoom is the element's (it zooms the document, not the page); scrolling stays native. */
+    touch-action: pan-x pan-y;
   }
 
   .viewport:focus-visible {
     box-shadow: inset 0 0 0 2px var(--sv-focus-color, #0b69d4);
+  }
+
+  /*
+   * A tagged PDF's structure (headings, paragraphs) owns the text layer's marked-content spans with
+   * aria-owns, and Chromium does not follow aria-owns to an element with display: contents (pdf.js's
+   * rule). As a plain inline box it adds nothing to the layout: its text spans are positioned
+   * against the text layer either way.
+   */
+  .textLayer .markedContent {
+    display: inline;
   }
 
   .overlay {
@@ -242,6 +254,23 @@ export const secureViewerStyles = css`
     background: var(--sv-button-hover-background, rgb(127 127 127 / 0.16));
   }
 
+  /* While a print is prepared: how far it got, as a bar under the button and a percentage beside the cancel icon. */
+  button.icon.printing {
+    display: inline-flex;
+    gap: 4px;
+    inline-size: auto;
+    padding-inline: 6px;
+    background-image: linear-gradient(var(--sv-focus-color, #0b69d4), var(--sv-focus-color, #0b69d4));
+    background-repeat: no-repeat;
+    background-position: left bottom;
+    background-size: var(--print-progress, 0%) 3px;
+  }
+
+  .print-progress {
+    font-variant-numeric: tabular-nums;
+    white-space: nowrap;
+  }
+
   .page-number input {
     inline-size: 3.5em;
     text-align: center;
@@ -323,6 +352,146 @@ export const secureViewerStyles = css`
     text-overflow: ellipsis;
   }
 
+  /* The sidebar: beside the pages from 520 px wide, folded over them below. */
+  .sidebar {
+    position: absolute;
+    inset-block: 0;
+    inset-inline-start: 0;
+    z-index: 2;
+    inline-size: var(--sv-sidebar-width, 200px);
+    max-inline-size: 85%;
+    display: flex;
+    flex-direction: column;
+    box-sizing: border-box;
+    border-inline-end: 1px solid var(--sv-border-color, #8c959f);
+    background: var(--sv-sidebar-background, #f6f8fa);
+    color: var(--sv-toolbar-color, var(--sv-color, #1f2328));
+  }
+
+  .sidebar[hidden],
+  .sidebar-panel[hidden] {
+    display: none;
+  }
+
+  @container (min-width: 520px) {
+    .stage.with-sidebar .viewport {
+      inset-inline-start: var(--sv-sidebar-width, 200px);
+    }
+  }
+
+  @container (max-width: 519.98px) {
+    .sidebar {
+      box-shadow: 4px 0 16px rgb(0 0 0 / 0.25);
+    }
+  }
+
+  .sidebar-tabs {
+    display: flex;
+    gap: 2px;
+    padding: 4px;
+    border-block-end: 1px solid var(--sv-border-color, #8c959f);
+  }
+
+  .sidebar-tabs [role='tab'] {
+    flex: 1 1 0;
+    padding: 4px 6px;
+    border-color: transparent;
+    background: transparent;
+    color: inherit;
+  }
+
+  .sidebar-tabs [role='tab'][aria-selected='true'] {
+    border-color: var(--sv-border-color, #8c959f);
+    background: var(--sv-button-background, #ffffff);
+    font-weight: 600;
+  }
+
+  .sidebar-panel {
+    flex: 1 1 auto;
+    min-block-size: 0;
+    overflow: auto;
+    overscroll-behavior: contain;
+  }
+
+  .outline {
+    padding: 4px;
+  }
+
+  .outline-item {
+    padding-block: 4px;
+    padding-inline: calc(var(--level, 1) * 12px - 6px) 6px;
+    border-radius: var(--sv-radius, 6px);
+    cursor: pointer;
+    outline: none;
+    overflow-wrap: anywhere;
+  }
+
+  .outline-item[aria-expanded]::before {
+    content: '▸';
+    display: inline-block;
+    inline-size: 1em;
+  }
+
+  .outline-item[aria-expanded='true']::before {
+    content: '▾';
+  }
+
+  .outline-item:hover {
+    background: var(--sv-button-hover-background, rgb(127 127 127 / 0.16));
+  }
+
+  .outline-item:focus-visible,
+  .thumbnail:focus-visible {
+    box-shadow: 0 0 0 2px var(--sv-focus-color, #0b69d4);
+  }
+
+  .thumbnail-list {
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    gap: 10px;
+    padding: 10px 0;
+  }
+
+  .thumbnail {
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    gap: 4px;
+    padding: 4px;
+    border: 0;
+    background: transparent;
+    color: inherit;
+    outline: none;
+  }
+
+  .thumbnail-frame {
+    display: block;
+    inline-size: var(--thumbnail-width, 112px);
+    aspect-ratio: var(--thumbnail-ratio, 612 / 792);
+    background: #ffffff;
+    box-shadow: 0 0 0 1px rgb(0 0 0 / 0.2);
+  }
+
+  .thumbnail[data-drawn] .thumbnail-frame {
+    aspect-ratio: auto;
+  }
+
+  .thumbnail-frame canvas {
+    display: block;
+    inline-size: 100%;
+    block-size: auto;
+  }
+
+  .thumbnail[aria-current='page'] .thumbnail-frame {
+    box-shadow: 0 0 0 3px var(--sv-current-color, #0b69d4);
+  }
+
+  .thumbnail-number {
+    font-size: 0.85em;
+    font-variant-numeric: tabular-nums;
+  }
+
   /* Without the copy permission, text cannot be selected (the text layer is not built either). */
   .viewport.no-copy {
     user-select: none;
@@ -333,12 +502,17 @@ export const secureViewerStyles = css`
     /* Without the print permission, printing the host page shows nothing of the document. */
     .viewport.no-print,
     .toolbar,
+    .sidebar,
     .find-bar {
       display: none !important;
     }
   }
 
   @media (prefers-color-scheme: dark) {
+    .sidebar {
+      background: var(--sv-sidebar-background, #2d333b);
+      color: var(--sv-toolbar-color, var(--sv-color, #e6edf3));
+    }
     .toolbar,
     .find-bar,
     .toolbar .secondary.open {

@@ -17,6 +17,8 @@ import { PasswordDialog } from './ui/password-dialog.ts';
 import { PasswordFlow } from './ui/password-flow.ts';
 import { ReaderControls } from './ui/reader-controls.ts';
 import { format, resolveStrings, type ViewerStringOverrides, type ViewerStrings } from './ui/strings.ts';
+import { SidebarController } from './ui/sidebar-controller.ts';
+import { TouchGestures } from './ui/touch-gestures.ts';
 import { renderToolbar } from './ui/toolbar.ts';
 
 export type { Zoom } from './pdf/zoom.ts';
@@ -39,6 +41,7 @@ export type ViewerState = 'idle' | 'loading' | 'password' | 'ready' | 'error';
  * @fires {CustomEvent<SvProgressDetail>} sv-progress - Document bytes arrived.
  * @fires {CustomEvent<SvTokenRenewDetail>} sv-token-renew - A new token was obtained (the token itself is never in the event).
  * @fires {CustomEvent<SvPasswordRequiredDetail>} sv-password-required - A password is needed.
+ * @fires {CustomEvent<SvSidebarToggleDetail>} sv-sidebar-toggle - The reader opened or closed the sidebar; `detail.open`.
  *
  * @csspart toolbar - The toolbar: navigation, zoom, fit, rotate, find, download and print.
  * @csspart viewport - The scrolling area that holds the pages.
@@ -46,6 +49,14 @@ export type ViewerState = 'idle' | 'loading' | 'password' | 'ready' | 'error';
  * @csspart status - The loading indicator.
  * @csspart error - The error panel with its message and retry button.
  * @csspart retry-button - The button in the error panel that calls `reload()` (or reopens the password dialog).
+ * @csspart sidebar-toggle-button - Toolbar: open or close the sidebar (also F4).
+ * @csspart sidebar - The sidebar beside the pages (over them under 520 px): outline and thumbnails tabs.
+ * @csspart outline-tab - Sidebar: the outline tab (only when the document has bookmarks).
+ * @csspart thumbnails-tab - Sidebar: the thumbnails tab.
+ * @csspart outline - Sidebar: the outline tree (ARIA tree) of the document's bookmarks.
+ * @csspart outline-item - Sidebar: one bookmark in the outline tree.
+ * @csspart thumbnails - Sidebar: the scrolling panel of page thumbnails.
+ * @csspart thumbnail - Sidebar: one page thumbnail (a button; the current page has `aria-current="page"`).
  * @csspart previous-button - Toolbar: previous page.
  * @csspart next-button - Toolbar: next page.
  * @csspart page-input - Toolbar: the current page number field.
@@ -89,6 +100,9 @@ export type ViewerState = 'idle' | 'loading' | 'password' | 'ready' | 'error';
  * @cssprop [--sv-accent-color=#ffffff] - Text colour of the dialog's main button.
  * @cssprop [--sv-error-color=#b42318] - Colour of error messages in the dialog.
  * @cssprop [--sv-overlay-background=transparent] - Background of the loading overlay.
+ * @cssprop [--sv-sidebar-width=200px] - Width of the sidebar.
+ * @cssprop [--sv-sidebar-background=#f6f8fa] - Sidebar background.
+ * @cssprop [--sv-current-color=#0b69d4] - Outline of the current page's thumbnail.
  * @cssprop [--sv-watermark-color=rgba(200, 30, 30, 0.28)] - Colour of the watermark text.
  * @cssprop [--sv-watermark-font-family=system-ui, sans-serif] - Font of the watermark text.
  */
@@ -108,6 +122,7 @@ export class SecureViewer extends LitElement {
     strings: { attribute: false },
     noToolbar: { type: Boolean, attribute: 'no-toolbar' },
     watermark: { type: String },
+    sidebarOpen: { type: Boolean, attribute: 'sidebar-open' },
     _state: { state: true, attribute: false },
     _error: { state: true, attribute: false },
     _numPages: { state: true, attribute: false },
@@ -170,6 +185,12 @@ export class SecureViewer extends LitElement {
    */
   watermark: string | null = null;
 
+  /**
+   * Whether the sidebar (outline and page thumbnails) is open; closed by default. The reader
+   * toggles it from the toolbar or with F4, which updates this property and fires `sv-sidebar-toggle`.
+   */
+  sidebarOpen = false;
+
   /** Without a password dialog open: idle, loading, ready or error. */
   private _state: Exclude<ViewerState, 'password'> = 'idle';
   private _error: ViewerErrorInfo | null = null;
@@ -206,6 +227,7 @@ export class SecureViewer extends LitElement {
       this._numPages = numPages;
       this.#reportedPage = 1;
       this._state = 'ready';
+      this.#sidebar.documentReady();
       this.#emit('sv-load', { numPages });
     },
     onPageChange: (page) => {
@@ -215,6 +237,7 @@ export class SecureViewer extends LitElement {
         this.#pageFromViewer = true;
         this.page = page;
       }
+      this.#sidebar.showPage(page);
       this._announcement = format(this.#strings().pageAnnouncement, { page, count: this._numPages });
       this.#emit('sv-page-change', { page, numPages: this._numPages });
     },
@@ -243,6 +266,23 @@ export class SecureViewer extends LitElement {
     pages: () => this.#documents.pages,
     active: () => this.state === 'ready',
     viewport: () => this.renderRoot.querySelector('.viewport'),
+    cancelPrint: () => this.#exports.cancelPrint(),
+    toggleSidebar: (fromKeyboard) => this.#sidebar.toggle(fromKeyboard),
+  });
+
+  readonly #sidebar = new SidebarController(this, {
+    document: () => {
+      const pdf = this.#documents.document;
+      const pages = this.#documents.pages;
+      return pdf && pages && this._state === 'ready' ? { pdf, pages, numPages: this._numPages, page: this.page } : null;
+    },
+    decorate: (canvas) => this.#decorate(canvas),
+    strings: () => this.#strings(),
+    onToggle: (open) => {
+      if (open === this.sidebarOpen) return;
+      this.sidebarOpen = open;
+      this.#emit('sv-sidebar-toggle', { open });
+    },
   });
 
   readonly #load = new LoadController(this, {
@@ -253,6 +293,11 @@ export class SecureViewer extends LitElement {
   constructor() {
     super();
     new CopyGuard(this, () => this.#allows('copy'));
+    new TouchGestures(this, {
+      viewport: () => this.renderRoot.querySelector('.viewport'),
+      pages: () => this.#documents.pages,
+      active: () => this.state === 'ready',
+    });
   }
 
   /** The element's lifecycle: `idle` (no `src`), `loading`, `password`, `ready` or `error`. */
@@ -295,7 +340,11 @@ export class SecureViewer extends LitElement {
     return this.#exports.download();
   }
 
-  /** Prints the document's pages, watermarked (needs the `print` permission). */
+  /**
+   * Prints the document's pages, watermarked (needs the `print` permission). Pages are prepared
+   * one at a time as compressed images; the print button shows how far it got, and pressing it
+   * again or Escape cancels. Resolves when the print dialog has closed or the print was cancelled.
+   */
   print(): Promise<void> {
     return this.#exports.print();
   }
@@ -346,6 +395,7 @@ export class SecureViewer extends LitElement {
     if (changed.has('page') && !this.#pageFromViewer && pages && pages.page !== this.page) pages.page = this.page;
     this.#pageFromViewer = false;
     if (changed.has('watermark') && changed.get('watermark') !== undefined) pages?.refresh();
+    if (changed.has('sidebarOpen')) this.#sidebar.open = this.sidebarOpen;
   }
 
   protected override updated(): void {
@@ -373,14 +423,17 @@ export class SecureViewer extends LitElement {
               canDownload: ready && this.#allows('download'),
               canPrint: ready && this.#allows('print'),
               busy: this.#exports.busy,
+              printProgress: this.#exports.printProgress,
               moreOpen: this.#controls.moreOpen,
               findOpen: this.#controls.findOpen,
+              sidebarOpen: this.#sidebar.open,
               findResult: this.#controls.findResult,
               findProgress: percent,
             },
             this.#controls.actions,
           )}
-      <div class="stage" ?inert=${this.#password.isOpen}>
+      <div class="stage ${this.#sidebar.open && ready ? 'with-sidebar' : ''}" ?inert=${this.#password.isOpen}>
+        ${ready ? this.#sidebar.render() : nothing}
         <div part="viewport" class=${viewportClasses} tabindex="0" role="region" aria-label=${strings.documentLabel}>
           <div class="pdfViewer"></div>
         </div>
@@ -396,6 +449,7 @@ export class SecureViewer extends LitElement {
   async #open(signal: AbortSignal): Promise<void> {
     this.#exports.abort();
     this.#controls.reset();
+    this.#sidebar.reset();
     this._error = null;
     this._numPages = 0;
     this.#reportedPage = 0;

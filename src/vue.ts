@@ -8,6 +8,7 @@ import type {
   SvLoadDetail,
   SvPageChangeDetail,
   SvPasswordRequiredDetail,
+  SvSidebarToggleDetail,
   SvProgressDetail,
   SvTokenRenewDetail,
 } from './events.ts';
@@ -22,7 +23,7 @@ export type { SecureViewer } from './secure-viewer.ts';
 export type SecureViewerVueProps = Partial<
   Pick<
     SecureViewer,
-    'src' | 'token' | 'tokenUrl' | 'passwordUrl' | 'renewToken' | 'exchangePassword' | 'page' | 'zoom' | 'renewTimeout' | 'strings' | 'noToolbar' | 'watermark'
+    'src' | 'token' | 'tokenUrl' | 'passwordUrl' | 'renewToken' | 'exchangePassword' | 'page' | 'zoom' | 'renewTimeout' | 'strings' | 'noToolbar' | 'watermark' | 'sidebarOpen'
   >
 > & {
   onSvLoad?: (event: CustomEvent<SvLoadDetail>) => void;
@@ -31,6 +32,7 @@ export type SecureViewerVueProps = Partial<
   onSvProgress?: (event: CustomEvent<SvProgressDetail>) => void;
   onSvTokenRenew?: (event: CustomEvent<SvTokenRenewDetail>) => void;
   onSvPasswordRequired?: (event: CustomEvent<SvPasswordRequiredDetail>) => void;
+  onSvSidebarToggle?: (event: CustomEvent<SvSidebarToggleDetail>) => void;
 };
 
 declare module 'vue' {

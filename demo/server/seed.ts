@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { DocumentStore } from './data-store.ts';
 import type { PasswordHasher } from './passwords.ts';
+import { buildReport } from './report-sample.ts';
 import { buildBoardMinutes, buildLargeScan, buildManyPages, buildSample } from './samples.ts';
 
 export const PROTECTED_SAMPLE_PASSWORD = 'reader-2026';
@@ -24,6 +25,7 @@ const SAMPLES: SampleSpec[] = [
   { id: 'long', title: 'Long report', pages: 500, build: () => buildManyPages('Long report', 500, 8 * 1024) },
   { id: 'pages-1000', title: '1000 pages', pages: 1000, build: () => buildManyPages('1000 pages', 1000) },
   { id: 'large', title: 'Large scan', pages: 40, build: buildLargeScan },
+  { id: 'report', title: 'Annual report 2025', pages: 6, build: buildReport },
   // Encrypted at PDF level (user password open-sesame); qpdf made it, see fixtures/make-encrypted.sh.
   { id: 'encrypted', title: 'Encrypted contract', pages: 2, build: async () => new Uint8Array(await readFile(ENCRYPTED_FIXTURE)) },
   {

@@ -25,6 +25,7 @@ export class ExportController implements ReactiveController {
   readonly #host: ReactiveControllerHost;
   readonly #source: ExportSource;
   #abort: AbortController | null = null;
+  #printProgress: number | null = null;
 
   constructor(host: ReactiveControllerHost, source: ExportSource) {
     this.#host = host;
@@ -35,6 +36,11 @@ export class ExportController implements ReactiveController {
   /** True while a download or print is being prepared. */
   get busy(): boolean {
     return this.#abort !== null;
+  }
+
+  /** Share of pages ready for printing (0–1) while a print is being prepared, else null. */
+  get printProgress(): number | null {
+    return this.#printProgress;
   }
 
   /** Saves the whole file, under the server's name or the PDF's title. */
@@ -49,7 +55,28 @@ export class ExportController implements ReactiveController {
 
   /** Prints the document's pages, watermarked. */
   print(): Promise<void> {
-    return this.#run('print', (pdf, signal) => printDocument(pdf, { decorate: (canvas) => this.#source.decorate(canvas), signal }));
+    return this.#run('print', async (pdf, signal) => {
+      try {
+        await printDocument(pdf, {
+          decorate: (canvas) => this.#source.decorate(canvas),
+          signal,
+          onProgress: (done, total) => {
+            if (signal.aborted) return;
+            this.#printProgress = total > 0 ? done / total : 0;
+            this.#host.requestUpdate();
+          },
+        });
+      } finally {
+        this.#printProgress = null;
+      }
+    });
+  }
+
+  /** Stops a print being prepared (the reader pressed the print button again, or Escape); true if one was. */
+  cancelPrint(): boolean {
+    if (this.#printProgress === null) return false;
+    this.abort();
+    return true;
   }
 
   /** Abandons the export under way, if any. */

@@ -1,7 +1,10 @@
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
-/** 150 dpi: sharp on paper without holding hundreds of megabytes for long documents. */
+/** 150 dpi: sharp on paper; each page is kept only as a compressed image. */
 const PRINT_SCALE = 150 / 72;
+/** JPEG: every browser prints it, and a page of text compresses to tens of kilobytes. */
+const IMAGE_TYPE = 'image/jpeg';
+const IMAGE_QUALITY = 0.9;
 const CONTAINER_ATTRIBUTE = 'data-secure-viewer-print';
 
 let printSheet: CSSStyleSheet | undefined;
@@ -27,49 +30,79 @@ export interface PrintOptions {
   /** Draws the watermark into each page before it becomes an image. */
   decorate: (canvas: HTMLCanvasElement) => void;
   signal: AbortSignal;
+  /** `done` of `total` pages are ready as images. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /**
- * Prints the document's pages (not the host page): each is drawn at print resolution, watermarked,
- * turned into an image in a print-only container, and the browser's print dialog is opened.
+ * Prints the document's pages (not the host page). Pages are drawn one at a time at print
+ * resolution into a single canvas, watermarked and compressed into an image; only the images are
+ * kept, so a long document costs its images plus one page of canvas, not a canvas per page.
  */
 export async function printDocument(pdf: PDFDocumentProxy, options: PrintOptions): Promise<void> {
+  const { signal } = options;
   const container = document.createElement('div');
   container.setAttribute(CONTAINER_ATTRIBUTE, '');
   container.setAttribute('aria-hidden', 'true');
   const urls: string[] = [];
+  const loads: Array<Promise<void>> = [];
   const sheet = adoptPrintSheet();
+  const canvas = document.createElement('canvas');
+  // Hidden on screen by the print sheet; in the page early so each image loads while the next is drawn.
+  document.body.append(container);
   try {
-    for (let number = 1; number <= pdf.numPages; number++) {
-      if (options.signal.aborted) return;
-      const page = await pdf.getPage(number);
-      const viewport = page.getViewport({ scale: PRINT_SCALE });
-      const canvas = document.createElement('canvas');
-      canvas.width = Math.floor(viewport.width);
-      canvas.height = Math.floor(viewport.height);
-      await page.render({ canvas, viewport, intent: 'print' }).promise;
-      options.decorate(canvas);
-      const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
-      // Free the backing store at once: long documents would otherwise hold every page.
-      canvas.width = canvas.height = 0;
-      page.cleanup();
-      if (!blob) continue;
+    const total = pdf.numPages;
+    options.onProgress?.(0, total);
+    for (let number = 1; number <= total; number++) {
+      if (signal.aborted) return;
+      const blob = await pageImage(pdf, number, canvas, options.decorate);
+      if (signal.aborted) return;
       const url = URL.createObjectURL(blob);
       urls.push(url);
       const image = document.createElement('img');
       image.alt = '';
+      // Wait for the bytes only: decoding a thousand pages at once would cost what we avoid here.
+      loads.push(loaded(image));
       image.src = url;
       container.append(image);
+      options.onProgress?.(number, total);
     }
-    if (options.signal.aborted) return;
-    document.body.append(container);
-    await Promise.all([...container.querySelectorAll('img')].map((image) => image.decode().catch(() => {})));
+    await Promise.all(loads);
+    if (signal.aborted) return;
     window.print();
   } finally {
+    canvas.width = canvas.height = 0;
     container.remove();
     for (const url of urls) URL.revokeObjectURL(url);
     if (!document.querySelector(`[${CONTAINER_ATTRIBUTE}]`)) {
       document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== sheet);
     }
+  }
+}
+
+/** Settles when the image's bytes have loaded (or failed to). */
+function loaded(image: HTMLImageElement): Promise<void> {
+  return new Promise((resolve) => {
+    image.addEventListener('load', () => resolve(), { once: true });
+    image.addEventListener('error', () => resolve(), { once: true });
+  });
+}
+
+/** Draws one page into the shared canvas, watermarks it and compresses it; the canvas is then reused. */
+async function pageImage(pdf: PDFDocumentProxy, number: number, canvas: HTMLCanvasElement, decorate: (canvas: HTMLCanvasElement) => void): Promise<Blob> {
+  const page = await pdf.getPage(number);
+  try {
+    const viewport = page.getViewport({ scale: PRINT_SCALE });
+    // Assigning the size also clears the previous page.
+    canvas.width = Math.floor(viewport.width);
+    canvas.height = Math.floor(viewport.height);
+    await page.render({ canvas, viewport, intent: 'print', background: 'white' }).promise;
+    decorate(canvas);
+    const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, IMAGE_TYPE, IMAGE_QUALITY));
+    if (!blob) throw new Error(`Page ${number} could not be turned into an image for printing.`);
+    return blob;
+  } finally {
+    // Operator lists and fonts of a printed page are not needed again.
+    page.cleanup();
   }
 }

@@ -125,6 +125,7 @@ export class DocumentController implements ReactiveController {
       const pages = new PageViewer({ lib: pdfjs.lib, viewer }, {
         container: request.container,
         viewer: request.viewer,
+        shadowRoot: request.shadowRoot,
         textLayer: request.textLayer,
         pageLabel: request.pageLabel,
         onPageChange: (page) => current() && this.#events.onPageChange(page),

@@ -1,6 +1,7 @@
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { EventBus, PDFFindController, PDFLinkService, PDFViewer } from 'pdfjs-dist/legacy/web/pdf_viewer.mjs';
 import type { PdfjsLib, PdfjsViewerLib } from './pdfjs.ts';
+import { resolveIdsInShadowRoot } from './shadow-id-lookup.ts';
 
 import type { Zoom } from './zoom.ts';
 
@@ -11,6 +12,8 @@ export interface PageViewerOptions {
   container: HTMLDivElement;
   /** The element pdf.js fills with one placeholder per page. */
   viewer: HTMLDivElement;
+  /** The shadow root the viewer lives in, where pdf.js's accessibility links must be resolved. */
+  shadowRoot: ShadowRoot;
   /** With false, no text layer is built, so nothing can be selected or copied. */
   textLayer: boolean;
   onPageChange: (page: number) => void;
@@ -42,8 +45,17 @@ interface TextHighlighter {
   setTextMapping(divs: HTMLElement[] | null, texts: string[] | null): void;
 }
 
+/** The accessibility helpers of one pdf.js page view (not exported by pdf.js). */
+interface PageAccessibility {
+  _accessibilityManager?: { enable(): void } | null;
+  structTreeLayer?: { updateTextLayer(): void } | null;
+}
+
 /** Quiet time after the last resize before pages are fitted and drawn again. */
 const RESIZE_SETTLE_MS = 120;
+
+/** pdf.js's `RenderingStates.RUNNING`. */
+const RENDERING_RUNNING = 1;
 
 const FIND_STATUS: Record<number, FindResult['status']> = { 0: 'found', 1: 'not-found', 2: 'wrapped', 3: 'pending' };
 
@@ -84,6 +96,9 @@ export class PageViewer {
   /** Follows the scrolling area's size: shown after hidden, resized by the host. */
   readonly #resizes: ResizeObserver;
   #resizeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Pages pdf.js is drawing now; thumbnails wait until there are none. */
+  readonly #drawing = new Set<number>();
+  #idleWaiters: Array<() => void> = [];
 
   constructor(pdfjs: { lib: PdfjsLib; viewer: PdfjsViewerLib }, options: PageViewerOptions) {
     const { viewer: components, lib } = pdfjs;
@@ -132,14 +147,18 @@ export class PageViewer {
     this.#eventBus.on('pagechanging', (event: { pageNumber: number }) => options.onPageChange(event.pageNumber));
     // pdf.js marks a page `data-loaded` when drawing starts; `data-rendered` says it is finished
     // (and watermarked), for styling and for anyone checking what is on screen.
-    this.#eventBus.on('pagerender', (event: { source: { div?: HTMLElement } }) => {
+    this.#eventBus.on('pagerender', (event: { pageNumber: number; source: { div?: HTMLElement } }) => {
+      this.#drawing.add(event.pageNumber);
       event.source.div?.removeAttribute('data-rendered');
       // Drawing a page may have pushed another out of pdf.js's buffer.
       this.#releaseRemovedTextLayers();
     });
     this.#eventBus.on(
       'pagerendered',
-      (event: { pageNumber: number; isDetailView?: boolean; error?: unknown; source: { canvas?: HTMLCanvasElement | null; div?: HTMLElement } }) => {
+      (event: { pageNumber: number; isDetailView?: boolean; error?: unknown; source: { canvas?: HTMLCanvasElement | null; div?: HTMLElement } & PageAccessibility }) => {
+        // The text layer is built after this event and links annotations into it on `enable()`.
+        resolveIdsInShadowRoot(event.source._accessibilityManager, 'enable', options.shadowRoot);
+        if (!event.isDetailView) this.#doneDrawing(event.pageNumber);
         this.#releaseRemovedTextLayers();
         const canvas = event.source.canvas;
         if (event.isDetailView || !canvas) return;
@@ -147,7 +166,11 @@ export class PageViewer {
         if (!event.error) event.source.div?.setAttribute('data-rendered', 'true');
       },
     );
-    this.#eventBus.on('textlayerrendered', (event: { pageNumber: number }) => this.#highlighted.add(event.pageNumber - 1));
+    this.#eventBus.on('textlayerrendered', (event: { pageNumber: number; source: PageAccessibility }) => {
+      this.#highlighted.add(event.pageNumber - 1);
+      // The structure tree is linked into the text layer right after this event.
+      resolveIdsInShadowRoot(event.source.structTreeLayer, 'updateTextLayer', options.shadowRoot);
+    });
     this.#eventBus.on('scalechanging', (event: { scale: number }) => options.onScaleChange?.(event.scale));
     const report = (event: { state?: number; matchesCount: { current: number; total: number } }) =>
       options.onFindResult?.({
@@ -159,6 +182,40 @@ export class PageViewer {
     this.#eventBus.on('updatefindmatchescount', (event: { matchesCount: { current: number; total: number } }) =>
       options.onFindResult?.({ status: event.matchesCount.total > 0 ? 'found' : 'pending', ...event.matchesCount }),
     );
+  }
+
+  #doneDrawing(page: number): void {
+    this.#drawing.delete(page);
+    if (this.#drawing.size > 0) return;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /**
+   * Resolves when pdf.js is drawing no page (at once if it is idle now): work of lower priority,
+   * such as thumbnails, waits for it so that the pages in view come first.
+   */
+  whenIdle(): Promise<void> {
+    // A draw cancelled by scrolling never reports its end: only pages still being drawn count.
+    for (const page of this.#drawing) {
+      const view = this.#viewer.getPageView(page - 1) as { renderingState?: number } | undefined;
+      if (view?.renderingState !== RENDERING_RUNNING) this.#drawing.delete(page);
+    }
+    if (this.#drawing.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /** Page `page`'s finished, watermarked canvas if pdf.js holds one now, else null. */
+  renderedCanvas(page: number): HTMLCanvasElement | null {
+    const view = this.#viewer.getPageView(page - 1) as { div?: HTMLElement; canvas?: HTMLCanvasElement | null } | undefined;
+    const canvas = view?.canvas;
+    return view?.div?.getAttribute('data-rendered') === 'true' && canvas && canvas.width > 0 ? canvas : null;
+  }
+
+  /** Goes to an outline entry's destination (a named or explicit PDF destination), as a link would. */
+  goToDestination(destination: string | unknown[]): void {
+    void this.#links.goToDestination(destination).catch(() => {});
   }
 
   /**
@@ -212,6 +269,48 @@ export class PageViewer {
     this.#zoom = this.#viewer.currentScale;
   }
 
+  /**
+   * Scales by `factor` keeping the document point under (`clientX`, `clientY`) where it is, as a
+   * pinch does; pdf.js draws the pages once at the new scale.
+   */
+  zoomAround(factor: number, clientX: number, clientY: number): void {
+    if (!this.#ready || !(factor > 0)) return;
+    // pdf.js takes the origin relative to the container's offset position (read once and cached),
+    // not to the window: translate the client point into those terms.
+    const box = this.#viewer.container.getBoundingClientRect();
+    const [top, left] = this.#viewer.containerTopLeft;
+    const origin = [clientX - box.left + left, clientY - box.top + top];
+    const anchor = this.#pagePointAt(clientX, clientY);
+    this.#viewer.updateScale({ scaleFactor: factor, origin, drawingDelay: -1 });
+    this.#zoom = this.#viewer.currentScale;
+    // pdf.js's origin arithmetic scales the page borders too; put the exact page point back.
+    if (anchor) {
+      const box = anchor.page.getBoundingClientRect();
+      const x = box.left + anchor.page.clientLeft + anchor.x * anchor.page.clientWidth;
+      const y = box.top + anchor.page.clientTop + anchor.y * anchor.page.clientHeight;
+      this.#viewer.container.scrollLeft += x - clientX;
+      this.#viewer.container.scrollTop += y - clientY;
+    }
+  }
+
+  /** The page under a client point and where on it (fractions of its drawn area), if any. */
+  #pagePointAt(clientX: number, clientY: number): { page: HTMLElement; x: number; y: number } | null {
+    const root = this.#viewer.container.getRootNode() as Document | ShadowRoot;
+    const page = root.elementFromPoint(clientX, clientY)?.closest<HTMLElement>('.page');
+    if (!page || page.clientWidth === 0 || page.clientHeight === 0) return null;
+    const box = page.getBoundingClientRect();
+    return {
+      page,
+      x: (clientX - box.left - page.clientLeft) / page.clientWidth,
+      y: (clientY - box.top - page.clientTop) / page.clientHeight,
+    };
+  }
+
+  /** The current scale (1 = 100 %), whatever zoom mode gave it. */
+  get scale(): number {
+    return this.#viewer.currentScale;
+  }
+
   zoomOut(): void {
     this.#viewer.decreaseScale();
     this.#zoom = this.#viewer.currentScale;
@@ -254,6 +353,7 @@ export class PageViewer {
   }
 
   destroy(): void {
+    this.#doneDrawingAll();
     this.#resizes.disconnect();
     clearTimeout(this.#resizeTimer);
     this.#viewer.setDocument(null as unknown as PDFDocumentProxy);
@@ -262,6 +362,12 @@ export class PageViewer {
     (this.#viewer as unknown as { _pagesCapability?: { promise: Promise<void> } })._pagesCapability?.promise.catch(() => {});
     this.#links.setDocument(null);
     this.#viewer.cleanup();
+  }
+
+  /** Nothing waits for a closed document's pages. */
+  #doneDrawingAll(): void {
+    this.#drawing.clear();
+    this.#doneDrawing(0);
   }
 
   #applyZoom(): void {

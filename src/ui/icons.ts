@@ -5,6 +5,7 @@ const icon = (body: SVGTemplateResult) =>
   svg`<svg viewBox="0 0 24 24" width="18" height="18" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false">${body}</svg>`;
 
 export const icons = {
+  sidebar: icon(svg`<rect x="3" y="4" width="18" height="16" rx="2"/><path d="M9 4v16"/>`),
   previous: icon(svg`<path d="M15 18l-6-6 6-6"/>`),
   next: icon(svg`<path d="M9 18l6-6-6-6"/>`),
   zoomIn: icon(svg`<circle cx="11" cy="11" r="7"/><path d="M21 21l-4.3-4.3M11 8v6M8 11h6"/>`),

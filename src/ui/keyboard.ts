@@ -7,7 +7,8 @@ export type KeyAction =
   | { kind: 'zoom-in' }
   | { kind: 'zoom-out' }
   | { kind: 'zoom-reset' }
-  | { kind: 'find' };
+  | { kind: 'find' }
+  | { kind: 'sidebar' };
 
 /** Keys typed into a field stay with the field. */
 function isTextField(target: EventTarget | undefined): boolean {
@@ -16,7 +17,7 @@ function isTextField(target: EventTarget | undefined): boolean {
 
 /**
  * Maps a key press inside the element to a viewer action: PageUp/PageDown and ←/→ turn pages,
- * Home/End go to the first and last page, ↑/↓ scroll, Ctrl/Cmd with + − 0 zoom, Ctrl/Cmd+F finds.
+ * Home/End go to the first and last page, ↑/↓ scroll, Ctrl/Cmd with + − 0 zoom, Ctrl/Cmd+F finds, F4 opens or closes the sidebar.
  */
 export function keyAction(event: KeyboardEvent): KeyAction | null {
   const command = event.ctrlKey || event.metaKey;
@@ -53,6 +54,9 @@ export function keyAction(event: KeyboardEvent): KeyAction | null {
       return { kind: 'scroll', delta: 40 };
     case 'ArrowUp':
       return { kind: 'scroll', delta: -40 };
+    case 'F4':
+      // pdf.js's own viewer toggles its sidebar with F4 too.
+      return { kind: 'sidebar' };
     default:
       return null;
   }

@@ -19,6 +19,10 @@ export interface ReaderControlsOptions {
   /** Controls act only on an open document with no dialog in front of it. */
   active: () => boolean;
   viewport: () => HTMLElement | null;
+  /** Stops a print being prepared; false when there is none. */
+  cancelPrint: () => boolean;
+  /** Opens or closes the sidebar; from the keyboard, focus moves into it when it opens. */
+  toggleSidebar: (fromKeyboard: boolean) => void;
 }
 
 /**
@@ -104,6 +108,10 @@ export class ReaderControls implements ReactiveController {
     },
     download: () => void this.#host.download(),
     print: () => void this.#host.print(),
+    cancelPrint: () => {
+      this.#options.cancelPrint();
+    },
+    toggleSidebar: () => this.#options.toggleSidebar(false),
   };
 
   openFind(): void {
@@ -127,6 +135,12 @@ export class ReaderControls implements ReactiveController {
 
   readonly #onKeydown = (event: KeyboardEvent): void => {
     if (!this.#options.active()) return;
+    // Escape is not in the reading keymap: it stays with whoever else wants it (a dialog, the find
+    // field) unless a print is being prepared, which it cancels.
+    if (event.key === 'Escape' && this.#options.cancelPrint()) {
+      event.preventDefault();
+      return;
+    }
     const action = keyAction(event);
     if (!action) return;
     event.preventDefault();
@@ -155,6 +169,9 @@ export class ReaderControls implements ReactiveController {
         break;
       case 'find':
         this.openFind();
+        break;
+      case 'sidebar':
+        this.#options.toggleSidebar(true);
         break;
     }
   };

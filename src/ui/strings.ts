@@ -48,6 +48,10 @@ export interface ViewerStrings {
   findSearching: string;
   download: string;
   print: string;
+  printPreparing: string;
+  sidebar: string;
+  outline: string;
+  thumbnails: string;
   preparing: string;
 }
 
@@ -97,6 +101,10 @@ export const DEFAULT_STRINGS: ViewerStrings = {
   findSearching: 'Searching… {percent} %',
   download: 'Download',
   print: 'Print',
+  sidebar: 'Sidebar',
+  outline: 'Outline',
+  thumbnails: 'Thumbnails',
+  printPreparing: 'Preparing to print, {percent} %. Press again or Escape to cancel.',
   preparing: 'Preparing…',
 };
 

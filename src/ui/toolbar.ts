@@ -1,4 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
+import { styleMap } from 'lit/directives/style-map.js';
 import type { FindResult } from '../pdf/page-viewer.ts';
 import { icons } from './icons.ts';
 import { format, type ViewerStrings } from './strings.ts';
@@ -15,8 +16,11 @@ export interface ToolbarModel {
   canPrint: boolean;
   /** A download or print is being prepared. */
   busy: boolean;
+  /** Share of pages ready (0–1) while a print is being prepared; the print button then cancels it. */
+  printProgress: number | null;
   moreOpen: boolean;
   findOpen: boolean;
+  sidebarOpen: boolean;
   findResult: FindResult | null;
   /** Share of the document loaded while a search reads every page (0–100). */
   findProgress: number | null;
@@ -30,11 +34,13 @@ export interface ToolbarActions {
   fit(mode: 'page-width' | 'page-fit'): void;
   rotate(): void;
   toggleMore(): void;
+  toggleSidebar(): void;
   toggleFind(): void;
   find(query: string, options: { again?: boolean; previous?: boolean }): void;
   closeFind(): void;
   download(): void;
   print(): void;
+  cancelPrint(): void;
 }
 
 function findStatus(model: ToolbarModel): string {
@@ -47,7 +53,7 @@ function findStatus(model: ToolbarModel): string {
 }
 
 /**
- * The toolbar (part `toolbar`): page navigation, zoom, fit, rotate, find, and the download and
+ * The toolbar (part `toolbar`): the sidebar toggle, page navigation, zoom, fit, rotate, find, and the download and
  * print buttons when the token allows them. Secondary tools fold into a menu on narrow widths.
  */
 export function renderToolbar(model: ToolbarModel, actions: ToolbarActions): TemplateResult {
@@ -72,6 +78,11 @@ export function renderToolbar(model: ToolbarModel, actions: ToolbarActions): Tem
   };
   return html`
     <div part="toolbar" class="toolbar" role="toolbar" aria-label=${strings.toolbarLabel}>
+      <div class="group">
+        <button type="button" class="icon" part="sidebar-toggle-button" aria-label=${strings.sidebar} title=${strings.sidebar}
+          aria-expanded=${model.sidebarOpen ? 'true' : 'false'} aria-controls="sv-sidebar" ?disabled=${disabled}
+          @click=${actions.toggleSidebar}>${icons.sidebar}</button>
+      </div>
       <div class="group">
         <button type="button" class="icon" part="previous-button" aria-label=${strings.previousPage} title=${strings.previousPage}
           ?disabled=${disabled || page <= 1} @click=${() => actions.goToPage(page - 1)}>${icons.previous}</button>
@@ -108,10 +119,7 @@ export function renderToolbar(model: ToolbarModel, actions: ToolbarActions): Tem
           ? html`<button type="button" class="icon" part="download-button" aria-label=${strings.download} title=${strings.download}
               ?disabled=${disabled || model.busy} @click=${actions.download}>${icons.download}</button>`
           : nothing}
-        ${model.canPrint
-          ? html`<button type="button" class="icon" part="print-button" aria-label=${strings.print} title=${strings.print}
-              ?disabled=${disabled || model.busy} @click=${actions.print}>${icons.print}</button>`
-          : nothing}
+        ${model.canPrint ? renderPrintButton(model, actions) : nothing}
         <button type="button" class="icon more-button" part="more-button" aria-label=${strings.moreTools} title=${strings.moreTools}
           aria-expanded=${model.moreOpen ? 'true' : 'false'} aria-controls="sv-more-tools" @click=${actions.toggleMore}>${icons.more}</button>
       </div>
@@ -133,6 +141,21 @@ export function renderToolbar(model: ToolbarModel, actions: ToolbarActions): Tem
         </div>`
       : nothing}
   `;
+}
+
+/** The print button; while a print is being prepared it shows how far it got and cancels it when pressed. */
+function renderPrintButton(model: ToolbarModel, actions: ToolbarActions): TemplateResult {
+  const { strings, printProgress } = model;
+  if (printProgress === null) {
+    return html`<button type="button" class="icon" part="print-button" aria-label=${strings.print} title=${strings.print}
+      ?disabled=${!model.ready || model.busy} @click=${actions.print}>${icons.print}</button>`;
+  }
+  const percent = Math.floor(printProgress * 100);
+  const label = format(strings.printPreparing, { percent });
+  return html`<button type="button" class="icon printing" part="print-button" aria-label=${label} title=${label}
+    style=${styleMap({ '--print-progress': `${percent}%` })} @click=${actions.cancelPrint}>
+    ${icons.close}<span class="print-progress" aria-hidden="true">${format(strings.zoomLevel, { percent })}</span>
+  </button>`;
 }
 
 function findQuery(event: Event): string {

@@ -61,7 +61,7 @@ describe('documents', () => {
   it('lists the seeded samples with their password flag', async () => {
     const { documents } = await json<{ documents: Array<{ id: string; title: string; password_protected: boolean }> }>(await api('/api/documents'));
     const ids = documents.map((d) => d.id).sort();
-    assert.deepEqual(ids, ['encrypted', 'large', 'long', 'pages-1000', 'protected', 'sample']);
+    assert.deepEqual(ids, ['encrypted', 'large', 'long', 'pages-1000', 'protected', 'report', 'sample']);
     assert.equal(documents.find((d) => d.id === 'protected')?.password_protected, true);
     assert.equal(documents.find((d) => d.id === 'sample')?.password_protected, false);
   });
@@ -72,6 +72,7 @@ describe('documents', () => {
     assert.equal(byId.get('sample')?.pages, 3);
     assert.equal(byId.get('long')?.pages, 500);
     assert.equal(byId.get('pages-1000')?.pages, 1000);
+    assert.equal(byId.get('report')?.pages, 6);
     assert.ok((byId.get('large')?.size ?? 0) > 20 * 1024 * 1024);
   });
 
