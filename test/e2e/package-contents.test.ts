@@ -104,7 +104,7 @@ describe('custom-elements.json', () => {
     const { manifest, element } = read();
     assert.ok(element?.customElement, 'secure-viewer is a custom element');
     const members = new Set((element.members ?? []).filter((m) => m.privacy !== 'private').map((m) => m.name));
-    for (const name of ['src', 'token', 'tokenUrl', 'passwordUrl', 'renewToken', 'exchangePassword', 'page', 'zoom', 'permissions', 'state', 'numPages', 'error', 'goToPage', 'reload', 'download', 'print']) {
+    for (const name of ['src', 'token', 'tokenUrl', 'passwordUrl', 'renewToken', 'exchangePassword', 'page', 'zoom', 'permissions', 'state', 'numPages', 'error', 'sidebarOpen', 'goToPage', 'reload', 'download', 'print']) {
       assert.ok(members.has(name), `member ${name}`);
     }
     const attributes = new Set((element.attributes ?? []).map((a) => a.name));
@@ -118,9 +118,9 @@ describe('custom-elements.json', () => {
   test('lists the events, CSS parts and --sv-* custom properties', () => {
     const { element } = read();
     const events = (element?.events ?? []).map((e) => e.name).sort();
-    assert.deepEqual(events, ['sv-error', 'sv-load', 'sv-page-change', 'sv-password-required', 'sv-progress', 'sv-token-renew']);
+    assert.deepEqual(events, ['sv-error', 'sv-load', 'sv-page-change', 'sv-password-required', 'sv-progress', 'sv-sidebar-toggle', 'sv-token-renew']);
     const parts = new Set((element?.cssParts ?? []).map((p) => p.name));
-    for (const part of ['toolbar', 'viewport', 'page', 'download-button', 'print-button', 'password-dialog', 'password-input', 'error']) {
+    for (const part of ['toolbar', 'viewport', 'page', 'download-button', 'print-button', 'password-dialog', 'password-input', 'error', 'sidebar', 'sidebar-toggle-button']) {
       assert.ok(parts.has(part), `part ${part}`);
     }
     const properties = element?.cssProperties ?? [];
