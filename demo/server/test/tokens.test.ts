@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK, type JWTPayload } from 'jose';
-import { CLOCK_TOLERANCE_SECONDS } from '../tokens.ts';
+import { DEFAULT_CLOCK_TOLERANCE_SECONDS as CLOCK_TOLERANCE_SECONDS } from '../../../server/token-service.ts';
 import { b64url, content, decodePart, json, mint, rawRequest, startTestBackend, type TestBackend } from './helpers.ts';
 
 let t: TestBackend;
@@ -251,7 +251,7 @@ describe('content endpoint: access tokens', () => {
     assert.equal(denied.status, 401, 'revocation needs the API key');
     const revoked = await fetch(`${t.url}/api/documents/long/revoke`, { method: 'POST', headers: { Authorization: `Bearer ${t.apiKey}` } });
     assert.equal(revoked.status, 200);
-    assert.ok(t.logs.some((line) => /audit document\.revoke doc=long tokens=\d+/.test(line)), 'revocation is audited');
+    assert.ok(t.logs.some((line) => /audit document\.revoke doc=long$/.test(line)), 'revocation is audited');
     for (const range of ['bytes=1024-2047', 'bytes=2048-4095', 'bytes=0-1023']) {
       const response = await content(t.url, 'long', token, { Range: range });
       assert.equal(response.status, 401, range);
