@@ -72,6 +72,8 @@ export interface BackendOptions {
   log?: (line: string) => void;
   /** scrypt N for new password hashes; default 2^17. */
   scryptCost?: number;
+  /** Password hash jobs at once (default 4) and waiting (default 32; more get 503). */
+  passwordHashing?: { maxConcurrent?: number; maxQueued?: number };
   /** Seconds of clock difference tolerated between instances; default 0, at most 60. */
   clockToleranceSeconds?: number;
   limits?: ServerLimits;
@@ -158,16 +160,17 @@ function countBodyBytes(res: ServerResponse, onBytes: (n: number) => void): void
 
 export async function createBackend(opts: BackendOptions): Promise<Backend> {
   const log = opts.log ?? ((line: string) => console.log(line));
+  // The store first: an unreachable Redis stops the start before anything is written.
+  const { store, owned } = await openStore(opts);
   // Keys, passwords and documents live here: readable by this user only.
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   await chmod(opts.dataDir, 0o700);
-  const { store, owned } = await openStore(opts);
   const [keys, apiKeyInfo, documents] = await Promise.all([
     loadOrCreateSigningKeys(opts.dataDir),
     opts.apiKey ? Promise.resolve({ apiKey: opts.apiKey, created: false }) : loadOrCreateApiKey(opts.dataDir),
     DocumentStore.open(opts.dataDir, store.documents),
   ]);
-  const hasher = new PasswordHasher({ cost: opts.scryptCost ?? DEFAULT_SCRYPT_COST });
+  const hasher = new PasswordHasher({ cost: opts.scryptCost ?? DEFAULT_SCRYPT_COST, ...opts.passwordHashing });
   const seeded = await seedSamples(documents, hasher);
   if (seeded.length > 0) log(`seeded sample documents: ${seeded.join(', ')}`);
 
@@ -307,14 +310,14 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
   return { apiKey: apiKeyInfo.apiKey, apiKeyGenerated: apiKeyInfo.created, handle, close };
 }
 
-/** Creates the backend and listens; the listen address becomes one of its own origins. */
+/**
+ * Listens, then creates the backend: a port in use is found before anything is written. The
+ * listen address becomes one of the backend's own origins.
+ */
 export async function startBackend(opts: BackendOptions): Promise<RunningBackend> {
   const host = opts.host ?? '127.0.0.1';
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
-  let ownOrigins: string[] = [];
-  const configured = opts.publicOrigins ?? [];
-  const isConfigured = typeof configured === 'function' ? configured : (origin: string) => configured.includes(origin);
-  const backend = await createBackend({ ...opts, publicOrigins: (origin) => ownOrigins.includes(origin) || isConfigured(origin) });
+  let backend: Backend | null = null;
   const server: Server = createServer(
     {
       headersTimeout: limits.headersTimeoutMs,
@@ -323,34 +326,41 @@ export async function startBackend(opts: BackendOptions): Promise<RunningBackend
       // How often Node looks for connections past their header/request deadline.
       connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
     },
-    (req, res) => backend.handle(req, res),
+    (req, res) => {
+      if (backend) return backend.handle(req, res);
+      res.writeHead(503, { 'Retry-After': '1', 'Content-Length': '0' }).end();
+    },
   );
   server.maxConnections = limits.maxConnections;
   server.maxHeadersCount = 100;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(opts.port ?? 0, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
     });
+  });
+  const { port } = server.address() as AddressInfo;
+  const ownOrigins = listenOrigins(host, port);
+  const configured = opts.publicOrigins ?? [];
+  const isConfigured = typeof configured === 'function' ? configured : (origin: string) => configured.includes(origin);
+  try {
+    backend = await createBackend({ ...opts, publicOrigins: (origin) => ownOrigins.includes(origin) || isConfigured(origin) });
   } catch (error) {
-    await backend.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
     throw error;
   }
-  const { port } = server.address() as AddressInfo;
-  ownOrigins = listenOrigins(host, port);
+  const started = backend;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
-    ...backend,
+    ...started,
     url: `http://${urlHost}:${port}`,
     port,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
-      await backend.close();
+      await started.close();
     },
   };
 }

@@ -108,12 +108,31 @@ export function parseConfig(env: Environment, defaultDataDir: string): ServerCon
 }
 
 /**
+ * Creates a folder and its missing parents one level at a time. (A recursive mkdir below /proc
+ * never returns on Node 20: the kernel answers ENOENT for a folder that exists.)
+ */
+async function makeFolder(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { mode: 0o700 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    const parent = path.dirname(dir);
+    if (code !== 'ENOENT' || parent === dir) throw error;
+    await makeFolder(parent);
+    await mkdir(dir, { mode: 0o700 }).catch((again: NodeJS.ErrnoException) => {
+      if (again.code !== 'EEXIST') throw again;
+    });
+  }
+}
+
+/**
  * Checks that the data folder can be created and written, within a few seconds: some file
  * systems (/proc, a dead network mount) fail slowly or never.
  */
 export async function checkDataDir(dataDir: string, timeoutMs = 5000): Promise<void> {
   const probe = async (): Promise<void> => {
-    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    await makeFolder(dataDir);
     await access(dataDir, constants.W_OK);
     const file = path.join(dataDir, `.write-check-${process.pid}-${Date.now()}`);
     await writeFile(file, '', { mode: 0o600 });

@@ -164,6 +164,18 @@ describe('content endpoint: access tokens', () => {
     await inside.arrayBuffer();
   });
 
+  it('A6: 401 for a correctly signed token that lives too long, is too old, or was issued in the future', async () => {
+    await assertInvalidToken(await signWithServerKey(validClaims({ exp: 10_000_000_000 })), 'sample');
+    await assertInvalidToken(await signWithServerKey(validClaims({ exp: now() + 16 * 60 })));
+    await assertInvalidToken(await signWithServerKey(validClaims({ iat: now() - 16 * 60, exp: now() + 60 })));
+    await assertInvalidToken(await signWithServerKey(validClaims({ iat: now() + 3600, exp: now() + 3600 + 300 })));
+    await assertInvalidToken(await signWithServerKey(validClaims({ iat: now() + 5, exp: now() + 300 })));
+    // Control: the longest allowed lifetime, issued now.
+    const longest = await content(t.url, 'sample', await signWithServerKey(validClaims({ exp: now() + 15 * 60 })), { Range: 'bytes=0-9' });
+    assert.equal(longest.status, 206);
+    await longest.arrayBuffer();
+  });
+
   it('A7: 401 for a future nbf', async () => {
     await assertInvalidToken(await signWithServerKey(validClaims({ nbf: now() + 300 })));
   });
