@@ -6,13 +6,15 @@ import { chmod, mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { NO_TRUSTED_PROXIES, parseTrustedProxies, type TrustedProxies } from '../../server/client-address.ts';
 import { DocumentStore } from '../../server/document-store.ts';
-import { DEFAULT_SCRYPT_COST, PasswordHasher } from '../../server/password-hasher.ts';
-import { PasswordThrottle } from '../../server/password-throttle.ts';
+import { DEFAULT_SCRYPT_COST } from '../../server/password-hasher.ts';
 import { loadOrCreateSigningKeys } from '../../server/signing-keys.ts';
 import { createMemoryStore } from '../../server/store/memory-store.ts';
 import { createRedisStore } from '../../server/store/redis-store.ts';
 import type { SharedStore } from '../../server/store/shared-store.ts';
-import { TokenService, unverifiedJti } from '../../server/token-service.ts';
+import type { ClientInfo } from '../../server/handlers/client-info.ts';
+import { sendWebResponse, toWebRequest } from '../../server/node-adapter.ts';
+import { createSecureViewerServer } from '../../server/secure-viewer-server.ts';
+import { unverifiedJti } from '../../server/token-service.ts';
 import { loadOrCreateApiKey } from './api-key.ts';
 import { serveContent, type ResolvedDocument } from './content.ts';
 import type { BackendContext } from './context.ts';
@@ -24,7 +26,7 @@ import { RequestSource } from './request-source.ts';
 import type { LoggedRequest, Scenario } from './scenarios.ts';
 import { ScenarioRegistry } from './scenarios.ts';
 import { seedSamples } from './seed.ts';
-import { demoSessionToken, exchangePassword, refreshSession } from './sessions.ts';
+import { demoSessionToken } from './demo-session-token.ts';
 import { handleTestSwitch } from './test-switches.ts';
 
 /** Bounds on slow or numerous clients (Node's own defaults are 60 s / 300 s and no cap). */
@@ -170,9 +172,6 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     opts.apiKey ? Promise.resolve({ apiKey: opts.apiKey, created: false }) : loadOrCreateApiKey(opts.dataDir),
     DocumentStore.open(opts.dataDir, store.documents),
   ]);
-  const hasher = new PasswordHasher({ cost: opts.scryptCost ?? DEFAULT_SCRYPT_COST, ...opts.passwordHashing });
-  const seeded = await seedSamples(documents, hasher);
-  if (seeded.length > 0) log(`seeded sample documents: ${seeded.join(', ')}`);
 
   const scenarios = opts.testSwitches ? new ScenarioRegistry() : null;
   const hung = new Set<ServerResponse>();
@@ -182,24 +181,46 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     if (!meta) return null;
     return { id, meta, filePath: () => documents.containedFile(meta), scenario };
   };
+  const cors = new Cors(opts.allowedOrigins ?? []);
+  const source = new RequestSource(toTrustedProxies(opts.trustedProxies), opts.publicOrigins ?? []);
+  const audit = (line: string): void => log(`${new Date().toISOString()} audit ${line}`);
+  // The library's handlers serve documents, password exchanges and refreshes; they see scenario
+  // aliases (test switches) as documents of their own.
+  const viewer = createSecureViewerServer({
+    store,
+    keys,
+    async documents(id) {
+      const resolved = await resolve(id);
+      if (!resolved) return null;
+      const file = await resolved.filePath();
+      if (file === null) {
+        audit(`content.refused doc=${id} reason=outside-storage`);
+        return null;
+      }
+      const { meta } = resolved;
+      return { title: meta.title, size: meta.size, etag: meta.etag, source: file, permissions: meta.permissions, passwordHash: meta.password_hash };
+    },
+    originAllowed: (origin) => source.isOwnOrigin(origin) || cors.isAllowed(origin),
+    passwordHashing: { cost: opts.scryptCost ?? DEFAULT_SCRYPT_COST, ...opts.passwordHashing },
+    ...(opts.clockToleranceSeconds !== undefined ? { clockToleranceSeconds: opts.clockToleranceSeconds } : {}),
+    audit,
+  });
+  const seeded = await seedSamples(documents, viewer.hasher);
+  if (seeded.length > 0) log(`seeded sample documents: ${seeded.join(', ')}`);
+
   const ctx: BackendContext = {
     documents,
-    tokens: new TokenService({
-      keys,
-      revocations: store.revocations,
-      ...(opts.clockToleranceSeconds !== undefined ? { clockToleranceSeconds: opts.clockToleranceSeconds } : {}),
-    }),
-    refresh: store.refreshFamilies,
-    hasher,
-    throttle: new PasswordThrottle(store),
-    cors: new Cors(opts.allowedOrigins ?? []),
-    source: new RequestSource(toTrustedProxies(opts.trustedProxies), opts.publicOrigins ?? []),
+    tokens: viewer.tokens,
+    refreshFamilies: store.refreshFamilies,
+    cors,
+    source,
     scenarios,
     apiKey: apiKeyInfo.apiKey,
-    audit: (line) => log(`${new Date().toISOString()} audit ${line}`),
+    audit,
     hung,
     resolve,
   };
+  const clientOf = (req: IncomingMessage): ClientInfo => ({ key: source.throttleKey(req), https: source.isHttps(req) });
 
   async function route(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
     const method = req.method ?? 'GET';
@@ -229,11 +250,14 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     if (path === '/demo/session-token' && method === 'POST' && opts.demoSessionTokens) return demoSessionToken(req, res, query, ctx);
 
     let match = CONTENT_PATH.exec(path);
-    if (match && (method === 'GET' || method === 'HEAD')) return serveContent(req, res, match[1]!, query, ctx);
+    if (match && (method === 'GET' || method === 'HEAD')) {
+      if (scenarios?.get(match[1]!)) return serveContent(req, res, match[1]!, query, ctx);
+      return sendWebResponse(res, await viewer.content(toWebRequest(req), match[1]!));
+    }
     match = PASSWORD_PATH.exec(path);
-    if (match && method === 'POST') return exchangePassword(req, res, match[1]!, query, ctx);
+    if (match && method === 'POST') return sendWebResponse(res, await viewer.passwordExchange(toWebRequest(req), match[1]!, clientOf(req)));
     match = REFRESH_PATH.exec(path);
-    if (match && method === 'POST') return refreshSession(req, res, match[1]!, ctx);
+    if (match && method === 'POST') return sendWebResponse(res, await viewer.refresh(toWebRequest(req), match[1]!, clientOf(req)));
     match = REVOKE_PATH.exec(path);
     if (match && method === 'POST') return revokeDocument(req, res, match[1]!, ctx);
     throw notFound();

@@ -2,6 +2,7 @@
 // revocation), then the PDF with single byte ranges, a strong ETag, no content coding and
 // private-data headers. Scenario faults are applied here too.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { contentDisposition } from '../../server/content-disposition.ts';
 import type { DocumentMeta } from '../../server/document-meta.ts';
 import { contentRange, decideRange } from '../../server/range.ts';
 import { InvalidTokenError, type TokenService } from '../../server/token-service.ts';
@@ -30,13 +31,6 @@ export function invalidToken(): HttpError {
   return new HttpError(401, 'invalid_token', 'The access token is missing, invalid or expired.', {
     'WWW-Authenticate': 'Bearer error="invalid_token"',
   });
-}
-
-/** ASCII-only, quote-free file name for Content-Disposition, plus an RFC 8187 UTF-8 variant. */
-export function contentDisposition(kind: 'inline' | 'attachment', title: string): string {
-  const base = title.replace(/\.pdf$/i, '').trim() || 'document';
-  const ascii = base.replace(/[^A-Za-z0-9 ._-]+/g, '_').slice(0, 100).trim() || 'document';
-  return `${kind}; filename="${ascii}.pdf"; filename*=UTF-8''${encodeURIComponent(`${base.slice(0, 100)}.pdf`)}`;
 }
 
 export async function serveContent(

@@ -1,8 +1,6 @@
 // What every route handler gets: the services of one backend instance.
 import type { ServerResponse } from 'node:http';
 import type { DocumentStore } from '../../server/document-store.ts';
-import type { PasswordHasher } from '../../server/password-hasher.ts';
-import type { PasswordThrottle } from '../../server/password-throttle.ts';
 import type { RefreshFamilies } from '../../server/store/shared-store.ts';
 import type { TokenService } from '../../server/token-service.ts';
 import type { ResolvedDocument } from './content.ts';
@@ -13,9 +11,7 @@ import type { ScenarioRegistry } from './scenarios.ts';
 export interface BackendContext {
   documents: DocumentStore;
   tokens: TokenService;
-  refresh: RefreshFamilies;
-  hasher: PasswordHasher;
-  throttle: PasswordThrottle;
+  refreshFamilies: RefreshFamilies;
   cors: Cors;
   source: RequestSource;
   /** Present only when test switches are on. */

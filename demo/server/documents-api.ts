@@ -132,7 +132,7 @@ export async function revokeDocument(req: IncomingMessage, res: ServerResponse, 
   requireApiKey(req, ctx.apiKey);
   if (!(await ctx.resolve(id))) throw notFound();
   await ctx.tokens.revokeDocument(id);
-  await ctx.refresh.revokeDocument(id);
+  await ctx.refreshFamilies.revokeDocument(id);
   ctx.audit(`document.revoke doc=${id}`);
   sendJson(res, 200, { revoked: true });
 }
