@@ -4,7 +4,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { PDFDocument } from 'pdf-lib';
 import { ALL_PERMISSIONS, isValidDocumentId, type DocumentMeta, type Permission } from './document-meta.ts';
 import type { PasswordHash } from './password-hasher.ts';
 import { FolderDocumentIndex } from './store/folder-document-index.ts';
@@ -18,12 +17,17 @@ export function etagFor(bytes: Uint8Array): string {
   return `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 32)}"`;
 }
 
+/**
+ * The page count, when pdf-lib is installed and can parse the file; otherwise 0 (the viewer
+ * finds out itself; size and ETag stay exact). pdf-lib is loaded only here, only when needed.
+ */
 export async function countPages(bytes: Uint8Array): Promise<number> {
   try {
+    const { PDFDocument } = await import('pdf-lib');
     const pdf = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false });
     return pdf.getPageCount();
   } catch {
-    return 0; // Unparseable by pdf-lib; the viewer may still manage. Size and ETag stay exact.
+    return 0;
   }
 }
 
