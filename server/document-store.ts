@@ -42,6 +42,9 @@ export interface NewDocument {
 }
 
 export class DocumentStore {
+  /** The documents folder's real path, looked up once. */
+  #realFolder: Promise<string> | null = null;
+
   private constructor(
     private readonly folder: string,
     private readonly index: DocumentIndex,
@@ -74,7 +77,11 @@ export class DocumentStore {
   async containedFile(meta: DocumentMeta): Promise<string | null> {
     const file = this.filePath(meta);
     try {
-      const [folder, real] = await Promise.all([realpath(this.folder), realpath(file)]);
+      this.#realFolder ??= realpath(this.folder).catch((error: unknown) => {
+        this.#realFolder = null;
+        throw error;
+      });
+      const [folder, real] = await Promise.all([this.#realFolder, realpath(file)]);
       return real.startsWith(folder + path.sep) ? file : null;
     } catch {
       return null;

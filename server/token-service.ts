@@ -21,6 +21,8 @@ const MAX_CLOCK_TOLERANCE_SECONDS = 60;
 /** Longer Authorization values are refused before any parsing. */
 export const MAX_TOKEN_LENGTH = 8 * 1024;
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+/** Verified tokens remembered at most; the oldest is forgotten first. */
+const VERIFIED_CACHE_SIZE = 10_000;
 
 /** What a verified token grants. */
 export interface AccessClaims {
@@ -69,6 +71,12 @@ export class TokenService {
   readonly #keys: SigningKeys;
   readonly #revocations: RevocationList;
   readonly #tolerance: number;
+  /**
+   * Tokens whose signature and claims were verified, by their exact text. A reader sends the
+   * same token with every range request, and the signature check is the costliest part of
+   * serving one; time limits and revocation are still checked on every use.
+   */
+  readonly #verified = new Map<string, AccessClaims>();
 
   constructor(options: TokenServiceOptions) {
     this.#keys = options.keys;
@@ -107,6 +115,22 @@ export class TokenService {
    * revocation. Throws {@link InvalidTokenError}.
    */
   async verify(token: string): Promise<AccessClaims> {
+    const known = this.#verified.get(token);
+    if (known) {
+      if (known.exp <= nowSeconds() - this.#tolerance) {
+        this.#verified.delete(token);
+        throw new InvalidTokenError('expired');
+      }
+      if (this.#revocations.isRevoked(known)) throw new InvalidTokenError('revoked');
+      return known;
+    }
+    const claims = await this.#verifyFully(token);
+    if (this.#verified.size >= VERIFIED_CACHE_SIZE) this.#verified.delete(this.#verified.keys().next().value!);
+    this.#verified.set(token, claims);
+    return claims;
+  }
+
+  async #verifyFully(token: string): Promise<AccessClaims> {
     if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) throw new InvalidTokenError('malformed');
     let payload: JWTPayload;
     try {

@@ -252,7 +252,7 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     let match = CONTENT_PATH.exec(path);
     if (match && (method === 'GET' || method === 'HEAD')) {
       if (scenarios?.get(match[1]!)) return serveContent(req, res, match[1]!, query, ctx);
-      return sendWebResponse(res, await viewer.content(toWebRequest(req), match[1]!));
+      return viewer.content.node(req, res, match[1]!);
     }
     match = PASSWORD_PATH.exec(path);
     if (match && method === 'POST') return sendWebResponse(res, await viewer.passwordExchange(toWebRequest(req), match[1]!, clientOf(req)));

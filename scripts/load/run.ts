@@ -1,7 +1,8 @@
 // `npm run load`: a bounded load check of the reference backend on 127.0.0.1 (not part of npm test).
 //  1. Range serving: 200 concurrent readers of random 32 KiB ranges of the 24.7 MiB sample, for
-//     LOAD_SECONDS (default 10) each against a bare Node range server, the backend with its
-//     in-process store, and the backend with the Redis store.
+//     LOAD_SECONDS (default 10) each, after a 3 s warm-up, against a bare Node range server, the
+//     backend with its in-process store and the backend with the Redis store, in LOAD_ROUNDS
+//     (default 2) alternating rounds, since other work on the machine shifts the numbers.
 //  2. Password guessing: 1,000 parallel wrong passwords for one document from 1,000 forwarded
 //     client addresses, spread over two instances sharing one Redis.
 // Servers run in their own processes; autocannon runs here. Prints a Markdown summary.
@@ -16,6 +17,8 @@ import { startRedis } from '../../demo/server/test/redis-server.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SECONDS = Number(process.env['LOAD_SECONDS'] ?? 10);
+const ROUNDS = Number(process.env['LOAD_ROUNDS'] ?? 2);
+const WARM_UP_SECONDS = 3;
 const READERS = 200;
 const RANGE = 32 * 1024;
 const GUESSES = 1000;
@@ -79,6 +82,7 @@ async function documentSize(backend: Child, jwt: string, documentId: string): Pr
 }
 
 interface RangeResult {
+  round: number;
   name: string;
   requestsPerSecond: number;
   p99: number;
@@ -87,24 +91,23 @@ interface RangeResult {
   errors: number;
 }
 
-async function rangeLoad(name: string, url: string, size: number, headers: Record<string, string>): Promise<RangeResult> {
+function rangeRequests(size: number) {
   const chunks = Math.floor(size / RANGE);
-  const result = await autocannon({
-    url,
-    connections: READERS,
-    duration: SECONDS,
-    timeout: 10,
-    headers,
-    requests: [
-      {
-        setupRequest(request) {
-          const start = Math.floor(Math.random() * chunks) * RANGE;
-          return { ...request, headers: { ...request.headers, range: `bytes=${start}-${start + RANGE - 1}` } };
-        },
+  return [
+    {
+      setupRequest(request: { headers?: Record<string, string> }) {
+        const start = Math.floor(Math.random() * chunks) * RANGE;
+        return { ...request, headers: { ...request.headers, range: `bytes=${start}-${start + RANGE - 1}` } };
       },
-    ],
-  });
+    },
+  ];
+}
+
+async function rangeLoad(round: number, name: string, url: string, size: number, headers: Record<string, string>): Promise<RangeResult> {
+  await autocannon({ url, connections: READERS, duration: WARM_UP_SECONDS, timeout: 10, headers, requests: rangeRequests(size) });
+  const result = await autocannon({ url, connections: READERS, duration: SECONDS, timeout: 10, headers, requests: rangeRequests(size) });
   return {
+    round,
     name,
     requestsPerSecond: result.requests.average,
     p99: result.latency.p99,
@@ -143,23 +146,24 @@ const work = await mkdtemp(path.join(tmpdir(), 'sv-load-'));
 const redis = await startRedis();
 const children: Child[] = [];
 try {
-  // 1. Range serving.
+  // 1. Range serving: the three servers side by side, taking turns.
   const memory = await startProcess('backend-instance.ts', [], { SV_DATA_DIR: path.join(work, 'memory') });
   children.push(memory);
+  const shared = await startProcess('backend-instance.ts', [], { SV_DATA_DIR: path.join(work, 'shared'), SV_REDIS_URL: redis.url, SV_TRUSTED_PROXIES: 'loopback' });
+  children.push(shared);
   const memoryToken = await token(memory, 'large');
+  const sharedToken = await token(shared, 'large');
   const size = await documentSize(memory, memoryToken, 'large');
   const bare = await startProcess('bare-range-server.ts', [path.join(work, 'memory', 'documents', 'large.pdf')]);
   children.push(bare);
   const results: RangeResult[] = [];
-  results.push(await rangeLoad('bare Node range server', `${bare.url}/large.pdf`, size, {}));
-  results.push(await rangeLoad('backend, in-process store', `${memory.url}/api/documents/large/content`, size, { authorization: `Bearer ${memoryToken}` }));
+  for (let round = 1; round <= ROUNDS; round++) {
+    results.push(await rangeLoad(round, 'bare Node range server', `${bare.url}/large.pdf`, size, {}));
+    results.push(await rangeLoad(round, 'backend, in-process store', `${memory.url}/api/documents/large/content`, size, { authorization: `Bearer ${memoryToken}` }));
+    results.push(await rangeLoad(round, 'backend, Redis store', `${shared.url}/api/documents/large/content`, size, { authorization: `Bearer ${sharedToken}` }));
+  }
   await memory.stop();
   await bare.stop();
-
-  const shared = await startProcess('backend-instance.ts', [], { SV_DATA_DIR: path.join(work, 'shared'), SV_REDIS_URL: redis.url, SV_TRUSTED_PROXIES: 'loopback' });
-  children.push(shared);
-  const sharedToken = await token(shared, 'large');
-  results.push(await rangeLoad('backend, Redis store', `${shared.url}/api/documents/large/content`, size, { authorization: `Bearer ${sharedToken}` }));
 
   // 2. Password guessing against two instances on one Redis.
   const second = await startProcess('backend-instance.ts', [], { SV_DATA_DIR: path.join(work, 'shared'), SV_REDIS_URL: redis.url, SV_TRUSTED_PROXIES: 'loopback' });
@@ -168,12 +172,12 @@ try {
   const hashed = [shared, second].reduce((sum, instance) => sum + instance.lines.filter((line) => line.includes('audit password.failure')).length, 0);
   const alive = await Promise.all([shared, second].map(async (instance) => (await fetch(`${instance.url}/api/documents`, { headers: { Authorization: `Bearer ${instance.apiKey}` } })).status));
 
-  const bareRate = results[0]!.requestsPerSecond;
-  console.log(`\nRange serving: ${READERS} concurrent readers of random ${RANGE / 1024} KiB ranges, ${SECONDS} s each\n`);
-  console.log('| server | req/s | p99 latency | vs bare | 2xx | non-2xx | errors |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log(`\nRange serving: ${READERS} concurrent readers of random ${RANGE / 1024} KiB ranges, ${SECONDS} s each after ${WARM_UP_SECONDS} s of warm-up\n`);
+  console.log('| round | server | req/s | p99 latency | vs bare (same round) | 2xx | non-2xx | errors |');
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const r of results) {
-    console.log(`| ${r.name} | ${Math.round(r.requestsPerSecond)} | ${r.p99} ms | ${(r.requestsPerSecond / bareRate).toFixed(2)}× | ${r.ok} | ${r.non2xx} | ${r.errors} |`);
+    const bareRate = results.find((other) => other.round === r.round)!.requestsPerSecond;
+    console.log(`| ${r.round} | ${r.name} | ${Math.round(r.requestsPerSecond)} | ${r.p99} ms | ${(r.requestsPerSecond / bareRate).toFixed(2)}× | ${r.ok} | ${r.non2xx} | ${r.errors} |`);
   }
   console.log(`\nPassword guessing: ${GUESSES} parallel wrong passwords for one document from ${GUESSES} client addresses, over two instances on one Redis\n`);
   console.log(`| answered 401 (hashed) | 429 | 503 (hash queue full) | other | failed | scrypt runs seen in audit | instances alive | seconds |`);

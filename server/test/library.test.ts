@@ -119,6 +119,13 @@ describe('document handler over a range reader (Node http)', () => {
     assert.match(response.headers.get('www-authenticate') ?? '', /insufficient_scope/);
   });
 
+  it('a token verified once is still refused once it expires', async () => {
+    const { token } = await viewer.tokens.issue({ doc: 'report', permissions: ['read'], lifetimeSeconds: 1 });
+    assert.equal((await get('report', token, { Range: 'bytes=0-9' })).status, 206);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    assert.equal((await get('report', token, { Range: 'bytes=0-9' })).status, 401);
+  });
+
   it('a revoked document refuses its tokens at the next request', async () => {
     const { token } = await viewer.tokens.issue({ doc: 'report', permissions: ['read'], lifetimeSeconds: 60 });
     assert.equal((await get('report', token, { Range: 'bytes=0-9' })).status, 206);
