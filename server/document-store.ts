@@ -10,6 +10,9 @@ import { FolderDocumentIndex } from './store/folder-document-index.ts';
 import type { DocumentIndex } from './store/shared-store.ts';
 import { writeFileAtomic } from './write-file-atomic.ts';
 
+/** How long a containment verdict (file inside the documents folder or not) is reused. */
+const CONTAINMENT_CACHE_MS = 1000;
+
 /** What an upload may grant when nothing else is said: reading only. */
 export const DEFAULT_UPLOAD_PERMISSIONS: readonly Permission[] = ['read'];
 
@@ -44,6 +47,8 @@ export interface NewDocument {
 export class DocumentStore {
   /** The documents folder's real path, looked up once. */
   #realFolder: Promise<string> | null = null;
+  /** Recent containment verdicts by document id. */
+  readonly #verdicts = new Map<string, { file: string | null; until: number }>();
 
   private constructor(
     private readonly folder: string,
@@ -72,10 +77,20 @@ export class DocumentStore {
 
   /**
    * The document's file, if it really lives in the documents folder: a symlink planted in
-   * storage cannot expose a file elsewhere. Null when missing or outside.
+   * storage cannot expose a file elsewhere. Null when missing or outside. A verdict is kept for
+   * a second, so a reader's stream of range requests costs one real-path lookup, not one each.
    */
   async containedFile(meta: DocumentMeta): Promise<string | null> {
-    const file = this.filePath(meta);
+    const now = Date.now();
+    const known = this.#verdicts.get(meta.id);
+    if (known && known.until > now) return known.file;
+    const file = await this.#check(this.filePath(meta));
+    if (this.#verdicts.size >= 10_000) this.#verdicts.clear();
+    this.#verdicts.set(meta.id, { file, until: now + CONTAINMENT_CACHE_MS });
+    return file;
+  }
+
+  async #check(file: string): Promise<string | null> {
     try {
       this.#realFolder ??= realpath(this.folder).catch((error: unknown) => {
         this.#realFolder = null;
