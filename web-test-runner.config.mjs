@@ -24,6 +24,7 @@ const backend = await startBackend({
   port: 0,
   dataDir,
   testSwitches: true,
+  demoSessionTokens: true,
   allowedOrigins: [`http://localhost:${testPort}`],
   scryptCost: 2 ** 14,
   log: () => {},

@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
 import path from 'node:path';
 // The reference backend's Range parser (pure, no I/O): the only thing the bench takes from
-// demo/server, so the bench's byte counts rest on the same reading of Range as the backend's.
-import { parseRange } from '../demo/server/range.ts';
+// server/, so the bench's byte counts rest on the same reading of Range as the backend's.
+import { parseRange } from '../server/range.ts';
 
 /**
  * One bandwidth budget for every document response at once. Each chunk reserves its slot on a

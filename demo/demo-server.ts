@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer as createViteServer } from 'vite';
-import { createBackend } from './server/app.ts';
+import type { TrustedProxies } from '../server/client-address.ts';
+import { DEFAULT_LIMITS, createBackend } from './server/app.ts';
+import { listenOrigins } from './server/own-origins.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -15,6 +17,11 @@ export interface DemoOptions {
   dataDir: string;
   apiKey?: string;
   allowedOrigins?: string[];
+  /** Origins the demo is reached at besides its listen address (behind a proxy). */
+  publicOrigins?: string[];
+  trustedProxies?: TrustedProxies;
+  redisUrl?: string;
+  maxConnections?: number;
   /** Where the backend writes its request log (default: the console). */
   log?: (line: string) => void;
 }
@@ -30,14 +37,19 @@ const backendPaths = /^\/(api|demo\/session-token)(\/|\?|$)/;
 
 export async function startDemo(options: DemoOptions): Promise<Demo> {
   const host = options.host ?? '127.0.0.1';
+  let ownOrigins: string[] = [];
   const backend = await createBackend({
     dataDir: options.dataDir,
     ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+    ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
+    ...(options.trustedProxies ? { trustedProxies: options.trustedProxies } : {}),
     allowedOrigins: options.allowedOrigins ?? [],
+    publicOrigins: (origin) => ownOrigins.includes(origin) || (options.publicOrigins ?? []).includes(origin),
+    demoSessionTokens: true,
     ...(options.log ? { log: options.log } : {}),
   });
   let handleVite: ((req: IncomingMessage, res: ServerResponse) => void) | null = null;
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer({ headersTimeout: DEFAULT_LIMITS.headersTimeoutMs, requestTimeout: DEFAULT_LIMITS.requestTimeoutMs }, (req, res) => {
     const url = req.url ?? '/';
     if (backendPaths.test(url)) {
       backend.handle(req, res);
@@ -87,11 +99,18 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     if (app) app.app.middlewares(req, res, notFound(res));
     else vite.middlewares(req, res, notFound(res));
   };
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, host, resolve);
-  });
+  server.maxConnections = options.maxConnections ?? DEFAULT_LIMITS.maxConnections;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, host, resolve);
+    });
+  } catch (error) {
+    await Promise.allSettled([vite.close(), ...apps.map(({ app }) => app.close()), backend.close()]);
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
+  ownOrigins = listenOrigins(host, port);
   return {
     url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`,
     apiKey: backend.apiKey,

@@ -1,14 +1,25 @@
-// `npm start`: the reference backend and the demo pages on one origin (default port 5173).
+// `npm start`: the reference backend and the demo pages on one origin (default port 5173), with
+// the demo-only /demo/session-token endpoint. Environment: see demo/server/config.ts.
 import path from 'node:path';
+import { checkDataDir, parseConfig } from './server/config.ts';
+import { startOrExit } from './server/startup.ts';
 import { repoRoot, startDemo } from './demo-server.ts';
 
-const dataDir = process.env.SV_DATA_DIR ?? path.join(repoRoot, '.data');
-const demo = await startDemo({
-  port: Number(process.env.PORT ?? 5173),
-  host: process.env.HOST ?? '127.0.0.1',
-  dataDir,
-  ...(process.env.SV_API_KEY ? { apiKey: process.env.SV_API_KEY } : {}),
-  allowedOrigins: (process.env.SV_ALLOWED_ORIGINS ?? '').split(',').filter(Boolean),
+const { demo, dataDir } = await startOrExit(async () => {
+  const config = parseConfig(process.env, path.join(repoRoot, '.data'));
+  await checkDataDir(config.dataDir);
+  const started = await startDemo({
+    port: config.port,
+    host: config.host,
+    dataDir: config.dataDir,
+    ...(config.apiKey ? { apiKey: config.apiKey } : {}),
+    ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+    allowedOrigins: config.allowedOrigins,
+    publicOrigins: config.publicOrigins,
+    trustedProxies: config.trustedProxies,
+    maxConnections: config.maxConnections,
+  });
+  return { demo: started, dataDir: config.dataDir };
 });
 
 console.log(`secure-viewer demo: ${demo.url}/demo/`);

@@ -16,7 +16,8 @@ function testFiles(dir) {
     return [];
   }
 }
-const serverTests = testFiles('demo/server/test');
+// The backend: the library (secure-viewer/server) and the reference app built on it.
+const serverTests = [...testFiles('server/test'), ...testFiles('demo/server/test')];
 // Node-side tests that drive Chromium (demo pages, built packages) or import the package in Node.
 const nodeTests = [...testFiles('test/ssr'), ...testFiles('test/e2e')];
 const nodeTestCount = (out) => ({ passed: last(out, /^ℹ pass (\d+)$/m), failed: last(out, /^ℹ fail (\d+)$/m) });

@@ -2,24 +2,51 @@
 // `createBackend` gives a request handler (mounted by demo/start.ts next to the demo pages);
 // `startBackend` also listens (used by `npm run serve` and the tests).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { NO_TRUSTED_PROXIES, parseTrustedProxies, type TrustedProxies } from '../../server/client-address.ts';
+import { DocumentStore } from '../../server/document-store.ts';
+import { DEFAULT_SCRYPT_COST } from '../../server/password-hasher.ts';
+import { loadOrCreateSigningKeys } from '../../server/signing-keys.ts';
+import { createMemoryStore } from '../../server/store/memory-store.ts';
+import { createRedisStore } from '../../server/store/redis-store.ts';
+import type { SharedStore } from '../../server/store/shared-store.ts';
+import type { ClientInfo } from '../../server/handlers/client-info.ts';
+import { sendWebResponse, toWebRequest } from '../../server/node-adapter.ts';
+import { createSecureViewerServer } from '../../server/secure-viewer-server.ts';
+import { unverifiedJti } from '../../server/token-service.ts';
+import { loadOrCreateApiKey } from './api-key.ts';
 import { serveContent, type ResolvedDocument } from './content.ts';
 import type { BackendContext } from './context.ts';
 import { API_CORS, COOKIE_CORS, Cors, TEST_SWITCH_CORS, type CorsRoute, type OriginPolicy } from './cors.ts';
-import { DocumentStore } from './data-store.ts';
-import { issueToken, listDocuments, revokeDocument, uploadDocument } from './documents-api.ts';
+import { issueToken, listDocuments, revokeDocument, revokeToken, uploadDocument } from './documents-api.ts';
 import { HttpError, bearerToken, headerValue, notFound, sendError, setSecurityHeaders } from './http.ts';
-import { loadOrCreateApiKey, loadOrCreateSigningKeys } from './keys.ts';
-import { DEFAULT_SCRYPT_COST, PasswordHasher } from './passwords.ts';
-import { RefreshStore } from './refresh.ts';
+import { listenOrigins } from './own-origins.ts';
+import { RequestSource } from './request-source.ts';
 import type { LoggedRequest, Scenario } from './scenarios.ts';
 import { ScenarioRegistry } from './scenarios.ts';
 import { seedSamples } from './seed.ts';
-import { demoSessionToken, exchangePassword, refreshSession } from './sessions.ts';
+import { demoSessionToken } from './demo-session-token.ts';
 import { handleTestSwitch } from './test-switches.ts';
-import { FailureThrottle } from './throttle.ts';
-import { TokenService, unverifiedJti } from './tokens.ts';
+
+/** Bounds on slow or numerous clients (Node's own defaults are 60 s / 300 s and no cap). */
+export interface ServerLimits {
+  /** Time a client has to send its request headers; default 10 s. */
+  headersTimeoutMs?: number;
+  /** Time a client has to send its whole request; default 120 s (a 50 MiB upload on a slow link). */
+  requestTimeoutMs?: number;
+  /** How long an idle keep-alive connection stays open; default 5 s. */
+  keepAliveTimeoutMs?: number;
+  /** Open connections at most; more are closed at once. Default 1000. */
+  maxConnections?: number;
+}
+
+export const DEFAULT_LIMITS: Required<ServerLimits> = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 120_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 1000,
+};
 
 export interface BackendOptions {
   port?: number;
@@ -27,12 +54,31 @@ export interface BackendOptions {
   dataDir: string;
   /** When absent, one is generated on first start and kept in the data folder. */
   apiKey?: string;
+  /** Origins of cross-origin viewer pages (CORS). */
   allowedOrigins?: OriginPolicy;
+  /**
+   * The origins this server is reached at, for the Origin check of state-changing requests (the
+   * Host header is never trusted for it). `startBackend` adds its own listen address.
+   */
+  publicOrigins?: OriginPolicy;
+  /** Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: IPs, CIDRs, `loopback`. */
+  trustedProxies?: readonly string[] | TrustedProxies;
+  /** Shared state; default: the in-process store in `dataDir`, or Redis when `redisUrl` is set. */
+  store?: SharedStore;
+  /** Shares state with other instances through this Redis (ignored when `store` is given). */
+  redisUrl?: string;
+  /** Mounts POST /demo/session-token (unauthenticated token minting, for the demo pages only). */
+  demoSessionTokens?: boolean;
   /** Mounts /__test/* (token minting, fault scenarios). Tests only. */
   testSwitches?: boolean;
   log?: (line: string) => void;
   /** scrypt N for new password hashes; default 2^17. */
   scryptCost?: number;
+  /** Password hash jobs at once (default 4) and waiting (default 32; more get 503). */
+  passwordHashing?: { maxConcurrent?: number; maxQueued?: number };
+  /** Seconds of clock difference tolerated between instances; default 0, at most 60. */
+  clockToleranceSeconds?: number;
+  limits?: ServerLimits;
 }
 
 export interface Backend {
@@ -52,6 +98,8 @@ const CONTENT_PATH = /^\/api\/documents\/([^/]+)\/content$/;
 const PASSWORD_PATH = /^\/api\/documents\/([^/]+)\/password-token$/;
 const REFRESH_PATH = /^\/api\/documents\/([^/]+)\/refresh$/;
 const REVOKE_PATH = /^\/api\/documents\/([^/]+)\/revoke$/;
+/** Server-to-server routes (API key): no CORS, a browser page has no business calling them. */
+const SERVER_TO_SERVER = new Set(['/api/documents', '/api/tokens', '/api/tokens/revoke']);
 const DOCUMENT_SUBPATH = /^\/api\/documents\/([^/]+)\//;
 /** Query parameters whose values never reach a log. */
 const SECRET_PARAMS = /^(password|token|access_token|jwt|api_key|key)$/i;
@@ -77,9 +125,21 @@ function decodeURIComponentSafe(text: string): string {
 
 function corsRouteFor(path: string): CorsRoute | null {
   if (path.startsWith('/__test/')) return TEST_SWITCH_CORS;
+  if (SERVER_TO_SERVER.has(path) || REVOKE_PATH.test(path)) return null;
   if (PASSWORD_PATH.test(path) || REFRESH_PATH.test(path)) return COOKIE_CORS;
-  if (path.startsWith('/api/') || path === '/api' || path === '/demo/session-token') return API_CORS;
+  if (CONTENT_PATH.test(path) || path === '/demo/session-token') return API_CORS;
   return null;
+}
+
+function toTrustedProxies(option: BackendOptions['trustedProxies']): TrustedProxies {
+  if (option === undefined) return NO_TRUSTED_PROXIES;
+  return 'contains' in option ? option : parseTrustedProxies(option);
+}
+
+async function openStore(opts: BackendOptions): Promise<{ store: SharedStore; owned: boolean }> {
+  if (opts.store) return { store: opts.store, owned: false };
+  if (opts.redisUrl) return { store: await createRedisStore({ url: opts.redisUrl }), owned: true };
+  return { store: await createMemoryStore({ dataDir: opts.dataDir }), owned: true };
 }
 
 /** Counts body bytes actually handed to the socket, for request logs. */
@@ -102,51 +162,79 @@ function countBodyBytes(res: ServerResponse, onBytes: (n: number) => void): void
 
 export async function createBackend(opts: BackendOptions): Promise<Backend> {
   const log = opts.log ?? ((line: string) => console.log(line));
+  // The store first: an unreachable Redis stops the start before anything is written.
+  const { store, owned } = await openStore(opts);
+  // Keys, passwords and documents live here: readable by this user only.
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
-  const [keys, apiKeyInfo, store, refresh] = await Promise.all([
+  await chmod(opts.dataDir, 0o700);
+  const [keys, apiKeyInfo, documents] = await Promise.all([
     loadOrCreateSigningKeys(opts.dataDir),
     opts.apiKey ? Promise.resolve({ apiKey: opts.apiKey, created: false }) : loadOrCreateApiKey(opts.dataDir),
-    DocumentStore.open(opts.dataDir),
-    RefreshStore.open(opts.dataDir),
+    DocumentStore.open(opts.dataDir, store.documents),
   ]);
-  const hasher = new PasswordHasher(opts.scryptCost ?? DEFAULT_SCRYPT_COST);
-  const seeded = await seedSamples(store, hasher);
-  if (seeded.length > 0) log(`seeded sample documents: ${seeded.join(', ')}`);
 
   const scenarios = opts.testSwitches ? new ScenarioRegistry() : null;
   const hung = new Set<ServerResponse>();
-  const resolve = (id: string): ResolvedDocument | null => {
+  const resolve = async (id: string): Promise<ResolvedDocument | null> => {
     const scenario = scenarios?.get(id) ?? null;
-    const meta = store.get(scenario ? scenario.documentId : id);
+    const meta = await documents.get(scenario ? scenario.documentId : id);
     if (!meta) return null;
-    return { id, meta, filePath: store.filePath(meta), scenario };
+    return { id, meta, filePath: () => documents.containedFile(meta), scenario };
   };
-  const ctx: BackendContext = {
+  const cors = new Cors(opts.allowedOrigins ?? []);
+  const source = new RequestSource(toTrustedProxies(opts.trustedProxies), opts.publicOrigins ?? []);
+  const audit = (line: string): void => log(`${new Date().toISOString()} audit ${line}`);
+  // The library's handlers serve documents, password exchanges and refreshes; they see scenario
+  // aliases (test switches) as documents of their own.
+  const viewer = createSecureViewerServer({
     store,
-    tokens: new TokenService(keys),
-    refresh,
-    hasher,
-    throttle: new FailureThrottle(),
-    cors: new Cors(opts.allowedOrigins ?? []),
+    keys,
+    async documents(id) {
+      const resolved = await resolve(id);
+      if (!resolved) return null;
+      const file = await resolved.filePath();
+      if (file === null) {
+        audit(`content.refused doc=${id} reason=outside-storage`);
+        return null;
+      }
+      const { meta } = resolved;
+      return { title: meta.title, size: meta.size, etag: meta.etag, source: file, permissions: meta.permissions, passwordHash: meta.password_hash };
+    },
+    originAllowed: (origin) => source.isOwnOrigin(origin) || cors.isAllowed(origin),
+    passwordHashing: { cost: opts.scryptCost ?? DEFAULT_SCRYPT_COST, ...opts.passwordHashing },
+    ...(opts.clockToleranceSeconds !== undefined ? { clockToleranceSeconds: opts.clockToleranceSeconds } : {}),
+    audit,
+  });
+  const seeded = await seedSamples(documents, viewer.hasher);
+  if (seeded.length > 0) log(`seeded sample documents: ${seeded.join(', ')}`);
+
+  const ctx: BackendContext = {
+    documents,
+    tokens: viewer.tokens,
+    refreshFamilies: store.refreshFamilies,
+    cors,
+    source,
     scenarios,
     apiKey: apiKeyInfo.apiKey,
-    audit: (line) => log(`${new Date().toISOString()} audit ${line}`),
+    audit,
     hung,
     resolve,
   };
+  const clientOf = (req: IncomingMessage): ClientInfo => ({ key: source.throttleKey(req), https: source.isHttps(req) });
 
   async function route(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
     const method = req.method ?? 'GET';
     if (method === 'OPTIONS') {
       const corsRoute = corsRouteFor(path);
       if (!corsRoute || (corsRoute === TEST_SWITCH_CORS && !scenarios)) throw notFound();
+      if (path === '/demo/session-token' && !opts.demoSessionTokens) throw notFound();
       ctx.cors.preflight(req, res, corsRoute);
       return;
     }
     const corsRoute = corsRouteFor(path);
     if (corsRoute && !(corsRoute === TEST_SWITCH_CORS && !scenarios)) ctx.cors.apply(req, res, corsRoute);
     // State-changing requests from a foreign page are refused outright (CSRF).
-    if (method !== 'GET' && method !== 'HEAD') ctx.cors.assertOrigin(req);
+    if (method !== 'GET' && method !== 'HEAD') ctx.cors.assertOrigin(req, ctx.source);
 
     if (path.startsWith('/__test/')) {
       if (!scenarios) throw notFound();
@@ -158,14 +246,18 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
       if (method === 'POST') return uploadDocument(req, res, query, ctx);
     }
     if (path === '/api/tokens' && method === 'POST') return issueToken(req, res, ctx);
-    if (path === '/demo/session-token' && method === 'POST') return demoSessionToken(req, res, query, ctx);
+    if (path === '/api/tokens/revoke' && method === 'POST') return revokeToken(req, res, ctx);
+    if (path === '/demo/session-token' && method === 'POST' && opts.demoSessionTokens) return demoSessionToken(req, res, query, ctx);
 
     let match = CONTENT_PATH.exec(path);
-    if (match && (method === 'GET' || method === 'HEAD')) return serveContent(req, res, match[1]!, query, ctx);
+    if (match && (method === 'GET' || method === 'HEAD')) {
+      if (scenarios?.get(match[1]!)) return serveContent(req, res, match[1]!, query, ctx);
+      return viewer.content.node(req, res, match[1]!);
+    }
     match = PASSWORD_PATH.exec(path);
-    if (match && method === 'POST') return exchangePassword(req, res, match[1]!, query, ctx);
+    if (match && method === 'POST') return sendWebResponse(res, await viewer.passwordExchange(toWebRequest(req), match[1]!, clientOf(req)));
     match = REFRESH_PATH.exec(path);
-    if (match && method === 'POST') return refreshSession(req, res, match[1]!, ctx);
+    if (match && method === 'POST') return sendWebResponse(res, await viewer.refresh(toWebRequest(req), match[1]!, clientOf(req)));
     match = REVOKE_PATH.exec(path);
     if (match && method === 'POST') return revokeDocument(req, res, match[1]!, ctx);
     throw notFound();
@@ -236,18 +328,35 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
   async function close(): Promise<void> {
     for (const res of hung) res.destroy();
     hung.clear();
-    await refresh.flush();
+    if (owned) await store.close();
   }
 
   return { apiKey: apiKeyInfo.apiKey, apiKeyGenerated: apiKeyInfo.created, handle, close };
 }
 
+/**
+ * Listens, then creates the backend: a port in use is found before anything is written. The
+ * listen address becomes one of the backend's own origins.
+ */
 export async function startBackend(opts: BackendOptions): Promise<RunningBackend> {
-  const backend = await createBackend(opts);
-  const server: Server = createServer((req, res) => backend.handle(req, res));
-  // Large Authorization headers are refused by Node itself (431) beyond this size (B-6).
-  server.maxHeadersCount = 100;
   const host = opts.host ?? '127.0.0.1';
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  let backend: Backend | null = null;
+  const server: Server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // How often Node looks for connections past their header/request deadline.
+      connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+    },
+    (req, res) => {
+      if (backend) return backend.handle(req, res);
+      res.writeHead(503, { 'Retry-After': '1', 'Content-Length': '0' }).end();
+    },
+  );
+  server.maxConnections = limits.maxConnections;
+  server.maxHeadersCount = 100;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => {
@@ -256,16 +365,26 @@ export async function startBackend(opts: BackendOptions): Promise<RunningBackend
     });
   });
   const { port } = server.address() as AddressInfo;
+  const ownOrigins = listenOrigins(host, port);
+  const configured = opts.publicOrigins ?? [];
+  const isConfigured = typeof configured === 'function' ? configured : (origin: string) => configured.includes(origin);
+  try {
+    backend = await createBackend({ ...opts, publicOrigins: (origin) => ownOrigins.includes(origin) || isConfigured(origin) });
+  } catch (error) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw error;
+  }
+  const started = backend;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
-    ...backend,
+    ...started,
     url: `http://${urlHost}:${port}`,
     port,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      await backend.close();
       server.closeAllConnections();
       await closed;
+      await started.close();
     },
   };
 }

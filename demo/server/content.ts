@@ -1,26 +1,27 @@
-// GET/HEAD /api/documents/:id/content: token check on every request, then the PDF with single
-// byte ranges (B-3, B-5, B-16..B-18, B-21). Scenario faults are applied here too.
-import { realpath } from 'node:fs/promises';
+// GET/HEAD /api/documents/:id/content: token check on every request (scope, permission,
+// revocation), then the PDF with single byte ranges, a strong ETag, no content coding and
+// private-data headers. Scenario faults are applied here too.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import path from 'node:path';
-import type { DocumentMeta } from './data-store.ts';
+import { contentDisposition } from '../../server/content-disposition.ts';
+import type { DocumentMeta } from '../../server/document-meta.ts';
+import { contentRange, decideRange } from '../../server/range.ts';
+import { InvalidTokenError, type TokenService } from '../../server/token-service.ts';
 import { writeFileRange, type Faults } from './faults.ts';
-import { HttpError, bearerToken, headerValue, sendJson, sleep } from './http.ts';
-import { contentRange, decideRange } from './range.ts';
+import { HttpError, bearerToken, headerValue, notFound, sendJson, sleep } from './http.ts';
 import type { Scenario } from './scenarios.ts';
-import { InvalidTokenError, type TokenService } from './tokens.ts';
 
 export interface ResolvedDocument {
   /** The id in the URL (a stored document or a scenario alias). */
   id: string;
   meta: DocumentMeta;
-  filePath: string;
+  /** The stored file, or null when it is missing or lies outside the documents folder. */
+  filePath(): Promise<string | null>;
   scenario: Scenario | null;
 }
 
 export interface ContentDependencies {
   tokens: TokenService;
-  resolve(id: string): ResolvedDocument | null;
+  resolve(id: string): Promise<ResolvedDocument | null>;
   audit(line: string): void;
   /** Responses that must never be answered (hang fault); closed on shutdown. */
   hung: Set<ServerResponse>;
@@ -32,31 +33,6 @@ export function invalidToken(): HttpError {
   });
 }
 
-/** Same status, body and headers whether the document is unknown or the token is for another one (B-3). */
-function documentNotFound(): HttpError {
-  return new HttpError(404, 'not_found', 'Not found.');
-}
-
-/** ASCII-only, quote-free file name for Content-Disposition, plus an RFC 8187 UTF-8 variant. */
-export function contentDisposition(kind: 'inline' | 'attachment', title: string): string {
-  const base = title.replace(/\.pdf$/i, '').trim() || 'document';
-  const ascii = base.replace(/[^A-Za-z0-9 ._-]+/g, '_').slice(0, 100).trim() || 'document';
-  return `${kind}; filename="${ascii}.pdf"; filename*=UTF-8''${encodeURIComponent(`${base.slice(0, 100)}.pdf`)}`;
-}
-
-/**
- * Defence in depth (B-15): the stored file must really live in its folder, so a symlink planted
- * in storage cannot expose a file elsewhere. A missing file is "not found" as well.
- */
-async function insideFolder(filePath: string): Promise<boolean> {
-  try {
-    const [folder, real] = await Promise.all([realpath(path.dirname(filePath)), realpath(filePath)]);
-    return real.startsWith(folder + path.sep);
-  } catch {
-    return false;
-  }
-}
-
 export async function serveContent(
   req: IncomingMessage,
   res: ServerResponse,
@@ -64,7 +40,7 @@ export async function serveContent(
   query: URLSearchParams,
   deps: ContentDependencies,
 ): Promise<void> {
-  const resolved = deps.resolve(id);
+  const resolved = await deps.resolve(id);
   const scenario = resolved?.scenario ?? null;
   const faults: Faults = scenario?.faults ?? {};
   if (scenario) scenario.seen++;
@@ -90,7 +66,8 @@ export async function serveContent(
   }
   if (!resolved || claims.doc !== id) {
     deps.audit(`auth.failure route=content doc=${id} reason=document-mismatch`);
-    throw documentNotFound();
+    // The same reply whether the document is unknown or the token is for another one.
+    throw notFound();
   }
   const attachment = query.get('disposition') === 'attachment';
   const needed = attachment ? 'download' : 'read';
@@ -118,10 +95,11 @@ export async function serveContent(
     return;
   }
 
-  const { meta, filePath } = resolved;
-  if (!(await insideFolder(filePath))) {
+  const { meta } = resolved;
+  const filePath = await resolved.filePath();
+  if (filePath === null) {
     deps.audit(`content.refused doc=${id} reason=outside-storage`);
-    throw documentNotFound();
+    throw notFound();
   }
   const size = faults.truncateTo !== undefined ? Math.min(faults.truncateTo, meta.size) : meta.size;
   let etag = meta.etag;
@@ -145,7 +123,7 @@ export async function serveContent(
     if (faults.unauthorizedAfter !== undefined && !scenario.unauthorizedTriggered && scenario.served >= faults.unauthorizedAfter) {
       // The tokens in use "expire" now; tokens minted from here on work.
       scenario.unauthorizedTriggered = true;
-      deps.tokens.revokeDocument(scenario.id);
+      await deps.tokens.revokeDocument(scenario.id);
     }
   }
 

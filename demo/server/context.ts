@@ -1,21 +1,19 @@
 // What every route handler gets: the services of one backend instance.
 import type { ServerResponse } from 'node:http';
+import type { DocumentStore } from '../../server/document-store.ts';
+import type { RefreshFamilies } from '../../server/store/shared-store.ts';
+import type { TokenService } from '../../server/token-service.ts';
 import type { ResolvedDocument } from './content.ts';
 import type { Cors } from './cors.ts';
-import type { DocumentStore } from './data-store.ts';
-import type { PasswordHasher } from './passwords.ts';
-import type { RefreshStore } from './refresh.ts';
+import type { RequestSource } from './request-source.ts';
 import type { ScenarioRegistry } from './scenarios.ts';
-import type { FailureThrottle } from './throttle.ts';
-import type { TokenService } from './tokens.ts';
 
 export interface BackendContext {
-  store: DocumentStore;
+  documents: DocumentStore;
   tokens: TokenService;
-  refresh: RefreshStore;
-  hasher: PasswordHasher;
-  throttle: FailureThrottle;
+  refreshFamilies: RefreshFamilies;
   cors: Cors;
+  source: RequestSource;
   /** Present only when test switches are on. */
   scenarios: ScenarioRegistry | null;
   apiKey: string;
@@ -23,5 +21,5 @@ export interface BackendContext {
   audit(line: string): void;
   hung: Set<ServerResponse>;
   /** A stored document or (with test switches) a scenario alias, by URL id. */
-  resolve(id: string): ResolvedDocument | null;
+  resolve(id: string): Promise<ResolvedDocument | null>;
 }

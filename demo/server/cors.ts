@@ -1,6 +1,8 @@
-// CORS for cross-origin viewers (B-19, B-20) and the Origin check for state-changing requests.
+// CORS for cross-origin viewers and the Origin check for state-changing requests. Only the routes a
+// browser calls get CORS; the API-key routes are server-to-server and get none.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HttpError, headerValue, requestOrigin } from './http.ts';
+import { HttpError, headerValue } from './http.ts';
+import type { RequestSource } from './request-source.ts';
 
 export type OriginPolicy = string[] | ((origin: string) => boolean);
 
@@ -50,7 +52,7 @@ export class Cors {
     if (route.credentials) res.setHeader('Access-Control-Allow-Credentials', 'true');
   }
 
-  /** Answers OPTIONS without authentication (B-19); never 401. */
+  /** Answers OPTIONS without authentication; never 401. */
   preflight(req: IncomingMessage, res: ServerResponse, route: CorsRoute): void {
     this.apply(req, res, route);
     const origin = headerValue(req, 'origin');
@@ -64,14 +66,14 @@ export class Cors {
   }
 
   /**
-   * CSRF guard for POST/PATCH: an Origin header, when present, must be this server's own origin
-   * or an allowed one. Requests without Origin (server-to-server, curl) pass; cookie endpoints
-   * add their own checks.
+   * CSRF guard for POST/PATCH: an Origin header, when present, must be one of this server's own
+   * origins (configured, never taken from Host) or an allowed one. Requests without Origin
+   * (server-to-server, curl) pass unless `required`; cookie endpoints add their own checks.
    */
-  assertOrigin(req: IncomingMessage): void {
+  assertOrigin(req: IncomingMessage, source: RequestSource, options: { required?: boolean } = {}): void {
     const origin = headerValue(req, 'origin');
-    if (origin === null) return;
-    if (origin === requestOrigin(req) || this.isAllowed(origin)) return;
+    if (origin === null && !options.required) return;
+    if (origin !== null && (source.isOwnOrigin(origin) || this.isAllowed(origin))) return;
     throw new HttpError(403, 'origin_not_allowed', 'Origin not allowed.');
   }
 }

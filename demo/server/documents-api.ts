@@ -1,19 +1,20 @@
 // Host-backend API (API key): list and upload documents, issue viewer tokens, revoke access.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requireApiKey } from './api-key.ts';
+import { ALL_PERMISSIONS, isPermission, type DocumentMeta, type Permission } from '../../server/document-meta.ts';
+import { DEFAULT_UPLOAD_PERMISSIONS } from '../../server/document-store.ts';
+import { DEFAULT_LIFETIME_SECONDS, MAX_LIFETIME_SECONDS, nowSeconds } from '../../server/token-service.ts';
 import type { BackendContext } from './context.ts';
-import { ALL_PERMISSIONS, isPermission, type DocumentMeta, type Permission } from './data-store.ts';
-import { HttpError, mediaType, readBody, readJsonObject, sendJson } from './http.ts';
-import { DEFAULT_LIFETIME_SECONDS, MAX_LIFETIME_SECONDS, nowSeconds } from './tokens.ts';
+import { HttpError, mediaType, notFound, readBody, readJsonObject, sendJson } from './http.ts';
 
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 /** Room for multipart boundaries and the title field around the file. */
 const MULTIPART_OVERHEAD = 1024 * 1024;
 const MAX_TITLE_LENGTH = 200;
 
-export function listDocuments(req: IncomingMessage, res: ServerResponse, ctx: BackendContext): void {
+export async function listDocuments(req: IncomingMessage, res: ServerResponse, ctx: BackendContext): Promise<void> {
   requireApiKey(req, ctx.apiKey);
-  const documents = ctx.store.list().map((meta) => ({
+  const documents = (await ctx.documents.list()).map((meta) => ({
     id: meta.id,
     title: meta.title,
     password_protected: meta.password_hash !== undefined,
@@ -25,12 +26,17 @@ function invalidUpload(message: string): HttpError {
   return new HttpError(400, 'invalid_document', message);
 }
 
-/** Multipart (`file`, optional `title`) or a raw `application/pdf` body with `?title=`. */
+/**
+ * Multipart (`file`, optional `title` and `permissions`) or a raw `application/pdf` body with
+ * `?title=` and `?permissions=`. Permissions default to `read`: a document grants download,
+ * print or copy only when its uploader says so.
+ */
 export async function uploadDocument(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, ctx: BackendContext): Promise<void> {
   requireApiKey(req, ctx.apiKey);
   const type = mediaType(req);
   let bytes: Uint8Array;
   let title: string | null = query.get('title');
+  let permissionsText: string | null = query.get('permissions');
   let fileName: string | null = null;
   if (type === 'application/pdf') {
     bytes = await readBody(req, MAX_UPLOAD_BYTES);
@@ -55,15 +61,26 @@ export async function uploadDocument(req: IncomingMessage, res: ServerResponse, 
     fileName = 'name' in file && typeof file.name === 'string' ? file.name : null;
     const formTitle = form.get('title');
     if (typeof formTitle === 'string' && formTitle.trim() !== '') title = formTitle;
+    const formPermissions = form.get('permissions');
+    if (typeof formPermissions === 'string') permissionsText = formPermissions;
   } else {
     throw new HttpError(415, 'unsupported_media_type', 'Send multipart/form-data with a "file" field, or application/pdf.');
   }
   if (bytes.byteLength === 0) throw invalidUpload('The file is empty.');
   if (Buffer.from(bytes.subarray(0, 5)).toString('latin1') !== '%PDF-') throw invalidUpload('The file is not a PDF.');
   const finalTitle = (title ?? fileName?.replace(/\.pdf$/i, '') ?? 'Untitled document').trim().slice(0, MAX_TITLE_LENGTH) || 'Untitled document';
-  const meta = await ctx.store.add({ title: finalTitle, bytes });
+  const meta = await ctx.documents.add({ title: finalTitle, bytes, permissions: uploadPermissions(permissionsText) });
   ctx.audit(`document.upload doc=${meta.id} size=${meta.size}`);
   sendJson(res, 201, { document_id: meta.id });
+}
+
+function uploadPermissions(text: string | null): Permission[] {
+  if (text === null || text.trim() === '') return [...DEFAULT_UPLOAD_PERMISSIONS];
+  const requested = text.split(',').map((permission) => permission.trim());
+  if (!requested.every(isPermission) || !requested.includes('read')) {
+    throw invalidUpload(`permissions must be a comma-separated subset of ${ALL_PERMISSIONS.join(', ')} including read.`);
+  }
+  return ALL_PERMISSIONS.filter((permission) => requested.includes(permission));
 }
 
 /** Permissions a token may carry: what was asked for, limited to what the document grants. */
@@ -85,8 +102,8 @@ export async function issueToken(req: IncomingMessage, res: ServerResponse, ctx:
   if (typeof documentId !== 'string' || !Array.isArray(requested) || !requested.every((p) => typeof p === 'string')) {
     throw new HttpError(400, 'invalid_request', 'document_id must be a string and document_permissions a list of strings.');
   }
-  const resolved = ctx.resolve(documentId);
-  if (!resolved) throw new HttpError(404, 'not_found', 'Not found.');
+  const resolved = await ctx.resolve(documentId);
+  if (!resolved) throw notFound();
   const permissions = grantable(resolved.meta, requested);
   if (!permissions.includes('read')) throw new HttpError(400, 'invalid_request', 'document_permissions must include "read".');
 
@@ -107,14 +124,31 @@ export async function issueToken(req: IncomingMessage, res: ServerResponse, ctx:
   sendJson(res, 200, { jwt: issued.token, expires_in: issued.expiresIn });
 }
 
-/** POST /api/documents/:id/revoke: every outstanding token and refresh session of the document stops working. */
-export function revokeDocument(req: IncomingMessage, res: ServerResponse, id: string, ctx: BackendContext): void {
+/**
+ * POST /api/documents/:id/revoke: every token and refresh session of the document issued so far
+ * stops working, on every instance sharing the store; tokens issued afterwards work.
+ */
+export async function revokeDocument(req: IncomingMessage, res: ServerResponse, id: string, ctx: BackendContext): Promise<void> {
   requireApiKey(req, ctx.apiKey);
-  if (!ctx.resolve(id)) throw new HttpError(404, 'not_found', 'Not found.');
-  const tokens = ctx.tokens.revokeDocument(id);
-  ctx.refresh.revokeDocument(id);
-  ctx.audit(`document.revoke doc=${id} tokens=${tokens}`);
-  sendJson(res, 200, { revoked: tokens });
+  if (!(await ctx.resolve(id))) throw notFound();
+  await ctx.tokens.revokeDocument(id);
+  await ctx.refreshFamilies.revokeDocument(id);
+  ctx.audit(`document.revoke doc=${id}`);
+  sendJson(res, 200, { revoked: true });
+}
+
+/** POST /api/tokens/revoke `{jti, exp}`: one token is refused from now until it expires. */
+export async function revokeToken(req: IncomingMessage, res: ServerResponse, ctx: BackendContext): Promise<void> {
+  requireApiKey(req, ctx.apiKey);
+  const body = await readJsonObject(req);
+  const jti = body['jti'];
+  const exp = body['exp'];
+  if (typeof jti !== 'string' || jti.length === 0 || jti.length > 128 || typeof exp !== 'number' || !Number.isInteger(exp)) {
+    throw new HttpError(400, 'invalid_request', 'jti must be a token id and exp its expiry (Unix seconds).');
+  }
+  await ctx.tokens.revokeToken(jti, exp);
+  ctx.audit(`token.revoke jti=${jti}`);
+  sendJson(res, 200, { revoked: true });
 }
 
 export function isPermissionList(value: unknown): value is Permission[] {

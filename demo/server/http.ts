@@ -15,7 +15,7 @@ export class HttpError extends Error {
 
 export const JSON_BODY_LIMIT = 16 * 1024;
 
-/** Headers every response carries (B-21). */
+/** Headers every response carries: private data, never cached, never sniffed, never referred. */
 export function setSecurityHeaders(res: ServerResponse): void {
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Cache-Control', 'no-store');
@@ -40,6 +40,10 @@ export function sendError(res: ServerResponse, error: HttpError): void {
   sendJson(res, error.status, { error: { code: error.code, message: error.message } }, error.headers);
 }
 
+/**
+ * The one "not found": unknown routes, unknown documents and documents a token does not cover
+ * all get this same reply, so it reveals nothing about what exists.
+ */
 export function notFound(): HttpError {
   return new HttpError(404, 'not_found', 'Not found.');
 }
@@ -86,22 +90,6 @@ export async function readJsonObject(req: IncomingMessage, options: { allowEmpty
     throw new HttpError(400, 'invalid_json', 'Body must be a JSON object.');
   }
   return parsed as Record<string, unknown>;
-}
-
-export function clientIp(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
-}
-
-/** The request's own origin, as a browser would write it in the Origin header. */
-export function requestOrigin(req: IncomingMessage): string {
-  const forwarded = headerValue(req, 'x-forwarded-proto');
-  const encrypted = 'encrypted' in req.socket && req.socket.encrypted === true;
-  const protocol = forwarded === 'https' || encrypted ? 'https' : 'http';
-  return `${protocol}://${req.headers.host ?? ''}`;
-}
-
-export function isHttps(req: IncomingMessage): boolean {
-  return requestOrigin(req).startsWith('https:');
 }
 
 export function headerValue(req: IncomingMessage, name: string): string | null {

@@ -1,21 +1,27 @@
-// `npm run serve`: the reference backend on its own (no demo pages).
-// Environment: PORT (5173), HOST (127.0.0.1), SV_DATA_DIR (<repo>/.data), SV_API_KEY (generated
-// and stored in the data folder when unset), SV_ALLOWED_ORIGINS (comma-separated CORS origins).
+// `npm run serve`: the reference backend on its own (no demo pages, no /demo/session-token).
+// Environment: see config.ts and demo/server/README.md.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBackend } from './app.ts';
+import { checkDataDir, parseConfig } from './config.ts';
+import { startOrExit } from './startup.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-const backend = await startBackend({
-  port: Number(process.env.PORT ?? 5173),
-  host: process.env.HOST ?? '127.0.0.1',
-  dataDir: process.env.SV_DATA_DIR ?? path.join(repoRoot, '.data'),
-  ...(process.env.SV_API_KEY ? { apiKey: process.env.SV_API_KEY } : {}),
-  allowedOrigins: (process.env.SV_ALLOWED_ORIGINS ?? '')
-    .split(',')
-    .map((origin) => origin.trim())
-    .filter(Boolean),
+const backend = await startOrExit(async () => {
+  const config = parseConfig(process.env, path.join(repoRoot, '.data'));
+  await checkDataDir(config.dataDir);
+  return startBackend({
+    port: config.port,
+    host: config.host,
+    dataDir: config.dataDir,
+    ...(config.apiKey ? { apiKey: config.apiKey } : {}),
+    ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+    allowedOrigins: config.allowedOrigins,
+    publicOrigins: config.publicOrigins,
+    trustedProxies: config.trustedProxies,
+    limits: { maxConnections: config.maxConnections },
+  });
 });
 
 console.log(`secure-viewer reference backend: ${backend.url}`);

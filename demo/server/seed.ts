@@ -2,8 +2,9 @@
 // find its metadata and skip it, so startup stays fast.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { DocumentStore } from './data-store.ts';
-import type { PasswordHasher } from './passwords.ts';
+import { ALL_PERMISSIONS } from '../../server/document-meta.ts';
+import type { DocumentStore } from '../../server/document-store.ts';
+import type { PasswordHasher } from '../../server/password-hasher.ts';
 import { buildReport } from './report-sample.ts';
 import { buildBoardMinutes, buildLargeScan, buildManyPages, buildSample } from './samples.ts';
 
@@ -38,14 +39,23 @@ const SAMPLES: SampleSpec[] = [
 ];
 
 export async function seedSamples(store: DocumentStore, hasher: PasswordHasher): Promise<string[]> {
-  const missing = SAMPLES.filter((sample) => !store.has(sample.id));
+  const present = await Promise.all(SAMPLES.map((sample) => store.get(sample.id)));
+  const missing = SAMPLES.filter((_, index) => present[index] === null);
   await Promise.all(
     missing.map(async (sample) => {
       const [bytes, passwordHash] = await Promise.all([
         sample.build(),
         sample.password ? hasher.hash(sample.password) : Promise.resolve(undefined),
       ]);
-      await store.add({ id: sample.id, title: sample.title, bytes, pages: sample.pages, ...(passwordHash ? { passwordHash } : {}) });
+      // The samples show every permission; uploads grant only `read` unless asked.
+      await store.add({
+        id: sample.id,
+        title: sample.title,
+        bytes,
+        pages: sample.pages,
+        permissions: ALL_PERMISSIONS,
+        ...(passwordHash ? { passwordHash } : {}),
+      });
     }),
   );
   return missing.map((sample) => sample.id);

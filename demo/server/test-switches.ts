@@ -2,12 +2,12 @@
 // fault-injecting scenario aliases, read their request logs, revoke their tokens. Never enable
 // them in a deployment: they hand out tokens without any authentication.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ALL_PERMISSIONS, isPermission, type Permission } from '../../server/document-meta.ts';
+import { DEFAULT_LIFETIME_SECONDS } from '../../server/token-service.ts';
 import type { BackendContext } from './context.ts';
-import { ALL_PERMISSIONS, isPermission, type Permission } from './data-store.ts';
 import { parseFaults } from './faults.ts';
 import { HttpError, notFound, readJsonObject, sendJson } from './http.ts';
 import type { Scenario, ScenarioRegistry } from './scenarios.ts';
-import { DEFAULT_LIFETIME_SECONDS } from './tokens.ts';
 
 function badRequest(message: string): HttpError {
   return new HttpError(400, 'invalid_request', message);
@@ -36,10 +36,10 @@ export async function handleTestSwitch(
   registry: ScenarioRegistry,
 ): Promise<void> {
   const method = req.method ?? 'GET';
-  if (method !== 'GET') ctx.cors.assertOrigin(req);
+  if (method !== 'GET') ctx.cors.assertOrigin(req, ctx.source);
 
   if (path === '/__test/documents' && method === 'GET') {
-    const documents = ctx.store.list().map(({ id, title, size, pages }) => ({ id, title, size, pages }));
+    const documents = (await ctx.documents.list()).map(({ id, title, size, pages }) => ({ id, title, size, pages }));
     sendJson(res, 200, { documents });
     return;
   }
@@ -48,7 +48,7 @@ export async function handleTestSwitch(
     const body = await readJsonObject(req);
     const document = body['document'];
     if (typeof document !== 'string') throw badRequest('document is required.');
-    const resolved = ctx.resolve(document);
+    const resolved = await ctx.resolve(document);
     if (!resolved) throw notFound();
     const requested = body['permissions'];
     let permissions: Permission[] = [...resolved.meta.permissions];
@@ -71,7 +71,7 @@ export async function handleTestSwitch(
   if (path === '/__test/scenarios' && method === 'POST') {
     const body = await readJsonObject(req);
     const document = body['document'];
-    if (typeof document !== 'string' || !ctx.store.get(document)) throw notFound();
+    if (typeof document !== 'string' || !(await ctx.documents.get(document))) throw notFound();
     const scenario = registry.create(document, faultsFrom(body['faults']));
     sendJson(res, 200, { id: scenario.id });
     return;
@@ -92,8 +92,8 @@ export async function handleTestSwitch(
       return;
     }
     if (action === '/revoke' && method === 'POST') {
-      const revoked = ctx.tokens.revokeDocument(scenario.id);
-      sendJson(res, 200, { ok: true, revoked });
+      await ctx.tokens.revokeDocument(scenario.id);
+      sendJson(res, 200, { ok: true });
       return;
     }
   }

@@ -110,7 +110,13 @@ before(async () => {
   await mkdir(path.join(workDir, 'dropin'));
   await writeFile(path.join(workDir, 'dropin', 'index.html'), dropInPage);
 
-  backend = await createBackend({ dataDir: path.join(workDir, 'data'), log: () => {} });
+  backend = await createBackend({
+    dataDir: path.join(workDir, 'data'),
+    log: () => {},
+    // The page and the backend share this test server's loopback origin.
+    demoSessionTokens: true,
+    publicOrigins: (origin) => /^http:\/\/127\.0\.0\.1:\d+$/.test(origin),
+  });
   const files = serveStatic({
     '/cdn/': path.join(repoRoot, 'dist/cdn'),
     '/dropin/': path.join(workDir, 'dropin'),

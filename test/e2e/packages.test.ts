@@ -60,7 +60,13 @@ before(async () => {
       build: { outDir: path.join(work, app), emptyOutDir: true },
     });
   }
-  const backend = await createBackend({ dataDir: path.join(work, 'data'), log: () => {} });
+  const backend = await createBackend({
+    dataDir: path.join(work, 'data'),
+    log: () => {},
+    // The pages and the backend share this test server's loopback origin.
+    demoSessionTokens: true,
+    publicOrigins: (origin) => /^http:\/\/127\.0\.0\.1:\d+$/.test(origin),
+  });
   closeBackend = backend.close;
   const mounts: Array<[string, string]> = [
     ['/cdn/', path.join(root, 'dist', 'cdn')],

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { apiKeyMatches } from '../api-key.ts';
 import { buildSample } from '../samples.ts';
-import { content, decodePart, json, startTestBackend, type TestBackend } from './helpers.ts';
+import { content, decodePart, json, rawRequest, startTestBackend, type TestBackend } from './helpers.ts';
 
 let t: TestBackend;
 before(async () => {
-  t = await startTestBackend();
+  t = await startTestBackend({ demoSessionTokens: true });
 });
 after(() => t.close());
 
@@ -169,17 +169,45 @@ describe('everything else', () => {
     assert.equal((await json<{ error: { code: string } }>(response)).error.code, 'not_found');
   });
 
-  it('demo session tokens: bounded ttl, no password documents, same-origin or allowed only', async () => {
-    const ok = await fetch(`${t.url}/demo/session-token?doc=sample&ttl=60&permissions=read,download`, { method: 'POST' });
+  it('demo session tokens: bounded ttl, read by default, same-origin or allowed Origin required', async () => {
+    const own = { Origin: t.url };
+    const ok = await fetch(`${t.url}/demo/session-token?doc=sample&ttl=60&permissions=read,download`, { method: 'POST', headers: own });
     assert.equal(ok.status, 200);
     const body = await json<{ token: string; expires_in: number }>(ok);
     assert.equal(body.expires_in, 60);
     assert.deepEqual(decodePart(body.token, 1)['permissions'], ['read', 'download']);
-    assert.equal((await fetch(`${t.url}/demo/session-token?doc=sample&ttl=1`, { method: 'POST' })).status, 400);
-    assert.equal((await fetch(`${t.url}/demo/session-token?doc=protected`, { method: 'POST' })).status, 403);
-    assert.equal((await fetch(`${t.url}/demo/session-token?doc=missing`, { method: 'POST' })).status, 404);
+    const plain = await json<{ token: string }>(await fetch(`${t.url}/demo/session-token?doc=sample`, { method: 'POST', headers: own }));
+    assert.deepEqual(decodePart(plain.token, 1)['permissions'], ['read'], 'read only unless more is asked for');
+    assert.equal((await fetch(`${t.url}/demo/session-token?doc=sample&ttl=1`, { method: 'POST', headers: own })).status, 400);
     const foreign = await fetch(`${t.url}/demo/session-token?doc=sample`, { method: 'POST', headers: { Origin: 'https://evil.test' } });
     assert.equal(foreign.status, 403);
+    const noOrigin = await fetch(`${t.url}/demo/session-token?doc=sample`, { method: 'POST' });
+    assert.equal(noOrigin.status, 403, 'a client without Origin (not a browser page) gets nothing');
+  });
+
+  it('demo session tokens: a password-protected and an unknown document get the same 404', async () => {
+    const own = { Origin: t.url };
+    const replies = await Promise.all(
+      ['protected', 'missing'].map((doc) => fetch(`${t.url}/demo/session-token?doc=${doc}`, { method: 'POST', headers: own })),
+    );
+    assert.deepEqual(replies.map((r) => r.status), [404, 404]);
+    const [a, b] = await Promise.all(replies.map((r) => r.text()));
+    assert.equal(a, b);
+  });
+
+  it('demo session tokens: the Host header does not make an origin this server\'s own', async () => {
+    const forged = await rawRequest(t.url, '/demo/session-token?doc=sample', { Host: 'evil.test', Origin: 'http://evil.test' }, 'POST');
+    assert.equal(forged.status, 403);
+  });
+
+  it('demo session tokens are not mounted unless asked for (npm run serve)', async () => {
+    const plain = await startTestBackend();
+    try {
+      const response = await fetch(`${plain.url}/demo/session-token?doc=sample`, { method: 'POST', headers: { Origin: plain.url } });
+      assert.equal(response.status, 404);
+    } finally {
+      await plain.close();
+    }
   });
 });
 

@@ -321,12 +321,26 @@ describe('CORS', () => {
     assert.equal(denied.headers.get('access-control-allow-origin'), null);
   });
 
+  it('server-to-server routes (API key) have no CORS, not even for an allowed origin', async () => {
+    for (const [method, route] of [
+      ['OPTIONS', '/api/tokens'],
+      ['OPTIONS', '/api/documents'],
+      ['OPTIONS', '/api/documents/long/revoke'],
+      ['GET', '/api/documents'],
+    ] as const) {
+      const response = await fetch(`${t.url}${route}`, { method, headers: { Origin: TEST_ORIGIN, 'Access-Control-Request-Method': 'POST' } });
+      assert.equal(response.headers.get('access-control-allow-origin'), null, `${method} ${route}`);
+      assert.equal(response.headers.get('access-control-allow-methods'), null, `${method} ${route}`);
+      await response.arrayBuffer();
+    }
+  });
+
   it('allowedOrigins may be a function', async () => {
     const other = await import('./helpers.ts').then((h) => h.startTestBackend({ allowedOrigins: (origin) => origin.endsWith('.example.com') }));
     try {
-      const yes = await fetch(`${other.url}/api/tokens`, { method: 'OPTIONS', headers: { Origin: 'https://app.example.com' } });
+      const yes = await fetch(`${other.url}/api/documents/long/content`, { method: 'OPTIONS', headers: { Origin: 'https://app.example.com' } });
       assert.equal(yes.headers.get('access-control-allow-origin'), 'https://app.example.com');
-      const no = await fetch(`${other.url}/api/tokens`, { method: 'OPTIONS', headers: { Origin: 'https://example.org' } });
+      const no = await fetch(`${other.url}/api/documents/long/content`, { method: 'OPTIONS', headers: { Origin: 'https://example.org' } });
       assert.equal(no.headers.get('access-control-allow-origin'), null);
     } finally {
       await other.close();

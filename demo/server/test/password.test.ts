@@ -95,10 +95,22 @@ describe('password exchange', () => {
     await pdf.arrayBuffer();
   });
 
-  it('marks the cookie Secure behind an HTTPS proxy', async () => {
-    const response = await exchange('protected', PASSWORD, { 'X-Forwarded-Proto': 'https' });
-    assert.match(response.headers.get('set-cookie') ?? '', /; Secure/);
-    secrets.push((await json<{ token: string }>(response)).token, cookieValue(response));
+  it('marks the cookie Secure behind a trusted HTTPS proxy, and only then', async () => {
+    const untrusted = await exchange('protected', PASSWORD, { 'X-Forwarded-Proto': 'https' });
+    assert.doesNotMatch(untrusted.headers.get('set-cookie') ?? '', /; Secure/, 'any client can send X-Forwarded-Proto');
+    secrets.push((await json<{ token: string }>(untrusted)).token, cookieValue(untrusted));
+    const proxied = await startTestBackend({ trustedProxies: ['loopback'] });
+    try {
+      const response = await fetch(`${proxied.url}/api/documents/protected/password-token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Forwarded-Proto': 'https' },
+        body: JSON.stringify({ password: PASSWORD }),
+      });
+      assert.match(response.headers.get('set-cookie') ?? '', /; Secure/);
+      secrets.push((await json<{ token: string }>(response)).token, cookieValue(response));
+    } finally {
+      await proxied.close();
+    }
   });
 
   it('works for scenario aliases, whose tokens are bound to the alias', async () => {

@@ -1,7 +1,7 @@
 // Unit tests for the pure Range / If-Range logic (test plan C26–C29; HTTP level in content.test.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decideRange, ifRangeAllowsPartial, parseRange } from '../range.ts';
+import { decideRange, ifRangeAllowsPartial, parseRange } from '../../../server/range.ts';
 
 const SIZE = 10_000;
 

@@ -1,39 +1,68 @@
-// Document access passwords: scrypt hashes (B-10), constant-time comparison and equal work for
-// unknown documents (B-11), and a cap on concurrent hash jobs (scrypt is a memory-hard DoS lever).
+// Document access passwords: scrypt hashes, constant-time comparison, the same work for unknown
+// documents as for known ones, and bounded hashing: a few jobs at once and a short queue, because
+// a memory-hard KDF is a lever for denial of service.
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
+/** A stored scrypt hash with its parameters. */
 export interface PasswordHash {
   algorithm: 'scrypt';
   N: number;
   r: number;
   p: number;
-  salt: string; // base64
-  hash: string; // base64
+  /** base64 */
+  salt: string;
+  /** base64 */
+  hash: string;
 }
 
+/** scrypt N=2^17, r=8, p=1: OWASP's recommended row. */
 export const DEFAULT_SCRYPT_COST = 2 ** 17;
 const BLOCK_SIZE = 8;
 const PARALLELISM = 1;
 const KEY_LENGTH = 32;
-/** Longer inputs are refused before hashing (B-11). */
+/** Longer inputs are refused before hashing. */
 export const MAX_PASSWORD_BYTES = 1024;
-const MAX_CONCURRENT_HASHES = 4;
+export const DEFAULT_MAX_CONCURRENT_HASHES = 4;
+export const DEFAULT_MAX_QUEUED_HASHES = 32;
+
+/** The hashing queue is full; the caller should answer 503 with Retry-After. */
+export class HasherBusyError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('password hashing is busy');
+  }
+}
 
 function derive(password: string, salt: Buffer, params: { N: number; r: number; p: number }): Promise<Buffer> {
-  // Node's default maxmem (32 MiB) is below what N=2^17, r=8 needs (~128 MiB): raise it (B-10).
+  // Node's default maxmem (32 MiB) is below what N=2^17, r=8 needs (~128 MiB): raise it.
   const options: ScryptOptions = { N: params.N, r: params.r, p: params.p, maxmem: 256 * params.N * params.r + 1024 * 1024 };
   return new Promise((resolve, reject) => {
     scrypt(password.normalize('NFC'), salt, KEY_LENGTH, options, (error, key) => (error ? reject(error) : resolve(key)));
   });
 }
 
+export interface PasswordHasherOptions {
+  /** scrypt N for new hashes; default 2^17. */
+  cost?: number;
+  /** Hash jobs running at once; default 4. */
+  maxConcurrent?: number;
+  /** Jobs allowed to wait; one more is refused with {@link HasherBusyError}. Default 32. */
+  maxQueued?: number;
+}
+
 export class PasswordHasher {
+  readonly cost: number;
+  readonly #maxConcurrent: number;
+  readonly #maxQueued: number;
   #running = 0;
   readonly #waiting: Array<() => void> = [];
   readonly #dummy: Promise<PasswordHash>;
 
-  constructor(readonly cost: number = DEFAULT_SCRYPT_COST) {
-    // Verified against when a document has no password or does not exist, so every path costs the same.
+  constructor(options: PasswordHasherOptions | number = {}) {
+    const settings = typeof options === 'number' ? { cost: options } : options;
+    this.cost = settings.cost ?? DEFAULT_SCRYPT_COST;
+    this.#maxConcurrent = settings.maxConcurrent ?? DEFAULT_MAX_CONCURRENT_HASHES;
+    this.#maxQueued = settings.maxQueued ?? DEFAULT_MAX_QUEUED_HASHES;
+    // Compared against when a document has no password or does not exist, so every path costs the same.
     this.#dummy = this.hash(randomBytes(16).toString('base64'));
   }
 
@@ -57,15 +86,19 @@ export class PasswordHasher {
   }
 
   async #limited<T>(job: () => Promise<T>): Promise<T> {
-    while (this.#running >= MAX_CONCURRENT_HASHES) {
+    if (this.#running >= this.#maxConcurrent) {
+      if (this.#waiting.length >= this.#maxQueued) throw new HasherBusyError(1);
+      // A finishing job hands its slot straight to the next waiter, so the cap is never exceeded.
       await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    } else {
+      this.#running++;
     }
-    this.#running++;
     try {
       return await job();
     } finally {
-      this.#running--;
-      this.#waiting.shift()?.();
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#running--;
     }
   }
 }

@@ -1,18 +1,11 @@
-// Refresh tokens for the password flow (B-7, B-8): opaque 256-bit values, stored only as
-// SHA-256 hashes, rotated on every use, with reuse detection that revokes the whole family and
-// an absolute lifetime that rotation never extends.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+// Refresh families held in this process, written to one file (0600) so a restart keeps them.
+// Only one process may use that file: several instances need the Redis store.
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-
-export const FAMILY_LIFETIME_MS = 24 * 60 * 60 * 1000;
-/** A refresh token unused for this long is dead even inside the absolute lifetime. */
-export const IDLE_TIMEOUT_MS = 8 * 60 * 60 * 1000;
-/**
- * Two tabs refreshing with the same cookie at once both get the same successor if the second
- * arrives within this window; later replays count as reuse.
- */
-export const REUSE_GRACE_MS = 5_000;
+import { FAMILY_LIFETIME_MS, IDLE_TIMEOUT_MS, REUSE_GRACE_MS, hashRefreshToken, newRefreshToken } from '../refresh-policy.ts';
+import { writeFileAtomic } from '../write-file-atomic.ts';
+import type { RefreshFamilies, RotateResult } from './shared-store.ts';
 
 interface Family {
   id: string;
@@ -25,20 +18,7 @@ interface Family {
   used: string[];
 }
 
-export type RotateResult =
-  | { kind: 'ok'; token: string; doc: string; maxAgeSeconds: number }
-  | { kind: 'invalid' }
-  | { kind: 'reuse'; doc: string };
-
-function hash(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
-}
-
-function newToken(): string {
-  return randomBytes(32).toString('base64url');
-}
-
-export class RefreshStore {
+export class MemoryRefreshFamilies implements RefreshFamilies {
   readonly #families = new Map<string, Family>();
   readonly #byHash = new Map<string, string>();
   /** Rotated token hash → successor raw value, kept in memory only for the grace window. */
@@ -46,12 +26,14 @@ export class RefreshStore {
   #writing: Promise<void> = Promise.resolve();
 
   private constructor(
-    private readonly file: string,
+    private readonly file: string | null,
     private readonly now: () => number,
   ) {}
 
-  static async open(dataDir: string, now: () => number = Date.now): Promise<RefreshStore> {
-    const store = new RefreshStore(path.join(dataDir, 'refresh-families.json'), now);
+  /** `dataDir` null keeps families in memory only. */
+  static async open(dataDir: string | null, now: () => number = Date.now): Promise<MemoryRefreshFamilies> {
+    const store = new MemoryRefreshFamilies(dataDir === null ? null : path.join(dataDir, 'refresh-families.json'), now);
+    if (store.file === null) return store;
     try {
       const families = JSON.parse(await readFile(store.file, 'utf8')) as Family[];
       for (const family of families) store.#index(family);
@@ -61,10 +43,9 @@ export class RefreshStore {
     return store;
   }
 
-  /** Starts a family after a successful password exchange; returns the raw cookie value. */
-  create(doc: string): { token: string; maxAgeSeconds: number } {
+  async create(doc: string): Promise<{ token: string; maxAgeSeconds: number }> {
     const now = this.now();
-    const token = newToken();
+    const token = newRefreshToken();
     const family: Family = {
       id: randomUUID(),
       doc,
@@ -72,7 +53,7 @@ export class RefreshStore {
       expiresAt: now + FAMILY_LIFETIME_MS,
       lastUsedAt: now,
       revoked: false,
-      current: hash(token),
+      current: hashRefreshToken(token),
       used: [],
     };
     this.#index(family);
@@ -80,10 +61,9 @@ export class RefreshStore {
     return { token, maxAgeSeconds: Math.floor(FAMILY_LIFETIME_MS / 1000) };
   }
 
-  /** Exchanges a refresh token for its successor, for the given document only. */
-  rotate(token: string, doc: string): RotateResult {
+  async rotate(token: string, doc: string): Promise<RotateResult> {
     const now = this.now();
-    const tokenHash = hash(token);
+    const tokenHash = hashRefreshToken(token);
     const family = this.#families.get(this.#byHash.get(tokenHash) ?? '');
     if (!family || family.doc !== doc || family.revoked) return { kind: 'invalid' };
     if (now >= family.expiresAt || now - family.lastUsedAt > IDLE_TIMEOUT_MS) {
@@ -93,15 +73,15 @@ export class RefreshStore {
     const maxAgeSeconds = Math.max(0, Math.floor((family.expiresAt - now) / 1000));
     if (tokenHash !== family.current) {
       const grace = this.#graceSuccessors.get(tokenHash);
-      if (grace && now < grace.until && hash(grace.token) === family.current) {
+      if (grace && now < grace.until && hashRefreshToken(grace.token) === family.current) {
         return { kind: 'ok', token: grace.token, doc, maxAgeSeconds };
       }
       this.#revoke(family);
       return { kind: 'reuse', doc };
     }
-    const successor = newToken();
+    const successor = newRefreshToken();
     family.used.push(tokenHash);
-    family.current = hash(successor);
+    family.current = hashRefreshToken(successor);
     family.lastUsedAt = now;
     this.#byHash.set(family.current, family.id);
     this.#graceSuccessors.set(tokenHash, { token: successor, until: now + REUSE_GRACE_MS });
@@ -110,8 +90,7 @@ export class RefreshStore {
     return { kind: 'ok', token: successor, doc, maxAgeSeconds };
   }
 
-  /** Revokes every family of a document (administrative revocation). */
-  revokeDocument(doc: string): void {
+  async revokeDocument(doc: string): Promise<void> {
     for (const family of this.#families.values()) if (family.doc === doc) this.#revoke(family);
   }
 
@@ -142,14 +121,14 @@ export class RefreshStore {
         for (const used of family.used) this.#byHash.delete(used);
       }
     }
+    const file = this.file;
+    if (file === null) return;
     const snapshot = `${JSON.stringify([...this.#families.values()])}\n`;
     this.#writing = this.#writing
-      .then(async () => {
-        await writeFile(`${this.file}.tmp`, snapshot, { mode: 0o600 });
-        await rename(`${this.file}.tmp`, this.file);
-      })
+      .then(() => writeFileAtomic(file, snapshot))
       .catch(() => {
         // Persistence is best effort; the in-memory state stays authoritative.
       });
   }
 }
+

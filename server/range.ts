@@ -1,7 +1,7 @@
 // Pure Range / If-Range evaluation (RFC 9110 §13.1.5, §14.1.2, §14.2), kept free of I/O so it
 // can be unit-tested exhaustively.
 //
-// Choices (B-16): one `bytes=` range is honoured. Several ranges, non-`bytes` units and anything
+// Choices: one `bytes=` range is honoured. Several ranges, non-`bytes` units and anything
 // malformed are ignored and the whole representation is sent (200), which RFC 9110 allows and
 // which never produces multipart bodies. A syntactically valid range that starts at or after
 // the end of the file is unsatisfiable (416).

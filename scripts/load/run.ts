@@ -1,0 +1,191 @@
+// `npm run load`: a bounded load check of the reference backend on 127.0.0.1 (not part of npm test).
+//  1. Range serving: 200 concurrent readers of random 32 KiB ranges of the 24.7 MiB sample, for
+//     LOAD_SECONDS (default 10) each, after a 3 s warm-up, against a bare Node range server, the
+//     backend with its in-process store and the backend with the Redis store, in LOAD_ROUNDS
+//     (default 2) alternating rounds, since other work on the machine shifts the numbers.
+//  2. Password guessing: 1,000 parallel wrong passwords for one document from 1,000 forwarded
+//     client addresses, spread over two instances sharing one Redis.
+// Servers run in their own processes; autocannon runs here. Prints a Markdown summary.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { startRedis } from '../../demo/server/test/redis-server.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const SECONDS = Number(process.env['LOAD_SECONDS'] ?? 10);
+const ROUNDS = Number(process.env['LOAD_ROUNDS'] ?? 2);
+const WARM_UP_SECONDS = 3;
+const READERS = 200;
+const RANGE = 32 * 1024;
+const GUESSES = 1000;
+
+interface Child {
+  process: ChildProcess;
+  url: string;
+  apiKey: string;
+  lines: string[];
+  stop(): Promise<void>;
+}
+
+/** Starts a TypeScript entry in a new Node process and waits for its `ready <url> [key]` line. */
+function startProcess(entry: string, args: string[], env: Record<string, string> = {}): Promise<Child> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, entry), ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines: string[] = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${entry} did not start`)), 60_000);
+    child.once('exit', (code) => reject(new Error(`${entry} exited with ${code}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const ready = /^ready (\S+)(?: (\S+))?$/.exec(line);
+      if (!ready) {
+        lines.push(line);
+        return;
+      }
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      resolve({
+        process: child,
+        url: ready[1]!,
+        apiKey: ready[2] ?? '',
+        lines,
+        stop: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+  });
+}
+
+async function token(backend: Child, documentId: string): Promise<string> {
+  const response = await fetch(`${backend.url}/api/tokens`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${backend.apiKey}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ allowed_documents: [{ document_id: documentId, document_permissions: ['read'] }], exp: Math.floor(Date.now() / 1000) + 900 }),
+  });
+  if (!response.ok) throw new Error(`token: ${response.status}`);
+  return ((await response.json()) as { jwt: string }).jwt;
+}
+
+async function documentSize(backend: Child, jwt: string, documentId: string): Promise<number> {
+  const response = await fetch(`${backend.url}/api/documents/${documentId}/content`, { headers: { Authorization: `Bearer ${jwt}`, Range: 'bytes=0-0' } });
+  await response.arrayBuffer();
+  return Number(/\/(\d+)$/.exec(response.headers.get('content-range') ?? '')?.[1]);
+}
+
+interface RangeResult {
+  round: number;
+  name: string;
+  requestsPerSecond: number;
+  p99: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+}
+
+function rangeRequests(size: number) {
+  const chunks = Math.floor(size / RANGE);
+  return [
+    {
+      setupRequest(request: { headers?: Record<string, string> }) {
+        const start = Math.floor(Math.random() * chunks) * RANGE;
+        return { ...request, headers: { ...request.headers, range: `bytes=${start}-${start + RANGE - 1}` } };
+      },
+    },
+  ];
+}
+
+async function rangeLoad(round: number, name: string, url: string, size: number, headers: Record<string, string>): Promise<RangeResult> {
+  await autocannon({ url, connections: READERS, duration: WARM_UP_SECONDS, timeout: 10, headers, requests: rangeRequests(size) });
+  const result = await autocannon({ url, connections: READERS, duration: SECONDS, timeout: 10, headers, requests: rangeRequests(size) });
+  return {
+    round,
+    name,
+    requestsPerSecond: result.requests.average,
+    p99: result.latency.p99,
+    ok: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+async function guessLoad(instances: Child[]): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: GUESSES }, async (_, i) => {
+      const instance = instances[i % instances.length]!;
+      let outcome: string;
+      try {
+        const response = await fetch(`${instance.url}/api/documents/protected/password-token`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': `198.18.${Math.floor(i / 250)}.${(i % 250) + 1}` },
+          body: JSON.stringify({ password: `wrong-${i}` }),
+        });
+        await response.arrayBuffer();
+        outcome = String(response.status);
+      } catch {
+        outcome = 'failed';
+      }
+      counts[outcome] = (counts[outcome] ?? 0) + 1;
+    }),
+  );
+  counts['seconds'] = Math.round((Date.now() - started) / 100) / 10;
+  return counts;
+}
+
+const work = await mkdtemp(path.join(tmpdir(), 'sv-load-'));
+const redis = await startRedis();
+const children: Child[] = [];
+try {
+  // 1. Range serving: the three servers side by side, taking turns.
+  const memory = await startProcess('backend-instance.ts', [], { SV_DATA_DIR: path.join(work, 'memory') });
+  children.push(memory);
+  const shared = await startProcess('backend-instance.ts', [], { SV_DATA_DIR: path.join(work, 'shared'), SV_REDIS_URL: redis.url, SV_TRUSTED_PROXIES: 'loopback' });
+  children.push(shared);
+  const memoryToken = await token(memory, 'large');
+  const sharedToken = await token(shared, 'large');
+  const size = await documentSize(memory, memoryToken, 'large');
+  const bare = await startProcess('bare-range-server.ts', [path.join(work, 'memory', 'documents', 'large.pdf')]);
+  children.push(bare);
+  const results: RangeResult[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    results.push(await rangeLoad(round, 'bare Node range server', `${bare.url}/large.pdf`, size, {}));
+    results.push(await rangeLoad(round, 'backend, in-process store', `${memory.url}/api/documents/large/content`, size, { authorization: `Bearer ${memoryToken}` }));
+    results.push(await rangeLoad(round, 'backend, Redis store', `${shared.url}/api/documents/large/content`, size, { authorization: `Bearer ${sharedToken}` }));
+  }
+  await memory.stop();
+  await bare.stop();
+
+  // 2. Password guessing against two instances on one Redis.
+  const second = await startProcess('backend-instance.ts', [], { SV_DATA_DIR: path.join(work, 'shared'), SV_REDIS_URL: redis.url, SV_TRUSTED_PROXIES: 'loopback' });
+  children.push(second);
+  const guesses = await guessLoad([shared, second]);
+  const hashed = [shared, second].reduce((sum, instance) => sum + instance.lines.filter((line) => line.includes('audit password.failure')).length, 0);
+  const alive = await Promise.all([shared, second].map(async (instance) => (await fetch(`${instance.url}/api/documents`, { headers: { Authorization: `Bearer ${instance.apiKey}` } })).status));
+
+  console.log(`\nRange serving: ${READERS} concurrent readers of random ${RANGE / 1024} KiB ranges, ${SECONDS} s each after ${WARM_UP_SECONDS} s of warm-up\n`);
+  console.log('| round | server | req/s | p99 latency | vs bare (same round) | 2xx | non-2xx | errors |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    const bareRate = results.find((other) => other.round === r.round)!.requestsPerSecond;
+    console.log(`| ${r.round} | ${r.name} | ${Math.round(r.requestsPerSecond)} | ${r.p99} ms | ${(r.requestsPerSecond / bareRate).toFixed(2)}× | ${r.ok} | ${r.non2xx} | ${r.errors} |`);
+  }
+  console.log(`\nPassword guessing: ${GUESSES} parallel wrong passwords for one document from ${GUESSES} client addresses, over two instances on one Redis\n`);
+  console.log(`| answered 401 (hashed) | 429 | 503 (hash queue full) | other | failed | scrypt runs seen in audit | instances alive | seconds |`);
+  console.log('|---|---|---|---|---|---|---|---|');
+  const other = Object.entries(guesses).filter(([key]) => !['401', '429', '503', 'failed', 'seconds'].includes(key)).reduce((sum, [, n]) => sum + n, 0);
+  console.log(`| ${guesses['401'] ?? 0} | ${guesses['429'] ?? 0} | ${guesses['503'] ?? 0} | ${other} | ${guesses['failed'] ?? 0} | ${hashed} | ${alive.filter((s) => s === 200).length}/2 | ${guesses['seconds']} |`);
+} finally {
+  await Promise.all(children.map((child) => child.stop()));
+  await redis.stop();
+  await rm(work, { recursive: true, force: true });
+}

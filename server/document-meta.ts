@@ -1,0 +1,30 @@
+// What the server knows about a stored document: everything but its bytes.
+import type { PasswordHash } from './password-hasher.ts';
+
+/** What a viewer token may allow; `read` is always required. */
+export const ALL_PERMISSIONS = ['read', 'download', 'print', 'copy'] as const;
+export type Permission = (typeof ALL_PERMISSIONS)[number];
+
+/** A stored document's metadata; the bytes live in a {@link ByteSource}. */
+export interface DocumentMeta {
+  id: string;
+  title: string;
+  size: number;
+  pages: number;
+  /** Strong validator derived from the content hash. */
+  etag: string;
+  password_hash?: PasswordHash;
+  /** What a token for this document may grant. */
+  permissions: Permission[];
+}
+
+/** Ids are short, plain tokens; anything else is "not found" before any lookup. */
+const ID_SYNTAX = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+export function isValidDocumentId(id: string): boolean {
+  return ID_SYNTAX.test(id);
+}
+
+export function isPermission(value: unknown): value is Permission {
+  return typeof value === 'string' && (ALL_PERMISSIONS as readonly string[]).includes(value);
+}

@@ -1,0 +1,42 @@
+// secure-viewer/server: the host side of <secure-viewer> for Node ≥ 20 and fetch-based runtimes.
+// Token issuing and verification, a document handler over a pluggable byte source, password
+// exchange with throttling, refresh rotation with reuse detection, and shared state in a store
+// (in-process, or Redis for several instances). Never imported by the browser entry.
+
+export { createSecureViewerServer, type HostedDocument, type SecureViewerServer, type SecureViewerServerOptions } from './secure-viewer-server.ts';
+export { createDocumentHandler, type DocumentHandler, type DocumentHandlerOptions, type ServedDocument } from './handlers/document-handler.ts';
+export {
+  createPasswordExchangeHandler,
+  PASSWORD_TOKEN_LIFETIME_SECONDS,
+  type PasswordExchangeHandler,
+  type PasswordExchangeOptions,
+  type PasswordProtectedDocument,
+} from './handlers/password-exchange-handler.ts';
+export { createRefreshHandler, type RefreshHandler, type RefreshOptions } from './handlers/refresh-handler.ts';
+export type { ClientInfo } from './handlers/client-info.ts';
+export type { AuditLog } from './handlers/audit.ts';
+export type { RefreshCookieOptions } from './handlers/refresh-cookie.ts';
+export { toNodeListener, toWebRequest, sendWebResponse } from './node-adapter.ts';
+export { clientAddress, parseTrustedProxies, throttleKey, NO_TRUSTED_PROXIES, type TrustedProxies } from './client-address.ts';
+export { openByteRange, type ByteRangeReader, type ByteSource } from './byte-source.ts';
+export {
+  TokenService,
+  InvalidTokenError,
+  TOKEN_TYPE,
+  ISSUER,
+  AUDIENCE,
+  MAX_LIFETIME_SECONDS,
+  DEFAULT_LIFETIME_SECONDS,
+  type AccessClaims,
+  type IssuedToken,
+  type TokenServiceOptions,
+} from './token-service.ts';
+export { generateSigningKeys, loadOrCreateSigningKeys, SIGNING_ALGORITHM, type SigningKeys } from './signing-keys.ts';
+export { PasswordHasher, HasherBusyError, DEFAULT_SCRYPT_COST, type PasswordHash, type PasswordHasherOptions } from './password-hasher.ts';
+export { PasswordThrottle, PER_CLIENT, PER_DOCUMENT, PER_DOCUMENT_AND_CLIENT, SESSIONS_PER_DOCUMENT_AND_CLIENT, type Reservation } from './password-throttle.ts';
+export { ALL_PERMISSIONS, isPermission, isValidDocumentId, type DocumentMeta, type Permission } from './document-meta.ts';
+export { DocumentStore, DEFAULT_UPLOAD_PERMISSIONS, etagFor, type NewDocument } from './document-store.ts';
+export { decideRange, parseRange, ifRangeAllowsPartial, contentRange, type RangeDecision } from './range.ts';
+export { createMemoryStore, type MemoryStoreOptions } from './store/memory-store.ts';
+export { createRedisStore, StoreUnavailableError, type RedisStoreOptions } from './store/redis-store.ts';
+export type { DocumentIndex, LimiterRule, RefreshFamilies, RevocationList, RevocationSubject, RotateResult, SharedStore } from './store/shared-store.ts';

@@ -1,0 +1,81 @@
+// The host side in one object: token service, document, password-exchange and refresh handlers
+// over one store, and a router for the conventional paths
+// `<base>/:id/content`, `<base>/:id/password-token`, `<base>/:id/refresh`.
+import type { ClientInfo } from './handlers/client-info.ts';
+import type { AuditLog } from './handlers/audit.ts';
+import { createDocumentHandler, type DocumentHandler, type ServedDocument } from './handlers/document-handler.ts';
+import { createPasswordExchangeHandler, type PasswordExchangeHandler, type PasswordProtectedDocument } from './handlers/password-exchange-handler.ts';
+import { createRefreshHandler, type RefreshHandler } from './handlers/refresh-handler.ts';
+import { PasswordHasher, type PasswordHasherOptions } from './password-hasher.ts';
+import { PasswordThrottle } from './password-throttle.ts';
+import type { SigningKeys } from './signing-keys.ts';
+import type { SharedStore } from './store/shared-store.ts';
+import { TokenService } from './token-service.ts';
+
+/** Everything the handlers need to know about one document. */
+export type HostedDocument = ServedDocument & PasswordProtectedDocument;
+
+export interface SecureViewerServerOptions {
+  store: SharedStore;
+  keys: SigningKeys;
+  /** The document by id, or null. Called on every request: keep it fast (cache). */
+  documents(id: string): Promise<HostedDocument | null>;
+  /** Pages on these origins may post passwords and refresh; default: none (same-origin requests carry your own origin, list it). */
+  originAllowed?(origin: string): boolean;
+  /** Path prefix of the document routes; default `/api/documents`. */
+  basePath?: string;
+  passwordHashing?: PasswordHasherOptions;
+  clockToleranceSeconds?: number;
+  audit?: AuditLog;
+}
+
+export interface SecureViewerServer {
+  tokens: TokenService;
+  hasher: PasswordHasher;
+  content: DocumentHandler;
+  passwordExchange: PasswordExchangeHandler;
+  refresh: RefreshHandler;
+  /** Answers the document routes under the base path; null for any other path. */
+  handle(request: Request, client: ClientInfo): Promise<Response | null>;
+}
+
+const ID = '([A-Za-z0-9][A-Za-z0-9_-]{0,63})';
+
+export function createSecureViewerServer(options: SecureViewerServerOptions): SecureViewerServer {
+  const base = (options.basePath ?? '/api/documents').replace(/\/$/, '');
+  const escaped = base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const route = new RegExp(`^${escaped}/${ID}/(content|password-token|refresh)$`);
+  const tokens = new TokenService({
+    keys: options.keys,
+    revocations: options.store.revocations,
+    ...(options.clockToleranceSeconds !== undefined ? { clockToleranceSeconds: options.clockToleranceSeconds } : {}),
+  });
+  const hasher = new PasswordHasher(options.passwordHashing);
+  const originAllowed = options.originAllowed ?? (() => false);
+  const shared = { tokens, refreshFamilies: options.store.refreshFamilies, originAllowed, ...(options.audit ? { audit: options.audit } : {}) };
+  const cookie = { path: (id: string) => `${base}/${id}/` };
+  const content = createDocumentHandler({ tokens, documents: options.documents, ...(options.audit ? { audit: options.audit } : {}) });
+  const passwordExchange = createPasswordExchangeHandler({
+    ...shared,
+    hasher,
+    throttle: new PasswordThrottle(options.store),
+    documents: options.documents,
+    cookie,
+  });
+  const refresh = createRefreshHandler({ ...shared, documents: options.documents, cookie });
+  return {
+    tokens,
+    hasher,
+    content,
+    passwordExchange,
+    refresh,
+    async handle(request, client) {
+      const match = route.exec(new URL(request.url).pathname);
+      if (!match) return null;
+      const [, id, action] = match as unknown as [string, string, string];
+      if (action === 'content') return content(request, id);
+      if (action === 'password-token') return passwordExchange(request, id, client);
+      return refresh(request, id, client);
+    },
+  };
+}

@@ -1,0 +1,72 @@
+// The state several server instances must agree on, behind one interface: revocations, throttle
+// counters, refresh-token families and the document index. `createMemoryStore` keeps it in this
+// process; `createRedisStore` shares it through Redis.
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { DocumentMeta } from '../document-meta.ts';
+
+/** A counter: at most `points` consumptions per key within `durationSeconds`. */
+export interface LimiterRule {
+  /** Distinguishes this counter's keys from every other's. */
+  name: string;
+  points: number;
+  durationSeconds: number;
+}
+
+/** What verification needs to know about a token to decide whether it was revoked. */
+export interface RevocationSubject {
+  jti: string;
+  doc: string;
+  /** Issued-at, seconds. */
+  iat: number;
+}
+
+/**
+ * Revoked tokens and documents. Checks read a local view (no I/O per request); changes are
+ * written to the store and reach other instances' views.
+ */
+export interface RevocationList {
+  /** True when this token was revoked by id or by its document's revocation time. */
+  isRevoked(token: RevocationSubject): boolean;
+  /** Seconds: tokens of `doc` issued at or before this time are refused (0 when never revoked). */
+  revokedBefore(doc: string): number;
+  /** Refuses one token until it expires (`expiresAt` in seconds). */
+  revokeToken(jti: string, expiresAt: number): Promise<void>;
+  /** Refuses every token of `doc` issued at or before `at` (seconds). */
+  revokeDocument(doc: string, at: number): Promise<void>;
+}
+
+export type RotateResult =
+  | { kind: 'ok'; token: string; doc: string; maxAgeSeconds: number }
+  | { kind: 'invalid' }
+  | { kind: 'reuse'; doc: string };
+
+/**
+ * Refresh-token families: each use rotates the token; a rotated token used again (after a short
+ * grace window) revokes its whole family. Rotation is atomic, also across instances.
+ */
+export interface RefreshFamilies {
+  /** Starts a family for `doc`; returns the raw token (only its hash is stored). */
+  create(doc: string): Promise<{ token: string; maxAgeSeconds: number }>;
+  /** Exchanges a token for its successor, for `doc` only. */
+  rotate(token: string, doc: string): Promise<RotateResult>;
+  /** Revokes every family of `doc`. */
+  revokeDocument(doc: string): Promise<void>;
+}
+
+/** Document metadata by id. */
+export interface DocumentIndex {
+  get(id: string): Promise<DocumentMeta | null>;
+  put(meta: DocumentMeta): Promise<void>;
+  list(): Promise<DocumentMeta[]>;
+}
+
+/** All shared state of a server. */
+export interface SharedStore {
+  readonly revocations: RevocationList;
+  readonly refreshFamilies: RefreshFamilies;
+  readonly documents: DocumentIndex;
+  /** An atomic counter with expiry (rate-limiter-flexible), shared like the rest of the store. */
+  limiter(rule: LimiterRule): RateLimiterAbstract;
+  /** Waits for pending writes and releases connections. */
+  close(): Promise<void>;
+}
