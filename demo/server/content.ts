@@ -4,7 +4,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { contentDisposition } from '../../server/content-disposition.ts';
 import type { DocumentMeta } from '../../server/document-meta.ts';
-import { contentRange, decideRange } from '../../server/range.ts';
+import { closingDelimiter, decideRanges, multipartLength, newBoundary, partHead, type ByteSpan } from '../../server/byte-ranges.ts';
+import { contentRange } from '../../server/range.ts';
 import { InvalidTokenError, type TokenService } from '../../server/token-service.ts';
 import { writeFileRange, type Faults } from './faults.ts';
 import { HttpError, bearerToken, headerValue, notFound, sendJson, sleep } from './http.ts';
@@ -106,9 +107,13 @@ export async function serveContent(
   if (faults.truncateTo !== undefined) etag = `${etag.slice(0, -1)}-t${size}"`;
   if (faults.etagChangeAfter !== undefined && scenario && scenario.seen > faults.etagChangeAfter) etag = `${etag.slice(0, -1)}-changed"`;
 
-  const decision = faults.ignoreRange
+  let decision = faults.ignoreRange
     ? ({ kind: 'full' } as const)
-    : decideRange(headerValue(req, 'range'), headerValue(req, 'if-range'), size, etag);
+    : decideRanges(headerValue(req, 'range'), headerValue(req, 'if-range'), size, etag);
+  if (decision.kind === 'partial' && decision.ranges.length > 1 && faults.multiRange === 'ignore') decision = { kind: 'full' };
+  if (decision.kind === 'partial' && decision.ranges.length > 1 && faults.multiRange === 'merge') {
+    decision = { kind: 'partial', ranges: [{ start: decision.ranges[0]!.start, end: decision.ranges.at(-1)!.end }] };
+  }
 
   res.setHeader('Accept-Ranges', 'bytes');
   res.setHeader('ETag', etag);
@@ -127,14 +132,21 @@ export async function serveContent(
     }
   }
 
-  const start = decision.kind === 'partial' ? decision.start : 0;
-  const end = decision.kind === 'partial' ? decision.end : size - 1;
+  res.setHeader('Content-Disposition', contentDisposition(attachment ? 'attachment' : 'inline', meta.title));
+  // lie: any answer to several ranges comes as parts, each announcing the wrong bytes.
+  const lying = faults.multiRange === 'lie' && (headerValue(req, 'range') ?? '').includes(',');
+  if (decision.kind === 'partial' && (decision.ranges.length > 1 || lying)) {
+    await writeParts(req, res, filePath, decision.ranges, size, faults, scenario);
+    return;
+  }
+  const single = decision.kind === 'partial' ? decision.ranges[0]! : null;
+  const start = single ? single.start : 0;
+  const end = single ? single.end : size - 1;
   const length = size === 0 ? 0 : end - start + 1;
-  res.statusCode = decision.kind === 'partial' ? 206 : 200;
+  res.statusCode = single ? 206 : 200;
   res.setHeader('Content-Type', 'application/pdf');
   res.setHeader('Content-Length', String(length));
-  res.setHeader('Content-Disposition', contentDisposition(attachment ? 'attachment' : 'inline', meta.title));
-  if (decision.kind === 'partial') {
+  if (single) {
     // badContentRange: announce a range shifted by one byte, the body is still the requested one.
     const announced = faults.badContentRange ? contentRange(start + 1, end + 1, size + 1) : contentRange(start, end, size);
     res.setHeader('Content-Range', announced);
@@ -144,4 +156,32 @@ export async function serveContent(
     return;
   }
   await writeFileRange(res, filePath, start, end, { limiter: scenario?.limiter, resetAfterBytes: faults.resetAfterBytes });
+}
+
+/** A `206 multipart/byteranges` answer, shaped like single ranges (bandwidth, resets, lies). */
+async function writeParts(
+  req: IncomingMessage,
+  res: ServerResponse,
+  filePath: string,
+  spans: readonly ByteSpan[],
+  size: number,
+  faults: Faults,
+  scenario: Scenario | null,
+): Promise<void> {
+  const boundary = newBoundary();
+  // lie: every part announces the range one byte later than the bytes it carries.
+  const announced = (span: ByteSpan): ByteSpan => (faults.multiRange === 'lie' ? { start: span.start + 1, end: span.end + 1 } : span);
+  res.statusCode = 206;
+  res.setHeader('Content-Type', `multipart/byteranges; boundary=${boundary}`);
+  res.setHeader('Content-Length', String(multipartLength(boundary, 'application/pdf', spans, size)));
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  for (const [index, span] of spans.entries()) {
+    if (res.destroyed) return;
+    res.write((index === 0 ? '' : '\r\n') + partHead(boundary, 'application/pdf', announced(span), size));
+    await writeFileRange(res, filePath, span.start, span.end, { limiter: scenario?.limiter, resetAfterBytes: faults.resetAfterBytes, more: true });
+  }
+  if (!res.destroyed) res.end(closingDelimiter(boundary));
 }

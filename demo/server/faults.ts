@@ -33,6 +33,12 @@ export interface Faults {
   latency?: number;
   /** After n requests the ETag changes, as if the file had been replaced. */
   etagChangeAfter?: number;
+  /**
+   * How a request for several ranges is answered: `ignore` sends the whole file (200), `merge` one
+   * part from the first range's start to the last one's end, `lie` parts whose Content-Range is off
+   * by one byte. Unset: as the library does (a part per merged range).
+   */
+  multiRange?: 'ignore' | 'merge' | 'lie';
 }
 
 const NUMBER_FAULTS = [
@@ -60,6 +66,9 @@ export function parseFaults(input: unknown): Faults {
     } else if ((BOOLEAN_FAULTS as readonly string[]).includes(name)) {
       if (typeof value !== 'boolean') throw new Error(`${name} must be a boolean`);
       faults[name as (typeof BOOLEAN_FAULTS)[number]] = value;
+    } else if (name === 'multiRange') {
+      if (value !== 'ignore' && value !== 'merge' && value !== 'lie') throw new Error('multiRange must be ignore, merge or lie');
+      faults.multiRange = value;
     } else if (name === 'redirectTo') {
       if (typeof value !== 'string') throw new Error('redirectTo must be a string');
       faults.redirectTo = value;
@@ -90,6 +99,8 @@ export class BandwidthLimiter {
 export interface BodyShaping {
   limiter?: BandwidthLimiter | undefined;
   resetAfterBytes?: number | undefined;
+  /** More follows (another part of a multipart answer): leave the response open. */
+  more?: boolean;
 }
 
 /**
@@ -130,7 +141,7 @@ export async function writeFileRange(res: ServerResponse, file: string, start: n
         }
       }
     }
-    res.end();
+    if (!shaping.more) res.end();
   } finally {
     stream.destroy();
   }

@@ -1,5 +1,5 @@
 // GET/HEAD of a document: the token is checked on every request (signature, scope, permission,
-// revocation), then one byte range is served from the document's byte source with a strong
+// revocation), then the byte ranges asked for (one, or several as multipart/byteranges) are served from the document's byte source with a strong
 // ETag, no content coding and private-data headers.
 //
 // One decision, two shapes: a web `Request → Response` handler for any runtime, and the same
@@ -9,7 +9,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { openByteRange, type ByteSource } from '../byte-source.ts';
 import { contentDisposition } from '../content-disposition.ts';
-import { contentRange, decideRange } from '../range.ts';
+import { decideRanges, multipartBody, multipartLength, newBoundary } from '../byte-ranges.ts';
+import { contentRange } from '../range.ts';
 import { InvalidTokenError, type TokenService } from '../token-service.ts';
 import { SECURITY_HEADERS, nodeStreamResponse } from '../web/responses.ts';
 import type { AuditLog } from './audit.ts';
@@ -97,23 +98,33 @@ async function decide(options: DocumentHandlerOptions, audit: AuditLog, request:
     });
   }
   const { size, etag } = document;
-  const decision = decideRange(request.header('range'), request.header('if-range'), size, etag);
+  const decision = decideRanges(request.header('range'), request.header('if-range'), size, etag);
   if (decision.kind === 'unsatisfiable') {
     return errorReply(416, 'range_not_satisfiable', 'Range not satisfiable.', { 'Accept-Ranges': 'bytes', ETag: etag, 'Content-Range': `bytes */${size}` });
   }
-  const start = decision.kind === 'partial' ? decision.start : 0;
-  const end = decision.kind === 'partial' ? decision.end : size - 1;
-  const length = size === 0 ? 0 : end - start + 1;
   const headers: Record<string, string> = {
     ...SECURITY_HEADERS,
     'Accept-Ranges': 'bytes',
     ETag: etag,
     'Content-Type': 'application/pdf',
-    'Content-Length': String(length),
     'Content-Disposition': contentDisposition(attachment ? 'attachment' : 'inline', document.title),
   };
-  if (decision.kind === 'partial') headers['Content-Range'] = contentRange(start, end, size);
-  const status = decision.kind === 'partial' ? 206 : 200;
+  if (decision.kind === 'partial' && decision.ranges.length > 1) {
+    // Several ranges: one part each, read from the source only as each part is reached.
+    const boundary = newBoundary();
+    headers['Content-Type'] = `multipart/byteranges; boundary=${boundary}`;
+    headers['Content-Length'] = String(multipartLength(boundary, 'application/pdf', decision.ranges, size));
+    if (request.method === 'HEAD') return { status: 206, headers, body: null };
+    const body = multipartBody((start, end) => openByteRange(document.source, start, end), decision.ranges, size, 'application/pdf', boundary);
+    return { status: 206, headers, body };
+  }
+  const single = decision.kind === 'partial' ? decision.ranges[0]! : null;
+  const start = single ? single.start : 0;
+  const end = single ? single.end : size - 1;
+  const length = size === 0 ? 0 : end - start + 1;
+  headers['Content-Length'] = String(length);
+  if (single) headers['Content-Range'] = contentRange(start, end, size);
+  const status = single ? 206 : 200;
   if (request.method === 'HEAD' || length === 0) return { status, headers, body: null };
   return { status, headers, body: await openByteRange(document.source, start, end) };
 }

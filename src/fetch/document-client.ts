@@ -147,7 +147,8 @@ export class DocumentClient {
    */
   async fetchRanges(ranges: readonly ByteRange[], onRange: (begin: number, bytes: Uint8Array) => void): Promise<RangesResult> {
     const pending = [...ranges].sort((a, b) => a[0] - b[0]);
-    const header = () => `bytes=${pending.map(([begin, end]) => `${begin}-${end - 1}`).join(',')}`;
+    // Touching ranges go as one spec; their parts are still handed out one by one.
+    const header = () => `bytes=${joinTouching(pending).map(([begin, end]) => `${begin}-${end - 1}`).join(',')}`;
     const { body: answer } = await this.#request(header, [200, 206, 416], async (response): Promise<RangesResult['answer']> => {
       // A careful server refuses a set of ranges it finds too many with 416; one at a time then.
       if (response.status === 200 || response.status === 416) {
@@ -307,7 +308,12 @@ export class DocumentClient {
           return;
         }
       }
-    } catch {
+    } catch (error) {
+      // What the reader of the chunks found wrong with them stays what it is; the rest is the network.
+      if (error instanceof ViewerError && error.code !== 'network') {
+        onAbort();
+        throw error;
+      }
       throw new ViewerError('network');
     } finally {
       this.#signal.removeEventListener('abort', onAbort);
@@ -333,6 +339,17 @@ export class DocumentClient {
   #throwIfAborted(): void {
     if (this.#signal.aborted) throw new ViewerError('network');
   }
+}
+
+/** Sorted ranges with each run of touching or overlapping ones joined into one. */
+function joinTouching(sorted: readonly ByteRange[]): ByteRange[] {
+  const joined: Array<[number, number]> = [];
+  for (const [begin, end] of sorted) {
+    const last = joined.at(-1);
+    if (last && begin <= last[1]) last[1] = Math.max(last[1], end);
+    else joined.push([begin, end]);
+  }
+  return joined;
 }
 
 /**

@@ -24,6 +24,7 @@ export interface Faults {
   bandwidth?: number;
   latency?: number;
   etagChangeAfter?: number;
+  multiRange?: 'ignore' | 'merge' | 'lie';
 }
 
 export interface LoggedRequest {

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { describe, test } from 'node:test';
+import { mergeSpans, multipartBody, multipartLength, parseRanges } from '../../../server/byte-ranges.ts';
+
+const SIZE = 10_000;
+
+describe('parseRanges', () => {
+  test('one range is one span, as before', () => {
+    assert.deepEqual(parseRanges('bytes=0-1023', SIZE), { kind: 'partial', ranges: [{ start: 0, end: 1023 }] });
+    assert.deepEqual(parseRanges('bytes=-500', SIZE), { kind: 'partial', ranges: [{ start: 9500, end: 9999 }] });
+  });
+
+  test('several ranges are sorted, and overlapping or near ones merged', () => {
+    assert.deepEqual(parseRanges('bytes=5000-5999, 0-99, 100-199, 300-399', SIZE), {
+      kind: 'partial',
+      ranges: [
+        { start: 0, end: 399 },
+        { start: 5000, end: 5999 },
+      ],
+    });
+    // Overlaps never send a byte twice.
+    assert.deepEqual(parseRanges('bytes=0-999,0-999,500-1500', SIZE), { kind: 'partial', ranges: [{ start: 0, end: 1500 }] });
+  });
+
+  test('drops specs past the end; none left is unsatisfiable', () => {
+    assert.deepEqual(parseRanges('bytes=0-9,20000-20009', SIZE), { kind: 'partial', ranges: [{ start: 0, end: 9 }] });
+    assert.deepEqual(parseRanges('bytes=20000-,30000-', SIZE), { kind: 'unsatisfiable' });
+  });
+
+  test('refuses more ranges than the limit with 416, ignores malformed sets (200)', () => {
+    const many = Array.from({ length: 65 }, (_, i) => `${i * 100}-${i * 100 + 9}`).join(',');
+    assert.deepEqual(parseRanges(`bytes=${many}`, SIZE), { kind: 'unsatisfiable' });
+    assert.equal(parseRanges(`bytes=${many}`, SIZE, { maxRanges: 100, mergeGap: 0 }).kind, 'partial');
+    for (const header of ['bytes=0-9,x', 'bytes=9-0,20-30', 'bytes=,', 'items=0-9,10-19']) assert.deepEqual(parseRanges(header, SIZE), { kind: 'full' }, header);
+  });
+
+  test('mergeSpans keeps far ranges apart', () => {
+    assert.deepEqual(mergeSpans([{ start: 1000, end: 1999 }, { start: 0, end: 99 }], 256), [
+      { start: 0, end: 99 },
+      { start: 1000, end: 1999 },
+    ]);
+  });
+});
+
+describe('multipartBody', () => {
+  test('writes each part with its Content-Range and exactly its bytes; the length is announced right', async () => {
+    const file = Buffer.from(Array.from({ length: SIZE }, (_, i) => i % 251));
+    const spans = [
+      { start: 10, end: 19 },
+      { start: 9000, end: 9999 },
+    ];
+    const open = async (start: number, end: number) => Readable.from([file.subarray(start, end + 1)]);
+    const chunks: Buffer[] = [];
+    for await (const chunk of multipartBody(open, spans, SIZE, 'application/pdf', 'B')) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    assert.equal(body.length, multipartLength('B', 'application/pdf', spans, SIZE));
+    const text = body.toString('latin1');
+    assert.ok(text.startsWith('--B\r\nContent-Type: application/pdf\r\nContent-Range: bytes 10-19/10000\r\n\r\n'));
+    assert.ok(text.includes('\r\n--B\r\nContent-Type: application/pdf\r\nContent-Range: bytes 9000-9999/10000\r\n\r\n'));
+    assert.ok(text.endsWith('\r\n--B--\r\n'));
+    const first = body.indexOf('\r\n\r\n') + 4;
+    assert.deepEqual([...body.subarray(first, first + 10)], [...file.subarray(10, 20)]);
+  });
+});

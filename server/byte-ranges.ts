@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { ifRangeAllowsPartial } from './range.ts';
+
+// Several byte ranges in one request (RFC 9110 §14.2), with the limits a careful server sets:
+// a bound on how many ranges one request may ask for, overlapping and nearby ranges merged (so
+// no byte is sent twice and no part costs more in headers than the gap it skips), and sets
+// beyond the bound refused with 416, which costs nothing to send.
+
+/** A satisfiable range, both ends inclusive as in `Content-Range`. */
+export interface ByteSpan {
+  start: number;
+  end: number;
+}
+
+export type RangesDecision =
+  | { kind: 'full' }
+  | { kind: 'partial'; ranges: ByteSpan[] }
+  | { kind: 'unsatisfiable' };
+
+export interface RangeLimits {
+  /** Most ranges one request may list; more is refused with 416. */
+  maxRanges: number;
+  /** Ranges closer than this are merged into one part. */
+  mergeGap: number;
+}
+
+export const DEFAULT_RANGE_LIMITS: RangeLimits = { maxRanges: 64, mergeGap: 256 };
+
+// 15 digits keeps every value a safe integer and bounds the parsing work.
+const SPEC = /^(?:(\d{1,15})-(\d{0,15})|-(\d{1,15}))$/;
+
+/**
+ * Reads a `Range` header against a representation of `size` bytes. Malformed headers, other
+ * units and reversed ranges are ignored (the whole representation, 200), as RFC 9110 allows. Specs
+ * past the end are dropped; none left is 416. More specs than `maxRanges` is 416. What remains is
+ * sorted and merged, so the answer has at most as many parts as asked and never repeats a byte.
+ */
+export function parseRanges(header: string | null | undefined, size: number, limits: RangeLimits = DEFAULT_RANGE_LIMITS): RangesDecision {
+  if (header === null || header === undefined) return { kind: 'full' };
+  const match = /^\s*bytes\s*=\s*(.*?)\s*$/i.exec(header);
+  if (!match) return { kind: 'full' };
+  const specs = match[1]!.split(',').map((spec) => spec.trim());
+  // Empty list elements are allowed by the list syntax; a header that is nothing but commas is not.
+  const listed = specs.filter((spec) => spec !== '');
+  if (listed.length === 0) return { kind: 'full' };
+  if (listed.length > limits.maxRanges) return { kind: 'unsatisfiable' };
+  const spans: ByteSpan[] = [];
+  for (const text of listed) {
+    const spec = SPEC.exec(text);
+    if (!spec) return { kind: 'full' };
+    if (spec[3] !== undefined) {
+      const suffix = Number(spec[3]);
+      if (suffix > 0 && size > 0) spans.push({ start: Math.max(0, size - suffix), end: size - 1 });
+      continue;
+    }
+    const start = Number(spec[1]);
+    const last = spec[2] === '' ? null : Number(spec[2]);
+    if (last !== null && last < start) return { kind: 'full' };
+    if (start < size) spans.push({ start, end: last === null ? size - 1 : Math.min(last, size - 1) });
+  }
+  if (spans.length === 0) return { kind: 'unsatisfiable' };
+  return { kind: 'partial', ranges: mergeSpans(spans, limits.mergeGap) };
+}
+
+/** Sorts spans and merges those that overlap or lie within `gap` bytes of each other. */
+export function mergeSpans(spans: readonly ByteSpan[], gap: number): ByteSpan[] {
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  const merged: ByteSpan[] = [];
+  for (const span of sorted) {
+    const previous = merged.at(-1);
+    if (previous && span.start <= previous.end + 1 + gap) previous.end = Math.max(previous.end, span.end);
+    else merged.push({ ...span });
+  }
+  return merged;
+}
+
+/** The head of one part of a `multipart/byteranges` body. */
+export function partHead(boundary: string, contentType: string, span: ByteSpan, size: number): string {
+  return `--${boundary}\r\nContent-Type: ${contentType}\r\nContent-Range: bytes ${span.start}-${span.end}/${size}\r\n\r\n`;
+}
+
+/** What closes a `multipart/byteranges` body. */
+export function closingDelimiter(boundary: string): string {
+  return `\r\n--${boundary}--\r\n`;
+}
+
+/** The exact length of a `multipart/byteranges` body, for its Content-Length. */
+export function multipartLength(boundary: string, contentType: string, spans: readonly ByteSpan[], size: number): number {
+  let length = 0;
+  spans.forEach((span, index) => {
+    // Every part after the first starts on a new line.
+    length += (index === 0 ? 0 : 2) + Buffer.byteLength(partHead(boundary, contentType, span, size)) + (span.end - span.start + 1);
+  });
+  return length + Buffer.byteLength(closingDelimiter(boundary));
+}
+
+/**
+ * A `multipart/byteranges` body for `spans` of a source: each part's head, its bytes read from
+ * the source only when the part is reached, and the closing delimiter.
+ */
+export function multipartBody(
+  open: (start: number, end: number) => Promise<Readable>,
+  spans: readonly ByteSpan[],
+  size: number,
+  contentType: string,
+  boundary: string,
+): Readable {
+  async function* parts(): AsyncGenerator<Buffer> {
+    for (const [index, span] of spans.entries()) {
+      yield Buffer.from((index === 0 ? '' : '\r\n') + partHead(boundary, contentType, span, size));
+      for await (const chunk of await open(span.start, span.end)) yield chunk as Buffer;
+    }
+    yield Buffer.from(closingDelimiter(boundary));
+  }
+  return Readable.from(parts(), { objectMode: false });
+}
+
+/** A boundary no document byte sequence can be mistaken for in practice (parts are length-delimited anyway). */
+export function newBoundary(): string {
+  return `sv-${randomBytes(12).toString('hex')}`;
+}
+
+/** Range and If-Range together: what to send for this request. */
+export function decideRanges(
+  rangeHeader: string | null | undefined,
+  ifRangeHeader: string | null | undefined,
+  size: number,
+  etag: string,
+  limits: RangeLimits = DEFAULT_RANGE_LIMITS,
+): RangesDecision {
+  if (rangeHeader === null || rangeHeader === undefined) return { kind: 'full' };
+  if (!ifRangeAllowsPartial(ifRangeHeader, etag)) return { kind: 'full' };
+  return parseRanges(rangeHeader, size, limits);
+}
