@@ -4,9 +4,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
 import path from 'node:path';
-// The reference backend's Range parser (pure, no I/O): the only thing the bench takes from
+// The reference backend's Range parsing and multipart framing (pure, no I/O): all the bench takes from
 // server/, so the bench's byte counts rest on the same reading of Range as the backend's.
-import { parseRange } from '../server/range.ts';
+import { closingDelimiter, multipartLength, newBoundary, parseRanges, partHead, type ByteSpan } from '../server/byte-ranges.ts';
 
 /**
  * One bandwidth budget for every document response at once. Each chunk reserves its slot on a
@@ -155,44 +155,62 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
       return void res.writeHead(404).end();
     }
 
-    const range = documentRange(req.headers.range, size);
-    if (range === 'invalid') {
+    const spans = documentRanges(req.headers.range, size);
+    if (spans === 'invalid') {
       log.status = 416;
       return void res.writeHead(416, { 'Content-Range': `bytes */${size}` }).end();
     }
-    const [begin, end] = range ?? [0, size - 1];
+    const parts = spans ?? [{ start: 0, end: size - 1 }];
+    const boundary = parts.length > 1 ? newBoundary() : null;
     const headers: http.OutgoingHttpHeaders = {
-      'Content-Type': 'application/pdf',
-      'Content-Length': end - begin + 1,
+      'Content-Type': boundary ? `multipart/byteranges; boundary=${boundary}` : 'application/pdf',
+      'Content-Length': boundary ? multipartLength(boundary, 'application/pdf', parts, size) : parts[0]!.end - parts[0]!.start + 1,
       'Accept-Ranges': 'bytes',
       'Cache-Control': 'private, no-store',
     };
-    if (range) headers['Content-Range'] = `bytes ${begin}-${end}/${size}`;
-    log.status = range ? 206 : 200;
+    if (spans && !boundary) headers['Content-Range'] = `bytes ${parts[0]!.start}-${parts[0]!.end}/${size}`;
+    log.status = spans ? 206 : 200;
     res.writeHead(log.status, headers);
 
     let closed = false;
     res.on('close', () => {
       closed = true;
     });
-    // Leaving the loop early destroys the stream, so a dropped connection leaves no open file behind.
-    const source = createReadStream(file, { start: begin, end, highWaterMark: CHUNK });
-    try {
-      for await (const chunk of source as AsyncIterable<Buffer>) {
-        await bandwidth.take(chunk.byteLength);
-        // A response left over from an earlier run must neither use this run's bandwidth nor count.
-        if (closed || myGeneration !== generation) break;
-        const flushed = res.write(chunk);
-        bytesSent += chunk.byteLength;
-        log.sent += chunk.byteLength;
-        if (!flushed && !closed) await drained(res);
-        if (closed) break;
+    // Part heads and the closing delimiter count as body bytes, throttled like the rest.
+    const send = async (chunk: Buffer): Promise<boolean> => {
+      await bandwidth.take(chunk.byteLength);
+      // A response left over from an earlier run must neither use this run's bandwidth nor count.
+      if (closed || myGeneration !== generation) return false;
+      const flushed = res.write(chunk);
+      bytesSent += chunk.byteLength;
+      log.sent += chunk.byteLength;
+      if (!flushed && !closed) await drained(res);
+      return !closed;
+    };
+    let expected = 0;
+    for (const [index, part] of parts.entries()) {
+      if (boundary) {
+        const head = Buffer.from((index === 0 ? '' : '\r\n') + partHead(boundary, 'application/pdf', part, size));
+        expected += head.byteLength;
+        if (!(await send(head))) break;
       }
-    } finally {
-      source.destroy();
+      expected += part.end - part.start + 1;
+      // Leaving the loop early destroys the stream, so a dropped connection leaves no open file behind.
+      const source = createReadStream(file, { start: part.start, end: part.end, highWaterMark: CHUNK });
+      try {
+        for await (const chunk of source as AsyncIterable<Buffer>) if (!(await send(chunk))) break;
+      } finally {
+        source.destroy();
+      }
+      if (closed || myGeneration !== generation) break;
+    }
+    if (boundary && !closed && myGeneration === generation) {
+      const close = Buffer.from(closingDelimiter(boundary));
+      expected += close.byteLength;
+      await send(close);
     }
     if (closed) return;
-    if (log.sent === end - begin + 1) res.end();
+    if (log.sent === expected) res.end();
     else res.destroy();
   }
 
@@ -227,16 +245,16 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
 }
 
 /**
- * The range to send: null (no Range header) means the whole file. One `bytes=a-b`, `bytes=a-` or
- * `bytes=-n` range is read by the backend's parser; where the backend would ignore a Range
- * (several ranges, a reversed or malformed one) and send the whole file, the bench answers 416
- * like an unsatisfiable range: the viewer only sends single ranges, so anything else is a bug the
- * measurement must not hide behind a whole-file download.
+ * The ranges to send: null (no Range header) means the whole file. Read by the backend's parser
+ * (several ranges sorted and merged, as the backend serves them); where the backend would ignore
+ * a Range (a reversed or malformed one) and send the whole file, the bench answers 416 like an
+ * unsatisfiable range: the viewer never sends such a header, so it is a bug the measurement must
+ * not hide behind a whole-file download.
  */
-function documentRange(header: string | undefined, size: number): [number, number] | null | 'invalid' {
+function documentRanges(header: string | undefined, size: number): ByteSpan[] | null | 'invalid' {
   if (!header) return null;
-  const decision = parseRange(header, size);
-  return decision.kind === 'partial' ? [decision.start, decision.end] : 'invalid';
+  const decision = parseRanges(header, size);
+  return decision.kind === 'partial' ? decision.ranges : 'invalid';
 }
 
 function drained(res: http.ServerResponse): Promise<void> {
