@@ -4,42 +4,10 @@ import { createReadStream } from 'node:fs';
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { sleep } from './http.ts';
+import type { Faults } from './test-switch-types.ts';
 
-export interface Faults {
-  /** Answer with this status (JSON body) once `after` content requests were served normally. */
-  status?: number;
-  after?: number;
-  /** Retry-After seconds sent with `status`. */
-  retryAfter?: number;
-  /** After n successful content requests, every token issued before that moment gets 401. */
-  unauthorizedAfter?: number;
-  /** 200 text/html login page instead of the PDF. */
-  html?: boolean;
-  /** Serve the file as if it had only its first n bytes. */
-  truncateTo?: number;
-  /** Always 200 with the whole body. */
-  ignoreRange?: boolean;
-  /** 206 whose Content-Range does not match the requested range. */
-  badContentRange?: boolean;
-  /** 302 to this URL. */
-  redirectTo?: string;
-  /** Never answer (after `after` requests were served). */
-  hang?: boolean;
-  /** Destroy the connection after n body bytes of a response. */
-  resetAfterBytes?: number;
-  /** Bytes per second, shared by all responses of the scenario. */
-  bandwidth?: number;
-  /** Milliseconds before each response. */
-  latency?: number;
-  /** After n requests the ETag changes, as if the file had been replaced. */
-  etagChangeAfter?: number;
-  /**
-   * How a request for several ranges is answered: `ignore` sends the whole file (200), `merge` one
-   * part from the first range's start to the last one's end, `lie` parts whose Content-Range is off
-   * by one byte. Unset: as the library does (a part per merged range).
-   */
-  multiRange?: 'ignore' | 'merge' | 'lie';
-}
+export type { Faults };
+
 
 const NUMBER_FAULTS = [
   'status',

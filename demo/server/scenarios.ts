@@ -1,21 +1,11 @@
 // Test scenarios: private aliases of a stored document with their own faults, counters and
 // request log. Only created through the test switches.
 import { randomBytes } from 'node:crypto';
-import { BandwidthLimiter, type Faults } from './faults.ts';
+import { BandwidthLimiter } from './faults.ts';
+import type { Faults, LoggedRequest } from './test-switch-types.ts';
 
-export interface LoggedRequest {
-  method: string;
-  path: string;
-  /** Raw query string with secret-looking parameters redacted; '' if none. */
-  query: string;
-  range: string | null;
-  status: number;
-  bytes: number;
-  auth: 'bearer' | 'other' | 'none';
-  jti: string | null;
-  origin: string | null;
-  at: number;
-}
+export type { LoggedRequest };
+
 
 export class Scenario {
   faults: Faults;

@@ -1,5 +1,9 @@
 // Talks to the reference backend's test switches (started by web-test-runner.config.mjs).
 // Faults are produced by the real server; nothing here stubs fetch.
+// The wire types come from the backend itself, so a new fault or log field cannot drift apart.
+import type { Faults, LoggedRequest, MintOptions } from '../../demo/server/test-switch-types.ts';
+
+export type { Faults, LoggedRequest, MintOptions };
 
 declare global {
   interface Window {
@@ -8,37 +12,6 @@ declare global {
 }
 
 export const backendUrl: string = window.__SV_TEST__.backend;
-
-export interface Faults {
-  status?: number;
-  after?: number;
-  retryAfter?: number;
-  unauthorizedAfter?: number;
-  html?: boolean;
-  truncateTo?: number;
-  ignoreRange?: boolean;
-  badContentRange?: boolean;
-  redirectTo?: string;
-  hang?: boolean;
-  resetAfterBytes?: number;
-  bandwidth?: number;
-  latency?: number;
-  etagChangeAfter?: number;
-  multiRange?: 'ignore' | 'merge' | 'lie';
-}
-
-export interface LoggedRequest {
-  method: string;
-  path: string;
-  query: string;
-  range: string | null;
-  status: number;
-  bytes: number;
-  auth: 'bearer' | 'other' | 'none';
-  jti: string | null;
-  origin: string | null;
-  at: number;
-}
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(`${backendUrl}${path}`, {
@@ -69,11 +42,6 @@ export function revokeTokens(id: string): Promise<unknown> {
   return call('POST', `/__test/scenarios/${id}/revoke`);
 }
 
-export interface MintOptions {
-  permissions?: string[];
-  ttl?: number;
-  sub?: string;
-}
 
 export async function mintToken(document: string, options: MintOptions = {}): Promise<string> {
   const { token } = await call<{ token: string }>('POST', '/__test/tokens', { document, ...options });

@@ -23,7 +23,7 @@ before(async () => {
   serverKid = stored.kid;
 });
 after(async () => {
-  // No token, or any JWT-shaped string, ever reaches the log sink (B-5).
+  // No token, or any JWT-shaped string, ever reaches the log sink: logs are read by more people than tokens should be.
   for (const line of t.logs) assert.doesNotMatch(line, /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/, line);
   await t.close();
 });
