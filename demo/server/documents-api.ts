@@ -150,7 +150,3 @@ export async function revokeToken(req: IncomingMessage, res: ServerResponse, ctx
   ctx.audit(`token.revoke jti=${jti}`);
   sendJson(res, 200, { revoked: true });
 }
-
-export function isPermissionList(value: unknown): value is Permission[] {
-  return Array.isArray(value) && value.every(isPermission);
-}

@@ -9,7 +9,6 @@ import { buildReport } from './report-sample.ts';
 import { buildBoardMinutes, buildLargeScan, buildManyPages, buildSample } from './samples.ts';
 
 export const PROTECTED_SAMPLE_PASSWORD = 'reader-2026';
-export const ENCRYPTED_SAMPLE_PASSWORD = 'open-sesame';
 
 const ENCRYPTED_FIXTURE = fileURLToPath(new URL('./fixtures/encrypted.pdf', import.meta.url));
 
