@@ -89,7 +89,15 @@ before(async () => {
   assert.equal(packed.code, 0, packed.output);
   const tarball = path.join(work, packed.output.trim().split('\n').at(-1)!);
 
-  backend = await startBackend({ port: 0, dataDir: path.join(work, 'data'), apiKey: API_KEY, allowedOrigins: (origin) => [...origins.values()].includes(origin), log: () => {} });
+  // The README's recipe runs `npm start`, whose demo mode hands out /demo/session-token.
+  backend = await startBackend({
+    port: 0,
+    dataDir: path.join(work, 'data'),
+    apiKey: API_KEY,
+    allowedOrigins: (origin) => [...origins.values()].includes(origin),
+    demoSessionTokens: true,
+    log: () => {},
+  });
   docs.cjk = await upload(cjkPdf(), 'cjk');
   docs.fonts = await upload(await standardFontsPdf(), 'fonts');
 
