@@ -1,24 +1,14 @@
 // `npm start`: the reference backend and the demo pages on one origin (default port 5173), with
 // the demo-only /demo/session-token endpoint. Environment: see demo/server/config.ts.
 import path from 'node:path';
-import { checkDataDir, parseConfig } from './server/config.ts';
+import { backendOptions, checkDataDir, parseConfig } from './server/config.ts';
 import { startOrExit } from './server/startup.ts';
 import { repoRoot, startDemo } from './demo-server.ts';
 
 const { demo, dataDir } = await startOrExit(async () => {
   const config = parseConfig(process.env, path.join(repoRoot, '.data'));
   await checkDataDir(config.dataDir);
-  const started = await startDemo({
-    port: config.port,
-    host: config.host,
-    dataDir: config.dataDir,
-    ...(config.apiKey ? { apiKey: config.apiKey } : {}),
-    ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
-    allowedOrigins: config.allowedOrigins,
-    publicOrigins: config.publicOrigins,
-    trustedProxies: config.trustedProxies,
-    maxConnections: config.maxConnections,
-  });
+  const started = await startDemo({ ...backendOptions(config), maxConnections: config.maxConnections });
   return { demo: started, dataDir: config.dataDir };
 });
 

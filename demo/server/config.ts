@@ -126,6 +126,20 @@ async function makeFolder(dir: string): Promise<void> {
   }
 }
 
+/** What `npm run serve` and `npm start` both hand the backend from one parsed configuration. */
+export function backendOptions(config: ServerConfig) {
+  return {
+    port: config.port,
+    host: config.host,
+    dataDir: config.dataDir,
+    ...(config.apiKey ? { apiKey: config.apiKey } : {}),
+    ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+    allowedOrigins: config.allowedOrigins,
+    publicOrigins: config.publicOrigins,
+    trustedProxies: config.trustedProxies,
+  };
+}
+
 /**
  * Checks that the data folder can be created and written, within a few seconds: some file
  * systems (/proc, a dead network mount) fail slowly or never.

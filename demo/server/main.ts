@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBackend } from './app.ts';
-import { checkDataDir, parseConfig } from './config.ts';
+import { backendOptions, checkDataDir, parseConfig } from './config.ts';
 import { startOrExit } from './startup.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -11,17 +11,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const backend = await startOrExit(async () => {
   const config = parseConfig(process.env, path.join(repoRoot, '.data'));
   await checkDataDir(config.dataDir);
-  return startBackend({
-    port: config.port,
-    host: config.host,
-    dataDir: config.dataDir,
-    ...(config.apiKey ? { apiKey: config.apiKey } : {}),
-    ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
-    allowedOrigins: config.allowedOrigins,
-    publicOrigins: config.publicOrigins,
-    trustedProxies: config.trustedProxies,
-    limits: { maxConnections: config.maxConnections },
-  });
+  return startBackend({ ...backendOptions(config), limits: { maxConnections: config.maxConnections } });
 });
 
 console.log(`secure-viewer reference backend: ${backend.url}`);
