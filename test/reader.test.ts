@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import type { SecureViewer } from '../src/index.ts';
 import { contentUrl, createScenario, mintToken } from './helpers/backend.ts';
-import { openViewer, pageElement, pixelAt, renderedCanvas, sleep, waitFor, waitForState } from './helpers/viewer.ts';
+import { inkIn, openViewer, pageElement, pixelAt, renderedCanvas, sleep, waitFor, waitForState } from './helpers/viewer.ts';
 
 async function readyViewer(document: string, permissions: string[], extra: { watermark?: string; sub?: string; style?: string } = {}): Promise<SecureViewer> {
   const id = await createScenario(document);
@@ -33,16 +33,6 @@ function click(el: SecureViewer, name: string): void {
   button!.click();
 }
 
-/** Share of pixels in a band of the canvas that are not white. */
-function inkIn(canvas: HTMLCanvasElement, top: number, bottom: number): number {
-  const ctx = canvas.getContext('2d')!;
-  const y = Math.floor(canvas.height * top);
-  const h = Math.max(1, Math.floor(canvas.height * (bottom - top)));
-  const data = ctx.getImageData(0, y, canvas.width, h).data;
-  let ink = 0;
-  for (let i = 0; i < data.length; i += 4) if (data[i]! < 245 || data[i + 1]! < 245 || data[i + 2]! < 245) ink++;
-  return ink / (data.length / 4);
-}
 
 describe('toolbar', () => {
   it('navigates with previous/next and the page field', async () => {

@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { SecureViewer, SvSidebarToggleDetail } from '../src/index.ts';
 import { contentRequests, contentUrl, createScenario, mintToken, requestLog, sampleDocuments } from './helpers/backend.ts';
-import { openViewer, pageElement, renderedCanvas, sleep, waitFor, waitForState } from './helpers/viewer.ts';
+import { inkIn, openViewer, pageElement, renderedCanvas, sleep, waitFor, waitForState } from './helpers/viewer.ts';
 
 async function readyViewer(document: string, extra: { watermark?: string; style?: string; permissions?: string[] } = {}): Promise<{ el: SecureViewer; id: string }> {
   const id = await createScenario(document);
@@ -35,16 +35,6 @@ function thumbnailCanvas(el: SecureViewer, page: number, timeoutMs = 15_000): Pr
   );
 }
 
-/** Share of pixels in a horizontal band of the canvas that are not white. */
-function inkIn(canvas: HTMLCanvasElement, top: number, bottom: number): number {
-  const ctx = canvas.getContext('2d')!;
-  const y = Math.floor(canvas.height * top);
-  const h = Math.max(1, Math.floor(canvas.height * (bottom - top)));
-  const data = ctx.getImageData(0, y, canvas.width, h).data;
-  let ink = 0;
-  for (let i = 0; i < data.length; i += 4) if (data[i]! < 245 || data[i + 1]! < 245 || data[i + 2]! < 245) ink++;
-  return ink / (data.length / 4);
-}
 
 function treeItems(el: SecureViewer): HTMLElement[] {
   return [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part~="outline"] [role="treeitem"]')];

@@ -64,6 +64,17 @@ export function pixelAt(canvas: HTMLCanvasElement, x: number, y: number): [numbe
   return [data[0]!, data[1]!, data[2]!, data[3]!];
 }
 
+/** Share of pixels in a horizontal band (fractions of the height) of the canvas that are not white. */
+export function inkIn(canvas: HTMLCanvasElement, top: number, bottom: number): number {
+  const ctx = canvas.getContext('2d')!;
+  const y = Math.floor(canvas.height * top);
+  const h = Math.max(1, Math.floor(canvas.height * (bottom - top)));
+  const data = ctx.getImageData(0, y, canvas.width, h).data;
+  let ink = 0;
+  for (let i = 0; i < data.length; i += 4) if (data[i]! < 245 || data[i + 1]! < 245 || data[i + 2]! < 245) ink++;
+  return ink / (data.length / 4);
+}
+
 /** All canvases pdf.js currently keeps drawn in the viewer. */
 export function liveCanvases(el: SecureViewer): number {
   return [...el.shadowRoot!.querySelectorAll<HTMLCanvasElement>('.page canvas')].filter((c) => c.width > 0).length;
