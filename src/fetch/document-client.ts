@@ -145,19 +145,25 @@ export class DocumentClient {
    * the ranges are left to the caller. A retry (after a 401, or a body that broke off) asks only
    * for the ranges not yet delivered.
    */
-  async fetchRanges(ranges: readonly ByteRange[], onRange: (begin: number, bytes: Uint8Array) => void): Promise<RangesResult> {
+  async fetchRanges(
+    ranges: readonly ByteRange[],
+    onRange: (begin: number, bytes: Uint8Array) => void,
+    onAnswer: (answer: RangesResult['answer']) => void = () => {},
+  ): Promise<RangesResult> {
     const pending = [...ranges].sort((a, b) => a[0] - b[0]);
     // Touching ranges go as one spec; their parts are still handed out one by one.
     const header = () => `bytes=${joinTouching(pending).map(([begin, end]) => `${begin}-${end - 1}`).join(',')}`;
     const { body: answer } = await this.#request(header, [200, 206, 416], async (response): Promise<RangesResult['answer']> => {
       // A careful server refuses a set of ranges it finds too many with 416; one at a time then.
       if (response.status === 200 || response.status === 416) {
+        onAnswer('single-only');
         await discard(response);
         return 'single-only';
       }
       this.#checkVersion(response);
       const boundary = byterangesBoundary(response.headers.get('Content-Type'));
       if (boundary) {
+        onAnswer('multipart');
         const reader = new MultipartByteRangesReader(boundary, this.#total ?? 0);
         await this.#readChunks(response, (chunk) => {
           for (const part of reader.push(chunk)) placePart(part, pending, onRange);
@@ -179,9 +185,11 @@ export class DocumentClient {
         range.end + 1 < last[1] ||
         range.end + 1 - range.start > 2 * asked + MAX_MERGED_OVERHEAD
       ) {
+        onAnswer('single-only');
         await discard(response);
         return 'single-only';
       }
+      onAnswer('multipart');
       const bytes = await this.#readBody(response);
       if (bytes.byteLength !== range.end + 1 - range.start) throw new ViewerError('invalid-document', { status: 206 });
       placePart({ begin: range.start, end: range.end + 1, bytes }, pending, onRange, true);

@@ -6,11 +6,17 @@ import { FrontRead } from './front-read.ts';
  * are scattered, every object pdf.js needs costs a whole chunk, and pdf.js groups neighbouring
  * chunks into one request anyway.
  */
-export const RANGE_CHUNK_SIZE = 32_768;
+export const RANGE_CHUNK_SIZE = 4096;
 /** The first request and the end-of-file prefetch each take this much. */
 export const OPENING_BYTES = 65_536;
 /** How far from the start of the file the front is read on while pdf.js starts. */
 export const FRONT_BYTES = 524_288;
+/**
+ * A file up to this size is read whole from the start, in parallel with pdf.js starting: about
+ * what the link carries while pdf.js starts and walks its page tree, so reading it all costs
+ * little more than reading what page 1 needs, and never more than fetching the file would.
+ */
+export const WHOLE_FILE_BYTES = 4_194_304;
 
 type RangedProbe = Extract<ProbeResult, { kind: 'ranged' }>;
 
@@ -28,6 +34,11 @@ export interface FirstBytes {
   tail: Promise<PrefetchedRange | null>;
   /** The front of the file after the first chunk, streaming; null if the file is small or whole. */
   front: Promise<FrontRead | null>;
+  /**
+   * A small file (up to WHOLE_FILE_BYTES) read whole: all of it once here, for pdf.js to open
+   * from memory; null for larger files or when a part could not be had (then it loads by ranges).
+   */
+  whole: Promise<Uint8Array | null>;
 }
 
 export interface FirstBytesOptions {
@@ -81,10 +92,25 @@ export function fetchFirstBytes(url: string, tokens: TokenAccess, options: First
   const front = probe.then(
     (first) => {
       if (first.kind !== 'ranged') return null;
-      const end = Math.min(FRONT_BYTES, tailBegin(first));
-      return end > first.initial.byteLength ? new FrontRead(client, first.initial.byteLength, end) : null;
+      const whole = first.total <= WHOLE_FILE_BYTES;
+      const end = whole ? tailBegin(first) : Math.min(FRONT_BYTES, tailBegin(first));
+      return end > first.initial.byteLength ? new FrontRead(client, first.initial.byteLength, end, undefined, !whole) : null;
     },
     () => null,
   );
-  return { client, probe, tail, front };
+  const whole = Promise.all([probe, tail, front]).then(
+    async ([first, end, middle]) => {
+      if (first.kind !== 'ranged' || first.total > WHOLE_FILE_BYTES) return null;
+      const middleBytes = middle ? await middle.slice(middle.begin, middle.end) : new Uint8Array(0);
+      middle?.release();
+      if (!middleBytes || !end) return null;
+      const data = new Uint8Array(first.total);
+      data.set(first.initial);
+      data.set(middleBytes, first.initial.byteLength);
+      data.set(end.bytes, end.begin);
+      return data;
+    },
+    () => null,
+  );
+  return { client, probe, tail, front, whole };
 }

@@ -25,15 +25,21 @@ export class FrontRead {
   #released = false;
   #releaseTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #keepMs: number;
+  readonly #yields: boolean;
   #yielding = false;
   #onChunk: ((bytes: Uint8Array) => void) | null = null;
   #onEnd: (() => void) | null = null;
   readonly #waiters = new Set<{ end: number; settle: (arrived: boolean) => void }>();
 
-  constructor(client: DocumentClient, begin: number, end: number, keepMs = KEEP_AFTER_HANDOVER_MS) {
+  /**
+   * `yields: false` for a read that pdf.js needs whole anyway (a small file, a dense stretch):
+   * it goes on when pdf.js asks for other parts of the file.
+   */
+  constructor(client: DocumentClient, begin: number, end: number, keepMs = KEEP_AFTER_HANDOVER_MS, yields = true) {
     this.begin = begin;
     this.end = end;
     this.#keepMs = keepMs;
+    this.#yields = yields;
     this.#bytes = new Uint8Array(end - begin);
     client
       .streamRange(begin, end, (bytes) => this.#receive(bytes))
@@ -46,7 +52,17 @@ export class FrontRead {
    * slow link, so it stops at its next chunk. Nearly complete, it finishes.
    */
   yieldTo(): void {
-    if (!this.#stopped && this.end - this.position > YIELD_UNLESS_WITHIN) this.#yielding = true;
+    if (this.#yields && !this.#stopped && this.end - this.position > YIELD_UNLESS_WITHIN) this.#yielding = true;
+  }
+
+  /** True once the copy is dropped. */
+  get released(): boolean {
+    return this.#released;
+  }
+
+  /** True once no more bytes will come (complete, broken off or released). */
+  get stopped(): boolean {
+    return this.#stopped || this.#released;
   }
 
   /** Where the bytes received so far end (absolute offset). */

@@ -51,6 +51,11 @@ export class RangePlanner {
     this.#lastEnd = end;
   }
 
+  /** Ranges another read is bringing: not fetched again, but not a place pdf.js reads on from either. */
+  markComing(begin: number, end: number): void {
+    for (let c = this.#chunkOf(begin); c < this.#chunkCeil(end); c++) this.#covered.add(c);
+  }
+
   /** Chunks in [begin, end) that were expected but will not come after all. */
   forget(begin: number, end: number): void {
     for (let c = this.#chunkOf(begin); c < this.#chunkCeil(end); c++) this.#covered.delete(c);
@@ -59,6 +64,45 @@ export class RangePlanner {
   /** pdf.js asked for [begin, end). */
   request(begin: number, end: number): void {
     this.#queue.push([begin, end]);
+  }
+
+  /** The parts of every queued request not fetched or on their way, merged, in file order. */
+  queuedMissing(): Array<[number, number]> {
+    const parts = this.#queue.flatMap(([begin, end]) => this.#uncovered(begin, end)).sort((a, b) => a[0] - b[0]);
+    const merged: Array<[number, number]> = [];
+    for (const [begin, end] of parts) {
+      const last = merged[merged.length - 1];
+      if (last && begin <= last[1]) last[1] = Math.max(last[1], end);
+      else merged.push([begin, end]);
+    }
+    return merged;
+  }
+
+  /** How many requests are queued. */
+  queuedCount(): number {
+    return this.#queue.length;
+  }
+
+  /** From the first byte of the queued requests to the last, or null when none is queued. */
+  queuedExtent(): ByteRange | null {
+    if (this.#queue.length === 0) return null;
+    let begin = Infinity;
+    let end = 0;
+    for (const [b, e] of this.#queue) {
+      begin = Math.min(begin, b);
+      end = Math.max(end, e);
+    }
+    return [begin, end];
+  }
+
+  /** Bytes of [begin, end) not fetched or on their way. */
+  missingBytes(begin: number, end: number): number {
+    return this.#uncovered(begin, end).reduce((sum, [b, e]) => sum + (e - b), 0);
+  }
+
+  /** Removes every queued request and returns them, for another way of answering them. */
+  takeQueue(): Array<[number, number]> {
+    return this.#queue.splice(0);
   }
 
   /** The next request to send, or null when nothing is left to fetch. */

@@ -2,7 +2,7 @@ import type { PDFDataRangeTransport } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { ViewerError, asViewerError } from '../errors.ts';
 import type { ByteRange, DocumentClient } from './document-client.ts';
 import type { PrefetchedRange } from './first-bytes.ts';
-import type { FrontRead } from './front-read.ts';
+import { FrontRead } from './front-read.ts';
 import { RangePlanner } from './range-planner.ts';
 
 export interface RangeTransportOptions {
@@ -31,6 +31,18 @@ export interface RangeTransportOptions {
 const MAX_BATCH_RANGES = 32;
 /** Most bytes in one request, so that one slow answer holds back little. */
 const MAX_BATCH_BYTES = 1_048_576;
+/**
+ * When what pdf.js has queued is at least this share of the bytes between its first and last
+ * range (a flat page tree of small pages), one streamed read of that stretch costs no more bytes
+ * than the ranges and saves their round trips.
+ */
+const SPAN_READ_SHARE = 0.6;
+/** Below this, the ranges are cheap either way. */
+const SPAN_READ_MIN_BYTES = 65_536;
+/** A row of pdf.js's requests has ended when none came for this long… */
+const ROW_QUIET_MS = 4;
+/** …or when it has been going on for this long. */
+const ROW_MAX_WAIT_MS = 40;
 
 type TransportBase = typeof PDFDataRangeTransport;
 
@@ -57,6 +69,11 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
     readonly #front: FrontRead | null;
     #prefetched: PrefetchedRange[];
     readonly #planner: RangePlanner;
+    /** Stretches of the file read in one go instead of as ranges (see SPAN_READ_SHARE), newest last. */
+    #spanReads: FrontRead[] = [];
+    #spanBroke = false;
+    #pumpTimer: ReturnType<typeof setTimeout> | undefined;
+    #lastRequestAt = 0;
     #active = 0;
     #closed = false;
 
@@ -98,15 +115,79 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
         void this.#answerFromFront(this.#front, begin, end);
         return;
       }
+      const span = this.#spanReads.find((read) => read.covers(begin, end));
+      if (span) {
+        void this.#answerFromFront(span, begin, end);
+        return;
+      }
       // pdf.js needs something the front read does not bring: that comes first.
       this.#front?.yieldTo();
       this.#planner.request(begin, end);
-      this.#pump();
+      this.#schedulePump();
     }
 
     override abort(): void {
       this.#closed = true;
+      clearTimeout(this.#pumpTimer);
       this.#front?.release();
+      for (const read of this.#spanReads) read.release();
+    }
+
+    /**
+     * pdf.js's requests arrive one message each, often hundreds in a row (a page-tree walk). On an
+     * idle link the first goes out at once; after that the pump waits until the row has ended, so
+     * that the rest share requests instead of a few going out alone and taking every connection.
+     */
+    #schedulePump(): void {
+      this.#lastRequestAt = performance.now();
+      if (this.#pumpTimer !== undefined) return;
+      if (this.#active === 0) {
+        this.#pump();
+        return;
+      }
+      const firstAt = this.#lastRequestAt;
+      const check = (): void => {
+        const now = performance.now();
+        const quietFor = now - this.#lastRequestAt;
+        if (quietFor < ROW_QUIET_MS && now - firstAt < ROW_MAX_WAIT_MS) {
+          this.#pumpTimer = setTimeout(check, ROW_QUIET_MS - quietFor);
+          return;
+        }
+        this.#pumpTimer = undefined;
+        this.#pump();
+      };
+      this.#pumpTimer = setTimeout(check, ROW_QUIET_MS);
+    }
+
+    /**
+     * When the queued ranges cover most of the stretch of file they lie in, reads that stretch as
+     * one stream and answers them from it as it passes them: the ranges would cost as many bytes
+     * and a round trip per batch on top. After a stream broke off, ranges only.
+     */
+    #readSpanIfDense(): void {
+      if (this.#spanBroke) return;
+      const wanted = this.#planner.queuedMissing().reduce((sum, [b, e]) => sum + (e - b), 0);
+      // Every queued request lies inside the stretch: pdf.js takes answers at their first byte.
+      const extent = this.#planner.queuedExtent();
+      if (!extent || wanted < SPAN_READ_MIN_BYTES || this.#planner.queuedCount() < 2) return;
+      const [begin, end] = extent;
+      if (wanted < SPAN_READ_SHARE * this.#planner.missingBytes(begin, end)) return;
+      // A stretch around one still coming would fetch those bytes twice.
+      this.#spanReads = this.#spanReads.filter((read) => !read.released);
+      if (this.#spanReads.some((read) => !read.stopped && read.begin < end && begin < read.end)) return;
+      const queue = this.#planner.takeQueue();
+      const read = new FrontRead(this.#client, begin, end, undefined, false);
+      this.#spanReads.push(read);
+      this.#planner.markComing(begin, end);
+      // Whatever the read does not bring (it broke off, or its copy is gone) is fetched on request.
+      read.follow(
+        () => {},
+        () => {
+          if (read.position < read.end && !this.#closed) this.#spanBroke = true;
+          this.#planner.forget(begin, end);
+        },
+      );
+      for (const [b, e] of queue) void this.#answerFromFront(read, b, e);
     }
 
     /**
@@ -137,7 +218,7 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
         this.#deliver(begin, bytes);
       } else {
         this.#planner.request(begin, end);
-        this.#pump();
+        this.#schedulePump();
       }
     }
 
@@ -157,6 +238,7 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
     }
 
     #pump(): void {
+      if (!this.#closed) this.#readSpanIfDense();
       while (!this.#closed && this.#active < this.#options.maxParallel) {
         const batch = this.#nextBatch();
         const first = batch[0];
@@ -175,10 +257,12 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
      * answer is not known yet.
      */
     #nextBatch(): ByteRange[] {
+      // The answer to the trial comes within a round trip and decides how the rest goes out.
+      if (this.#multiRange === 'untried' && this.#trying) return [];
       const first = this.#planner.next();
       if (!first) return [];
       const batch: ByteRange[] = [first];
-      if (this.#multiRange === 'no' || (this.#multiRange === 'untried' && this.#trying)) return batch;
+      if (this.#multiRange === 'no') return batch;
       let bytes = first[1] - first[0];
       while (batch.length < MAX_BATCH_RANGES && bytes < MAX_BATCH_BYTES) {
         const next = this.#planner.next();
@@ -193,8 +277,11 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
     /** Ranges the server did not bring in a multi-range answer go back to be fetched one by one. */
     async #fetchBatch(batch: ByteRange[]): Promise<void> {
       try {
-        const { answer, missing } = await this.#client.fetchRanges(batch, (begin, bytes) => this.#deliver(begin, bytes));
-        if (this.#multiRange === 'untried') this.#multiRange = answer === 'multipart' ? 'yes' : 'no';
+        const { missing } = await this.#client.fetchRanges(
+          batch,
+          (begin, bytes) => this.#deliver(begin, bytes),
+          (answer) => this.#learn(answer),
+        );
         for (const [begin, end] of missing) {
           this.#planner.forget(begin, end);
           this.#planner.request(begin, end);
@@ -204,8 +291,22 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
         this.abort();
         this.#options.onFatal(asViewerError(error));
       } finally {
-        this.#trying = false;
+        // The request failed before its answer was known: batching is not tried again.
+        if (this.#trying) this.#learn('single-only');
       }
+    }
+
+    /**
+     * The first answer to several ranges tells how this server serves them; what waited goes out.
+     * Any later refusal (a 200, or one merged part far larger than asked) turns batching off for
+     * good: asking again would only be refused again.
+     */
+    #learn(answer: 'multipart' | 'single-only'): void {
+      if (answer === 'single-only') this.#multiRange = 'no';
+      else if (this.#multiRange === 'untried') this.#multiRange = 'yes';
+      if (!this.#trying) return;
+      this.#trying = false;
+      this.#pump();
     }
 
     async #fetch(begin: number, end: number): Promise<void> {

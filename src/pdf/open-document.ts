@@ -1,4 +1,4 @@
-import type { PDFDocumentLoadingTask, PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { PDFDataRangeTransport, PDFDocumentLoadingTask, PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { ViewerError, asViewerError } from '../errors.ts';
 import { RANGE_CHUNK_SIZE, type FirstBytes } from '../fetch/first-bytes.ts';
 import type { PdfjsLib, PdfWorker, PdfAssetUrls } from './pdfjs.ts';
@@ -44,23 +44,28 @@ export async function openDocument(
   const { client } = options.first;
   const probe = await options.first.probe;
   if (options.signal.aborted) throw new ViewerError('network');
-  const tail = probe.kind === 'ranged' ? await options.first.tail : null;
-  const front = probe.kind === 'ranged' ? await options.first.front : null;
 
-  const source =
-    probe.kind === 'ranged'
-      ? {
-          range: new (defineRangeTransport(lib.PDFDataRangeTransport))(client, probe.total, probe.initial, {
-            chunkSize: RANGE_CHUNK_SIZE,
-            prefetched: tail ? [tail] : [],
-            front,
-            onFatal: (error) => {
-              fatal(error);
-              options.onFatal?.(error);
-            },
-          }),
-        }
-      : { data: probe.data };
+  async function rangedSource(
+    probe: { total: number; initial: Uint8Array },
+  ): Promise<{ data: Uint8Array } | { range: PDFDataRangeTransport }> {
+    // A small file is opened from memory once it is all here: pdf.js then parses it without a
+    // round trip through the transport for every object it misses.
+    const whole = await options.first.whole;
+    if (whole) return { data: whole };
+    const [tail, front] = await Promise.all([options.first.tail, options.first.front]);
+    const range = new (defineRangeTransport(lib.PDFDataRangeTransport))(client, probe.total, probe.initial, {
+      chunkSize: RANGE_CHUNK_SIZE,
+      prefetched: tail ? [tail] : [],
+      front,
+      onFatal: (error) => {
+        fatal(error);
+        options.onFatal?.(error);
+      },
+    });
+    return { range };
+  }
+  const source = probe.kind === 'ranged' ? await rangedSource(probe) : { data: probe.data };
+  if (options.signal.aborted) throw new ViewerError('network');
 
   const task = lib.getDocument({
     ...source,

@@ -86,3 +86,40 @@ describe('RangePlanner', () => {
     expect(new Set(chunks).size).to.equal(chunks.length);
   });
 });
+
+describe('RangePlanner: what is queued', () => {
+  it('tells the missing parts of the queued requests, merged, and the stretch they lie in', () => {
+    const planner = new RangePlanner({ chunkSize: K, total: 1000 * K });
+    planner.markFetched(0, K);
+    planner.markFetched(20 * K, 22 * K);
+    for (const c of [30, 21, 10, 11]) planner.request(c * K, (c + 1) * K);
+    planner.request(19 * K, 23 * K);
+    expect(planner.queuedMissing().map(([b, e]) => [b / K, e / K])).to.deep.equal([
+      [10, 12],
+      [19, 20],
+      [22, 23],
+      [30, 31],
+    ]);
+    expect(planner.queuedExtent()!.map((x) => x / K)).to.deep.equal([10, 31]);
+    expect(planner.missingBytes(10 * K, 31 * K) / K).to.equal(19);
+  });
+
+  it('hands the queue over whole and counts chunks another read brings as on their way', () => {
+    const planner = new RangePlanner({ chunkSize: K, total: 1000 * K });
+    planner.markFetched(0, K);
+    planner.request(10 * K, 11 * K);
+    planner.request(40 * K, 41 * K);
+    expect(planner.takeQueue()).to.deep.equal([
+      [10 * K, 11 * K],
+      [40 * K, 41 * K],
+    ]);
+    expect(planner.queuedExtent()).to.equal(null);
+    planner.markComing(10 * K, 50 * K);
+    planner.request(12 * K, 13 * K);
+    expect(drain(planner)).to.deep.equal([]);
+    // Chunks coming from another read are no place to read on from: no read-ahead after them.
+    planner.forget(10 * K, 50 * K);
+    planner.request(50 * K, 51 * K);
+    expect(drain(planner)).to.deep.equal([[50, 51]]);
+  });
+});

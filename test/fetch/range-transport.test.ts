@@ -140,3 +140,172 @@ describe('AuthorizedRangeTransport', () => {
     expect(fetched).to.deep.equal([]);
   });
 });
+
+/**
+ * A client whose requests stay open until the test answers them: single ranges never come back
+ * (they keep a connection busy), batches are answered by hand, streams are fed by hand.
+ */
+function heldClient() {
+  const singles: Array<[number, number]> = [];
+  const batches: Array<{ ranges: Array<[number, number]>; answer: (kind: 'multipart' | 'single-only') => void }> = [];
+  const streams: Array<{ begin: number; end: number; push: (n: number) => boolean; breakOff: () => void }> = [];
+  const client = {
+    fetchRange: (begin: number, end: number) => {
+      singles.push([begin, end]);
+      return new Promise<Uint8Array>(() => {});
+    },
+    fetchRanges: (
+      ranges: ReadonlyArray<readonly [number, number]>,
+      onRange: (begin: number, bytes: Uint8Array) => void,
+      onAnswer: (kind: 'multipart' | 'single-only') => void,
+    ) =>
+      new Promise((resolve) => {
+        const copy = ranges.map(([b, e]) => [b, e] as [number, number]);
+        batches.push({
+          ranges: copy,
+          answer: (kind) => {
+            onAnswer(kind);
+            if (kind === 'multipart') for (const [b, e] of copy) onRange(b, new Uint8Array(e - b));
+            resolve({ answer: kind, missing: kind === 'multipart' ? [] : copy });
+          },
+        });
+      }),
+    streamRange: (begin: number, end: number, onChunk: (bytes: Uint8Array) => boolean) =>
+      new Promise<number>((resolve) => {
+        let at = begin;
+        streams.push({
+          begin,
+          end,
+          push: (n) => {
+            const more = onChunk(new Uint8Array(n));
+            at += n;
+            if (!more || at >= end) resolve(at - begin);
+            return more;
+          },
+          breakOff: () => resolve(at - begin),
+        });
+      }),
+  } as unknown as DocumentClient;
+  return { client, singles, batches, streams };
+}
+
+const SMALL_CHUNK = 4096;
+const BIG_TOTAL = 8_000_000;
+
+function openHeld() {
+  const held = heldClient();
+  const Transport = defineRangeTransport(RecordingBase as unknown as typeof PDFDataRangeTransport);
+  const fatal: unknown[] = [];
+  const transport = new Transport(held.client, BIG_TOTAL, new Uint8Array(65_536), {
+    chunkSize: SMALL_CHUNK,
+    onFatal: (error) => fatal.push(error),
+  }) as unknown as RecordingBase & PDFDataRangeTransport;
+  // One request in flight, as when pdf.js's walk starts: the link is busy.
+  transport.requestDataRange(7_000 * SMALL_CHUNK, 7_001 * SMALL_CHUNK);
+  return { ...held, transport, fatal };
+}
+
+/** The next task, as pdf.js's next message would come (a timer would be clamped to 4 ms). */
+function nextMessage(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+/** pdf.js's requests, one message (task) each, then time for the row to end. */
+async function row(transport: PDFDataRangeTransport, chunks: number[]): Promise<void> {
+  for (const c of chunks) {
+    transport.requestDataRange(c * SMALL_CHUNK, (c + 1) * SMALL_CHUNK);
+    await nextMessage();
+  }
+  await new Promise((resolve) => setTimeout(resolve, 80));
+}
+
+describe('AuthorizedRangeTransport: rows of requests', () => {
+  it('sends a row of far-apart requests together, not one connection each', async () => {
+    const { transport, singles, batches, streams } = openHeld();
+    await row(
+      transport,
+      Array.from({ length: 40 }, (_, i) => 1_000 - 16 * i),
+    );
+    expect(singles).to.have.length(1);
+    expect(streams).to.deep.equal([]);
+    // The first batch tries the server; the rest waits for its answer, then goes out together.
+    expect(batches.map((b) => b.ranges.length)).to.deep.equal([32]);
+    batches[0]!.answer('multipart');
+    await settle();
+    expect(batches.map((b) => b.ranges.length)).to.deep.equal([32, 8]);
+    expect(transport.answers).to.have.length(32);
+  });
+
+  it('reads a row that covers most of its stretch of the file as one stream, and answers every request from it', async () => {
+    const { transport, singles, batches, streams, fatal } = openHeld();
+    // Two chunks of every three between chunk 200 and 500: a flat page tree of small pages.
+    const chunks = Array.from({ length: 300 }, (_, i) => 500 - i).filter((c) => c % 3 !== 0);
+    await row(transport, chunks);
+    expect(batches).to.deep.equal([]);
+    expect(singles).to.have.length(1);
+    // One stream, or one per part when a slow machine split the row: together the stretch, once.
+    const spans = streams.map(({ begin, end }) => [begin / SMALL_CHUNK, end / SMALL_CHUNK]).sort((x, y) => x[0]! - y[0]!);
+    expect(spans[0]![0]).to.equal(202);
+    expect(spans.at(-1)![1]).to.equal(501);
+    for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).to.equal(spans[i - 1]![1]);
+    const first = streams[0]!;
+    first.push(30 * SMALL_CHUNK);
+    await settle();
+    expect(transport.answers.length).to.be.within(15, 25);
+    for (const stream of streams) stream.push(stream.end - stream.begin - (stream === first ? 30 * SMALL_CHUNK : 0));
+    await settle();
+    expect(transport.answers.map(([b]) => b / SMALL_CHUNK).sort((a, b) => a - b)).to.deep.equal([...chunks].sort((a, b) => a - b));
+    // A request inside the stretch that comes later is answered from the copy too.
+    transport.requestDataRange(300 * SMALL_CHUNK, 301 * SMALL_CHUNK);
+    await settle();
+    expect(transport.answers.at(-1)).to.deep.equal([300 * SMALL_CHUNK, 301 * SMALL_CHUNK]);
+    expect(singles).to.have.length(1);
+    expect(fatal).to.deep.equal([]);
+  });
+
+  it('after a refused batch, asks for one range per request for the rest of the document', async () => {
+    const { transport, singles, batches } = openHeld();
+    await row(transport, Array.from({ length: 40 }, (_, i) => 1_000 - 16 * i));
+    batches[0]!.answer('multipart');
+    await settle();
+    // The second batch comes back as one part far larger than asked: the server merges.
+    batches[1]!.answer('single-only');
+    await settle();
+    await settle();
+    expect(batches).to.have.length(2);
+    await row(transport, [1_500, 1_600]);
+    expect(batches).to.have.length(2);
+    expect(singles.length).to.be.greaterThan(1);
+  });
+
+  it('fetches what a stream of a row did not bring when it broke off, and streams no more', async () => {
+    const { transport, batches, streams, singles, fatal } = openHeld();
+    const chunks = Array.from({ length: 300 }, (_, i) => 500 - i).filter((c) => c % 3 !== 0);
+    await row(transport, chunks);
+    const broken = streams[0]!;
+    broken.push(10 * SMALL_CHUNK);
+    for (const stream of streams) stream.breakOff();
+    const streamCount = streams.length;
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    for (let answered = 0; answered < batches.length; answered++) {
+      batches[answered]!.answer('multipart');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // Answered, or asked alone (this client never answers single ranges).
+    const answered = [...transport.answers, ...singles.slice(1)].map(([b]) => b / SMALL_CHUNK).sort((a, b) => a - b);
+    expect(answered).to.deep.equal([...chunks].sort((a, b) => a - b));
+    // The first ten chunks came from the stream; the rest by ranges, none asked twice.
+    const asked = batches.flatMap((b) => b.ranges.map(([begin]) => begin));
+    expect(new Set(asked).size).to.equal(asked.length);
+    expect(asked.some((c) => c >= broken.begin && c < broken.begin + 10 * SMALL_CHUNK)).to.equal(false);
+    expect(streams).to.have.length(streamCount);
+    expect(fatal).to.deep.equal([]);
+  });
+});
