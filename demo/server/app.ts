@@ -23,11 +23,11 @@ import { issueToken, listDocuments, revokeDocument, revokeToken, uploadDocument 
 import { HttpError, bearerToken, headerValue, notFound, sendError, setSecurityHeaders } from './http.ts';
 import { listenOrigins } from './own-origins.ts';
 import { RequestSource } from './request-source.ts';
-import type { LoggedRequest, Scenario } from './scenarios.ts';
-import { ScenarioRegistry } from './scenarios.ts';
+import type { LoggedRequest, Scenario } from './test-harness/scenarios.ts';
+import { ScenarioRegistry } from './test-harness/scenarios.ts';
 import { seedSamples } from './seed.ts';
 import { demoSessionToken } from './demo-session-token.ts';
-import { handleTestSwitch } from './test-switches.ts';
+import { handleTestSwitch } from './test-harness/test-switches.ts';
 
 /** Bounds on slow or numerous clients (Node's own defaults are 60 s / 300 s and no cap). */
 export interface ServerLimits {

@@ -7,9 +7,9 @@ import type { DocumentMeta } from '../../server/document-meta.ts';
 import { closingDelimiter, decideRanges, multipartLength, newBoundary, partHead, type ByteSpan } from '../../server/byte-ranges.ts';
 import { contentRange } from '../../server/range.ts';
 import { InvalidTokenError, type TokenService } from '../../server/token-service.ts';
-import { writeFileRange, type Faults } from './faults.ts';
+import { writeFileRange, type Faults } from './test-harness/faults.ts';
 import { HttpError, bearerToken, headerValue, notFound, sendJson, sleep } from './http.ts';
-import type { Scenario } from './scenarios.ts';
+import type { Scenario } from './test-harness/scenarios.ts';
 
 export interface ResolvedDocument {
   /** The id in the URL (a stored document or a scenario alias). */

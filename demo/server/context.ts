@@ -6,7 +6,7 @@ import type { TokenService } from '../../server/token-service.ts';
 import type { ResolvedDocument } from './content.ts';
 import type { Cors } from './cors.ts';
 import type { RequestSource } from './request-source.ts';
-import type { ScenarioRegistry } from './scenarios.ts';
+import type { ScenarioRegistry } from './test-harness/scenarios.ts';
 
 export interface BackendContext {
   documents: DocumentStore;

@@ -3,7 +3,7 @@
 import { createReadStream } from 'node:fs';
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import { sleep } from './http.ts';
+import { sleep } from '../http.ts';
 import type { Faults } from './test-switch-types.ts';
 
 export type { Faults };

@@ -2,11 +2,11 @@
 // fault-injecting scenario aliases, read their request logs, revoke their tokens. Never enable
 // them in a deployment: they hand out tokens without any authentication.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ALL_PERMISSIONS, isPermission, type Permission } from '../../server/document-meta.ts';
-import { DEFAULT_LIFETIME_SECONDS } from '../../server/token-service.ts';
-import type { BackendContext } from './context.ts';
+import { ALL_PERMISSIONS, isPermission, type Permission } from '../../../server/document-meta.ts';
+import { DEFAULT_LIFETIME_SECONDS } from '../../../server/token-service.ts';
+import type { BackendContext } from '../context.ts';
 import { parseFaults } from './faults.ts';
-import { HttpError, notFound, readJsonObject, sendJson } from './http.ts';
+import { HttpError, notFound, readJsonObject, sendJson } from '../http.ts';
 import type { Scenario, ScenarioRegistry } from './scenarios.ts';
 
 function badRequest(message: string): HttpError {
