@@ -5,7 +5,6 @@
 // file knows what it adds.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { chmod, mkdir } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { NO_TRUSTED_PROXIES, parseTrustedProxies, type TrustedProxies } from '../../server/client-address.ts';
 import { DocumentStore } from '../../server/document-store.ts';
 import { DEFAULT_SCRYPT_COST } from '../../server/password-hasher.ts';
@@ -22,6 +21,7 @@ import type { BackendContext } from './context.ts';
 import { API_CORS, COOKIE_CORS, Cors, type CorsRoute, type OriginPolicy } from './cors.ts';
 import { issueToken, listDocuments, revokeDocument, revokeToken, uploadDocument } from './documents-api.ts';
 import { HttpError, notFound, sendError, setSecurityHeaders } from './http.ts';
+import { listen } from './listen.ts';
 import { listenOrigins } from './own-origins.ts';
 import { RequestSource } from './request-source.ts';
 import { seedSamples } from './seed.ts';
@@ -80,6 +80,16 @@ export interface BackendOptions {
   /** Seconds of clock difference tolerated between instances; default 0, at most 60. */
   clockToleranceSeconds?: number;
   limits?: ServerLimits;
+}
+
+/** What `startBackend` takes besides the backend's own options. */
+export interface StartOptions extends BackendOptions {
+  /**
+   * Runs once the port is bound and before the backend opens its store, seeds or writes anything;
+   * a rejection ends the start. The entry points check the data folder here, so a port in use
+   * leaves the folder untouched.
+   */
+  beforeStart?: () => Promise<void>;
 }
 
 export interface Backend {
@@ -243,7 +253,7 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
  * Listens, then creates the backend: a port in use is found before anything is written. The
  * listen address becomes one of the backend's own origins.
  */
-export async function startBackend(opts: BackendOptions): Promise<RunningBackend> {
+export async function startBackend({ beforeStart, ...opts }: StartOptions): Promise<RunningBackend> {
   const host = opts.host ?? '127.0.0.1';
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   let backend: Backend | null = null;
@@ -262,18 +272,12 @@ export async function startBackend(opts: BackendOptions): Promise<RunningBackend
   );
   server.maxConnections = limits.maxConnections;
   server.maxHeadersCount = 100;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, opts.port ?? 0, host);
   const ownOrigins = listenOrigins(host, port);
   const configured = opts.publicOrigins ?? [];
   const isConfigured = typeof configured === 'function' ? configured : (origin: string) => configured.includes(origin);
   try {
+    await beforeStart?.();
     backend = await createBackend({ ...opts, publicOrigins: (origin) => ownOrigins.includes(origin) || isConfigured(origin) });
   } catch (error) {
     await new Promise<void>((resolve) => server.close(() => resolve()));
