@@ -195,6 +195,23 @@ describe('start-up failures (npm run serve, npm start)', () => {
     assert.deepEqual(await snapshot(existing), before, 'nothing written');
   });
 
+  it('npm start with its port in use: one line, exit 1, and the data folder is not created or changed', async () => {
+    const fresh = path.join(work, 'demo-busy-fresh');
+    const result = await run(DEMO, { PORT: String(busyPort), SV_DATA_DIR: fresh }, 60_000);
+    assert.equal(result.code, 1);
+    assertOneLine(result, new RegExp(`127\\.0\\.0\\.1:${busyPort} is already in use`));
+    assert.equal(await exists(fresh), false, 'no data folder');
+
+    const existing = path.join(work, 'demo-busy-existing');
+    await mkdir(existing);
+    await writeFile(path.join(existing, 'kept'), 'as it was');
+    const before = await snapshot(existing);
+    const again = await run(DEMO, { PORT: String(busyPort), SV_DATA_DIR: existing }, 60_000);
+    assert.equal(again.code, 1);
+    assertOneLine(again, /is already in use/);
+    assert.deepEqual(await snapshot(existing), before, 'nothing written');
+  });
+
   it('SV_REDIS_URL unreachable at start: one line, exit 1', async () => {
     const result = await run(SERVE, { PORT: '0', SV_REDIS_URL: `redis://127.0.0.1:${closedPort}`, SV_DATA_DIR: path.join(work, 'redis-down') });
     assert.equal(result.code, 1);
