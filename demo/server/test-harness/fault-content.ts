@@ -8,7 +8,8 @@ import { closingDelimiter, decideRanges, multipartLength, newBoundary, partHead,
 import { contentRange } from '../../../server/range.ts';
 import { InvalidTokenError, type TokenService } from '../../../server/token-service.ts';
 import { HttpError, bearerToken, headerValue, notFound, sendJson, sleep } from '../http.ts';
-import { writeFileRange, type Faults } from './faults.ts';
+import type { Faults } from './faults.ts';
+import { writeFileRange } from './shaped-body.ts';
 import type { Scenario } from './scenarios.ts';
 
 export interface FaultContentDependencies {

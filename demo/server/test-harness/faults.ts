@@ -1,13 +1,7 @@
-// Fault injection for test scenarios: the fault set a test asks for, validated, plus the shared
-// bandwidth limiter and the body writer that can cut a connection after N bytes.
-import { createReadStream } from 'node:fs';
-import { once } from 'node:events';
-import type { ServerResponse } from 'node:http';
-import { sleep } from '../http.ts';
+// The fault set a test asks for, validated: unknown or ill-typed fields are an error, not ignored.
 import type { Faults } from './test-switch-types.ts';
 
 export type { Faults };
-
 
 const NUMBER_FAULTS = [
   'status',
@@ -46,71 +40,4 @@ export function parseFaults(input: unknown): Faults {
   }
   if (faults.status !== undefined && (faults.status < 100 || faults.status > 599)) throw new Error('status out of range');
   return faults;
-}
-
-/** One bucket per scenario, so parallel range requests share the configured bandwidth. */
-export class BandwidthLimiter {
-  #nextFree = 0;
-
-  constructor(readonly bytesPerSecond: number) {}
-
-  /** Resolves when `bytes` may be sent. */
-  async take(bytes: number): Promise<void> {
-    const now = Date.now();
-    const start = Math.max(now, this.#nextFree);
-    this.#nextFree = start + (bytes / this.bytesPerSecond) * 1000;
-    const wait = this.#nextFree - now;
-    if (wait > 1) await sleep(wait);
-  }
-}
-
-export interface BodyShaping {
-  limiter?: BandwidthLimiter | undefined;
-  resetAfterBytes?: number | undefined;
-  /** More follows (another part of a multipart answer): leave the response open. */
-  more?: boolean;
-}
-
-/**
- * Streams [start, end] of a file to the response, without buffering the file. With shaping it
- * sends small slices through the limiter and can destroy the connection mid-body.
- */
-export async function writeFileRange(res: ServerResponse, file: string, start: number, end: number, shaping: BodyShaping): Promise<void> {
-  const stream = createReadStream(file, { start, end, highWaterMark: 64 * 1024 });
-  const slice = shaping.limiter ? Math.max(1024, Math.min(16 * 1024, Math.floor(shaping.limiter.bytesPerSecond / 20))) : Infinity;
-  let written = 0;
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      for (let offset = 0; offset < chunk.length; offset += slice) {
-        if (res.destroyed) return;
-        let piece = chunk.subarray(offset, Math.min(chunk.length, offset + slice));
-        const reset = shaping.resetAfterBytes;
-        const cut = reset !== undefined && written + piece.length > reset;
-        if (cut) piece = piece.subarray(0, reset - written);
-        if (shaping.limiter) await shaping.limiter.take(piece.length);
-        if (res.destroyed) return;
-        written += piece.length;
-        const flushed = res.write(piece);
-        if (cut) {
-          // Let the partial body reach the client, then drop the connection mid-response.
-          await new Promise<void>((resolve) => res.write('', () => resolve()));
-          res.socket?.destroy();
-          res.destroy();
-          return;
-        }
-        if (!flushed) {
-          // Abort the losing `once` so each backpressure wait leaves no listeners behind.
-          const waiting = new AbortController();
-          try {
-            await Promise.race([once(res, 'drain', { signal: waiting.signal }), once(res, 'close', { signal: waiting.signal })]);
-          } finally {
-            waiting.abort();
-          }
-        }
-      }
-    }
-    if (!shaping.more) res.end();
-  } finally {
-    stream.destroy();
-  }
 }
