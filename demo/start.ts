@@ -7,8 +7,8 @@ import { repoRoot, startDemo } from './demo-server.ts';
 
 const { demo, dataDir } = await startOrExit(async () => {
   const config = parseConfig(process.env, path.join(repoRoot, '.data'));
-  await checkDataDir(config.dataDir);
-  const started = await startDemo({ ...backendOptions(config), maxConnections: config.maxConnections });
+  // The port first, then the data folder: a port in use leaves the folder untouched.
+  const started = await startDemo({ ...backendOptions(config), maxConnections: config.maxConnections, beforeStart: () => checkDataDir(config.dataDir) });
   return { demo: started, dataDir: config.dataDir };
 });
 

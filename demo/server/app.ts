@@ -1,9 +1,10 @@
 // The reference backend: wiring, routing, request logging and lifecycle.
 // `createBackend` gives a request handler (mounted by demo/start.ts next to the demo pages);
-// `startBackend` also listens (used by `npm run serve` and the tests).
+// `startBackend` also listens (used by `npm run serve` and the tests). With `testSwitches` the
+// test harness is composed around the pieces built here (backend-layer.ts); nothing in this
+// file knows what it adds.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { chmod, mkdir } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { NO_TRUSTED_PROXIES, parseTrustedProxies, type TrustedProxies } from '../../server/client-address.ts';
 import { DocumentStore } from '../../server/document-store.ts';
 import { DEFAULT_SCRYPT_COST } from '../../server/password-hasher.ts';
@@ -14,20 +15,17 @@ import type { SharedStore } from '../../server/store/shared-store.ts';
 import type { ClientInfo } from '../../server/handlers/client-info.ts';
 import { sendWebResponse, toWebRequest } from '../../server/node-adapter.ts';
 import { createSecureViewerServer } from '../../server/secure-viewer-server.ts';
-import { unverifiedJti } from '../../server/token-service.ts';
 import { loadOrCreateApiKey } from './api-key.ts';
-import { serveContent, type ResolvedDocument } from './content.ts';
+import type { BackendLayer, ContentRoute, DocumentLookup, Route } from './backend-layer.ts';
 import type { BackendContext } from './context.ts';
-import { API_CORS, COOKIE_CORS, Cors, TEST_SWITCH_CORS, type CorsRoute, type OriginPolicy } from './cors.ts';
+import { API_CORS, COOKIE_CORS, Cors, type CorsRoute, type OriginPolicy } from './cors.ts';
 import { issueToken, listDocuments, revokeDocument, revokeToken, uploadDocument } from './documents-api.ts';
-import { HttpError, bearerToken, headerValue, notFound, sendError, setSecurityHeaders } from './http.ts';
+import { HttpError, notFound, sendError, setSecurityHeaders } from './http.ts';
+import { listen } from './listen.ts';
 import { listenOrigins } from './own-origins.ts';
 import { RequestSource } from './request-source.ts';
-import type { LoggedRequest, Scenario } from './scenarios.ts';
-import { ScenarioRegistry } from './scenarios.ts';
 import { seedSamples } from './seed.ts';
 import { demoSessionToken } from './demo-session-token.ts';
-import { handleTestSwitch } from './test-switches.ts';
 
 /** Bounds on slow or numerous clients (Node's own defaults are 60 s / 300 s and no cap). */
 export interface ServerLimits {
@@ -69,7 +67,10 @@ export interface BackendOptions {
   redisUrl?: string;
   /** Mounts POST /demo/session-token (unauthenticated token minting, for the demo pages only). */
   demoSessionTokens?: boolean;
-  /** Mounts /__test/* (token minting, fault scenarios). Tests only. */
+  /**
+   * Composes the test harness (test-harness/) around the request path: /__test/* (token
+   * minting, fault scenarios, request logs). Tests only; without it that code is not even loaded.
+   */
   testSwitches?: boolean;
   log?: (line: string) => void;
   /** scrypt N for new password hashes; default 2^17. */
@@ -79,6 +80,16 @@ export interface BackendOptions {
   /** Seconds of clock difference tolerated between instances; default 0, at most 60. */
   clockToleranceSeconds?: number;
   limits?: ServerLimits;
+}
+
+/** What `startBackend` takes besides the backend's own options. */
+export interface StartOptions extends BackendOptions {
+  /**
+   * Runs once the port is bound and before the backend opens its store, seeds or writes anything;
+   * a rejection ends the start. The entry points check the data folder here, so a port in use
+   * leaves the folder untouched.
+   */
+  beforeStart?: () => Promise<void>;
 }
 
 export interface Backend {
@@ -100,31 +111,8 @@ const REFRESH_PATH = /^\/api\/documents\/([^/]+)\/refresh$/;
 const REVOKE_PATH = /^\/api\/documents\/([^/]+)\/revoke$/;
 /** Server-to-server routes (API key): no CORS, a browser page has no business calling them. */
 const SERVER_TO_SERVER = new Set(['/api/documents', '/api/tokens', '/api/tokens/revoke']);
-const DOCUMENT_SUBPATH = /^\/api\/documents\/([^/]+)\//;
-/** Query parameters whose values never reach a log. */
-const SECRET_PARAMS = /^(password|token|access_token|jwt|api_key|key)$/i;
-
-function redactQuery(query: string): string {
-  if (query === '') return '';
-  return query
-    .split('&')
-    .map((pair) => {
-      const name = pair.split('=')[0] ?? '';
-      return SECRET_PARAMS.test(decodeURIComponentSafe(name)) ? `${name}=[redacted]` : pair;
-    })
-    .join('&');
-}
-
-function decodeURIComponentSafe(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
 
 function corsRouteFor(path: string): CorsRoute | null {
-  if (path.startsWith('/__test/')) return TEST_SWITCH_CORS;
   if (SERVER_TO_SERVER.has(path) || REVOKE_PATH.test(path)) return null;
   if (PASSWORD_PATH.test(path) || REFRESH_PATH.test(path)) return COOKIE_CORS;
   if (CONTENT_PATH.test(path) || path === '/demo/session-token') return API_CORS;
@@ -142,24 +130,6 @@ async function openStore(opts: BackendOptions): Promise<{ store: SharedStore; ow
   return { store: await createMemoryStore({ dataDir: opts.dataDir }), owned: true };
 }
 
-/** Counts body bytes actually handed to the socket, for request logs. */
-function countBodyBytes(res: ServerResponse, onBytes: (n: number) => void): void {
-  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
-  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
-  const measure = (chunk: unknown): void => {
-    if (typeof chunk === 'string') onBytes(Buffer.byteLength(chunk));
-    else if (chunk instanceof Uint8Array) onBytes(chunk.byteLength);
-  };
-  res.write = ((...args: unknown[]) => {
-    measure(args[0]);
-    return write(...args);
-  }) as ServerResponse['write'];
-  res.end = ((...args: unknown[]) => {
-    if (typeof args[0] !== 'function') measure(args[0]);
-    return end(...args);
-  }) as ServerResponse['end'];
-}
-
 export async function createBackend(opts: BackendOptions): Promise<Backend> {
   const log = opts.log ?? ((line: string) => console.log(line));
   // The store first: an unreachable Redis stops the start before anything is written.
@@ -173,31 +143,25 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     DocumentStore.open(opts.dataDir, store.documents),
   ]);
 
-  const scenarios = opts.testSwitches ? new ScenarioRegistry() : null;
-  const hung = new Set<ServerResponse>();
-  const resolve = async (id: string): Promise<ResolvedDocument | null> => {
-    const scenario = scenarios?.get(id) ?? null;
-    const meta = await documents.get(scenario ? scenario.documentId : id);
-    if (!meta) return null;
-    return { id, meta, filePath: () => documents.containedFile(meta), scenario };
-  };
+  // Loaded only when asked for, so a backend without test switches never loads the harness.
+  const layer: BackendLayer | null = opts.testSwitches ? (await import('./test-harness/test-switch-layer.ts')).createTestSwitchLayer() : null;
+  const stored: DocumentLookup = (id) => documents.get(id);
+  const resolve = layer ? layer.documents(stored) : stored;
   const cors = new Cors(opts.allowedOrigins ?? []);
   const source = new RequestSource(toTrustedProxies(opts.trustedProxies), opts.publicOrigins ?? []);
   const audit = (line: string): void => log(`${new Date().toISOString()} audit ${line}`);
-  // The library's handlers serve documents, password exchanges and refreshes; they see scenario
-  // aliases (test switches) as documents of their own.
+  // The library's handlers serve documents, password exchanges and refreshes.
   const viewer = createSecureViewerServer({
     store,
     keys,
     async documents(id) {
-      const resolved = await resolve(id);
-      if (!resolved) return null;
-      const file = await resolved.filePath();
+      const meta = await resolve(id);
+      if (!meta) return null;
+      const file = await documents.containedFile(meta);
       if (file === null) {
         audit(`content.refused doc=${id} reason=outside-storage`);
         return null;
       }
-      const { meta } = resolved;
       return { title: meta.title, size: meta.size, etag: meta.etag, source: file, permissions: meta.permissions, passwordHash: meta.password_hash };
     },
     originAllowed: (origin) => source.isOwnOrigin(origin) || cors.isAllowed(origin),
@@ -214,33 +178,27 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     refreshFamilies: store.refreshFamilies,
     cors,
     source,
-    scenarios,
     apiKey: apiKeyInfo.apiKey,
     audit,
-    hung,
     resolve,
   };
+  const content: ContentRoute = layer ? layer.content(viewer.content.node, ctx) : viewer.content.node;
   const clientOf = (req: IncomingMessage): ClientInfo => ({ key: source.throttleKey(req), https: source.isHttps(req) });
 
-  async function route(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
+  const ownRoute: Route = async (req, res, path, query) => {
     const method = req.method ?? 'GET';
     if (method === 'OPTIONS') {
       const corsRoute = corsRouteFor(path);
-      if (!corsRoute || (corsRoute === TEST_SWITCH_CORS && !scenarios)) throw notFound();
+      if (!corsRoute) throw notFound();
       if (path === '/demo/session-token' && !opts.demoSessionTokens) throw notFound();
       ctx.cors.preflight(req, res, corsRoute);
       return;
     }
     const corsRoute = corsRouteFor(path);
-    if (corsRoute && !(corsRoute === TEST_SWITCH_CORS && !scenarios)) ctx.cors.apply(req, res, corsRoute);
+    if (corsRoute) ctx.cors.apply(req, res, corsRoute);
     // State-changing requests from a foreign page are refused outright (CSRF).
     if (method !== 'GET' && method !== 'HEAD') ctx.cors.assertOrigin(req, ctx.source);
 
-    if (path.startsWith('/__test/')) {
-      if (!scenarios) throw notFound();
-      await handleTestSwitch(req, res, path, ctx, scenarios);
-      return;
-    }
     if (path === '/api/documents') {
       if (method === 'GET') return listDocuments(req, res, ctx);
       if (method === 'POST') return uploadDocument(req, res, query, ctx);
@@ -250,10 +208,7 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     if (path === '/demo/session-token' && method === 'POST' && opts.demoSessionTokens) return demoSessionToken(req, res, query, ctx);
 
     let match = CONTENT_PATH.exec(path);
-    if (match && (method === 'GET' || method === 'HEAD')) {
-      if (scenarios?.get(match[1]!)) return serveContent(req, res, match[1]!, query, ctx);
-      return viewer.content.node(req, res, match[1]!);
-    }
+    if (match && (method === 'GET' || method === 'HEAD')) return content(req, res, match[1]!);
     match = PASSWORD_PATH.exec(path);
     if (match && method === 'POST') return sendWebResponse(res, await viewer.passwordExchange(toWebRequest(req), match[1]!, clientOf(req)));
     match = REFRESH_PATH.exec(path);
@@ -261,41 +216,8 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     match = REVOKE_PATH.exec(path);
     if (match && method === 'POST') return revokeDocument(req, res, match[1]!, ctx);
     throw notFound();
-  }
-
-  function startScenarioLog(req: IncomingMessage, res: ServerResponse, scenario: Scenario, path: string, query: string): void {
-    const authorization = headerValue(req, 'authorization');
-    const token = bearerToken(req);
-    const entry: LoggedRequest = {
-      method: req.method ?? 'GET',
-      path,
-      query: redactQuery(query),
-      range: headerValue(req, 'range'),
-      status: 0,
-      bytes: 0,
-      auth: token ? 'bearer' : authorization ? 'other' : 'none',
-      jti: token ? unverifiedJti(token) : null,
-      origin: headerValue(req, 'origin'),
-      at: Date.now(),
-    };
-    scenario.requests.push(entry);
-    countBodyBytes(res, (n) => {
-      entry.bytes += n;
-    });
-    // Recorded when the headers go out, so a client that already has the response sees it logged.
-    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
-    res.writeHead = ((...args: unknown[]) => {
-      const result = writeHead(...args);
-      entry.status = res.statusCode;
-      return result;
-    }) as typeof res.writeHead;
-    const settle = (): void => {
-      entry.status = res.headersSent ? res.statusCode : 0;
-      if (req.method === 'HEAD') entry.bytes = 0;
-    };
-    res.on('finish', settle);
-    res.on('close', settle);
-  }
+  };
+  const route: Route = layer ? layer.route(ownRoute, ctx) : ownRoute;
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const started = Date.now();
@@ -303,14 +225,8 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     const queryIndex = rawUrl.indexOf('?');
     // The raw path is matched as-is: no normalisation, so encoded or dotted ids simply don't match.
     const path = queryIndex < 0 ? rawUrl : rawUrl.slice(0, queryIndex);
-    const rawQuery = queryIndex < 0 ? '' : rawUrl.slice(queryIndex + 1);
-    const query = new URLSearchParams(rawQuery);
+    const query = new URLSearchParams(queryIndex < 0 ? '' : rawUrl.slice(queryIndex + 1));
     setSecurityHeaders(res);
-
-    const scenarioId = scenarios ? DOCUMENT_SUBPATH.exec(path)?.[1] : undefined;
-    const scenario = scenarioId ? scenarios?.get(scenarioId) : undefined;
-    if (scenario) startScenarioLog(req, res, scenario, path, rawQuery);
-
     res.on('finish', () => log(`${req.method ?? '?'} ${path} ${res.statusCode} ${Date.now() - started}ms`));
     route(req, res, path, query).catch((error: unknown) => {
       if (error instanceof HttpError) {
@@ -326,8 +242,7 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
   }
 
   async function close(): Promise<void> {
-    for (const res of hung) res.destroy();
-    hung.clear();
+    await layer?.close();
     if (owned) await store.close();
   }
 
@@ -338,7 +253,7 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
  * Listens, then creates the backend: a port in use is found before anything is written. The
  * listen address becomes one of the backend's own origins.
  */
-export async function startBackend(opts: BackendOptions): Promise<RunningBackend> {
+export async function startBackend({ beforeStart, ...opts }: StartOptions): Promise<RunningBackend> {
   const host = opts.host ?? '127.0.0.1';
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   let backend: Backend | null = null;
@@ -357,18 +272,12 @@ export async function startBackend(opts: BackendOptions): Promise<RunningBackend
   );
   server.maxConnections = limits.maxConnections;
   server.maxHeadersCount = 100;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, opts.port ?? 0, host);
   const ownOrigins = listenOrigins(host, port);
   const configured = opts.publicOrigins ?? [];
   const isConfigured = typeof configured === 'function' ? configured : (origin: string) => configured.includes(origin);
   try {
+    await beforeStart?.();
     backend = await createBackend({ ...opts, publicOrigins: (origin) => ownOrigins.includes(origin) || isConfigured(origin) });
   } catch (error) {
     await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,12 +1,10 @@
 // What every route handler gets: the services of one backend instance.
-import type { ServerResponse } from 'node:http';
+import type { DocumentMeta } from '../../server/document-meta.ts';
 import type { DocumentStore } from '../../server/document-store.ts';
 import type { RefreshFamilies } from '../../server/store/shared-store.ts';
 import type { TokenService } from '../../server/token-service.ts';
-import type { ResolvedDocument } from './content.ts';
 import type { Cors } from './cors.ts';
 import type { RequestSource } from './request-source.ts';
-import type { ScenarioRegistry } from './scenarios.ts';
 
 export interface BackendContext {
   documents: DocumentStore;
@@ -14,12 +12,9 @@ export interface BackendContext {
   refreshFamilies: RefreshFamilies;
   cors: Cors;
   source: RequestSource;
-  /** Present only when test switches are on. */
-  scenarios: ScenarioRegistry | null;
   apiKey: string;
   /** Audit/diagnostic log; callers pass ids and reasons, never secrets. */
   audit(line: string): void;
-  hung: Set<ServerResponse>;
-  /** A stored document or (with test switches) a scenario alias, by URL id. */
-  resolve(id: string): Promise<ResolvedDocument | null>;
+  /** The document a URL id stands for (a layer may map ids of its own onto stored documents). */
+  resolve(id: string): Promise<DocumentMeta | null>;
 }

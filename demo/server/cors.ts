@@ -23,7 +23,6 @@ export const API_CORS: CorsRoute = {
   credentials: false,
 };
 export const COOKIE_CORS: CorsRoute = { ...API_CORS, credentials: true };
-export const TEST_SWITCH_CORS: CorsRoute = { methods: 'GET, POST, PATCH', headers: 'Content-Type', credentials: false };
 
 export class Cors {
   readonly #allows: (origin: string) => boolean;

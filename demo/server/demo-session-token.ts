@@ -19,15 +19,15 @@ const SESSION_TOKEN_MAX_TTL = 900;
 export async function demoSessionToken(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, ctx: BackendContext): Promise<void> {
   ctx.cors.assertOrigin(req, ctx.source, { required: true });
   const id = query.get('doc') ?? '';
-  const resolved = await ctx.resolve(id);
-  if (!resolved || resolved.meta.password_hash) throw notFound();
+  const meta = await ctx.resolve(id);
+  if (!meta || meta.password_hash) throw notFound();
   const ttlText = query.get('ttl');
   const ttl = ttlText === null ? SESSION_TOKEN_DEFAULT_TTL : Number(ttlText);
   if (!Number.isInteger(ttl) || ttl < SESSION_TOKEN_MIN_TTL || ttl > SESSION_TOKEN_MAX_TTL) {
     throw new HttpError(400, 'invalid_request', `ttl must be an integer from ${SESSION_TOKEN_MIN_TTL} to ${SESSION_TOKEN_MAX_TTL}.`);
   }
   const requested = query.get('permissions')?.split(',').map((p) => p.trim()) ?? ['read'];
-  const permissions = grantable(resolved.meta, requested);
+  const permissions = grantable(meta, requested);
   if (!permissions.includes('read')) throw new HttpError(400, 'invalid_request', 'permissions must include "read".');
   const issued = await ctx.tokens.issue({ doc: id, permissions, sub: 'demo-reader', lifetimeSeconds: ttl });
   sendJson(res, 200, { token: issued.token, expires_in: issued.expiresIn });

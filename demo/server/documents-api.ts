@@ -102,9 +102,9 @@ export async function issueToken(req: IncomingMessage, res: ServerResponse, ctx:
   if (typeof documentId !== 'string' || !Array.isArray(requested) || !requested.every((p) => typeof p === 'string')) {
     throw new HttpError(400, 'invalid_request', 'document_id must be a string and document_permissions a list of strings.');
   }
-  const resolved = await ctx.resolve(documentId);
-  if (!resolved) throw notFound();
-  const permissions = grantable(resolved.meta, requested);
+  const meta = await ctx.resolve(documentId);
+  if (!meta) throw notFound();
+  const permissions = grantable(meta, requested);
   if (!permissions.includes('read')) throw new HttpError(400, 'invalid_request', 'document_permissions must include "read".');
 
   let lifetime = DEFAULT_LIFETIME_SECONDS;

@@ -10,8 +10,8 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 
 const backend = await startOrExit(async () => {
   const config = parseConfig(process.env, path.join(repoRoot, '.data'));
-  await checkDataDir(config.dataDir);
-  return startBackend({ ...backendOptions(config), limits: { maxConnections: config.maxConnections } });
+  // The port first, then the data folder: a port in use leaves the folder untouched.
+  return startBackend({ ...backendOptions(config), limits: { maxConnections: config.maxConnections }, beforeStart: () => checkDataDir(config.dataDir) });
 });
 
 console.log(`secure-viewer reference backend: ${backend.url}`);

@@ -1,7 +1,7 @@
 // Talks to the reference backend's test switches (started by web-test-runner.config.mjs).
 // Faults are produced by the real server; nothing here stubs fetch.
 // The wire types come from the backend itself, so a new fault or log field cannot drift apart.
-import type { Faults, LoggedRequest, MintOptions } from '../../demo/server/test-switch-types.ts';
+import type { Faults, LoggedRequest, MintOptions } from '../../demo/server/test-harness/test-switch-types.ts';
 
 export type { Faults, LoggedRequest, MintOptions };
 

@@ -2,7 +2,7 @@
 // process with one line and a non-zero exit, for `npm run serve` (main.ts) and `npm start`.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { access, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -47,6 +47,16 @@ async function exists(file: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/** A folder's entries with their sizes and times, and the folder's own time: any write shows. */
+async function snapshot(dir: string): Promise<unknown> {
+  const entries = await readdir(dir);
+  const files = await Promise.all(entries.sort().map(async (name) => {
+    const info = await stat(path.join(dir, name));
+    return [name, info.size, info.mtimeMs];
+  }));
+  return { folder: (await stat(dir)).mtimeMs, files };
 }
 
 /** One line on stderr, `secure-viewer: …`, no stack trace. */
@@ -167,6 +177,39 @@ describe('start-up failures (npm run serve, npm start)', () => {
     const result = await run(SERVE, { PORT: String(busyPort), SV_DATA_DIR: path.join(work, 'busy') });
     assert.equal(result.code, 1);
     assertOneLine(result, new RegExp(`127\\.0\\.0\\.1:${busyPort} is already in use`));
+  });
+
+  it('a port in use leaves the data folder alone (npm run serve): not created, or not changed', async () => {
+    const fresh = path.join(work, 'serve-busy-fresh');
+    const result = await run(SERVE, { PORT: String(busyPort), SV_DATA_DIR: fresh });
+    assert.equal(result.code, 1);
+    assertOneLine(result, new RegExp(`127\\.0\\.0\\.1:${busyPort} is already in use`));
+    assert.equal(await exists(fresh), false, 'no data folder');
+
+    const existing = path.join(work, 'serve-busy-existing');
+    await mkdir(existing);
+    await writeFile(path.join(existing, 'kept'), 'as it was');
+    const before = await snapshot(existing);
+    const again = await run(SERVE, { PORT: String(busyPort), SV_DATA_DIR: existing });
+    assert.equal(again.code, 1);
+    assert.deepEqual(await snapshot(existing), before, 'nothing written');
+  });
+
+  it('npm start with its port in use: one line, exit 1, and the data folder is not created or changed', async () => {
+    const fresh = path.join(work, 'demo-busy-fresh');
+    const result = await run(DEMO, { PORT: String(busyPort), SV_DATA_DIR: fresh }, 60_000);
+    assert.equal(result.code, 1);
+    assertOneLine(result, new RegExp(`127\\.0\\.0\\.1:${busyPort} is already in use`));
+    assert.equal(await exists(fresh), false, 'no data folder');
+
+    const existing = path.join(work, 'demo-busy-existing');
+    await mkdir(existing);
+    await writeFile(path.join(existing, 'kept'), 'as it was');
+    const before = await snapshot(existing);
+    const again = await run(DEMO, { PORT: String(busyPort), SV_DATA_DIR: existing }, 60_000);
+    assert.equal(again.code, 1);
+    assertOneLine(again, /is already in use/);
+    assert.deepEqual(await snapshot(existing), before, 'nothing written');
   });
 
   it('SV_REDIS_URL unreachable at start: one line, exit 1', async () => {

@@ -1,53 +1,42 @@
-// GET/HEAD /api/documents/:id/content: token check on every request (scope, permission,
-// revocation), then the PDF with single byte ranges, a strong ETag, no content coding and
-// private-data headers. Scenario faults are applied here too.
+// GET/HEAD of a test scenario's content, with the scenario's faults: the same token check on
+// every request (scope, permission, revocation) and the same byte ranges as the library's
+// document handler, then whatever the faults change (status, hangs, truncation, lies, resets).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { contentDisposition } from '../../server/content-disposition.ts';
-import type { DocumentMeta } from '../../server/document-meta.ts';
-import { closingDelimiter, decideRanges, multipartLength, newBoundary, partHead, type ByteSpan } from '../../server/byte-ranges.ts';
-import { contentRange } from '../../server/range.ts';
-import { InvalidTokenError, type TokenService } from '../../server/token-service.ts';
-import { writeFileRange, type Faults } from './faults.ts';
-import { HttpError, bearerToken, headerValue, notFound, sendJson, sleep } from './http.ts';
+import { contentDisposition } from '../../../server/content-disposition.ts';
+import type { DocumentStore } from '../../../server/document-store.ts';
+import { closingDelimiter, decideRanges, multipartLength, newBoundary, partHead, type ByteSpan } from '../../../server/byte-ranges.ts';
+import { contentRange } from '../../../server/range.ts';
+import { InvalidTokenError, type TokenService } from '../../../server/token-service.ts';
+import { HttpError, bearerToken, headerValue, notFound, sendJson, sleep } from '../http.ts';
+import type { Faults } from './faults.ts';
+import { writeFileRange } from './shaped-body.ts';
 import type { Scenario } from './scenarios.ts';
 
-export interface ResolvedDocument {
-  /** The id in the URL (a stored document or a scenario alias). */
-  id: string;
-  meta: DocumentMeta;
-  /** The stored file, or null when it is missing or lies outside the documents folder. */
-  filePath(): Promise<string | null>;
-  scenario: Scenario | null;
-}
-
-export interface ContentDependencies {
+export interface FaultContentDependencies {
   tokens: TokenService;
-  resolve(id: string): Promise<ResolvedDocument | null>;
+  documents: DocumentStore;
   audit(line: string): void;
   /** Responses that must never be answered (hang fault); closed on shutdown. */
   hung: Set<ServerResponse>;
 }
 
-export function invalidToken(): HttpError {
+function invalidToken(): HttpError {
   return new HttpError(401, 'invalid_token', 'The access token is missing, invalid or expired.', {
     'WWW-Authenticate': 'Bearer error="invalid_token"',
   });
 }
 
-export async function serveContent(
-  req: IncomingMessage,
-  res: ServerResponse,
-  id: string,
-  query: URLSearchParams,
-  deps: ContentDependencies,
-): Promise<void> {
-  const resolved = await deps.resolve(id);
-  const scenario = resolved?.scenario ?? null;
-  const faults: Faults = scenario?.faults ?? {};
-  if (scenario) scenario.seen++;
+export async function serveFaultyContent(req: IncomingMessage, res: ServerResponse, scenario: Scenario, deps: FaultContentDependencies): Promise<void> {
+  const { id } = scenario;
+  const rawUrl = req.url ?? '';
+  const queryIndex = rawUrl.indexOf('?');
+  const query = new URLSearchParams(queryIndex < 0 ? '' : rawUrl.slice(queryIndex + 1));
+  const meta = await deps.documents.get(scenario.documentId);
+  const faults: Faults = scenario.faults;
+  scenario.seen++;
 
   if (faults.latency) await sleep(faults.latency);
-  if (faults.hang && (scenario?.served ?? 0) >= (faults.after ?? 0)) {
+  if (faults.hang && scenario.served >= (faults.after ?? 0)) {
     deps.hung.add(res);
     res.on('close', () => deps.hung.delete(res));
     return;
@@ -65,7 +54,7 @@ export async function serveContent(
     }
     throw error;
   }
-  if (!resolved || claims.doc !== id) {
+  if (!meta || claims.doc !== id) {
     deps.audit(`auth.failure route=content doc=${id} reason=document-mismatch`);
     // The same reply whether the document is unknown or the token is for another one.
     throw notFound();
@@ -78,7 +67,7 @@ export async function serveContent(
     });
   }
 
-  if (scenario && faults.status !== undefined && scenario.served >= (faults.after ?? 0)) {
+  if (faults.status !== undefined && scenario.served >= (faults.after ?? 0)) {
     const headers: Record<string, string> = {};
     if (faults.retryAfter !== undefined) headers['Retry-After'] = String(faults.retryAfter);
     if (faults.status === 401) headers['WWW-Authenticate'] = 'Bearer error="invalid_token"';
@@ -96,8 +85,7 @@ export async function serveContent(
     return;
   }
 
-  const { meta } = resolved;
-  const filePath = await resolved.filePath();
+  const filePath = await deps.documents.containedFile(meta);
   if (filePath === null) {
     deps.audit(`content.refused doc=${id} reason=outside-storage`);
     throw notFound();
@@ -105,7 +93,7 @@ export async function serveContent(
   const size = faults.truncateTo !== undefined ? Math.min(faults.truncateTo, meta.size) : meta.size;
   let etag = meta.etag;
   if (faults.truncateTo !== undefined) etag = `${etag.slice(0, -1)}-t${size}"`;
-  if (faults.etagChangeAfter !== undefined && scenario && scenario.seen > faults.etagChangeAfter) etag = `${etag.slice(0, -1)}-changed"`;
+  if (faults.etagChangeAfter !== undefined && scenario.seen > faults.etagChangeAfter) etag = `${etag.slice(0, -1)}-changed"`;
 
   let decision = faults.ignoreRange
     ? ({ kind: 'full' } as const)
@@ -123,13 +111,11 @@ export async function serveContent(
     return;
   }
 
-  if (scenario) {
-    scenario.served++;
-    if (faults.unauthorizedAfter !== undefined && !scenario.unauthorizedTriggered && scenario.served >= faults.unauthorizedAfter) {
-      // The tokens in use "expire" now; tokens minted from here on work.
-      scenario.unauthorizedTriggered = true;
-      await deps.tokens.revokeDocument(scenario.id);
-    }
+  scenario.served++;
+  if (faults.unauthorizedAfter !== undefined && !scenario.unauthorizedTriggered && scenario.served >= faults.unauthorizedAfter) {
+    // The tokens in use "expire" now; tokens minted from here on work.
+    scenario.unauthorizedTriggered = true;
+    await deps.tokens.revokeDocument(scenario.id);
   }
 
   res.setHeader('Content-Disposition', contentDisposition(attachment ? 'attachment' : 'inline', meta.title));
@@ -155,7 +141,7 @@ export async function serveContent(
     res.end();
     return;
   }
-  await writeFileRange(res, filePath, start, end, { limiter: scenario?.limiter, resetAfterBytes: faults.resetAfterBytes });
+  await writeFileRange(res, filePath, start, end, { limiter: scenario.limiter, resetAfterBytes: faults.resetAfterBytes });
 }
 
 /** A `206 multipart/byteranges` answer, shaped like single ranges (bandwidth, resets, lies). */
@@ -166,7 +152,7 @@ async function writeParts(
   spans: readonly ByteSpan[],
   size: number,
   faults: Faults,
-  scenario: Scenario | null,
+  scenario: Scenario,
 ): Promise<void> {
   const boundary = newBoundary();
   // lie: every part announces the range one byte later than the bytes it carries.
@@ -181,7 +167,7 @@ async function writeParts(
   for (const [index, span] of spans.entries()) {
     if (res.destroyed) return;
     res.write((index === 0 ? '' : '\r\n') + partHead(boundary, 'application/pdf', announced(span), size));
-    await writeFileRange(res, filePath, span.start, span.end, { limiter: scenario?.limiter, resetAfterBytes: faults.resetAfterBytes, more: true });
+    await writeFileRange(res, filePath, span.start, span.end, { limiter: scenario.limiter, resetAfterBytes: faults.resetAfterBytes, more: true });
   }
   if (!res.destroyed) res.end(closingDelimiter(boundary));
 }

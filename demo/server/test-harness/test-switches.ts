@@ -1,13 +1,17 @@
-// /__test/* endpoints, mounted only with `testSwitches: true`: mint arbitrary tokens, create
+// /__test/* endpoints, answered only by the test-switch layer: mint arbitrary tokens, create
 // fault-injecting scenario aliases, read their request logs, revoke their tokens. Never enable
 // them in a deployment: they hand out tokens without any authentication.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ALL_PERMISSIONS, isPermission, type Permission } from '../../server/document-meta.ts';
-import { DEFAULT_LIFETIME_SECONDS } from '../../server/token-service.ts';
-import type { BackendContext } from './context.ts';
+import { ALL_PERMISSIONS, isPermission, type Permission } from '../../../server/document-meta.ts';
+import { DEFAULT_LIFETIME_SECONDS } from '../../../server/token-service.ts';
+import type { BackendContext } from '../context.ts';
+import type { CorsRoute } from '../cors.ts';
 import { parseFaults } from './faults.ts';
-import { HttpError, notFound, readJsonObject, sendJson } from './http.ts';
+import { HttpError, notFound, readJsonObject, sendJson } from '../http.ts';
 import type { Scenario, ScenarioRegistry } from './scenarios.ts';
+
+/** Test pages on allowed origins call these directly, with JSON bodies. */
+export const TEST_SWITCH_CORS: CorsRoute = { methods: 'GET, POST, PATCH', headers: 'Content-Type', credentials: false };
 
 function badRequest(message: string): HttpError {
   return new HttpError(400, 'invalid_request', message);
@@ -27,7 +31,7 @@ function scenarioOrNotFound(registry: ScenarioRegistry, id: string): Scenario {
   return scenario;
 }
 
-/** Handles a /__test path; the caller has already checked that test switches are on. */
+/** Handles a /__test path, preflights included. */
 export async function handleTestSwitch(
   req: IncomingMessage,
   res: ServerResponse,
@@ -36,6 +40,12 @@ export async function handleTestSwitch(
   registry: ScenarioRegistry,
 ): Promise<void> {
   const method = req.method ?? 'GET';
+  if (method === 'OPTIONS') {
+    ctx.cors.preflight(req, res, TEST_SWITCH_CORS);
+    return;
+  }
+  ctx.cors.apply(req, res, TEST_SWITCH_CORS);
+  // State-changing requests from a foreign page are refused outright (CSRF), as on every route.
   if (method !== 'GET') ctx.cors.assertOrigin(req, ctx.source);
 
   if (path === '/__test/documents' && method === 'GET') {
@@ -48,10 +58,10 @@ export async function handleTestSwitch(
     const body = await readJsonObject(req);
     const document = body['document'];
     if (typeof document !== 'string') throw badRequest('document is required.');
-    const resolved = await ctx.resolve(document);
-    if (!resolved) throw notFound();
+    const meta = await ctx.resolve(document);
+    if (!meta) throw notFound();
     const requested = body['permissions'];
-    let permissions: Permission[] = [...resolved.meta.permissions];
+    let permissions: Permission[] = [...meta.permissions];
     if (requested !== undefined) {
       if (!Array.isArray(requested) || !requested.every(isPermission)) {
         throw badRequest(`permissions must be a subset of ${ALL_PERMISSIONS.join(', ')}.`);

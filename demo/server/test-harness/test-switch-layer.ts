@@ -1,0 +1,40 @@
+// The test switches as a layer around the reference backend: scenario ids resolve to their
+// documents, requests to a scenario are logged, its content is served with its faults, and
+// /__test/* is answered. The backend composes this only with `testSwitches: true`; everything
+// else passes straight through to the backend's own pieces.
+import type { ServerResponse } from 'node:http';
+import type { BackendLayer } from '../backend-layer.ts';
+import { serveFaultyContent } from './fault-content.ts';
+import { logRequest } from './request-log.ts';
+import { ScenarioRegistry } from './scenarios.ts';
+import { handleTestSwitch } from './test-switches.ts';
+
+/** Every route under a document: content, password exchange, refresh, revocation. */
+const DOCUMENT_SUBPATH = /^\/api\/documents\/([^/]+)\//;
+
+export function createTestSwitchLayer(registry: ScenarioRegistry = new ScenarioRegistry()): BackendLayer {
+  const hung = new Set<ServerResponse>();
+  return {
+    documents: (next) => (id) => next(registry.get(id)?.documentId ?? id),
+
+    content: (next, ctx) => async (req, res, id) => {
+      const scenario = registry.get(id);
+      if (!scenario) return next(req, res, id);
+      return serveFaultyContent(req, res, scenario, { tokens: ctx.tokens, documents: ctx.documents, audit: ctx.audit, hung });
+    },
+
+    route: (next, ctx) => async (req, res, path, query) => {
+      if (path.startsWith('/__test/')) return handleTestSwitch(req, res, path, ctx, registry);
+      const scenarioId = DOCUMENT_SUBPATH.exec(path)?.[1];
+      const scenario = scenarioId === undefined ? null : registry.get(scenarioId);
+      // Before the route runs, so the entry sees everything written, preflights included.
+      if (scenario) logRequest(req, res, scenario.requests);
+      return next(req, res, path, query);
+    },
+
+    async close() {
+      for (const res of hung) res.destroy();
+      hung.clear();
+    },
+  };
+}
