@@ -120,9 +120,11 @@ describe('document handler over a range reader (Node http)', () => {
   });
 
   it('a token verified once is still refused once it expires', async () => {
-    const { token } = await viewer.tokens.issue({ doc: 'report', permissions: ['read'], lifetimeSeconds: 1 });
+    // Two seconds: `exp` counts whole seconds from `iat`, so a one-second token issued late in a
+    // second can expire before its first request.
+    const { token } = await viewer.tokens.issue({ doc: 'report', permissions: ['read'], lifetimeSeconds: 2 });
     assert.equal((await get('report', token, { Range: 'bytes=0-9' })).status, 206);
-    await new Promise((resolve) => setTimeout(resolve, 2100));
+    await new Promise((resolve) => setTimeout(resolve, 3100));
     assert.equal((await get('report', token, { Range: 'bytes=0-9' })).status, 401);
   });
 
