@@ -19,6 +19,8 @@ export interface BenchConfig {
   chromiumPath: string;
   /** Only run scenarios whose name contains one of these (empty: all). */
   only: string[];
+  /** Only first-page documents whose file name contains one of these (empty: all). */
+  documents: string[];
 }
 
 const usage = `Usage: npm run bench -- [options]   (each option also as an environment variable)
@@ -28,7 +30,11 @@ const usage = `Usage: npm run bench -- [options]   (each option also as an envir
   --quick               BENCH_QUICK=1     one run each, smaller scroll document, for a smoke test
   --skip-build          BENCH_SKIP_BUILD=1 reuse bench/.out instead of building the element
   --only=<a,b>          BENCH_ONLY        scenarios: first-page, jump, memory, footprint
+  --documents=<a,b>     BENCH_DOCUMENTS   first-page documents whose file name contains one of these,
+                                          e.g. 400p, text, linearized (see bench/documents.ts)
   CHROME_PATH                             browser, default /usr/bin/chromium`;
+
+const list = (raw: string | undefined): string[] => (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
 export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): BenchConfig {
   const flags = new Map<string, string>();
@@ -58,6 +64,7 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
     quick,
     skipBuild: yes('skip-build', 'BENCH_SKIP_BUILD'),
     chromiumPath: env['CHROME_PATH'] ?? '/usr/bin/chromium',
-    only: (pick('only', 'BENCH_ONLY') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    only: list(pick('only', 'BENCH_ONLY')),
+    documents: list(pick('documents', 'BENCH_DOCUMENTS')),
   };
 }

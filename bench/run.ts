@@ -10,6 +10,7 @@ import {
   ensureLinearized,
   firstPageDocuments,
   jumpDocument,
+  linearizedName,
   qpdfAvailable,
   scrollDocument,
   type GeneratedDocument,
@@ -25,6 +26,7 @@ import { startServer } from './server.ts';
 
 const config = readConfig(process.argv.slice(2), process.env);
 const wanted = (scenario: string): boolean => config.only.length === 0 || config.only.some((name) => scenario.includes(name));
+const wantedDocument = (name: string): boolean => config.documents.length === 0 || config.documents.some((part) => name.includes(part));
 const log = (line: string): void => console.log(line);
 const started = performance.now();
 
@@ -37,13 +39,16 @@ const skipped: string[] = [];
 const firstPageDocs: GeneratedDocument[] = [];
 if (wanted('first-page')) {
   for (const spec of firstPageDocuments) {
+    const withLinearized = spec.linearize === true && wantedDocument(linearizedName(spec.name));
+    if (!wantedDocument(spec.name) && !withLinearized) continue;
     const doc = await ensureDocument(cacheDir, spec);
-    firstPageDocs.push(doc);
-    if (spec.layout === 'scattered') {
+    if (wantedDocument(spec.name)) firstPageDocs.push(doc);
+    if (withLinearized) {
       if (qpdfAvailable()) firstPageDocs.push(await ensureLinearized(cacheDir, doc));
-      else skipped.push('scattered + qpdf --linearize (qpdf not found at /usr/bin/qpdf)');
+      else skipped.push(`${spec.label} + qpdf --linearize (qpdf not found at /usr/bin/qpdf)`);
     }
   }
+  if (firstPageDocs.length === 0 && skipped.length === 0) throw new Error(`--documents=${config.documents.join(',')} matches no document`);
 }
 const jumpDoc = wanted('jump') ? await ensureDocument(cacheDir, jumpDocument) : null;
 const scrollDoc = wanted('memory') ? await ensureDocument(cacheDir, scrollDocument(config.quick)) : null;

@@ -1,4 +1,4 @@
-import type { GeneratedDocument } from '../documents.ts';
+import type { DocumentKind, GeneratedDocument } from '../documents.ts';
 import { openPage } from '../browser.ts';
 import { ELEMENT_PAGE, PDFJS_PAGE, median, rotate, type ScenarioContext } from './context.ts';
 
@@ -25,6 +25,7 @@ export interface FirstPageRun {
 export interface FirstPageResult {
   document: string;
   label: string;
+  kind: DocumentKind;
   size: number;
   pages: number;
   page1Bytes: number;
@@ -52,7 +53,7 @@ export async function measureFirstPage(context: ScenarioContext, documents: Gene
           const result = (await page.evaluate(`window.bench.${call}(${JSON.stringify(url)})`)) as { ms: number; loadMs?: number | null };
           const mark = server.marks.get('first-page') ?? { bytes: server.bytesSent, requests: server.requests.length };
           runs.push({ run, variant, ms: result.ms, bytes: mark.bytes, requests: mark.requests, loadMs: result.loadMs ?? null });
-          log(`  ${doc.label.padEnd(30)} run ${run + 1} ${variant.padEnd(15)} ${result.ms.toFixed(0).padStart(6)} ms ${(mark.bytes / 1e6).toFixed(2).padStart(6)} MB ${String(mark.requests).padStart(4)} req`);
+          log(`  ${doc.label.padEnd(36)} run ${run + 1} ${variant.padEnd(15)} ${result.ms.toFixed(0).padStart(6)} ms ${(mark.bytes / 1e6).toFixed(2).padStart(6)} MB ${String(mark.requests).padStart(4)} req`);
         } finally {
           await browserContext.close();
         }
@@ -75,6 +76,7 @@ export async function measureFirstPage(context: ScenarioContext, documents: Gene
     results.push({
       document: doc.name,
       label: doc.label,
+      kind: doc.kind,
       size: doc.size,
       pages: doc.pages,
       page1Bytes: doc.page1Bytes,
