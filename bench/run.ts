@@ -15,9 +15,9 @@ import {
   scrollDocument,
   type GeneratedDocument,
 } from './documents.ts';
-import { defineOnlyPage, elementPage, pdfjsPage } from './pages.ts';
+import { defineOnlyPage, elementPage, floorPage, pdfjsPage } from './pages.ts';
 import { evaluateTargets, formatSummary, type BenchResults } from './report.ts';
-import { DEFINE_ONLY_PAGE, ELEMENT_PAGE, PDFJS_PAGE, type ScenarioContext } from './scenarios/context.ts';
+import { DEFINE_ONLY_PAGE, ELEMENT_PAGE, FLOOR_PAGE, PDFJS_PAGE, type ScenarioContext } from './scenarios/context.ts';
 import { measureFirstPage } from './scenarios/first-page.ts';
 import { measureFootprint } from './scenarios/footprint.ts';
 import { measureJumps } from './scenarios/jump.ts';
@@ -60,6 +60,7 @@ const server = await startServer({
   pages: {
     [ELEMENT_PAGE]: elementPage('/cdn/secure-viewer.js'),
     [PDFJS_PAGE]: pdfjsPage('/pdfjs-dist'),
+    [FLOOR_PAGE]: floorPage('/pdfjs-dist'),
     [DEFINE_ONLY_PAGE]: defineOnlyPage('/cdn/secure-viewer.js'),
   },
   bandwidth: config.bandwidth,

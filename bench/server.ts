@@ -40,8 +40,14 @@ export interface DocumentRequestLog {
   sent: number;
 }
 
+/**
+ * The same documents, bearer token required, but neither throttled nor delayed nor counted: for
+ * a variant that must have the file before its timing starts (the CPU floor).
+ */
+export const UNTIMED_DOCS = '/untimed/docs/';
+
 export interface ServerOptions {
-  /** Served under /docs/, throttled, bearer token required. */
+  /** Served under /docs/, throttled, bearer token required (and under UNTIMED_DOCS, untimed). */
   documentsDir: string;
   /** Other URL prefixes served as plain files, unthrottled (the code under test). */
   staticRoots: Record<string, string>;
@@ -72,6 +78,7 @@ const contentTypes: Record<string, string> = {
   '.map': 'application/json',
   '.wasm': 'application/wasm',
   '.json': 'application/json',
+  '.css': 'text/css; charset=utf-8',
   '.pdf': 'application/pdf',
 };
 
@@ -92,7 +99,11 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
       return;
     }
     if (url.pathname.startsWith('/docs/')) {
-      void serveDocument(req, res, url.pathname.slice('/docs/'.length));
+      void serveDocument(req, res, url.pathname.slice('/docs/'.length), true);
+      return;
+    }
+    if (url.pathname.startsWith(UNTIMED_DOCS)) {
+      void serveDocument(req, res, url.pathname.slice(UNTIMED_DOCS.length), false);
       return;
     }
     const page = options.pages[url.pathname];
@@ -127,7 +138,7 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
     }
   }
 
-  async function serveDocument(req: http.IncomingMessage, res: http.ServerResponse, name: string): Promise<void> {
+  async function serveDocument(req: http.IncomingMessage, res: http.ServerResponse, name: string, timed: boolean): Promise<void> {
     const myGeneration = generation;
     const log: DocumentRequestLog = {
       at: Math.round(performance.now() - runStartedAt),
@@ -136,8 +147,10 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
       status: 0,
       sent: 0,
     };
-    requests.push(log);
-    await sleep(options.latencyMs);
+    if (timed) {
+      requests.push(log);
+      await sleep(options.latencyMs);
+    }
     if (!/^Bearer \S+$/.test(req.headers.authorization ?? '')) {
       log.status = 401;
       return void res.writeHead(401, { 'WWW-Authenticate': 'Bearer' }).end();
@@ -178,11 +191,11 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
     });
     // Part heads and the closing delimiter count as body bytes, throttled like the rest.
     const send = async (chunk: Buffer): Promise<boolean> => {
-      await bandwidth.take(chunk.byteLength);
+      if (timed) await bandwidth.take(chunk.byteLength);
       // A response left over from an earlier run must neither use this run's bandwidth nor count.
       if (closed || myGeneration !== generation) return false;
       const flushed = res.write(chunk);
-      bytesSent += chunk.byteLength;
+      if (timed) bytesSent += chunk.byteLength;
       log.sent += chunk.byteLength;
       if (!flushed && !closed) await drained(res);
       return !closed;

@@ -11,6 +11,7 @@ export interface ScenarioContext {
 
 export const ELEMENT_PAGE = '/element.html';
 export const PDFJS_PAGE = '/pdfjs.html';
+export const FLOOR_PAGE = '/floor.html';
 export const DEFINE_ONLY_PAGE = '/define-only.html';
 
 export function median(values: readonly number[]): number {
