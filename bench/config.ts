@@ -6,6 +6,9 @@ export const repoDir = path.dirname(benchDir);
 export const cacheDir = path.join(benchDir, '.cache');
 export const outDir = path.join(benchDir, '.out');
 
+export type Protocol = 'http1' | 'http2';
+const protocols: readonly Protocol[] = ['http1', 'http2'];
+
 export interface BenchConfig {
   /** Bytes per second shared by every document response in flight. */
   bandwidth: number;
@@ -21,6 +24,11 @@ export interface BenchConfig {
   only: string[];
   /** Only first-page documents whose file name contains one of these (empty: all). */
   documents: string[];
+  /**
+   * First-page runs go over each of these; the other scenarios use the first. http2 is HTTP/2
+   * over TLS on loopback with a certificate made at start.
+   */
+  protocols: Protocol[];
 }
 
 const usage = `Usage: npm run bench -- [options]   (each option also as an environment variable)
@@ -32,6 +40,9 @@ const usage = `Usage: npm run bench -- [options]   (each option also as an envir
   --only=<a,b>          BENCH_ONLY        scenarios: first-page, jump, memory, footprint
   --documents=<a,b>     BENCH_DOCUMENTS   first-page documents whose file name contains one of these,
                                           e.g. 400p, text, linearized (see bench/documents.ts)
+  --protocols=<a,b>     BENCH_PROTOCOLS   http1, http2 or both (default): first-page runs go over each,
+                                          the other scenarios over the first
+  --http2               BENCH_HTTP2=1     HTTP/2 only (over TLS, certificate made at start)
   CHROME_PATH                             browser, default /usr/bin/chromium`;
 
 const list = (raw: string | undefined): string[] => (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -57,6 +68,10 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
   };
   const yes = (flag: string, name: string): boolean => ['1', 'true', 'yes'].includes(pick(flag, name) ?? '');
   const quick = yes('quick', 'BENCH_QUICK');
+  const chosen = list(pick('protocols', 'BENCH_PROTOCOLS'));
+  for (const name of chosen) {
+    if (!protocols.includes(name as Protocol)) throw new Error(`--protocols takes ${protocols.join(', ')}, got ${name}`);
+  }
   return {
     bandwidth: number('bandwidth', 'BENCH_BANDWIDTH', 4) * 1_000_000,
     latencyMs: number('latency', 'BENCH_LATENCY', 40),
@@ -66,5 +81,6 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
     chromiumPath: env['CHROME_PATH'] ?? '/usr/bin/chromium',
     only: list(pick('only', 'BENCH_ONLY')),
     documents: list(pick('documents', 'BENCH_DOCUMENTS')),
+    protocols: chosen.length > 0 ? [...new Set(chosen as Protocol[])] : yes('http2', 'BENCH_HTTP2') ? ['http2'] : [...protocols],
   };
 }

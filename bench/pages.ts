@@ -22,6 +22,12 @@ const pageReadyFunctions = `
   };
   const mark = (label) => fetch('/__mark?label=' + encodeURIComponent(label), { cache: 'no-store' });
   const canvasWidth = (root, n) => pageDiv(root, n)?.querySelector('canvas')?.width ?? null;
+  // Room for every range request of a long document (the default buffer keeps 250 entries).
+  performance.setResourceTimingBufferSize(100000);
+  /** The protocols the document's requests went over (Resource Timing's nextHopProtocol: http/1.1, h2). */
+  const documentProtocols = () => [...new Set(performance.getEntriesByType('resource')
+    .filter((entry) => new URL(entry.name).pathname.includes('/docs/'))
+    .map((entry) => entry.nextHopProtocol || 'unknown'))];
 `;
 
 /** <secure-viewer> from the build, with the functions the bench calls. */
@@ -49,7 +55,13 @@ export function elementPage(script: string): string {
       await waitFor(() => { if (failure) throw new Error('sv-error ' + JSON.stringify(failure)); return isPageShown(el.shadowRoot, 1); }, 120000);
       const ms = performance.now() - start;
       await mark('first-page');
-      return { ms, loadMs: loadedAt ? loadedAt - start : null, numPages: el.numPages, canvasWidth: canvasWidth(el.shadowRoot, 1) };
+      return {
+        ms,
+        loadMs: loadedAt ? loadedAt - start : null,
+        numPages: el.numPages,
+        canvasWidth: canvasWidth(el.shadowRoot, 1),
+        protocols: documentProtocols(),
+      };
     },
     /** The scrolling area pdf.js lays pages out in (the toolbar takes the rest). */
     async viewportSize() {
@@ -113,7 +125,7 @@ export function pdfjsPage(pdfjsBase: string): string {
       const shown = await renderFirstPage(lib.getDocument({ url, httpHeaders: auth }));
       const ms = performance.now() - start;
       await mark('first-page');
-      return { ms, ...shown };
+      return { ms, ...shown, protocols: documentProtocols() };
     },
     async wholeFile(url) {
       const start = performance.now();
@@ -127,7 +139,7 @@ export function pdfjsPage(pdfjsBase: string): string {
       const shown = await renderFirstPage(lib.getDocument({ data: bytes }));
       const ms = performance.now() - start;
       await mark('first-page');
-      return { ms, ...shown };
+      return { ms, ...shown, protocols: documentProtocols() };
     },
   };
   window.benchReady = true;
@@ -227,7 +239,8 @@ export function floorPage(pdfjsBase: string): string {
       await waitFor(() => isPageShown(document, 1), 120000);
       const ms = performance.now() - start;
       await mark('first-page');
-      return { ms, numPages: pdf.numPages, canvasWidth: canvasWidth(document, 1) };
+      // The document came before timing: its one request tells the protocol all the same.
+      return { ms, numPages: pdf.numPages, canvasWidth: canvasWidth(document, 1), protocols: documentProtocols() };
     },
   };
   window.benchReady = true;

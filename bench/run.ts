@@ -22,7 +22,8 @@ import { measureFirstPage } from './scenarios/first-page.ts';
 import { measureFootprint } from './scenarios/footprint.ts';
 import { measureJumps } from './scenarios/jump.ts';
 import { measureScrollMemory } from './scenarios/memory.ts';
-import { startServer } from './server.ts';
+import { startServer, type BenchServer } from './server.ts';
+import { acceptCertificateArgs, selfSignedCertificate } from './tls.ts';
 
 const config = readConfig(process.argv.slice(2), process.env);
 const wanted = (scenario: string): boolean => config.only.length === 0 || config.only.some((name) => scenario.includes(name));
@@ -54,20 +55,29 @@ const jumpDoc = wanted('jump') ? await ensureDocument(cacheDir, jumpDocument) : 
 const scrollDoc = wanted('memory') ? await ensureDocument(cacheDir, scrollDocument(config.quick)) : null;
 const smallDoc = wanted('footprint') ? (jumpDoc ?? (await ensureDocument(cacheDir, jumpDocument))) : null;
 
-const server = await startServer({
-  documentsDir: cacheDir,
-  staticRoots: { '/cdn/': cdnBuildDir, '/pdfjs-dist/': path.join(repoDir, 'node_modules/pdfjs-dist') },
-  pages: {
-    [ELEMENT_PAGE]: elementPage('/cdn/secure-viewer.js'),
-    [PDFJS_PAGE]: pdfjsPage('/pdfjs-dist'),
-    [FLOOR_PAGE]: floorPage('/pdfjs-dist'),
-    [DEFINE_ONLY_PAGE]: defineOnlyPage('/cdn/secure-viewer.js'),
-  },
-  bandwidth: config.bandwidth,
-  latencyMs: config.latencyMs,
-});
-const browser = await launchBrowser(config.chromiumPath);
-const context: ScenarioContext = { config, server, browser, log };
+const certificate = config.protocols.includes('http2') ? await selfSignedCertificate() : undefined;
+const servers: BenchServer[] = [];
+for (const protocol of config.protocols) {
+  servers.push(
+    await startServer({
+      documentsDir: cacheDir,
+      staticRoots: { '/cdn/': cdnBuildDir, '/pdfjs-dist/': path.join(repoDir, 'node_modules/pdfjs-dist') },
+      pages: {
+        [ELEMENT_PAGE]: elementPage('/cdn/secure-viewer.js'),
+        [PDFJS_PAGE]: pdfjsPage('/pdfjs-dist'),
+        [FLOOR_PAGE]: floorPage('/pdfjs-dist'),
+        [DEFINE_ONLY_PAGE]: defineOnlyPage('/cdn/secure-viewer.js'),
+      },
+      bandwidth: config.bandwidth,
+      latencyMs: config.latencyMs,
+      protocol,
+      ...(certificate ? { certificate } : {}),
+    }),
+  );
+}
+const browserArgs = certificate ? acceptCertificateArgs(certificate) : [];
+const browser = await launchBrowser(config.chromiumPath, browserArgs);
+const context: ScenarioContext = { config, server: servers[0]!, servers, browser, browserArgs, log };
 
 try {
   const firstPage = firstPageDocs.length > 0 ? (log('\nFirst page'), await measureFirstPage(context, firstPageDocs)) : [];
@@ -86,7 +96,13 @@ try {
       platform: `${os.platform()} ${os.release()}`,
     },
     source,
-    settings: { bandwidthBytesPerSecond: config.bandwidth, latencyMs: config.latencyMs, runs: config.runs, quick: config.quick },
+    settings: {
+      bandwidthBytesPerSecond: config.bandwidth,
+      latencyMs: config.latencyMs,
+      runs: config.runs,
+      quick: config.quick,
+      protocols: config.protocols,
+    },
     durationSeconds: Math.round((performance.now() - started) / 1000),
     firstPage,
     skipped,
@@ -100,5 +116,5 @@ try {
   log(`\nWrote bench/results.json (${results.durationSeconds} s)`);
 } finally {
   await browser.close();
-  await server.close();
+  for (const server of servers) await server.close();
 }

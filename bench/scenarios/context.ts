@@ -4,8 +4,13 @@ import type { BenchServer } from '../server.ts';
 
 export interface ScenarioContext {
   config: BenchConfig;
+  /** The first configured protocol's server: jump, memory and footprint run against it. */
   server: BenchServer;
+  /** One server per configured protocol, for the first-page runs. */
+  servers: readonly BenchServer[];
   browser: Browser;
+  /** Flags every browser of the bench is started with (accepting the HTTP/2 server's certificate). */
+  browserArgs: readonly string[];
   log: (line: string) => void;
 }
 

@@ -1,6 +1,7 @@
+import type { Protocol } from '../config.ts';
 import type { DocumentKind, GeneratedDocument } from '../documents.ts';
 import { openPage } from '../browser.ts';
-import { UNTIMED_DOCS } from '../server.ts';
+import { UNTIMED_DOCS, type BenchServer } from '../server.ts';
 import { ELEMENT_PAGE, FLOOR_PAGE, PDFJS_PAGE, median, rotate, type ScenarioContext } from './context.ts';
 
 export const variants = ['element', 'pdfjs-defaults', 'fetch-whole', 'cpu-floor'] as const;
@@ -31,6 +32,8 @@ export interface FirstPageRun {
   loadMs: number | null;
   /** Width in pixels of page 1's canvas: the element and the CPU floor must draw the same. */
   canvasWidth: number | null;
+  /** nextHopProtocol of the document's requests as the page saw them (Resource Timing). */
+  nextHopProtocols: string[];
 }
 
 export interface VariantSummary {
@@ -39,8 +42,12 @@ export interface VariantSummary {
   requests: number;
 }
 
+/** One document over one protocol. */
 export interface FirstPageResult {
   document: string;
+  protocol: Protocol;
+  /** Every nextHopProtocol seen for the document's requests over all runs (h2 for http2, http/1.1 for http1). */
+  nextHopProtocols: string[];
   label: string;
   kind: DocumentKind;
   size: number;
@@ -62,74 +69,105 @@ export interface FirstPageResult {
 }
 
 export async function measureFirstPage(context: ScenarioContext, documents: GeneratedDocument[]): Promise<FirstPageResult[]> {
-  const { config, server, browser, log } = context;
+  const { config, servers, log } = context;
   const viewport = await elementViewport(context);
   const results: FirstPageResult[] = [];
   for (const doc of documents) {
-    const runs: FirstPageRun[] = [];
+    const runs = new Map<BenchServer, FirstPageRun[]>(servers.map((server) => [server, []]));
+    // Protocols alternate like the variants, each run starting with another.
     for (let run = 0; run < config.runs; run++) {
-      for (const variant of rotate(variants, run)) {
-        const url = `${server.origin}/docs/${doc.name}`;
-        const { context: browserContext, page } = await openPage(browser, `${server.origin}${pages[variant].path}`);
-        try {
-          // The CPU floor's file comes before its timing starts, untimed and uncounted.
-          if (variant === 'cpu-floor') await page.evaluate(`window.bench.prefetch(${JSON.stringify(`${server.origin}${UNTIMED_DOCS}${doc.name}`)})`);
-          server.resetRun();
-          const call =
-            variant === 'cpu-floor' ? `window.bench.cpuFloor(${viewport.width}, ${viewport.height})` : `window.bench.${pages[variant].call}(${JSON.stringify(url)})`;
-          const result = (await page.evaluate(call)) as { ms: number; loadMs?: number | null; canvasWidth?: number | null };
-          const mark = server.marks.get('first-page') ?? { bytes: server.bytesSent, requests: server.requests.length };
-          runs.push({
-            run,
-            variant,
-            ms: result.ms,
-            bytes: mark.bytes,
-            requests: mark.requests,
-            loadMs: result.loadMs ?? null,
-            canvasWidth: result.canvasWidth ?? null,
-          });
+      for (const server of rotate(servers, run)) {
+        for (const variant of rotate(variants, run)) {
+          const measured = await measureOnce(context, server, doc, variant, viewport, run);
+          runs.get(server)!.push(measured);
           log(
-            `  ${doc.label.padEnd(36)} run ${run + 1} ${variant.padEnd(15)} ${result.ms.toFixed(0).padStart(6)} ms ` +
-              `${(mark.bytes / 1e6).toFixed(2).padStart(6)} MB ${String(mark.requests).padStart(4)} req  canvas ${result.canvasWidth ?? '?'} px`,
+            `  ${doc.label.padEnd(36)} ${server.protocol} run ${run + 1} ${variant.padEnd(15)} ${measured.ms.toFixed(0).padStart(6)} ms ` +
+              `${(measured.bytes / 1e6).toFixed(2).padStart(6)} MB ${String(measured.requests).padStart(4)} req  ` +
+              `canvas ${measured.canvasWidth ?? '?'} px  ${measured.nextHopProtocols.join(',')}`,
           );
-        } finally {
-          await browserContext.close();
         }
       }
     }
-    const pick = (variant: Variant) => runs.filter((r) => r.variant === variant);
-    const summary = (variant: Variant): VariantSummary => ({
-      ms: median(pick(variant).map((r) => r.ms)),
-      bytes: median(pick(variant).map((r) => r.bytes)),
-      requests: median(pick(variant).map((r) => r.requests)),
-    });
-    const perRun = (variant: Variant, baseline: Variant) =>
-      median(
-        Array.from({ length: config.runs }, (_, run) => {
-          const measured = runs.find((r) => r.run === run && r.variant === variant)!;
-          const reference = runs.find((r) => r.run === run && r.variant === baseline)!;
-          return measured.ms / reference.ms;
-        }),
-      );
-    results.push({
-      document: doc.name,
-      label: doc.label,
-      kind: doc.kind,
-      size: doc.size,
-      pages: doc.pages,
-      page1Bytes: doc.page1Bytes,
-      byteFloorMs: (doc.page1Bytes / config.bandwidth) * 1000 + 2 * config.latencyMs,
-      viewport,
-      runs,
-      median: Object.fromEntries(variants.map((variant) => [variant, summary(variant)])) as Record<Variant, VariantSummary>,
-      ratios: {
-        elementVsDefaults: perRun('element', 'pdfjs-defaults'),
-        elementVsWhole: perRun('element', 'fetch-whole'),
-        vsCpuFloor: Object.fromEntries(variants.map((variant) => [variant, perRun(variant, 'cpu-floor')])) as Record<Variant, number>,
-      },
-    });
+    for (const server of servers) results.push(summarize(doc, server.protocol, runs.get(server)!, config.runs, config.bandwidth, config.latencyMs, viewport));
   }
   return results;
+}
+
+async function measureOnce(
+  context: ScenarioContext,
+  server: BenchServer,
+  doc: GeneratedDocument,
+  variant: Variant,
+  viewport: { width: number; height: number },
+  run: number,
+): Promise<FirstPageRun> {
+  const url = `${server.origin}/docs/${doc.name}`;
+  const { context: browserContext, page } = await openPage(context.browser, `${server.origin}${pages[variant].path}`);
+  try {
+    // The CPU floor's file comes before its timing starts, untimed and uncounted.
+    if (variant === 'cpu-floor') await page.evaluate(`window.bench.prefetch(${JSON.stringify(`${server.origin}${UNTIMED_DOCS}${doc.name}`)})`);
+    server.resetRun();
+    const call =
+      variant === 'cpu-floor' ? `window.bench.cpuFloor(${viewport.width}, ${viewport.height})` : `window.bench.${pages[variant].call}(${JSON.stringify(url)})`;
+    const result = (await page.evaluate(call)) as { ms: number; loadMs?: number | null; canvasWidth?: number | null; protocols: string[] };
+    const mark = server.marks.get('first-page') ?? { bytes: server.bytesSent, requests: server.requests.length };
+    return {
+      run,
+      variant,
+      ms: result.ms,
+      bytes: mark.bytes,
+      requests: mark.requests,
+      loadMs: result.loadMs ?? null,
+      canvasWidth: result.canvasWidth ?? null,
+      nextHopProtocols: result.protocols,
+    };
+  } finally {
+    await browserContext.close();
+  }
+}
+
+function summarize(
+  doc: GeneratedDocument,
+  protocol: Protocol,
+  runs: FirstPageRun[],
+  runCount: number,
+  bandwidth: number,
+  latencyMs: number,
+  viewport: { width: number; height: number },
+): FirstPageResult {
+  const pick = (variant: Variant) => runs.filter((r) => r.variant === variant);
+  const summary = (variant: Variant): VariantSummary => ({
+    ms: median(pick(variant).map((r) => r.ms)),
+    bytes: median(pick(variant).map((r) => r.bytes)),
+    requests: median(pick(variant).map((r) => r.requests)),
+  });
+  const perRun = (variant: Variant, baseline: Variant) =>
+    median(
+      Array.from({ length: runCount }, (_, run) => {
+        const measured = runs.find((r) => r.run === run && r.variant === variant)!;
+        const reference = runs.find((r) => r.run === run && r.variant === baseline)!;
+        return measured.ms / reference.ms;
+      }),
+    );
+  return {
+    document: doc.name,
+    protocol,
+    nextHopProtocols: [...new Set(runs.flatMap((r) => r.nextHopProtocols))].sort(),
+    label: doc.label,
+    kind: doc.kind,
+    size: doc.size,
+    pages: doc.pages,
+    page1Bytes: doc.page1Bytes,
+    byteFloorMs: (doc.page1Bytes / bandwidth) * 1000 + 2 * latencyMs,
+    viewport,
+    runs,
+    median: Object.fromEntries(variants.map((variant) => [variant, summary(variant)])) as Record<Variant, VariantSummary>,
+    ratios: {
+      elementVsDefaults: perRun('element', 'pdfjs-defaults'),
+      elementVsWhole: perRun('element', 'fetch-whole'),
+      vsCpuFloor: Object.fromEntries(variants.map((variant) => [variant, perRun(variant, 'cpu-floor')])) as Record<Variant, number>,
+    },
+  };
 }
 
 /** The size of the element's scrolling area on the bench page, for the CPU floor's. */
