@@ -79,7 +79,7 @@ export function elementPage(script: string): string {
     },
     /** Scrolls page n to the top of the view and waits until it is drawn (or gives up). */
     async scrollTo(n, timeoutMs) {
-      const div = pageDiv(el, n);
+      const div = pageDiv(el.shadowRoot, n);
       viewport().scrollTop = div.offsetTop;
       try { await waitFor(() => isPageShown(el.shadowRoot, n), timeoutMs); return true; } catch { return false; }
     },
