@@ -54,7 +54,7 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
       console.log(usage);
       process.exit(0);
     }
-    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    const match = /^--([a-z0-9-]+)(?:=(.*))?$/.exec(arg);
     if (!match) throw new Error(`Unknown argument ${arg}\n${usage}`);
     flags.set(match[1]!, match[2] ?? 'true');
   }
