@@ -6,6 +6,9 @@ export const repoDir = path.dirname(benchDir);
 export const cacheDir = path.join(benchDir, '.cache');
 export const outDir = path.join(benchDir, '.out');
 
+export type Protocol = 'http1' | 'http2';
+const protocols: readonly Protocol[] = ['http1', 'http2'];
+
 export interface BenchConfig {
   /** Bytes per second shared by every document response in flight. */
   bandwidth: number;
@@ -19,6 +22,13 @@ export interface BenchConfig {
   chromiumPath: string;
   /** Only run scenarios whose name contains one of these (empty: all). */
   only: string[];
+  /** Only first-page documents whose file name contains one of these (empty: all). */
+  documents: string[];
+  /**
+   * First-page runs go over each of these; the other scenarios use the first. http2 is HTTP/2
+   * over TLS on loopback with a certificate made at start.
+   */
+  protocols: Protocol[];
 }
 
 const usage = `Usage: npm run bench -- [options]   (each option also as an environment variable)
@@ -28,7 +38,14 @@ const usage = `Usage: npm run bench -- [options]   (each option also as an envir
   --quick               BENCH_QUICK=1     one run each, smaller scroll document, for a smoke test
   --skip-build          BENCH_SKIP_BUILD=1 reuse bench/.out instead of building the element
   --only=<a,b>          BENCH_ONLY        scenarios: first-page, jump, memory, footprint
+  --documents=<a,b>     BENCH_DOCUMENTS   first-page documents whose file name contains one of these,
+                                          e.g. 400p, text, linearized (see bench/documents.ts)
+  --protocols=<a,b>     BENCH_PROTOCOLS   http1, http2 or both (default): first-page runs go over each,
+                                          the other scenarios over the first
+  --http2               BENCH_HTTP2=1     HTTP/2 only (over TLS, certificate made at start)
   CHROME_PATH                             browser, default /usr/bin/chromium`;
+
+const list = (raw: string | undefined): string[] => (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
 export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): BenchConfig {
   const flags = new Map<string, string>();
@@ -37,7 +54,7 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
       console.log(usage);
       process.exit(0);
     }
-    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    const match = /^--([a-z0-9-]+)(?:=(.*))?$/.exec(arg);
     if (!match) throw new Error(`Unknown argument ${arg}\n${usage}`);
     flags.set(match[1]!, match[2] ?? 'true');
   }
@@ -51,6 +68,10 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
   };
   const yes = (flag: string, name: string): boolean => ['1', 'true', 'yes'].includes(pick(flag, name) ?? '');
   const quick = yes('quick', 'BENCH_QUICK');
+  const chosen = list(pick('protocols', 'BENCH_PROTOCOLS'));
+  for (const name of chosen) {
+    if (!protocols.includes(name as Protocol)) throw new Error(`--protocols takes ${protocols.join(', ')}, got ${name}`);
+  }
   return {
     bandwidth: number('bandwidth', 'BENCH_BANDWIDTH', 4) * 1_000_000,
     latencyMs: number('latency', 'BENCH_LATENCY', 40),
@@ -58,6 +79,8 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
     quick,
     skipBuild: yes('skip-build', 'BENCH_SKIP_BUILD'),
     chromiumPath: env['CHROME_PATH'] ?? '/usr/bin/chromium',
-    only: (pick('only', 'BENCH_ONLY') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    only: list(pick('only', 'BENCH_ONLY')),
+    documents: list(pick('documents', 'BENCH_DOCUMENTS')),
+    protocols: chosen.length > 0 ? [...new Set(chosen as Protocol[])] : yes('http2', 'BENCH_HTTP2') ? ['http2'] : [...protocols],
   };
 }

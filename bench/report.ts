@@ -1,5 +1,5 @@
-import type { BenchConfig } from './config.ts';
-import type { FirstPageResult } from './scenarios/first-page.ts';
+import type { BenchConfig, Protocol } from './config.ts';
+import { variants, type FirstPageResult } from './scenarios/first-page.ts';
 import type { FootprintResult } from './scenarios/footprint.ts';
 import type { JumpResult } from './scenarios/jump.ts';
 import type { MemoryResult } from './scenarios/memory.ts';
@@ -14,7 +14,7 @@ export interface BenchResults {
   startedAt: string;
   machine: { cpus: string; cores: number; memoryGiB: number; node: string; browser: string; platform: string };
   source: { commit: string; srcModified: boolean };
-  settings: { bandwidthBytesPerSecond: number; latencyMs: number; runs: number; quick: boolean };
+  settings: { bandwidthBytesPerSecond: number; latencyMs: number; runs: number; quick: boolean; protocols: Protocol[] };
   durationSeconds: number;
   firstPage: FirstPageResult[];
   skipped: string[];
@@ -24,12 +24,21 @@ export interface BenchResults {
   targets: Target[];
 }
 
-/** Limits from the performance issue. */
+/**
+ * Limits from the performance issues, judged per document and protocol on medians (times as
+ * medians of same-run ratios). Documents in object streams are held to the limits for every
+ * document only.
+ */
 export const LIMITS = {
-  packedVsDefaults: 0.5,
-  packedVsFloor: 2,
-  scatteredVsDefaults: 0.7,
-  scatteredVsWhole: 1,
+  /** Every document: first page no later than fetching the whole file, and never more bytes than the file. */
+  anyVsWhole: 1,
+  /** Scattered and linearized documents. */
+  scatteredVsWhole: 0.2,
+  scatteredVsDefaults: 0.25,
+  scatteredBytes: 2_000_000,
+  /** Packed documents: close to pdf.js's own start-up and drawing, and never behind its defaults. */
+  packedVsCpuFloor: 1.3,
+  packedVsDefaults: 1,
   jumpToLastMs: 1000,
   liveCanvases: 12,
   /** Second-pass peak may exceed the first by this fraction before it counts as growth (measurement noise). */
@@ -44,31 +53,53 @@ const kb = (bytes: number): string => `${(bytes / 1e3).toFixed(1)} kB`;
 const mib = (bytes: number | null): string => (bytes === null ? 'n/a' : `${(bytes / 2 ** 20).toFixed(0)} MiB`);
 const pct = (value: number | null): string => (value === null ? 'n/a' : `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)} %`);
 
+/** What Resource Timing's nextHopProtocol says for each protocol the bench serves. */
+const expectedHop: Record<Protocol, string> = { http1: 'http/1.1', http2: 'h2' };
+
 export function evaluateTargets(results: Omit<BenchResults, 'targets'>): Target[] {
   const targets: Target[] = [];
   for (const doc of results.firstPage) {
     const element = doc.median.element.ms;
-    if (doc.label === 'packed') {
+    const which = `${doc.label} over ${doc.protocol}`;
+    targets.push({
+      name: `${which}: every document request over ${expectedHop[doc.protocol]}`,
+      met: doc.nextHopProtocols.length > 0 && doc.nextHopProtocols.every((hop) => hop === expectedHop[doc.protocol]),
+      detail: `Resource Timing nextHopProtocol: ${doc.nextHopProtocols.join(', ') || 'none seen'}`,
+    });
+    const bytes = doc.median.element.bytes;
+    const vsWhole = doc.ratios.elementVsWhole;
+    const vsDefaults = doc.ratios.elementVsDefaults;
+    const whole = `${ms(element)} vs ${ms(doc.median['fetch-whole'].ms)}, ${x(vsWhole)}`;
+    const defaults = `${ms(element)} vs ${ms(doc.median['pdfjs-defaults'].ms)}, ${x(vsDefaults)}`;
+    targets.push({ name: `${which}: first page ≤ ${x(LIMITS.anyVsWhole)} fetch-whole`, met: vsWhole <= LIMITS.anyVsWhole, detail: whole });
+    targets.push({
+      name: `${which}: no more bytes than the file before the first page`,
+      met: bytes <= doc.size,
+      detail: `${mb(bytes)} of ${mb(doc.size)}`,
+    });
+    if (doc.kind === 'scattered' || doc.kind === 'linearized') {
+      targets.push({ name: `${which}: first page ≤ ${x(LIMITS.scatteredVsWhole)} fetch-whole`, met: vsWhole <= LIMITS.scatteredVsWhole, detail: whole });
       targets.push({
-        name: 'packed: first page ≤ 0.5× pdf.js defaults',
-        met: doc.ratios.elementVsDefaults <= LIMITS.packedVsDefaults,
-        detail: `${ms(element)} vs ${ms(doc.median['pdfjs-defaults'].ms)}, ratio ${x(doc.ratios.elementVsDefaults)}`,
+        name: `${which}: first page ≤ ${x(LIMITS.scatteredVsDefaults)} pdf.js defaults`,
+        met: vsDefaults <= LIMITS.scatteredVsDefaults,
+        detail: defaults,
       });
       targets.push({
-        name: 'packed: first page within 2× the physical floor',
-        met: doc.ratios.elementVsFloor <= LIMITS.packedVsFloor,
-        detail: `${ms(element)} vs floor ${ms(doc.floorMs)} (${kb(doc.page1Bytes)} + 2 round trips), ${x(doc.ratios.elementVsFloor)}`,
+        name: `${which}: ≤ ${mb(LIMITS.scatteredBytes)} before the first page`,
+        met: bytes <= LIMITS.scatteredBytes,
+        detail: `${mb(bytes)} in ${doc.median.element.requests} requests (page 1 needs ${kb(doc.page1Bytes)})`,
       });
-    } else {
+    } else if (doc.kind === 'packed') {
+      const vsFloor = doc.ratios.vsCpuFloor.element;
       targets.push({
-        name: `${doc.label}: no slower than fetch-whole`,
-        met: doc.ratios.elementVsWhole <= LIMITS.scatteredVsWhole,
-        detail: `${ms(element)} vs ${ms(doc.median['fetch-whole'].ms)}, ratio ${x(doc.ratios.elementVsWhole)}`,
+        name: `${which}: first page ≤ ${x(LIMITS.packedVsCpuFloor)} the CPU floor`,
+        met: vsFloor <= LIMITS.packedVsCpuFloor,
+        detail: `${ms(element)} vs ${ms(doc.median['cpu-floor'].ms)}, ${x(vsFloor)}`,
       });
       targets.push({
-        name: `${doc.label}: first page ≤ 0.7× pdf.js defaults`,
-        met: doc.ratios.elementVsDefaults <= LIMITS.scatteredVsDefaults,
-        detail: `${ms(element)} vs ${ms(doc.median['pdfjs-defaults'].ms)}, ratio ${x(doc.ratios.elementVsDefaults)}`,
+        name: `${which}: first page ≤ ${x(LIMITS.packedVsDefaults)} pdf.js defaults`,
+        met: vsDefaults <= LIMITS.packedVsDefaults,
+        detail: defaults,
       });
     }
   }
@@ -126,21 +157,34 @@ export function formatSummary(results: BenchResults, config: BenchConfig): strin
     `\nsecure-viewer bench (element built from ${results.source.commit}${results.source.srcModified ? ' + uncommitted src changes' : ''}) — ${mb(config.bandwidth)}/s shared, ${config.latencyMs} ms per request, medians of ${config.runs} run(s) per variant`,
   );
   if (results.firstPage.length > 0) {
-    out.push('\nTime to first page (ratios are medians of same-run ratios)');
+    out.push('\nFirst-page documents (page 1 needs: header, cross-reference data, catalog, page tree, page 1 and what it uses)');
+    const documents = [...new Map(results.firstPage.map((doc) => [doc.document, doc])).values()];
     out.push(
       table(
-        ['document', 'variant', 'first page', 'bytes by then', 'requests', 'vs element'],
-        results.firstPage.flatMap((doc) => [
-          ...(['element', 'pdfjs-defaults', 'fetch-whole'] as const).map((variant) => [
-            `${doc.label} (${mb(doc.size)})`,
+        ['document', 'file', 'size', 'pages', 'page 1 needs', 'at the bandwidth + 2 round trips'],
+        documents.map((doc) => [doc.label, doc.document, mb(doc.size), String(doc.pages), kb(doc.page1Bytes), ms(doc.byteFloorMs)]),
+      ),
+    );
+    out.push(
+      `\nTime to first page (ratios are medians of same-run ratios; CPU floor: the file in memory before timing, ` +
+        `pdf.js drawing page 1 as the element does in a ${results.firstPage[0]!.viewport.width} × ${results.firstPage[0]!.viewport.height} area; ` +
+        `protocol as asked, and as Resource Timing saw it)`,
+    );
+    out.push(
+      table(
+        ['document', 'protocol', 'variant', 'first page', 'bytes by then', 'requests', 'element ÷ this', 'this ÷ CPU floor'],
+        results.firstPage.flatMap((doc) =>
+          variants.map((variant) => [
+            doc.label,
+            `${doc.protocol} (${doc.nextHopProtocols.join(', ')})`,
             variant,
             ms(doc.median[variant].ms),
             mb(doc.median[variant].bytes),
             String(doc.median[variant].requests),
-            variant === 'element' ? '' : x(variant === 'pdfjs-defaults' ? doc.ratios.elementVsDefaults : doc.ratios.elementVsWhole),
+            variant === 'pdfjs-defaults' ? x(doc.ratios.elementVsDefaults) : variant === 'fetch-whole' ? x(doc.ratios.elementVsWhole) : '',
+            variant === 'cpu-floor' ? '' : x(doc.ratios.vsCpuFloor[variant]),
           ]),
-          [`${doc.label}`, 'physical floor', ms(doc.floorMs), mb(doc.page1Bytes), '', x(doc.ratios.elementVsFloor)],
-        ]),
+        ),
       ),
     );
   }

@@ -10,21 +10,24 @@ import {
   ensureLinearized,
   firstPageDocuments,
   jumpDocument,
+  linearizedName,
   qpdfAvailable,
   scrollDocument,
   type GeneratedDocument,
 } from './documents.ts';
-import { defineOnlyPage, elementPage, pdfjsPage } from './pages.ts';
+import { defineOnlyPage, elementPage, floorPage, pdfjsPage } from './pages.ts';
 import { evaluateTargets, formatSummary, type BenchResults } from './report.ts';
-import { DEFINE_ONLY_PAGE, ELEMENT_PAGE, PDFJS_PAGE, type ScenarioContext } from './scenarios/context.ts';
+import { DEFINE_ONLY_PAGE, ELEMENT_PAGE, FLOOR_PAGE, PDFJS_PAGE, type ScenarioContext } from './scenarios/context.ts';
 import { measureFirstPage } from './scenarios/first-page.ts';
 import { measureFootprint } from './scenarios/footprint.ts';
 import { measureJumps } from './scenarios/jump.ts';
 import { measureScrollMemory } from './scenarios/memory.ts';
-import { startServer } from './server.ts';
+import { startServer, type BenchServer } from './server.ts';
+import { acceptCertificateArgs, selfSignedCertificate } from './tls.ts';
 
 const config = readConfig(process.argv.slice(2), process.env);
 const wanted = (scenario: string): boolean => config.only.length === 0 || config.only.some((name) => scenario.includes(name));
+const wantedDocument = (name: string): boolean => config.documents.length === 0 || config.documents.some((part) => name.includes(part));
 const log = (line: string): void => console.log(line);
 const started = performance.now();
 
@@ -37,31 +40,44 @@ const skipped: string[] = [];
 const firstPageDocs: GeneratedDocument[] = [];
 if (wanted('first-page')) {
   for (const spec of firstPageDocuments) {
+    const withLinearized = spec.linearize === true && wantedDocument(linearizedName(spec.name));
+    if (!wantedDocument(spec.name) && !withLinearized) continue;
     const doc = await ensureDocument(cacheDir, spec);
-    firstPageDocs.push(doc);
-    if (spec.layout === 'scattered') {
+    if (wantedDocument(spec.name)) firstPageDocs.push(doc);
+    if (withLinearized) {
       if (qpdfAvailable()) firstPageDocs.push(await ensureLinearized(cacheDir, doc));
-      else skipped.push('scattered + qpdf --linearize (qpdf not found at /usr/bin/qpdf)');
+      else skipped.push(`${spec.label} + qpdf --linearize (qpdf not found at /usr/bin/qpdf)`);
     }
   }
+  if (firstPageDocs.length === 0 && skipped.length === 0) throw new Error(`--documents=${config.documents.join(',')} matches no document`);
 }
 const jumpDoc = wanted('jump') ? await ensureDocument(cacheDir, jumpDocument) : null;
 const scrollDoc = wanted('memory') ? await ensureDocument(cacheDir, scrollDocument(config.quick)) : null;
 const smallDoc = wanted('footprint') ? (jumpDoc ?? (await ensureDocument(cacheDir, jumpDocument))) : null;
 
-const server = await startServer({
-  documentsDir: cacheDir,
-  staticRoots: { '/cdn/': cdnBuildDir, '/pdfjs-dist/': path.join(repoDir, 'node_modules/pdfjs-dist') },
-  pages: {
-    [ELEMENT_PAGE]: elementPage('/cdn/secure-viewer.js'),
-    [PDFJS_PAGE]: pdfjsPage('/pdfjs-dist'),
-    [DEFINE_ONLY_PAGE]: defineOnlyPage('/cdn/secure-viewer.js'),
-  },
-  bandwidth: config.bandwidth,
-  latencyMs: config.latencyMs,
-});
-const browser = await launchBrowser(config.chromiumPath);
-const context: ScenarioContext = { config, server, browser, log };
+const certificate = config.protocols.includes('http2') ? await selfSignedCertificate() : undefined;
+const servers: BenchServer[] = [];
+for (const protocol of config.protocols) {
+  servers.push(
+    await startServer({
+      documentsDir: cacheDir,
+      staticRoots: { '/cdn/': cdnBuildDir, '/pdfjs-dist/': path.join(repoDir, 'node_modules/pdfjs-dist') },
+      pages: {
+        [ELEMENT_PAGE]: elementPage('/cdn/secure-viewer.js'),
+        [PDFJS_PAGE]: pdfjsPage('/pdfjs-dist'),
+        [FLOOR_PAGE]: floorPage('/pdfjs-dist'),
+        [DEFINE_ONLY_PAGE]: defineOnlyPage('/cdn/secure-viewer.js'),
+      },
+      bandwidth: config.bandwidth,
+      latencyMs: config.latencyMs,
+      protocol,
+      ...(certificate ? { certificate } : {}),
+    }),
+  );
+}
+const browserArgs = certificate ? acceptCertificateArgs(certificate) : [];
+const browser = await launchBrowser(config.chromiumPath, browserArgs);
+const context: ScenarioContext = { config, server: servers[0]!, servers, browser, browserArgs, log };
 
 try {
   const firstPage = firstPageDocs.length > 0 ? (log('\nFirst page'), await measureFirstPage(context, firstPageDocs)) : [];
@@ -80,7 +96,13 @@ try {
       platform: `${os.platform()} ${os.release()}`,
     },
     source,
-    settings: { bandwidthBytesPerSecond: config.bandwidth, latencyMs: config.latencyMs, runs: config.runs, quick: config.quick },
+    settings: {
+      bandwidthBytesPerSecond: config.bandwidth,
+      latencyMs: config.latencyMs,
+      runs: config.runs,
+      quick: config.quick,
+      protocols: config.protocols,
+    },
     durationSeconds: Math.round((performance.now() - started) / 1000),
     firstPage,
     skipped,
@@ -94,5 +116,5 @@ try {
   log(`\nWrote bench/results.json (${results.durationSeconds} s)`);
 } finally {
   await browser.close();
-  await server.close();
+  for (const server of servers) await server.close();
 }

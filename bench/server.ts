@@ -1,12 +1,15 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { pipeline } from 'node:stream';
+import http2 from 'node:http2';
+import type { AddressInfo, Socket } from 'node:net';
+import { pipeline, type Writable } from 'node:stream';
 import path from 'node:path';
 // The reference backend's Range parsing and multipart framing (pure, no I/O): all the bench takes from
 // server/, so the bench's byte counts rest on the same reading of Range as the backend's.
 import { closingDelimiter, multipartLength, newBoundary, parseRanges, partHead, type ByteSpan } from '../server/byte-ranges.ts';
+import type { Protocol } from './config.ts';
+import type { Certificate } from './tls.ts';
 
 /**
  * One bandwidth budget for every document response at once. Each chunk reserves its slot on a
@@ -40,8 +43,14 @@ export interface DocumentRequestLog {
   sent: number;
 }
 
+/**
+ * The same documents, bearer token required, but neither throttled nor delayed nor counted: for
+ * a variant that must have the file before its timing starts (the CPU floor).
+ */
+export const UNTIMED_DOCS = '/untimed/docs/';
+
 export interface ServerOptions {
-  /** Served under /docs/, throttled, bearer token required. */
+  /** Served under /docs/, throttled, bearer token required (and under UNTIMED_DOCS, untimed). */
   documentsDir: string;
   /** Other URL prefixes served as plain files, unthrottled (the code under test). */
   staticRoots: Record<string, string>;
@@ -49,9 +58,27 @@ export interface ServerOptions {
   pages: Record<string, string>;
   bandwidth: number;
   latencyMs: number;
+  /**
+   * http1: plain HTTP/1.1. http2: HTTP/2 over TLS only (no HTTP/1.1 fallback), so the browser
+   * multiplexes every request over one connection; needs `certificate`.
+   */
+  protocol: Protocol;
+  certificate?: Certificate;
+}
+
+/** What the handlers use of a request: HTTP/1.1's and HTTP/2's compatibility API both have it. */
+interface Request {
+  url?: string | undefined;
+  headers: { range?: string | undefined; authorization?: string | undefined };
+}
+
+/** What the handlers use of a response, the same over both protocols; throttling and counting sit above it. */
+interface Response extends Writable {
+  writeHead(status: number, headers?: http.OutgoingHttpHeaders): this;
 }
 
 export interface BenchServer {
+  protocol: Protocol;
   origin: string;
   /** Starts a new measurement: clears counters and the bandwidth clock. */
   resetRun(): void;
@@ -72,6 +99,7 @@ const contentTypes: Record<string, string> = {
   '.map': 'application/json',
   '.wasm': 'application/wasm',
   '.json': 'application/json',
+  '.css': 'text/css; charset=utf-8',
   '.pdf': 'application/pdf',
 };
 
@@ -84,7 +112,7 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
   // Responses of an earlier run that are still draining must not count in the next one.
   let generation = 0;
 
-  const server = http.createServer((req, res) => {
+  const handle = (req: Request, res: Response): void => {
     const url = new URL(req.url ?? '/', 'http://bench');
     if (url.pathname === '/__mark') {
       marks.set(url.searchParams.get('label') ?? '', { bytes: bytesSent, requests: requests.length });
@@ -92,7 +120,11 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
       return;
     }
     if (url.pathname.startsWith('/docs/')) {
-      void serveDocument(req, res, url.pathname.slice('/docs/'.length));
+      void serveDocument(req, res, url.pathname.slice('/docs/'.length), true);
+      return;
+    }
+    if (url.pathname.startsWith(UNTIMED_DOCS)) {
+      void serveDocument(req, res, url.pathname.slice(UNTIMED_DOCS.length), false);
       return;
     }
     const page = options.pages[url.pathname];
@@ -107,9 +139,27 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
       }
     }
     res.writeHead(404).end();
-  });
+  };
 
-  async function serveStatic(res: http.ServerResponse, dir: string, relative: string): Promise<void> {
+  // Open connections (HTTP/1.1) or sessions (HTTP/2), so that close() does not wait on idle ones.
+  const open = new Set<Socket | http2.ServerHttp2Session>();
+  const track = <T extends Socket | http2.ServerHttp2Session>(connection: T): void => {
+    open.add(connection);
+    connection.once('close', () => open.delete(connection));
+  };
+  let server: http.Server | http2.Http2SecureServer;
+  if (options.protocol === 'http2') {
+    if (!options.certificate) throw new Error('HTTP/2 needs a certificate');
+    const secure = http2.createSecureServer({ key: options.certificate.key, cert: options.certificate.cert, allowHTTP1: false }, handle);
+    secure.on('session', track);
+    server = secure;
+  } else {
+    const plain = http.createServer(handle);
+    plain.on('connection', track);
+    server = plain;
+  }
+
+  async function serveStatic(res: Response, dir: string, relative: string): Promise<void> {
     const file = path.join(dir, relative);
     if (!file.startsWith(dir + path.sep)) return void res.writeHead(403).end();
     try {
@@ -127,7 +177,7 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
     }
   }
 
-  async function serveDocument(req: http.IncomingMessage, res: http.ServerResponse, name: string): Promise<void> {
+  async function serveDocument(req: Request, res: Response, name: string, timed: boolean): Promise<void> {
     const myGeneration = generation;
     const log: DocumentRequestLog = {
       at: Math.round(performance.now() - runStartedAt),
@@ -136,8 +186,10 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
       status: 0,
       sent: 0,
     };
-    requests.push(log);
-    await sleep(options.latencyMs);
+    if (timed) {
+      requests.push(log);
+      await sleep(options.latencyMs);
+    }
     if (!/^Bearer \S+$/.test(req.headers.authorization ?? '')) {
       log.status = 401;
       return void res.writeHead(401, { 'WWW-Authenticate': 'Bearer' }).end();
@@ -178,11 +230,11 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
     });
     // Part heads and the closing delimiter count as body bytes, throttled like the rest.
     const send = async (chunk: Buffer): Promise<boolean> => {
-      await bandwidth.take(chunk.byteLength);
+      if (timed) await bandwidth.take(chunk.byteLength);
       // A response left over from an earlier run must neither use this run's bandwidth nor count.
       if (closed || myGeneration !== generation) return false;
       const flushed = res.write(chunk);
-      bytesSent += chunk.byteLength;
+      if (timed) bytesSent += chunk.byteLength;
       log.sent += chunk.byteLength;
       if (!flushed && !closed) await drained(res);
       return !closed;
@@ -218,7 +270,8 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
   const { port } = server.address() as AddressInfo;
 
   return {
-    origin: `http://127.0.0.1:${port}`,
+    protocol: options.protocol,
+    origin: `${options.protocol === 'http2' ? 'https' : 'http'}://127.0.0.1:${port}`,
     resetRun() {
       generation++;
       bandwidth.reset();
@@ -238,8 +291,8 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
     },
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections();
         server.close(() => resolve());
+        for (const connection of open) connection.destroy();
       }),
   };
 }
@@ -257,7 +310,7 @@ function documentRanges(header: string | undefined, size: number): ByteSpan[] | 
   return decision.kind === 'partial' ? decision.ranges : 'invalid';
 }
 
-function drained(res: http.ServerResponse): Promise<void> {
+function drained(res: Response): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       res.off('drain', done);

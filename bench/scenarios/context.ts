@@ -4,13 +4,19 @@ import type { BenchServer } from '../server.ts';
 
 export interface ScenarioContext {
   config: BenchConfig;
+  /** The first configured protocol's server: jump, memory and footprint run against it. */
   server: BenchServer;
+  /** One server per configured protocol, for the first-page runs. */
+  servers: readonly BenchServer[];
   browser: Browser;
+  /** Flags every browser of the bench is started with (accepting the HTTP/2 server's certificate). */
+  browserArgs: readonly string[];
   log: (line: string) => void;
 }
 
 export const ELEMENT_PAGE = '/element.html';
 export const PDFJS_PAGE = '/pdfjs.html';
+export const FLOOR_PAGE = '/floor.html';
 export const DEFINE_ONLY_PAGE = '/define-only.html';
 
 export function median(values: readonly number[]): number {

@@ -1,92 +1,181 @@
-import type { GeneratedDocument } from '../documents.ts';
+import type { Protocol } from '../config.ts';
+import type { DocumentKind, GeneratedDocument } from '../documents.ts';
 import { openPage } from '../browser.ts';
-import { ELEMENT_PAGE, PDFJS_PAGE, median, rotate, type ScenarioContext } from './context.ts';
+import { UNTIMED_DOCS, type BenchServer } from '../server.ts';
+import { ELEMENT_PAGE, FLOOR_PAGE, PDFJS_PAGE, median, rotate, type ScenarioContext } from './context.ts';
 
-export const variants = ['element', 'pdfjs-defaults', 'fetch-whole'] as const;
+export const variants = ['element', 'pdfjs-defaults', 'fetch-whole', 'cpu-floor'] as const;
 export type Variant = (typeof variants)[number];
 
 export const variantLabels: Record<Variant, string> = {
   element: '<secure-viewer>',
   'pdfjs-defaults': 'pdf.js getDocument({url}) defaults',
   'fetch-whole': 'fetch whole file → getDocument({data})',
+  'cpu-floor': 'file already in memory → pdf.js drawing page 1 as the element does',
+};
+
+const pages: Record<Variant, { path: string; call: string }> = {
+  element: { path: ELEMENT_PAGE, call: 'firstPage' },
+  'pdfjs-defaults': { path: PDFJS_PAGE, call: 'defaults' },
+  'fetch-whole': { path: PDFJS_PAGE, call: 'wholeFile' },
+  'cpu-floor': { path: FLOOR_PAGE, call: 'cpuFloor' },
 };
 
 export interface FirstPageRun {
   run: number;
   variant: Variant;
   ms: number;
-  /** Document bytes the server had written when page 1 was on screen. */
+  /** Document bytes the server had written when page 1 was on screen (none for the CPU floor: its file came before timing). */
   bytes: number;
   requests: number;
   /** The element only: when `sv-load` fired. */
   loadMs: number | null;
+  /** Width in pixels of page 1's canvas: the element and the CPU floor must draw the same. */
+  canvasWidth: number | null;
+  /** nextHopProtocol of the document's requests as the page saw them (Resource Timing). */
+  nextHopProtocols: string[];
 }
 
+export interface VariantSummary {
+  ms: number;
+  bytes: number;
+  requests: number;
+}
+
+/** One document over one protocol. */
 export interface FirstPageResult {
   document: string;
+  protocol: Protocol;
+  /** Every nextHopProtocol seen for the document's requests over all runs (h2 for http2, http/1.1 for http1). */
+  nextHopProtocols: string[];
   label: string;
+  kind: DocumentKind;
   size: number;
   pages: number;
   page1Bytes: number;
-  /** page1Bytes at the configured bandwidth plus two round trips (head and tail together, then the rest). */
-  floorMs: number;
+  /** Informational: page1Bytes at the configured bandwidth plus two round trips. */
+  byteFloorMs: number;
+  /** The element's scrolling area, which the CPU floor's has the size of. */
+  viewport: { width: number; height: number };
   runs: FirstPageRun[];
-  median: Record<Variant, { ms: number; bytes: number; requests: number }>;
+  median: Record<Variant, VariantSummary>;
   /** Medians of per-run ratios: each ratio compares variants measured in the same run. */
-  ratios: { elementVsDefaults: number; elementVsWhole: number; elementVsFloor: number };
+  ratios: {
+    elementVsDefaults: number;
+    elementVsWhole: number;
+    /** Every variant's first page over the CPU floor's. */
+    vsCpuFloor: Record<Variant, number>;
+  };
 }
 
 export async function measureFirstPage(context: ScenarioContext, documents: GeneratedDocument[]): Promise<FirstPageResult[]> {
-  const { config, server, browser, log } = context;
+  const { config, servers, log } = context;
+  const viewport = await elementViewport(context);
   const results: FirstPageResult[] = [];
   for (const doc of documents) {
-    const floorMs = (doc.page1Bytes / config.bandwidth) * 1000 + 2 * config.latencyMs;
-    const runs: FirstPageRun[] = [];
+    const runs = new Map<BenchServer, FirstPageRun[]>(servers.map((server) => [server, []]));
+    // Protocols alternate like the variants, each run starting with another.
     for (let run = 0; run < config.runs; run++) {
-      for (const variant of rotate(variants, run)) {
-        const url = `${server.origin}/docs/${doc.name}`;
-        const { context: browserContext, page } = await openPage(browser, `${server.origin}${variant === 'element' ? ELEMENT_PAGE : PDFJS_PAGE}`);
-        server.resetRun();
-        try {
-          const call = variant === 'element' ? 'firstPage' : variant === 'pdfjs-defaults' ? 'defaults' : 'wholeFile';
-          const result = (await page.evaluate(`window.bench.${call}(${JSON.stringify(url)})`)) as { ms: number; loadMs?: number | null };
-          const mark = server.marks.get('first-page') ?? { bytes: server.bytesSent, requests: server.requests.length };
-          runs.push({ run, variant, ms: result.ms, bytes: mark.bytes, requests: mark.requests, loadMs: result.loadMs ?? null });
-          log(`  ${doc.label.padEnd(30)} run ${run + 1} ${variant.padEnd(15)} ${result.ms.toFixed(0).padStart(6)} ms ${(mark.bytes / 1e6).toFixed(2).padStart(6)} MB ${String(mark.requests).padStart(4)} req`);
-        } finally {
-          await browserContext.close();
+      for (const server of rotate(servers, run)) {
+        for (const variant of rotate(variants, run)) {
+          const measured = await measureOnce(context, server, doc, variant, viewport, run);
+          runs.get(server)!.push(measured);
+          log(
+            `  ${doc.label.padEnd(36)} ${server.protocol} run ${run + 1} ${variant.padEnd(15)} ${measured.ms.toFixed(0).padStart(6)} ms ` +
+              `${(measured.bytes / 1e6).toFixed(2).padStart(6)} MB ${String(measured.requests).padStart(4)} req  ` +
+              `canvas ${measured.canvasWidth ?? '?'} px  ${measured.nextHopProtocols.join(',')}`,
+          );
         }
       }
     }
-    const pick = (variant: Variant) => runs.filter((r) => r.variant === variant);
-    const summary = (variant: Variant) => ({
-      ms: median(pick(variant).map((r) => r.ms)),
-      bytes: median(pick(variant).map((r) => r.bytes)),
-      requests: median(pick(variant).map((r) => r.requests)),
-    });
-    const perRun = (other: Variant) =>
-      median(
-        Array.from({ length: config.runs }, (_, run) => {
-          const element = runs.find((r) => r.run === run && r.variant === 'element')!;
-          const baseline = runs.find((r) => r.run === run && r.variant === other)!;
-          return element.ms / baseline.ms;
-        }),
-      );
-    results.push({
-      document: doc.name,
-      label: doc.label,
-      size: doc.size,
-      pages: doc.pages,
-      page1Bytes: doc.page1Bytes,
-      floorMs,
-      runs,
-      median: { element: summary('element'), 'pdfjs-defaults': summary('pdfjs-defaults'), 'fetch-whole': summary('fetch-whole') },
-      ratios: {
-        elementVsDefaults: perRun('pdfjs-defaults'),
-        elementVsWhole: perRun('fetch-whole'),
-        elementVsFloor: summary('element').ms / floorMs,
-      },
-    });
+    for (const server of servers) results.push(summarize(doc, server.protocol, runs.get(server)!, config.runs, config.bandwidth, config.latencyMs, viewport));
   }
   return results;
+}
+
+async function measureOnce(
+  context: ScenarioContext,
+  server: BenchServer,
+  doc: GeneratedDocument,
+  variant: Variant,
+  viewport: { width: number; height: number },
+  run: number,
+): Promise<FirstPageRun> {
+  const url = `${server.origin}/docs/${doc.name}`;
+  const { context: browserContext, page } = await openPage(context.browser, `${server.origin}${pages[variant].path}`);
+  try {
+    // The CPU floor's file comes before its timing starts, untimed and uncounted.
+    if (variant === 'cpu-floor') await page.evaluate(`window.bench.prefetch(${JSON.stringify(`${server.origin}${UNTIMED_DOCS}${doc.name}`)})`);
+    server.resetRun();
+    const call =
+      variant === 'cpu-floor' ? `window.bench.cpuFloor(${viewport.width}, ${viewport.height})` : `window.bench.${pages[variant].call}(${JSON.stringify(url)})`;
+    const result = (await page.evaluate(call)) as { ms: number; loadMs?: number | null; canvasWidth?: number | null; protocols: string[] };
+    const mark = server.marks.get('first-page') ?? { bytes: server.bytesSent, requests: server.requests.length };
+    return {
+      run,
+      variant,
+      ms: result.ms,
+      bytes: mark.bytes,
+      requests: mark.requests,
+      loadMs: result.loadMs ?? null,
+      canvasWidth: result.canvasWidth ?? null,
+      nextHopProtocols: result.protocols,
+    };
+  } finally {
+    await browserContext.close();
+  }
+}
+
+function summarize(
+  doc: GeneratedDocument,
+  protocol: Protocol,
+  runs: FirstPageRun[],
+  runCount: number,
+  bandwidth: number,
+  latencyMs: number,
+  viewport: { width: number; height: number },
+): FirstPageResult {
+  const pick = (variant: Variant) => runs.filter((r) => r.variant === variant);
+  const summary = (variant: Variant): VariantSummary => ({
+    ms: median(pick(variant).map((r) => r.ms)),
+    bytes: median(pick(variant).map((r) => r.bytes)),
+    requests: median(pick(variant).map((r) => r.requests)),
+  });
+  const perRun = (variant: Variant, baseline: Variant) =>
+    median(
+      Array.from({ length: runCount }, (_, run) => {
+        const measured = runs.find((r) => r.run === run && r.variant === variant)!;
+        const reference = runs.find((r) => r.run === run && r.variant === baseline)!;
+        return measured.ms / reference.ms;
+      }),
+    );
+  return {
+    document: doc.name,
+    protocol,
+    nextHopProtocols: [...new Set(runs.flatMap((r) => r.nextHopProtocols))].sort(),
+    label: doc.label,
+    kind: doc.kind,
+    size: doc.size,
+    pages: doc.pages,
+    page1Bytes: doc.page1Bytes,
+    byteFloorMs: (doc.page1Bytes / bandwidth) * 1000 + 2 * latencyMs,
+    viewport,
+    runs,
+    median: Object.fromEntries(variants.map((variant) => [variant, summary(variant)])) as Record<Variant, VariantSummary>,
+    ratios: {
+      elementVsDefaults: perRun('element', 'pdfjs-defaults'),
+      elementVsWhole: perRun('element', 'fetch-whole'),
+      vsCpuFloor: Object.fromEntries(variants.map((variant) => [variant, perRun(variant, 'cpu-floor')])) as Record<Variant, number>,
+    },
+  };
+}
+
+/** The size of the element's scrolling area on the bench page, for the CPU floor's. */
+async function elementViewport(context: ScenarioContext): Promise<{ width: number; height: number }> {
+  const { context: browserContext, page } = await openPage(context.browser, `${context.server.origin}${ELEMENT_PAGE}`);
+  try {
+    return (await page.evaluate('window.bench.viewportSize()')) as { width: number; height: number };
+  } finally {
+    await browserContext.close();
+  }
 }

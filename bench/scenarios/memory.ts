@@ -34,7 +34,7 @@ const WAIT_PER_PAGE_MS = 3000;
 /** Scrolls page by page to the end, twice, in a browser of its own so no other tab adds memory. */
 export async function measureScrollMemory(context: ScenarioContext, doc: GeneratedDocument): Promise<MemoryResult> {
   const { config, server, log } = context;
-  const browser = await launchBrowser(config.chromiumPath, EXPOSE_GC_ARGS);
+  const browser = await launchBrowser(config.chromiumPath, [...context.browserArgs, ...EXPOSE_GC_ARGS]);
   try {
     const { page } = await openPage(browser, `${server.origin}${ELEMENT_PAGE}`);
     server.resetRun();
