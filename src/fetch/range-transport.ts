@@ -37,6 +37,8 @@ const MAX_BATCH_BYTES = 1_048_576;
  * than the ranges and saves their round trips.
  */
 const SPAN_READ_SHARE = 0.6;
+/** …and when at least this share of the stretch is not yet here or on its way. */
+const SPAN_READ_NEW_SHARE = 0.75;
 /** Below this, the ranges are cheap either way. */
 const SPAN_READ_MIN_BYTES = 65_536;
 /** A row of pdf.js's requests has ended when none came for this long… */
@@ -171,7 +173,9 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
       const extent = this.#planner.queuedExtent();
       if (!extent || wanted < SPAN_READ_MIN_BYTES || this.#planner.queuedCount() < 2) return;
       const [begin, end] = extent;
-      if (wanted < SPAN_READ_SHARE * this.#planner.missingBytes(begin, end)) return;
+      const missing = this.#planner.missingBytes(begin, end);
+      // Dense, and not mostly bytes already here or on their way (those would come twice).
+      if (wanted < SPAN_READ_SHARE * missing || missing < SPAN_READ_NEW_SHARE * (end - begin)) return;
       // A stretch around one still coming would fetch those bytes twice.
       this.#spanReads = this.#spanReads.filter((read) => !read.released);
       if (this.#spanReads.some((read) => !read.stopped && read.begin < end && begin < read.end)) return;

@@ -270,6 +270,21 @@ describe('AuthorizedRangeTransport: rows of requests', () => {
     expect(fatal).to.deep.equal([]);
   });
 
+  it('does not read a stretch again that is mostly on its way already', async () => {
+    const { transport, singles, batches, streams } = openHeld();
+    transport.requestDataRange(300 * SMALL_CHUNK, 700 * SMALL_CHUNK);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(singles.map(([b, e]) => [b / SMALL_CHUNK, e / SMALL_CHUNK])).to.deep.include([300, 700]);
+    // Dense on both sides of that request: read as one stretch, its middle would come twice.
+    const sides = [...Array.from({ length: 100 }, (_, i) => 200 + i), ...Array.from({ length: 100 }, (_, i) => 700 + i)];
+    await row(
+      transport,
+      sides.filter((c) => c % 3 !== 0),
+    );
+    expect(streams).to.deep.equal([]);
+    expect(batches.length).to.be.greaterThan(0);
+  });
+
   it('after a refused batch, asks for one range per request for the rest of the document', async () => {
     const { transport, singles, batches } = openHeld();
     await row(transport, Array.from({ length: 40 }, (_, i) => 1_000 - 16 * i));
