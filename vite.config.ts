@@ -1,7 +1,7 @@
 import { cp, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Plugin, type Rolldown } from 'vite';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const pdfjsRoot = path.join(root, 'node_modules/pdfjs-dist');
@@ -42,27 +42,55 @@ function compactStyles(): Plugin {
     apply: 'build',
     transform(code, id) {
       if (!id.endsWith('.styles.ts')) return null;
-      return code.replace(/css`([^`]*)`/g, (_, body: string) => {
+      const compacted = code.replace(/css`([^`]*)`/g, (_, body: string) => {
         const compact = body
           .replace(/\/\*[\s\S]*?\*\//g, '')
           .replace(/\s+/g, ' ')
           .replace(/\s*([{};,>])\s*/g, '$1')
           .replace(/:\s+/g, ':')
+          .replace(/;}/g, '}')
           .trim();
         return `css\`${compact}\``;
       });
+      // Nothing to map back to: the module is one stylesheet.
+      return { code: compacted, map: { mappings: '' } };
     },
   };
 }
 
-/**
- * A module of ours that loads with the element: everything but the framework adapters and the
- * list of pdf.js's files (a lazy chunk of its own, needed only once a document opens).
- */
-function isElementModule(id: string): boolean {
+/** A module's path under src/, or null for anything else (pdf.js, lit, Vite's helpers). */
+function sourcePath(id: string): string | null {
   const source = path.relative(path.join(root, 'src'), id.split('?')[0]!).split(path.sep).join('/');
-  if (source.startsWith('..') || path.isAbsolute(source)) return false;
-  return !['react.ts', 'vue.ts', 'pdf/pdfjs-files.ts'].includes(source);
+  return source.startsWith('..') || path.isAbsolute(source) ? null : source;
+}
+
+/** Our code; the list of pdf.js's files is pdf.js's, as its chunk is the same in both builds. */
+function isOwnModule(id: string): boolean {
+  const source = sourcePath(id);
+  return source !== null && source !== 'pdf/pdfjs-files.ts';
+}
+
+/**
+ * Whether an entry imports the module statically, directly or through other modules: it loads
+ * with the element. What only `import()` reaches (the sidebar's content, print, the password
+ * dialog, …) is left to chunks of its own, loaded when first used.
+ */
+function loadsWithEntry(id: string, ctx: Rolldown.ChunkingContext, seen = new Set<string>()): boolean {
+  if (seen.has(id)) return false;
+  seen.add(id);
+  const info = ctx.getModuleInfo(id);
+  return !!info && (info.isEntry || info.importers.some((importer) => loadsWithEntry(importer, ctx, seen)));
+}
+
+/**
+ * Our chunk that loads with the element: what the entries import statically, and the worker's
+ * URL, which pdfjs.ts imports lazily only so that the sources import in Node, but which the first
+ * document needs at once.
+ */
+function elementChunk(id: string, ctx: Rolldown.ChunkingContext): string | null {
+  const source = sourcePath(id);
+  if (!isOwnModule(id) || source === 'react.ts' || source === 'vue.ts') return null;
+  return source === 'pdf/worker-url.ts' || loadsWithEntry(id, ctx) ? 'secure-viewer' : null;
 }
 
 /**
@@ -115,15 +143,19 @@ export default defineConfig(({ mode }) => {
           // Library mode keeps whitespace by default; this is shipped code, not a source to debug
           // (source maps are beside it).
           minify: true,
-          // pdf.js's viewer stylesheet is a module of its own; named apart from the viewer code.
-          chunkFileNames: (chunk) =>
-            chunk.moduleIds.some((id) => id.includes('pdf_viewer.css')) ? `${shared}chunks/pdf_viewer_css-[hash].js` : `${shared}chunks/[name]-[hash].js`,
-          // Our code is one chunk, loaded with the element: split up, tiny shared chunks (the
+          // pdf.js's chunks (its viewer stylesheet named apart from its viewer code) and the list of
+          // its files are the same bytes in both builds: the npm build puts them with the drop-in's.
+          // Our lazy chunks import the entry (and lit, in the npm build), so each build has its own.
+          chunkFileNames: (chunk) => {
+            if (chunk.moduleIds.some((id) => id.includes('pdf_viewer.css'))) return `${shared}chunks/pdf_viewer_css-[hash].js`;
+            return chunk.moduleIds.some(isOwnModule) ? 'chunks/[name]-[hash].js' : `${shared}chunks/[name]-[hash].js`;
+          },
+          // Our code that loads with the element is one chunk: split up, tiny shared chunks (the
           // define call, the worker URL) each cost a request, and each chunk compresses on its
-          // own. pdf.js and its viewer stylesheet stay in lazy chunks; the adapters stay in
-          // their entries.
+          // own. What only import() reaches (reader features used on demand, pdf.js, its viewer
+          // stylesheet and its file list) stays in lazy chunks; the adapters stay in their entries.
           codeSplitting: {
-            groups: [{ name: 'secure-viewer', test: isElementModule }],
+            groups: [{ name: elementChunk }],
           },
           // pdf.js's worker and files keep pdfjs-dist's layout under pdfjs/, where the copy step
           // above puts the rest of those folders.
