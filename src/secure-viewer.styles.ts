@@ -368,8 +368,7 @@ export const secureViewerStyles = css`
     color: var(--sv-toolbar-color, var(--sv-color, #1f2328));
   }
 
-  .sidebar[hidden],
-  .sidebar-panel[hidden] {
+  .sidebar[hidden] {
     display: none;
   }
 
@@ -383,113 +382,6 @@ export const secureViewerStyles = css`
     .sidebar {
       box-shadow: 4px 0 16px rgb(0 0 0 / 0.25);
     }
-  }
-
-  .sidebar-tabs {
-    display: flex;
-    gap: 2px;
-    padding: 4px;
-    border-block-end: 1px solid var(--sv-border-color, #8c959f);
-  }
-
-  .sidebar-tabs [role='tab'] {
-    flex: 1 1 0;
-    padding: 4px 6px;
-    border-color: transparent;
-    background: transparent;
-    color: inherit;
-  }
-
-  .sidebar-tabs [role='tab'][aria-selected='true'] {
-    border-color: var(--sv-border-color, #8c959f);
-    background: var(--sv-button-background, #ffffff);
-    font-weight: 600;
-  }
-
-  .sidebar-panel {
-    flex: 1 1 auto;
-    min-block-size: 0;
-    overflow: auto;
-    overscroll-behavior: contain;
-  }
-
-  .outline {
-    padding: 4px;
-  }
-
-  .outline-item {
-    padding-block: 4px;
-    padding-inline: calc(var(--level, 1) * 12px - 6px) 6px;
-    border-radius: var(--sv-radius, 6px);
-    cursor: pointer;
-    outline: none;
-    overflow-wrap: anywhere;
-  }
-
-  .outline-item[aria-expanded]::before {
-    content: '▸';
-    display: inline-block;
-    inline-size: 1em;
-  }
-
-  .outline-item[aria-expanded='true']::before {
-    content: '▾';
-  }
-
-  .outline-item:hover {
-    background: var(--sv-button-hover-background, rgb(127 127 127 / 0.16));
-  }
-
-  .outline-item:focus-visible,
-  .thumbnail:focus-visible {
-    box-shadow: 0 0 0 2px var(--sv-focus-color, #0b69d4);
-  }
-
-  .thumbnail-list {
-    display: flex;
-    flex-direction: column;
-    align-items: center;
-    gap: 10px;
-    padding: 10px 0;
-  }
-
-  .thumbnail {
-    display: flex;
-    flex-direction: column;
-    align-items: center;
-    gap: 4px;
-    padding: 4px;
-    border: 0;
-    background: transparent;
-    color: inherit;
-    outline: none;
-  }
-
-  .thumbnail-frame {
-    display: block;
-    inline-size: var(--thumbnail-width, 112px);
-    aspect-ratio: var(--thumbnail-ratio, 612 / 792);
-    background: #ffffff;
-    box-shadow: 0 0 0 1px rgb(0 0 0 / 0.2);
-  }
-
-  .thumbnail[data-drawn] .thumbnail-frame {
-    aspect-ratio: auto;
-  }
-
-  .thumbnail-frame canvas {
-    display: block;
-    inline-size: 100%;
-    block-size: auto;
-  }
-
-  .thumbnail[aria-current='page'] .thumbnail-frame {
-    box-shadow: 0 0 0 3px var(--sv-current-color, #0b69d4);
-  }
-
-  .thumbnail-number {
-    font-size: 0.85em;
-    font-variant-numeric: tabular-nums;
   }
 
   /* Without the copy permission, text cannot be selected (the text layer is not built either). */

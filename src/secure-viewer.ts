@@ -16,7 +16,7 @@ import { renderError, renderLoading } from './ui/overlays.ts';
 import { PasswordDialog } from './ui/password-dialog.ts';
 import { PasswordFlow } from './ui/password-flow.ts';
 import { ReaderControls } from './ui/reader-controls.ts';
-import { format, resolveStrings, type ViewerStringOverrides, type ViewerStrings } from './ui/strings.ts';
+import { format, resolveStrings, type CoreStrings, type ViewerStringOverrides } from './ui/strings.ts';
 import { SidebarController } from './ui/sidebar-controller.ts';
 import { TouchGestures } from './ui/touch-gestures.ts';
 import { renderToolbar } from './ui/toolbar.ts';
@@ -277,7 +277,7 @@ export class SecureViewer extends LitElement {
       return pdf && pages && this._state === 'ready' ? { pdf, pages, numPages: this._numPages, page: this.page } : null;
     },
     decorate: (canvas) => this.#decorate(canvas),
-    strings: () => this.#strings(),
+    strings: () => this.strings,
     onToggle: (open) => {
       if (open === this.sidebarOpen) return;
       this.sidebarOpen = open;
@@ -433,7 +433,7 @@ export class SecureViewer extends LitElement {
             this.#controls.actions,
           )}
       <div class="stage ${this.#sidebar.open && ready ? 'with-sidebar' : ''}" ?inert=${this.#password.isOpen}>
-        ${ready ? this.#sidebar.render() : nothing}
+        ${ready ? this.#sidebar.render(strings) : nothing}
         <div part="viewport" class=${viewportClasses} tabindex="0" role="region" aria-label=${strings.documentLabel}>
           <div class="pdfViewer"></div>
         </div>
@@ -509,7 +509,7 @@ export class SecureViewer extends LitElement {
     if (this.watermark) paintWatermark(canvas, this.watermark, this.#tokens.claims, this);
   }
 
-  #strings(): ViewerStrings {
+  #strings(): CoreStrings {
     return resolveStrings(this.strings);
   }
 

@@ -1,6 +1,6 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { Attempt } from '../net/outcome.ts';
-import { format, type ViewerStrings } from './strings.ts';
+import { format, type CoreStrings } from './strings.ts';
 
 /** `access`: exchanged for a token by the server; `document`: the PDF's own password, never sent anywhere. */
 export type PasswordKind = 'access' | 'document';
@@ -37,12 +37,12 @@ export interface PasswordHost extends ReactiveControllerHost, HTMLElement {
  */
 export class PasswordDialog implements ReactiveController {
   readonly #host: PasswordHost;
-  readonly #strings: () => ViewerStrings;
+  readonly #strings: () => CoreStrings;
   #prompt: OpenPrompt | null = null;
   #returnFocus: HTMLElement | null = null;
   #countdown: ReturnType<typeof setInterval> | undefined;
 
-  constructor(host: PasswordHost, strings: () => ViewerStrings) {
+  constructor(host: PasswordHost, strings: () => CoreStrings) {
     this.#host = host;
     this.#strings = strings;
     host.addController(this);

@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../errors.ts';
 import { DEFAULT_MESSAGES } from '../errors.ts';
+import type { SidebarStrings } from './sidebar-panel.ts';
 
 /**
  * Every visible string of the element. Set the `strings` property to a partial object to replace
@@ -58,7 +59,10 @@ export interface ViewerStrings {
 /** The `strings` property: any subset of the strings, `errors` merged per code. */
 export type ViewerStringOverrides = Partial<Omit<ViewerStrings, 'errors'>> & { errors?: Partial<Record<ErrorCode, string>> };
 
-export const DEFAULT_STRINGS: ViewerStrings = {
+/** The strings that load with the element; the parts loaded on use bring their own defaults. */
+export type CoreStrings = Omit<ViewerStrings, keyof SidebarStrings>;
+
+export const DEFAULT_STRINGS: CoreStrings = {
   documentLabel: 'Document',
   loading: 'Loading document…',
   loadingProgress: 'Loading progress',
@@ -102,16 +106,22 @@ export const DEFAULT_STRINGS: ViewerStrings = {
   download: 'Download',
   print: 'Print',
   sidebar: 'Sidebar',
-  outline: 'Outline',
-  thumbnails: 'Thumbnails',
   printPreparing: 'Preparing to print, {percent} %. Press again or Escape to cancel.',
   preparing: 'Preparing…',
 };
 
 /** Merges a host's partial strings over the defaults (one level deep for `errors`). */
-export function resolveStrings(overrides: ViewerStringOverrides | null): ViewerStrings {
+export function resolveStrings(overrides: ViewerStringOverrides | null): CoreStrings {
   if (!overrides) return DEFAULT_STRINGS;
   return { ...DEFAULT_STRINGS, ...overrides, errors: { ...DEFAULT_STRINGS.errors, ...overrides.errors } };
+}
+
+/**
+ * The strings of a part loaded on use: the element's, and the part's own defaults (which load with
+ * it) where the host gave no replacement; `resolveStrings` carries every replacement given.
+ */
+export function partStrings<T extends Partial<ViewerStrings>>(defaults: T, overrides: ViewerStringOverrides | null): CoreStrings & T {
+  return { ...defaults, ...resolveStrings(overrides) };
 }
 
 /** Fills `{name}` placeholders with values, as text. */

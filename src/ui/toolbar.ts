@@ -2,11 +2,11 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { FindResult } from '../pdf/page-viewer.ts';
 import { icons } from './icons.ts';
-import { format, type ViewerStrings } from './strings.ts';
+import { format, type CoreStrings } from './strings.ts';
 
 /** What the toolbar shows. */
 export interface ToolbarModel {
-  strings: ViewerStrings;
+  strings: CoreStrings;
   ready: boolean;
   page: number;
   numPages: number;
