@@ -13,7 +13,6 @@ import { permits } from './token/permissions.ts';
 import { TokenController } from './token/token-controller.ts';
 import { CopyGuard } from './ui/copy-guard.ts';
 import { renderError, renderLoading } from './ui/overlays.ts';
-import { PasswordDialog } from './ui/password-dialog.ts';
 import { PasswordFlow } from './ui/password-flow.ts';
 import { ReaderControls } from './ui/reader-controls.ts';
 import { format, resolveStrings, type CoreStrings, type ViewerStringOverrides } from './ui/strings.ts';
@@ -205,8 +204,10 @@ export class SecureViewer extends LitElement {
   #reportedPage = 0;
   #pageFromViewer = false;
 
-  readonly #password = new PasswordFlow(new PasswordDialog(this, () => this.#strings()), (detail) =>
-    this.#emit('sv-password-required', detail),
+  readonly #password = new PasswordFlow(
+    this,
+    () => this.strings,
+    (detail) => this.#emit('sv-password-required', detail),
   );
 
   readonly #tokens = new TokenController(this, {

@@ -1,6 +1,7 @@
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { EventBus, PDFFindController, PDFLinkService, PDFViewer } from 'pdfjs-dist/legacy/web/pdf_viewer.mjs';
 import type { PdfjsLib, PdfjsViewerLib } from './pdfjs.ts';
+import { adoptSheet } from '../ui/styles.ts';
 import { resolveIdsInShadowRoot } from './shadow-id-lookup.ts';
 
 import type { Zoom } from './zoom.ts';
@@ -71,10 +72,8 @@ export function adoptViewerStyles(root: ShadowRoot, viewerCss: string): void {
     // Its icon images (editor tools, a loading spinner) are not shipped: drop the references.
     sheet.replaceSync(viewerCss.replaceAll(':root', ':host').replace(/url\((["']?)images\/[^)]*\)/g, 'none'));
   }
-  if (!root.adoptedStyleSheets.includes(sheet)) {
-    // pdf.js's rules go first so the element's own styles can override them.
-    root.adoptedStyleSheets = [sheet, ...root.adoptedStyleSheets];
-  }
+  // pdf.js's rules go first so the element's own styles can override them.
+  adoptSheet(root, sheet, true);
 }
 
 /**

@@ -6,7 +6,7 @@ import type { SidebarHost, SidebarOptions } from './sidebar-controller.ts';
 import { sidebarStyles } from './sidebar.styles.ts';
 import { renderSidebar, type OutlineRow, type SidebarActions, type SidebarTab } from './sidebar.ts';
 import { format, partStrings, type CoreStrings, type ViewerStrings } from './strings.ts';
-import { adoptStyles } from './styles.ts';
+import { adoptSheet } from './styles.ts';
 
 /** Under this width the sidebar folds over the pages instead of pushing them aside. */
 const SIDEBAR_OVERLAY_BELOW = 520;
@@ -46,7 +46,7 @@ export class SidebarPanel {
   constructor(host: SidebarHost, options: SidebarPanelOptions) {
     this.#host = host;
     this.#options = options;
-    adoptStyles(host.renderRoot, sidebarStyles);
+    adoptSheet(host.renderRoot, sidebarStyles.styleSheet);
   }
 
   /** Removed from the page: the thumbnails let go of their canvases. */

@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../errors.ts';
 import { DEFAULT_MESSAGES } from '../errors.ts';
+import type { PasswordStrings } from './password-dialog.ts';
 import type { SidebarStrings } from './sidebar-panel.ts';
 
 /**
@@ -60,7 +61,7 @@ export interface ViewerStrings {
 export type ViewerStringOverrides = Partial<Omit<ViewerStrings, 'errors'>> & { errors?: Partial<Record<ErrorCode, string>> };
 
 /** The strings that load with the element; the parts loaded on use bring their own defaults. */
-export type CoreStrings = Omit<ViewerStrings, keyof SidebarStrings>;
+export type CoreStrings = Omit<ViewerStrings, keyof SidebarStrings | keyof PasswordStrings>;
 
 export const DEFAULT_STRINGS: CoreStrings = {
   documentLabel: 'Document',
@@ -68,18 +69,6 @@ export const DEFAULT_STRINGS: CoreStrings = {
   loadingProgress: 'Loading progress',
   retry: 'Try again',
   errors: { ...DEFAULT_MESSAGES },
-  accessPasswordTitle: 'Password required',
-  accessPasswordDescription: 'Enter the password you were given to open this document.',
-  sessionExpiredDescription: 'Your session has expired. Enter the password again to keep reading.',
-  documentPasswordTitle: 'Protected document',
-  documentPasswordDescription: 'This PDF is encrypted. Enter its password to open it.',
-  passwordLabel: 'Password',
-  passwordSubmit: 'Open',
-  passwordCancel: 'Cancel',
-  passwordIncorrect: 'Incorrect password. Please try again.',
-  passwordRateLimited: 'Too many attempts. You can try again in {seconds} s.',
-  passwordUnavailable: 'The password could not be checked right now. Please try again.',
-  enterPassword: 'Enter password',
   passwordReopen: 'Enter password',
   toolbarLabel: 'Document tools',
   previousPage: 'Previous page',

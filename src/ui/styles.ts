@@ -1,11 +1,10 @@
-import type { CSSResult } from 'lit';
-
 /**
- * Adds the styles of a part loaded on use to the element's shadow root, after the element's own.
- * A constructed sheet, as Lit adopts the element's: a strict CSP needs no 'unsafe-inline'.
+ * Adds a constructed stylesheet to the element's shadow root, once: first (pdf.js's, which the
+ * element's own styles override) or last (the styles of a part loaded on use). Constructed sheets,
+ * as Lit adopts the element's own: a strict CSP needs no 'unsafe-inline'.
  */
-export function adoptStyles(root: HTMLElement | DocumentFragment, styles: CSSResult): void {
-  const sheet = styles.styleSheet;
+export function adoptSheet(root: HTMLElement | DocumentFragment, sheet: CSSStyleSheet | undefined, first = false): void {
   const shadow = root as ShadowRoot;
-  if (sheet && !shadow.adoptedStyleSheets.includes(sheet)) shadow.adoptedStyleSheets = [...shadow.adoptedStyleSheets, sheet];
+  if (!sheet || shadow.adoptedStyleSheets.includes(sheet)) return;
+  shadow.adoptedStyleSheets = first ? [sheet, ...shadow.adoptedStyleSheets] : [...shadow.adoptedStyleSheets, sheet];
 }
