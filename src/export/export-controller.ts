@@ -1,8 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { asViewerError, type ViewerError } from '../errors.ts';
-import { downloadDocument, downloadFileName } from './download.ts';
-import { printDocument } from './print.ts';
 
 export interface ExportSource {
   /** The open document, or null. */
@@ -19,7 +17,8 @@ export interface ExportSource {
 
 /**
  * Download and print of the open document, one at a time. Leaving the page or opening another
- * document abandons the one under way.
+ * document abandons the one under way. The code that saves or prints is a chunk of its own,
+ * loaded on first use (the button shows the export as busy meanwhile).
  */
 export class ExportController implements ReactiveController {
   readonly #host: ReactiveControllerHost;
@@ -46,6 +45,7 @@ export class ExportController implements ReactiveController {
   /** Saves the whole file, under the server's name or the PDF's title. */
   download(): Promise<void> {
     return this.#run('download', async (pdf) => {
+      const { downloadDocument, downloadFileName } = await import('./download.ts');
       // The server's name when it gave one; reading the title may cost a range request.
       const serverName = this.#source.fileName();
       const title = serverName ? undefined : await pdf.getMetadata().then((meta) => (meta.info as { Title?: unknown }).Title, () => undefined);
@@ -56,7 +56,11 @@ export class ExportController implements ReactiveController {
   /** Prints the document's pages, watermarked. */
   print(): Promise<void> {
     return this.#run('print', async (pdf, signal) => {
+      // Under way (and cancellable) from the press on, while the print code may still be loading.
+      this.#printProgress = 0;
       try {
+        const { printDocument } = await import('./print.ts');
+        if (signal.aborted) return;
         await printDocument(pdf, {
           decorate: (canvas) => this.#source.decorate(canvas),
           signal,
