@@ -17,7 +17,7 @@ import { PasswordFlow } from './ui/password-flow.ts';
 import { ReaderControls } from './ui/reader-controls.ts';
 import { format, resolveStrings, type CoreStrings, type ViewerStringOverrides } from './ui/strings.ts';
 import { SidebarController } from './ui/sidebar-controller.ts';
-import { TouchGestures } from './ui/touch-gestures.ts';
+import { TouchInput } from './ui/touch-input.ts';
 import { renderToolbar } from './ui/toolbar.ts';
 
 export type { Zoom } from './pdf/zoom.ts';
@@ -294,7 +294,7 @@ export class SecureViewer extends LitElement {
   constructor() {
     super();
     new CopyGuard(this, () => this.#allows('copy'));
-    new TouchGestures(this, {
+    new TouchInput(this, {
       viewport: () => this.renderRoot.querySelector('.viewport'),
       pages: () => this.#documents.pages,
       active: () => this.state === 'ready',
