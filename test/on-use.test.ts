@@ -1,0 +1,121 @@
+// Reader features whose code is a chunk loaded on first use, used before that chunk has arrived.
+// Each test is the first use of its feature in this file's page (modules load once per page), and
+// checks that its code was not there yet.
+import { expect } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import type { SecureViewer } from '../src/index.ts';
+import { backendUrl, contentUrl, createScenario, mintToken } from './helpers/backend.ts';
+import { openViewer, pageElement, renderedCanvas, sleep, waitFor, waitForState } from './helpers/viewer.ts';
+
+/** Whether the page has fetched the module (the sources are served one module per file). */
+function loaded(module: string): boolean {
+  return performance.getEntriesByType('resource').some((entry) => new URL(entry.name).pathname.endsWith(module));
+}
+
+async function readyViewer(document: string, permissions = ['read']): Promise<SecureViewer> {
+  const id = await createScenario(document);
+  const el = await openViewer();
+  el.token = await mintToken(id, { permissions });
+  el.src = contentUrl(id);
+  await waitForState(el, ['ready']);
+  await renderedCanvas(el, 1);
+  return el;
+}
+
+function part(el: SecureViewer, name: string): HTMLElement | null {
+  return el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
+}
+
+describe('features loaded on first use', () => {
+  it('sidebar: opened with F4 before its content has loaded, the box is there at once, then the outline, with focus in it', async () => {
+    const el = await readyViewer('report');
+    expect(loaded('/src/ui/sidebar-panel.ts'), 'the sidebar content before first use').to.equal(false);
+    const viewportLeft = part(el, 'viewport')!.getBoundingClientRect().left;
+    part(el, 'viewport')!.focus();
+    await sendKeys({ press: 'F4' });
+    await el.updateComplete;
+    expect(el.sidebarOpen).to.equal(true);
+    expect(part(el, 'sidebar')!.hidden).to.equal(false);
+    expect(part(el, 'viewport')!.getBoundingClientRect().left).to.be.greaterThan(viewportLeft + 100);
+    await waitFor(() => el.shadowRoot!.querySelector('[part~="outline"] [role="treeitem"]'));
+    await waitFor(() => part(el, 'sidebar')!.contains(el.shadowRoot!.activeElement));
+    await expect(el).to.be.accessible();
+  });
+
+  it('touch: a pinch made before the gesture code has loaded is applied when it arrives', async () => {
+    const el = await readyViewer('report');
+    el.zoom = 1;
+    await waitFor(() => Math.abs((pageElement(el, 1)?.clientWidth ?? 0) - 816) < 3);
+    // Not a touch screen: nothing loads the gestures before the first touch.
+    expect(loaded('/src/ui/touch-gestures.ts'), 'the gestures before first use').to.equal(false);
+    const viewport = part(el, 'viewport')!;
+    const box = viewport.getBoundingClientRect();
+    const x = box.left + box.width * 0.4;
+    const y = box.top + box.height * 0.5;
+    const fingers = (spread: number) => [
+      new Touch({ identifier: 0, target: viewport, clientX: x - spread, clientY: y }),
+      new Touch({ identifier: 1, target: viewport, clientX: x + spread, clientY: y }),
+    ];
+    const send = (type: string, touches: Touch[], changed = touches) =>
+      viewport.dispatchEvent(new TouchEvent(type, { touches, targetTouches: touches, changedTouches: changed, bubbles: true, cancelable: true, composed: true }));
+    // The whole gesture in one go: its code cannot have arrived in between.
+    send('touchstart', fingers(50));
+    send('touchmove', fingers(75));
+    send('touchmove', fingers(100));
+    send('touchend', [], fingers(100));
+    await waitFor(() => el.zoom === 2, 5_000, () => `zoom ${String(el.zoom)}`);
+    await waitFor(() => Math.abs(pageElement(el, 1)!.clientWidth - 1632) < 4);
+    expect(el.shadowRoot!.querySelector<HTMLElement>('.pdfViewer')!.style.transform).to.equal('');
+  });
+
+  it('print: under way from the press on, and Escape before its code has loaded cancels it', async () => {
+    const el = await readyViewer('sample', ['read', 'print']);
+    expect(loaded('/src/export/print.ts'), 'the print code before first use').to.equal(false);
+    const button = () => part(el, 'print-button') as HTMLButtonElement;
+    const print = window.print;
+    let printed = 0;
+    window.print = () => {
+      printed++;
+    };
+    try {
+      button().click();
+      await el.updateComplete;
+      expect(button().getAttribute('aria-label')).to.include('Preparing to print, 0 %');
+      el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
+      await waitFor(() => loaded('/src/export/print.ts'));
+      await sleep(500);
+      expect(printed, 'print dialogs').to.equal(0);
+      expect(document.querySelector('[data-secure-viewer-print]')).to.equal(null);
+      expect(button().getAttribute('aria-label')).to.equal('Print');
+      expect(button().disabled).to.equal(false);
+      // And it prints when asked again.
+      button().click();
+      await waitFor(() => printed === 1, 10_000, () => 'no print dialog');
+    } finally {
+      window.print = print;
+    }
+  });
+
+  it('password: a question dropped while the dialog loads never opens it; the next one does', async () => {
+    const id = await createScenario('protected');
+    const el = await openViewer();
+    const asked: string[] = [];
+    el.addEventListener('sv-password-required', (event) => asked.push(event.detail.kind));
+    expect(loaded('/src/ui/password-dialog.ts'), 'the dialog before first use').to.equal(false);
+    el.passwordUrl = `${backendUrl}/api/documents/${id}/password-token`;
+    el.src = contentUrl(id);
+    await el.updateComplete;
+    await sleep(0);
+    // The document goes away while the dialog's code is on its way.
+    el.src = null;
+    await waitFor(() => loaded('/src/ui/password-dialog.ts'));
+    await sleep(300);
+    expect(el.state).to.equal('idle');
+    expect(el.shadowRoot!.querySelector('[part="password-dialog"]')).to.equal(null);
+    expect(asked).to.deep.equal([]);
+    el.src = contentUrl(id);
+    await waitFor(() => el.shadowRoot!.querySelector<HTMLDialogElement>('[part="password-dialog"]')?.open);
+    expect(el.state).to.equal('password');
+    expect(asked).to.deep.equal(['access']);
+  });
+});
