@@ -64,12 +64,6 @@ function sourcePath(id: string): string | null {
   return source.startsWith('..') || path.isAbsolute(source) ? null : source;
 }
 
-/** Our code; the list of pdf.js's files is pdf.js's, as its chunk is the same in both builds. */
-function isOwnModule(id: string): boolean {
-  const source = sourcePath(id);
-  return source !== null && source !== 'pdf/pdfjs-files.ts';
-}
-
 /**
  * Whether an entry imports the module statically, directly or through other modules: it loads
  * with the element. What only `import()` reaches (the sidebar's content, print, the password
@@ -83,14 +77,14 @@ function loadsWithEntry(id: string, ctx: Rolldown.ChunkingContext, seen = new Se
 }
 
 /**
- * Our chunk that loads with the element: what the entries import statically, and the worker's
- * URL, which pdfjs.ts imports lazily only so that the sources import in Node, but which the first
- * document needs at once.
+ * Our chunk that loads with the element: what the entries import statically, and the URLs of
+ * pdf.js's worker and sample files (`pdf/pdfjs-urls.ts`), which pdfjs.ts imports lazily only so
+ * that the sources import in Node, but which the first document needs at once.
  */
 function elementChunk(id: string, ctx: Rolldown.ChunkingContext): string | null {
   const source = sourcePath(id);
-  if (!isOwnModule(id) || source === 'react.ts' || source === 'vue.ts') return null;
-  return source === 'pdf/worker-url.ts' || loadsWithEntry(id, ctx) ? 'secure-viewer' : null;
+  if (source === null || source === 'react.ts' || source === 'vue.ts') return null;
+  return source === 'pdf/pdfjs-urls.ts' || loadsWithEntry(id, ctx) ? 'secure-viewer' : null;
 }
 
 /**
@@ -143,13 +137,11 @@ export default defineConfig(({ mode }) => {
           // Library mode keeps whitespace by default; this is shipped code, not a source to debug
           // (source maps are beside it).
           minify: true,
-          // pdf.js's chunks (its viewer stylesheet named apart from its viewer code) and the list of
-          // its files are the same bytes in both builds: the npm build puts them with the drop-in's.
-          // Our lazy chunks import the entry (and lit, in the npm build), so each build has its own.
-          chunkFileNames: (chunk) => {
-            if (chunk.moduleIds.some((id) => id.includes('pdf_viewer.css'))) return `${shared}chunks/pdf_viewer_css-[hash].js`;
-            return chunk.moduleIds.some(isOwnModule) ? 'chunks/[name]-[hash].js' : `${shared}chunks/[name]-[hash].js`;
-          },
+          // pdf.js's viewer stylesheet is a module of its own; named apart from the viewer code.
+          // Every chunk goes with the drop-in's: those that are the same bytes in both builds
+          // (pdf.js's, and ours that import neither lit nor the entry) are then shipped once.
+          chunkFileNames: (chunk) =>
+            chunk.moduleIds.some((id) => id.includes('pdf_viewer.css')) ? `${shared}chunks/pdf_viewer_css-[hash].js` : `${shared}chunks/[name]-[hash].js`,
           // Our code that loads with the element is one chunk: split up, tiny shared chunks (the
           // define call, the worker URL) each cost a request, and each chunk compresses on its
           // own. What only import() reaches (reader features used on demand, pdf.js, its viewer
