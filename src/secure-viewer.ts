@@ -269,6 +269,7 @@ export class SecureViewer extends LitElement {
     viewport: () => this.renderRoot.querySelector('.viewport'),
     cancelPrint: () => this.#exports.cancelPrint(),
     toggleSidebar: (fromKeyboard) => this.#sidebar.toggle(fromKeyboard),
+    strings: () => this.strings,
   });
 
   readonly #sidebar = new SidebarController(this, {
@@ -428,8 +429,7 @@ export class SecureViewer extends LitElement {
               moreOpen: this.#controls.moreOpen,
               findOpen: this.#controls.findOpen,
               sidebarOpen: this.#sidebar.open,
-              findResult: this.#controls.findResult,
-              findProgress: percent,
+              findBar: this.#controls.renderFindBar(percent),
             },
             this.#controls.actions,
           )}

@@ -68,6 +68,23 @@ describe('features loaded on first use', () => {
     expect(el.shadowRoot!.querySelector<HTMLElement>('.pdfViewer')!.style.transform).to.equal('');
   });
 
+  it('find: closed again before the find bar has loaded, it stays closed; opened, its field takes focus once there', async () => {
+    const el = await readyViewer('sample', ['read', 'copy']);
+    expect(loaded('/src/ui/find-bar.ts'), 'the find bar before first use').to.equal(false);
+    const ctrlF = () => el.dispatchEvent(new KeyboardEvent('keydown', { key: 'f', ctrlKey: true, bubbles: true, composed: true, cancelable: true }));
+    ctrlF();
+    part(el, 'find-button')!.click();
+    await waitFor(() => loaded('/src/ui/find-bar.ts'));
+    await sleep(300);
+    expect(part(el, 'find-bar')).to.equal(null);
+    expect(part(el, 'find-button')!.getAttribute('aria-expanded')).to.equal('false');
+    ctrlF();
+    const input = await waitFor(() => part(el, 'find-input'));
+    await waitFor(() => el.shadowRoot!.activeElement === input);
+    expect(part(el, 'find-button')!.getAttribute('aria-expanded')).to.equal('true');
+    await expect(el).to.be.accessible();
+  });
+
   it('print: under way from the press on, and Escape before its code has loaded cancels it', async () => {
     const el = await readyViewer('sample', ['read', 'print']);
     expect(loaded('/src/export/print.ts'), 'the print code before first use').to.equal(false);

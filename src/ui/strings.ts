@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../errors.ts';
 import { DEFAULT_MESSAGES } from '../errors.ts';
+import type { FindStrings } from './find-bar.ts';
 import type { PasswordStrings } from './password-dialog.ts';
 import type { SidebarStrings } from './sidebar-panel.ts';
 
@@ -61,7 +62,7 @@ export interface ViewerStrings {
 export type ViewerStringOverrides = Partial<Omit<ViewerStrings, 'errors'>> & { errors?: Partial<Record<ErrorCode, string>> };
 
 /** The strings that load with the element; the parts loaded on use bring their own defaults. */
-export type CoreStrings = Omit<ViewerStrings, keyof SidebarStrings | keyof PasswordStrings>;
+export type CoreStrings = Omit<ViewerStrings, keyof SidebarStrings | keyof PasswordStrings | keyof FindStrings>;
 
 export const DEFAULT_STRINGS: CoreStrings = {
   documentLabel: 'Document',
@@ -85,13 +86,6 @@ export const DEFAULT_STRINGS: CoreStrings = {
   rotate: 'Rotate',
   moreTools: 'More tools',
   find: 'Find',
-  findLabel: 'Find in document',
-  findNext: 'Next match',
-  findPrevious: 'Previous match',
-  findClose: 'Close find',
-  findResults: '{current} of {total}',
-  findNoMatches: 'No matches',
-  findSearching: 'Searching… {percent} %',
   download: 'Download',
   print: 'Print',
   sidebar: 'Sidebar',

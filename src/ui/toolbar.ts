@@ -1,6 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { styleMap } from 'lit/directives/style-map.js';
-import type { FindResult } from '../pdf/page-viewer.ts';
 import { icons } from './icons.ts';
 import { format, type CoreStrings } from './strings.ts';
 
@@ -21,9 +20,8 @@ export interface ToolbarModel {
   moreOpen: boolean;
   findOpen: boolean;
   sidebarOpen: boolean;
-  findResult: FindResult | null;
-  /** Share of the document loaded while a search reads every page (0–100). */
-  findProgress: number | null;
+  /** The find bar under the toolbar, while find is open (and its code is there). */
+  findBar: TemplateResult | typeof nothing;
 }
 
 /** What the toolbar's controls do. */
@@ -43,15 +41,6 @@ export interface ToolbarActions {
   cancelPrint(): void;
 }
 
-function findStatus(model: ToolbarModel): string {
-  const { strings, findResult, findProgress } = model;
-  if (!findResult) return '';
-  if (findResult.total > 0) return format(strings.findResults, { current: findResult.current, total: findResult.total });
-  if (findResult.status === 'pending') return format(strings.findSearching, { percent: findProgress ?? 0 });
-  if (findResult.status === 'not-found') return strings.findNoMatches;
-  return '';
-}
-
 /**
  * The toolbar (part `toolbar`): the sidebar toggle, page navigation, zoom, fit, rotate, find, and the download and
  * print buttons when the token allows them. Secondary tools fold into a menu on narrow widths.
@@ -64,17 +53,6 @@ export function renderToolbar(model: ToolbarModel, actions: ToolbarActions): Tem
     const value = Number.parseInt(input.value, 10);
     if (Number.isFinite(value)) actions.goToPage(value);
     else input.value = String(page);
-  };
-  const onFindKey = (event: KeyboardEvent) => {
-    const input = event.target as HTMLInputElement;
-    if (event.key === 'Enter') {
-      event.preventDefault();
-      actions.find(input.value, { again: true, previous: event.shiftKey });
-    } else if (event.key === 'Escape') {
-      event.preventDefault();
-      event.stopPropagation();
-      actions.closeFind();
-    }
   };
   return html`
     <div part="toolbar" class="toolbar" role="toolbar" aria-label=${strings.toolbarLabel}>
@@ -124,22 +102,7 @@ export function renderToolbar(model: ToolbarModel, actions: ToolbarActions): Tem
           aria-expanded=${model.moreOpen ? 'true' : 'false'} aria-controls="sv-more-tools" @click=${actions.toggleMore}>${icons.more}</button>
       </div>
     </div>
-    ${model.findOpen
-      ? html`<div part="find-bar" class="find-bar" role="search">
-          <label>
-            <span class="visually-hidden">${strings.findLabel}</span>
-            <input part="find-input" type="search" placeholder=${strings.findLabel} autocomplete="off" enterkeyhint="search"
-              @input=${(event: Event) => actions.find((event.target as HTMLInputElement).value, {})} @keydown=${onFindKey} />
-          </label>
-          <span class="find-status" role="status">${findStatus(model)}</span>
-          <button type="button" class="icon" part="find-previous-button" aria-label=${strings.findPrevious} title=${strings.findPrevious}
-            @click=${(event: Event) => actions.find(findQuery(event), { again: true, previous: true })}>${icons.up}</button>
-          <button type="button" class="icon" part="find-next-button" aria-label=${strings.findNext} title=${strings.findNext}
-            @click=${(event: Event) => actions.find(findQuery(event), { again: true })}>${icons.down}</button>
-          <button type="button" class="icon" part="find-close-button" aria-label=${strings.findClose} title=${strings.findClose}
-            @click=${actions.closeFind}>${icons.close}</button>
-        </div>`
-      : nothing}
+    ${model.findBar}
   `;
 }
 
@@ -158,7 +121,3 @@ function renderPrintButton(model: ToolbarModel, actions: ToolbarActions): Templa
   </button>`;
 }
 
-function findQuery(event: Event): string {
-  const bar = (event.currentTarget as HTMLElement).closest('.find-bar');
-  return bar?.querySelector('input')?.value ?? '';
-}
