@@ -243,35 +243,10 @@ export const secureViewerStyles = css`
     }
   }
 
-  /* The sidebar: beside the pages from 520 px wide, folded over them below. */
-  .sidebar {
-    position: absolute;
-    inset-block: 0;
-    inset-inline-start: 0;
-    z-index: 2;
-    inline-size: var(--sv-sidebar-width, 200px);
-    max-inline-size: 85%;
-    display: flex;
-    flex-direction: column;
-    box-sizing: border-box;
-    border-inline-end: 1px solid var(--sv-border-color, #8c959f);
-    background: var(--sv-sidebar-background, #f6f8fa);
-    color: var(--sv-toolbar-color, var(--sv-color, #1f2328));
-  }
-
-  .sidebar[hidden] {
-    display: none;
-  }
-
+  /* The pages make room for the sidebar from 520 px wide; below, it folds over them. */
   @container (min-width: 520px) {
     .stage.with-sidebar .viewport {
       inset-inline-start: var(--sv-sidebar-width, 200px);
-    }
-  }
-
-  @container (max-width: 519.98px) {
-    .sidebar {
-      box-shadow: 4px 0 16px rgb(0 0 0 / 0.25);
     }
   }
 
@@ -284,17 +259,12 @@ export const secureViewerStyles = css`
   @media print {
     /* Without the print permission, printing the host page shows nothing of the document. */
     .viewport.no-print,
-    .toolbar,
-    .sidebar {
+    .toolbar {
       display: none !important;
     }
   }
 
   @media (prefers-color-scheme: dark) {
-    .sidebar {
-      background: var(--sv-sidebar-background, #2d333b);
-      color: var(--sv-toolbar-color, var(--sv-color, #e6edf3));
-    }
     .toolbar,
     .toolbar .secondary.open {
       background: var(--sv-toolbar-background, #2d333b);

@@ -21,9 +21,9 @@ export interface SidebarOptions {
 }
 
 /**
- * The sidebar: open or closed, and its box beside (or over) the pages. What it shows (outline,
- * thumbnails) is a chunk of its own, loaded the first time it opens: until then the box is there,
- * empty, so the pages make room for it at once.
+ * The sidebar: open or closed. What it shows (outline, thumbnails), and how, is a chunk of its
+ * own, loaded the first time it opens: until then an empty landmark stands in for it and the
+ * pages make room for it at once.
  */
 export class SidebarController implements ReactiveController {
   readonly #host: SidebarHost;

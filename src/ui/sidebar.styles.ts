@@ -1,7 +1,36 @@
 import { css } from 'lit';
 
-/** The sidebar's content, adopted when it first opens; its box is in the element's own styles. */
+/**
+ * The sidebar, adopted when it first opens; until then its box is empty and unstyled, and the
+ * element's own styles only make room for it beside the pages.
+ */
 export const sidebarStyles = css`
+  /* Beside the pages from 520 px wide, folded over them below. */
+  .sidebar {
+    position: absolute;
+    inset-block: 0;
+    inset-inline-start: 0;
+    z-index: 2;
+    inline-size: var(--sv-sidebar-width, 200px);
+    max-inline-size: 85%;
+    display: flex;
+    flex-direction: column;
+    box-sizing: border-box;
+    border-inline-end: 1px solid var(--sv-border-color, #8c959f);
+    background: var(--sv-sidebar-background, #f6f8fa);
+    color: var(--sv-toolbar-color, var(--sv-color, #1f2328));
+  }
+
+  .sidebar[hidden] {
+    display: none;
+  }
+
+  @container (max-width: 519.98px) {
+    .sidebar {
+      box-shadow: 4px 0 16px rgb(0 0 0 / 0.25);
+    }
+  }
+
   .sidebar-panel[hidden] {
     display: none;
   }
@@ -111,5 +140,18 @@ export const sidebarStyles = css`
   .thumbnail-number {
     font-size: 0.85em;
     font-variant-numeric: tabular-nums;
+  }
+
+  @media print {
+    .sidebar {
+      display: none !important;
+    }
+  }
+
+  @media (prefers-color-scheme: dark) {
+    .sidebar {
+      background: var(--sv-sidebar-background, #2d333b);
+      color: var(--sv-toolbar-color, var(--sv-color, #e6edf3));
+    }
   }
 `;
