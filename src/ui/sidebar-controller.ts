@@ -56,7 +56,7 @@ export class SidebarController implements ReactiveController {
   toggle(focusInside = false): void {
     this.open = !this.#open;
     if (!this.#open || !focusInside) return;
-    if (this.#panel) void this.#host.updateComplete.then(() => this.#panel?.focusInside());
+    if (this.#panel) void this.#panel.focusInside();
     else this.#focusWhenLoaded = true;
   }
 
@@ -111,7 +111,7 @@ export class SidebarController implements ReactiveController {
         this.#panel.prepare();
         if (!this.#focusWhenLoaded) return;
         this.#focusWhenLoaded = false;
-        void this.#host.updateComplete.then(() => this.#panel?.focusInside());
+        void this.#panel.focusInside();
       },
       () => {
         // Offline, say: the box stays empty, and opening it again tries again.

@@ -39,6 +39,8 @@ export class SidebarPanel {
   #tabChosen = false;
   #outline: OutlineEntry[] | null = null;
   #outlineFor: PDFDocumentProxy | null = null;
+  /** Settles once the outline is read, and with it which tab shows first. */
+  #outlineRead: Promise<void> = Promise.resolve();
   readonly #expanded = new Set<string>();
   #focusedEntry: string | null = null;
   #thumbnails: Thumbnails | null = null;
@@ -98,7 +100,7 @@ export class SidebarPanel {
     const doc = this.#options.document();
     if (!doc || this.#outlineFor === doc.pdf) return;
     this.#outlineFor = doc.pdf;
-    void readOutline(doc.pdf).then((outline) => {
+    this.#outlineRead = readOutline(doc.pdf).then((outline) => {
       if (this.#outlineFor !== doc.pdf) return;
       this.#outline = outline;
       this.#focusedEntry = outline[0]?.id ?? null;
@@ -107,8 +109,13 @@ export class SidebarPanel {
     });
   }
 
-  /** Moves focus into the sidebar: the tree's or the thumbnails' tab stop, else the selected tab. */
-  focusInside(): void {
+  /**
+   * Moves focus into the sidebar: the tree's or the thumbnails' tab stop, else the selected tab.
+   * Only once the outline is read: it decides the tab, and a tab hidden later would drop focus.
+   */
+  async focusInside(): Promise<void> {
+    await this.#outlineRead;
+    await this.#host.updateComplete;
     const root = this.#host.renderRoot;
     const target =
       this.#tab === 'outline'
