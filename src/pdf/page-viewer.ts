@@ -269,8 +269,8 @@ export class PageViewer {
   }
 
   /**
-   * Scales by `factor` keeping the document point under (`clientX`, `clientY`) where it is, as a
-   * pinch does; pdf.js draws the pages once at the new scale.
+   * Scales by `factor` around (`clientX`, `clientY`), as a pinch does; pdf.js draws the pages once
+   * at the new scale.
    */
   zoomAround(factor: number, clientX: number, clientY: number): void {
     if (!this.#ready || !(factor > 0)) return;
@@ -278,31 +278,8 @@ export class PageViewer {
     // not to the window: translate the client point into those terms.
     const box = this.#viewer.container.getBoundingClientRect();
     const [top, left] = this.#viewer.containerTopLeft;
-    const origin = [clientX - box.left + left, clientY - box.top + top];
-    const anchor = this.#pagePointAt(clientX, clientY);
-    this.#viewer.updateScale({ scaleFactor: factor, origin, drawingDelay: -1 });
+    this.#viewer.updateScale({ scaleFactor: factor, origin: [clientX - box.left + left, clientY - box.top + top], drawingDelay: -1 });
     this.#zoom = this.#viewer.currentScale;
-    // pdf.js's origin arithmetic scales the page borders too; put the exact page point back.
-    if (anchor) {
-      const box = anchor.page.getBoundingClientRect();
-      const x = box.left + anchor.page.clientLeft + anchor.x * anchor.page.clientWidth;
-      const y = box.top + anchor.page.clientTop + anchor.y * anchor.page.clientHeight;
-      this.#viewer.container.scrollLeft += x - clientX;
-      this.#viewer.container.scrollTop += y - clientY;
-    }
-  }
-
-  /** The page under a client point and where on it (fractions of its drawn area), if any. */
-  #pagePointAt(clientX: number, clientY: number): { page: HTMLElement; x: number; y: number } | null {
-    const root = this.#viewer.container.getRootNode() as Document | ShadowRoot;
-    const page = root.elementFromPoint(clientX, clientY)?.closest<HTMLElement>('.page');
-    if (!page || page.clientWidth === 0 || page.clientHeight === 0) return null;
-    const box = page.getBoundingClientRect();
-    return {
-      page,
-      x: (clientX - box.left - page.clientLeft) / page.clientWidth,
-      y: (clientY - box.top - page.clientTop) / page.clientHeight,
-    };
   }
 
   /** The current scale (1 = 100 %), whatever zoom mode gave it. */

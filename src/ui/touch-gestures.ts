@@ -114,9 +114,32 @@ export class TouchGestures {
     pinch.content.style.removeProperty('transform-origin');
     const pages = this.#options.pages();
     if (!apply || !pages || Math.abs(pinch.factor - 1) < 0.01) return;
-    pages.zoomAround(pinch.factor, pinch.centreX, pinch.centreY);
+    const { factor, centreX, centreY } = pinch;
+    const viewport = this.#options.viewport();
+    const anchor = viewport && pagePointAt(viewport, centreX, centreY);
+    pages.zoomAround(factor, centreX, centreY);
+    // pdf.js's origin arithmetic scales the page borders too: the page point that was under the
+    // fingers' centre is put back there.
+    if (viewport && anchor) {
+      const box = anchor.page.getBoundingClientRect();
+      viewport.scrollLeft += box.left + anchor.page.clientLeft + anchor.x * anchor.page.clientWidth - centreX;
+      viewport.scrollTop += box.top + anchor.page.clientTop + anchor.y * anchor.page.clientHeight - centreY;
+    }
     this.#host.zoom = pages.zoom;
   }
+}
+
+/** The page under a client point in the page area and where on it (fractions of its drawn area), if any. */
+function pagePointAt(viewport: HTMLElement, clientX: number, clientY: number): { page: HTMLElement; x: number; y: number } | null {
+  const root = viewport.getRootNode() as Document | ShadowRoot;
+  const page = root.elementFromPoint(clientX, clientY)?.closest<HTMLElement>('.page');
+  if (!page || page.clientWidth === 0 || page.clientHeight === 0) return null;
+  const box = page.getBoundingClientRect();
+  return {
+    page,
+    x: (clientX - box.left - page.clientLeft) / page.clientWidth,
+    y: (clientY - box.top - page.clientTop) / page.clientHeight,
+  };
 }
 
 function distance(a: Touch, b: Touch): number {
