@@ -49,6 +49,8 @@ function compactStyles(): Plugin {
           .replace(/\s*([{};,>])\s*/g, '$1')
           .replace(/:\s+/g, ':')
           .replace(/;}/g, '}')
+          .replace(/\s+!important/g, '!important')
+          .replace(/([\s:(,])0\.(\d)/g, '$1.$2')
           .trim();
         return `css\`${compact}\``;
       });
@@ -137,6 +139,9 @@ export default defineConfig(({ mode }) => {
           // Library mode keeps whitespace by default; this is shipped code, not a source to debug
           // (source maps are beside it).
           minify: true,
+          // Pure-call annotations (`/* @__PURE__ */ new Set`) tell a bundler it may drop an unused
+          // result; in finished chunks, whose code all runs, they are only bytes. Licences stay.
+          comments: { legal: true, annotation: false },
           // pdf.js's viewer stylesheet is a module of its own; named apart from the viewer code.
           // Every chunk goes with the drop-in's: those that are the same bytes in both builds
           // (pdf.js's, and ours that import neither lit nor the entry) are then shipped once.
