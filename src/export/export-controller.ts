@@ -45,11 +45,8 @@ export class ExportController implements ReactiveController {
   /** Saves the whole file, under the server's name or the PDF's title. */
   download(): Promise<void> {
     return this.#run('download', async (pdf) => {
-      const { downloadDocument, downloadFileName } = await import('./download.ts');
-      // The server's name when it gave one; reading the title may cost a range request.
-      const serverName = this.#source.fileName();
-      const title = serverName ? undefined : await pdf.getMetadata().then((meta) => (meta.info as { Title?: unknown }).Title, () => undefined);
-      await downloadDocument(pdf, downloadFileName(serverName, typeof title === 'string' ? title : null));
+      const { saveDocument } = await import('./download.ts');
+      await saveDocument(pdf, this.#source.fileName());
     });
   }
 
