@@ -171,23 +171,6 @@ export const secureViewerStyles = css`
     background: var(--sv-button-hover-background, rgb(127 127 127 / 0.16));
   }
 
-  /* While a print is prepared: how far it got, as a bar under the button and a percentage beside the cancel icon. */
-  button.icon.printing {
-    display: inline-flex;
-    gap: 4px;
-    inline-size: auto;
-    padding-inline: 6px;
-    background-image: linear-gradient(var(--sv-focus-color, #0b69d4), var(--sv-focus-color, #0b69d4));
-    background-repeat: no-repeat;
-    background-position: left bottom;
-    background-size: var(--print-progress, 0%) 3px;
-  }
-
-  .print-progress {
-    font-variant-numeric: tabular-nums;
-    white-space: nowrap;
-  }
-
   .page-number input {
     inline-size: 3.5em;
     text-align: center;

@@ -425,7 +425,7 @@ export class SecureViewer extends LitElement {
               canDownload: ready && this.#allows('download'),
               canPrint: ready && this.#allows('print'),
               busy: this.#exports.busy,
-              printProgress: this.#exports.printProgress,
+              printing: this.#exports.renderPrintProgress(this.strings),
               moreOpen: this.#controls.moreOpen,
               findOpen: this.#controls.findOpen,
               sidebarOpen: this.#sidebar.open,

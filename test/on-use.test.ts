@@ -85,7 +85,7 @@ describe('features loaded on first use', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('print: under way from the press on, and Escape before its code has loaded cancels it', async () => {
+  it('print: under way from the press on (busy until its code is there), and Escape before that cancels it', async () => {
     const el = await readyViewer('sample', ['read', 'print']);
     expect(loaded('/src/export/print.ts'), 'the print code before first use').to.equal(false);
     const button = () => part(el, 'print-button') as HTMLButtonElement;
@@ -97,7 +97,7 @@ describe('features loaded on first use', () => {
     try {
       button().click();
       await el.updateComplete;
-      expect(button().getAttribute('aria-label')).to.include('Preparing to print, 0 %');
+      expect(button().disabled, 'busy while the print code loads').to.equal(true);
       el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
       await waitFor(() => loaded('/src/export/print.ts'));
       await sleep(500);
@@ -105,9 +105,14 @@ describe('features loaded on first use', () => {
       expect(document.querySelector('[data-secure-viewer-print]')).to.equal(null);
       expect(button().getAttribute('aria-label')).to.equal('Print');
       expect(button().disabled).to.equal(false);
-      // And it prints when asked again.
+      // And it prints when asked again, showing how far it got.
+      const labels = new Set<string>();
+      const watcher = new MutationObserver(() => labels.add(button()?.getAttribute('aria-label') ?? ''));
+      watcher.observe(el.shadowRoot!, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-label'] });
       button().click();
       await waitFor(() => printed === 1, 10_000, () => 'no print dialog');
+      watcher.disconnect();
+      expect([...labels].some((label) => label.startsWith('Preparing to print')), [...labels].join(' | ')).to.equal(true);
     } finally {
       window.print = print;
     }

@@ -112,9 +112,6 @@ export class ReaderControls implements ReactiveController {
     },
     download: () => void this.#host.download(),
     print: () => void this.#host.print(),
-    cancelPrint: () => {
-      this.#options.cancelPrint();
-    },
     toggleSidebar: () => this.#options.toggleSidebar(false),
   };
 

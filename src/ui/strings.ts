@@ -2,6 +2,7 @@ import type { ErrorCode } from '../errors.ts';
 import { DEFAULT_MESSAGES } from '../errors.ts';
 import type { FindStrings } from './find-bar.ts';
 import type { PasswordStrings } from './password-dialog.ts';
+import type { PrintStrings } from './print-progress.ts';
 import type { SidebarStrings } from './sidebar-panel.ts';
 
 /**
@@ -62,7 +63,7 @@ export interface ViewerStrings {
 export type ViewerStringOverrides = Partial<Omit<ViewerStrings, 'errors'>> & { errors?: Partial<Record<ErrorCode, string>> };
 
 /** The strings that load with the element; the parts loaded on use bring their own defaults. */
-export type CoreStrings = Omit<ViewerStrings, keyof SidebarStrings | keyof PasswordStrings | keyof FindStrings>;
+export type CoreStrings = Omit<ViewerStrings, keyof SidebarStrings | keyof PasswordStrings | keyof FindStrings | keyof PrintStrings>;
 
 export const DEFAULT_STRINGS: CoreStrings = {
   documentLabel: 'Document',
@@ -89,7 +90,6 @@ export const DEFAULT_STRINGS: CoreStrings = {
   download: 'Download',
   print: 'Print',
   sidebar: 'Sidebar',
-  printPreparing: 'Preparing to print, {percent} %. Press again or Escape to cancel.',
   preparing: 'Preparing…',
 };
 

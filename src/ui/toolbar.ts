@@ -1,5 +1,4 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
 import { icons } from './icons.ts';
 import { format, type CoreStrings } from './strings.ts';
 
@@ -15,8 +14,8 @@ export interface ToolbarModel {
   canPrint: boolean;
   /** A download or print is being prepared. */
   busy: boolean;
-  /** Share of pages ready (0–1) while a print is being prepared; the print button then cancels it. */
-  printProgress: number | null;
+  /** The print button while a print is being prepared (from the print code, once it is there). */
+  printing: TemplateResult | null;
   moreOpen: boolean;
   findOpen: boolean;
   sidebarOpen: boolean;
@@ -38,7 +37,6 @@ export interface ToolbarActions {
   closeFind(): void;
   download(): void;
   print(): void;
-  cancelPrint(): void;
 }
 
 /**
@@ -106,18 +104,12 @@ export function renderToolbar(model: ToolbarModel, actions: ToolbarActions): Tem
   `;
 }
 
-/** The print button; while a print is being prepared it shows how far it got and cancels it when pressed. */
+/** The print button; while a print is being prepared, the print code's, which shows how far it got and cancels. */
 function renderPrintButton(model: ToolbarModel, actions: ToolbarActions): TemplateResult {
-  const { strings, printProgress } = model;
-  if (printProgress === null) {
-    return html`<button type="button" class="icon" part="print-button" aria-label=${strings.print} title=${strings.print}
-      ?disabled=${!model.ready || model.busy} @click=${actions.print}>${icons.print}</button>`;
-  }
-  const percent = Math.floor(printProgress * 100);
-  const label = format(strings.printPreparing, { percent });
-  return html`<button type="button" class="icon printing" part="print-button" aria-label=${label} title=${label}
-    style=${styleMap({ '--print-progress': `${percent}%` })} @click=${actions.cancelPrint}>
-    ${icons.close}<span class="print-progress" aria-hidden="true">${format(strings.zoomLevel, { percent })}</span>
-  </button>`;
+  const { strings } = model;
+  return (
+    model.printing ??
+    html`<button type="button" class="icon" part="print-button" aria-label=${strings.print} title=${strings.print}
+      ?disabled=${!model.ready || model.busy} @click=${actions.print}>${icons.print}</button>`
+  );
 }
-
