@@ -4,7 +4,6 @@ import { createViewerEvent, type SecureViewerEventDetail, type SecureViewerEvent
 import { ExportController } from './export/export-controller.ts';
 import { LoadController } from './load-controller.ts';
 import { DocumentController } from './pdf/document-controller.ts';
-import { paintWatermark } from './pdf/watermark.ts';
 import { parseZoom, type Zoom } from './pdf/zoom.ts';
 import { secureViewerStyles } from './secure-viewer.styles.ts';
 import type { RenewTokenCallback } from './token/host-source.ts';
@@ -200,6 +199,9 @@ export class SecureViewer extends LitElement {
   private _announcement = '';
   /** The origin the host's token was given for: that of the first document it opened. */
   #tokenOrigin: string | null = null;
+  /** The watermark's code, loaded once `watermark` is set: most embeds draw none. */
+  #watermarkCode: typeof import('./pdf/watermark.ts') | null = null;
+  #watermarkLoading: Promise<void> | null = null;
   /** The page last announced with `sv-page-change`. */
   #reportedPage = 0;
   #pageFromViewer = false;
@@ -257,7 +259,7 @@ export class SecureViewer extends LitElement {
     document: () => this.#documents.document,
     fileName: () => this.#documents.fileName,
     allows: (permission) => this.#allows(permission),
-    decorate: (canvas) => this.#decorate(canvas),
+    decorate: (canvas) => this.#decorateWhenReady(canvas),
     onError: (error) => {
       if (this.state === 'ready') this.#emit('sv-error', error.toInfo());
     },
@@ -278,7 +280,7 @@ export class SecureViewer extends LitElement {
       const pages = this.#documents.pages;
       return pdf && pages && this._state === 'ready' ? { pdf, pages, numPages: this._numPages, page: this.page } : null;
     },
-    decorate: (canvas) => this.#decorate(canvas),
+    decorate: (canvas) => this.#decorateWhenReady(canvas),
     strings: () => this.strings,
     onToggle: (open) => {
       if (open === this.sidebarOpen) return;
@@ -396,7 +398,10 @@ export class SecureViewer extends LitElement {
     if (changed.has('zoom') && pages && pages.zoom !== this.zoom) pages.zoom = this.zoom;
     if (changed.has('page') && !this.#pageFromViewer && pages && pages.page !== this.page) pages.page = this.page;
     this.#pageFromViewer = false;
-    if (changed.has('watermark') && changed.get('watermark') !== undefined) pages?.refresh();
+    if (changed.has('watermark')) {
+      const loading = this.watermark ? this.#loadWatermark() : Promise.resolve();
+      if (changed.get('watermark') !== undefined) void loading.then(() => this.#documents.pages?.refresh(), () => {});
+    }
     if (changed.has('sidebarOpen')) this.#sidebar.open = this.sidebarOpen;
   }
 
@@ -487,6 +492,8 @@ export class SecureViewer extends LitElement {
       textLayer: this.#allows('copy'),
       pageLabel: (page) => format(this.#strings().pageLabel, { page }),
       view: () => ({ page: this.page, zoom: this.zoom }),
+      // No page is drawn before the watermark can be drawn into it.
+      beforePages: () => (this.watermark ? this.#loadWatermark() : undefined),
     });
   }
 
@@ -505,9 +512,34 @@ export class SecureViewer extends LitElement {
     return permits(this._permissionsOverride ?? this.#tokens.permissions, permission);
   }
 
-  /** Draws the watermark into a freshly rendered page canvas. */
+  /**
+   * Draws the watermark into a freshly rendered page canvas. Set on an open document, its code may
+   * still be on its way: then the page is cleared rather than shown unmarked, and drawn again, with
+   * the mark, when the code is here.
+   */
   #decorate(canvas: HTMLCanvasElement): void {
-    if (this.watermark) paintWatermark(canvas, this.watermark, this.#tokens.claims, this);
+    if (!this.watermark) return;
+    if (this.#watermarkCode) this.#watermarkCode.paintWatermark(canvas, this.watermark, this.#tokens.claims, this);
+    else canvas.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
+  }
+
+  /** For what is drawn on request (print, thumbnails): waits for the watermark's code if it is still on its way. */
+  async #decorateWhenReady(canvas: HTMLCanvasElement): Promise<void> {
+    if (this.watermark) await this.#loadWatermark();
+    this.#decorate(canvas);
+  }
+
+  #loadWatermark(): Promise<void> {
+    this.#watermarkLoading ??= import('./pdf/watermark.ts').then(
+      (code) => {
+        this.#watermarkCode = code;
+      },
+      (error: unknown) => {
+        this.#watermarkLoading = null;
+        throw error;
+      },
+    );
+    return this.#watermarkLoading;
   }
 
   #strings(): CoreStrings {

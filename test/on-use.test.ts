@@ -5,7 +5,7 @@ import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { SecureViewer } from '../src/index.ts';
 import { backendUrl, contentUrl, createScenario, mintToken } from './helpers/backend.ts';
-import { openViewer, pageElement, renderedCanvas, sleep, waitFor, waitForState } from './helpers/viewer.ts';
+import { inkIn, openViewer, pageElement, renderedCanvas, sleep, waitFor, waitForState } from './helpers/viewer.ts';
 
 /** Whether the page has fetched the module (the sources are served one module per file). */
 function loaded(module: string): boolean {
@@ -116,6 +116,36 @@ describe('features loaded on first use', () => {
     } finally {
       window.print = print;
     }
+  });
+
+  it('watermark: set on an open document and printed at once, before its code has loaded, it is in the print and on the pages', async () => {
+    const el = await readyViewer('sample', ['read', 'print']);
+    expect(loaded('/src/pdf/watermark.ts'), 'the watermark code before first use').to.equal(false);
+    expect(inkIn(await renderedCanvas(el, 1), 0.75, 0.98), 'no mark yet').to.equal(0);
+    const print = window.print;
+    let printed: HTMLImageElement[] = [];
+    window.print = () => {
+      printed = [...document.querySelectorAll<HTMLImageElement>('[data-secure-viewer-print] img')];
+    };
+    try {
+      el.watermark = 'CONFIDENTIAL';
+      await el.updateComplete;
+      const done = el.print();
+      await waitFor(() => printed.length > 0, 20_000, () => 'no print dialog');
+      await done;
+    } finally {
+      window.print = print;
+    }
+    expect(printed).to.have.length(3);
+    for (const image of printed) {
+      const canvas = document.createElement('canvas');
+      canvas.width = image.naturalWidth;
+      canvas.height = image.naturalHeight;
+      canvas.getContext('2d')!.drawImage(image, 0, 0);
+      expect(inkIn(canvas, 0.75, 0.98), 'the mark on a printed page').to.be.greaterThan(0.005);
+    }
+    // The pages on screen are drawn again, with the mark.
+    await waitFor(async () => inkIn(await renderedCanvas(el, 1), 0.75, 0.98) > 0.005, 10_000, () => 'page 1 not marked');
   });
 
   it('password: a question dropped while the dialog loads never opens it; the next one does', async () => {

@@ -12,7 +12,7 @@ export interface ExportSource {
   /** Whether the token allows `download` / `print` (a UI hint; the server enforces). */
   allows(permission: 'download' | 'print'): boolean;
   /** Draws the watermark into a page about to be printed. */
-  decorate(canvas: HTMLCanvasElement): void;
+  decorate(canvas: HTMLCanvasElement): Promise<void>;
   /** An export failed while the document is still open and shown. */
   onError(error: ViewerError): void;
 }

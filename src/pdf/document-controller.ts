@@ -17,9 +17,14 @@ export interface DocumentRequest {
   pageLabel: (page: number) => string;
   /** Where to open, read when the pages are laid out: the host may navigate while it loads. */
   view: () => { page: number; zoom: Zoom };
+  /** Code the pages need before the first is drawn (the watermark's), if any: awaited with pdf.js's viewer. */
+  beforePages?: () => Promise<unknown> | undefined;
 }
 
-/** pdf.js, its worker or its viewer components could not be loaded: a network failure, not a bad document. */
+/**
+ * pdf.js, its worker, its viewer components or code the pages need could not be loaded: a network
+ * failure, not a bad document.
+ */
 const ENGINE_UNAVAILABLE = new Error('engine unavailable');
 
 /** What the element learns from a load. Callbacks never fire for a load that was closed. */
@@ -117,7 +122,7 @@ export class DocumentController implements ReactiveController {
       }
       this.#document = document;
       this.#fileName = fileName;
-      const [viewer, viewerCss] = await Promise.all([pdfjs.viewer, pdfjs.viewerCss]).catch(() => {
+      const [viewer, viewerCss] = await Promise.all([pdfjs.viewer, pdfjs.viewerCss, request.beforePages?.()]).catch(() => {
         throw ENGINE_UNAVAILABLE;
       });
       if (!current()) return;

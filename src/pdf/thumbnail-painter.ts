@@ -8,7 +8,7 @@ export interface ThumbnailSource {
   pdf: PDFDocumentProxy;
   pages: PageViewer;
   /** Draws the watermark into a thumbnail drawn from the document (page canvases already carry it). */
-  decorate(canvas: HTMLCanvasElement): void;
+  decorate(canvas: HTMLCanvasElement): Promise<void>;
 }
 
 interface Job {
@@ -95,7 +95,7 @@ export class ThumbnailPainter {
       // The page's drawing instructions are kept only while pdf.js shows the page itself.
       if (!pages.renderedCanvas(page)) pdfPage.cleanup();
     }
-    this.#source.decorate(canvas);
+    await this.#source.decorate(canvas);
     return true;
   }
 }

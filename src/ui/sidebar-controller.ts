@@ -13,7 +13,7 @@ export interface SidebarOptions {
   /** The open document and its page viewer, once both exist. */
   document(): { pdf: PDFDocumentProxy; pages: PageViewer; numPages: number; page: number } | null;
   /** Draws the watermark into a thumbnail drawn from the document. */
-  decorate(canvas: HTMLCanvasElement): void;
+  decorate(canvas: HTMLCanvasElement): Promise<void>;
   /** The host's replacements for visible strings. */
   strings(): ViewerStringOverrides | null;
   /** The sidebar opened or closed (by the reader or the host). */
