@@ -79,14 +79,14 @@ function loadsWithEntry(id: string, ctx: Rolldown.ChunkingContext, seen = new Se
 }
 
 /**
- * Our chunk that loads with the element: what the entries import statically, and the URLs of
- * pdf.js's worker and sample files (`pdf/pdfjs-urls.ts`), which pdfjs.ts imports lazily only so
- * that the sources import in Node, but which the first document needs at once.
+ * Our chunk that loads with the element: what the entries import statically, and the worker's
+ * URL (`pdf/worker-url.ts`), which pdfjs.ts imports lazily only so that the sources import in
+ * Node, but which the first document needs at once.
  */
 function elementChunk(id: string, ctx: Rolldown.ChunkingContext): string | null {
   const source = sourcePath(id);
   if (source === null || source === 'react.ts' || source === 'vue.ts') return null;
-  return source === 'pdf/pdfjs-urls.ts' || loadsWithEntry(id, ctx) ? 'secure-viewer' : null;
+  return source === 'pdf/worker-url.ts' || loadsWithEntry(id, ctx) ? 'secure-viewer' : null;
 }
 
 /**

@@ -3,11 +3,6 @@ declare module '*?url&no-inline' {
   const url: string;
   export default url;
 }
-// The same, as a module apart from the file list's import of the same file (src/pdf/pdfjs-urls.ts).
-declare module '*?url&no-inline&sample' {
-  const url: string;
-  export default url;
-}
 declare module '*.css?inline' {
   const css: string;
   export default css;

@@ -58,9 +58,9 @@ export function loadPdfjs(): Promise<Pdfjs> {
     // The viewer's stylesheet needs nothing of pdf.js: it loads alongside.
     const viewerCss = import('pdfjs-dist/legacy/web/pdf_viewer.css?inline').then((css) => css.default);
     viewerCss.catch(() => {});
-    // The URL module is a bundler import (`?url`), imported here rather than at the top so that
-    // the sources import in Node too; the build puts it in the entry with the rest of our code.
-    const { pdfWorkerUrl, pdfjsFileSamples } = await import('./pdfjs-urls.ts');
+    // The worker URL module is a bundler import (`?url`), imported here rather than at the top so
+    // that the sources import in Node too; the build puts it in the entry with the rest of our code.
+    const { pdfWorkerUrl } = await import('./worker-url.ts');
     const workerSrc = assetBase ? new URL('legacy/build/pdf.worker.min.mjs', assetBase).href : pdfWorkerUrl;
     // Starting pdf.js's worker takes about as long as loading its main module: do both at once.
     const early = startWorker(workerSrc);
@@ -81,8 +81,7 @@ export function loadPdfjs(): Promise<Pdfjs> {
     // Without a started worker, pdf.js's own start-up, which falls back to the main thread.
     const worker = port ? lib.PDFWorker.create({ port }) : new lib.PDFWorker();
     const folders = assetUrls(workerSrc);
-    const inPlace = assetBase !== null || keptLayout(folders, pdfjsFileSamples);
-    return { lib, viewer, viewerCss, worker, assets: inPlace ? folders : { ...folders, useWorkerFetch: false, BinaryDataFactory: BundledFiles } };
+    return { lib, viewer, viewerCss, worker, assets: keptLayout(workerSrc) ? folders : { ...folders, useWorkerFetch: false, BinaryDataFactory: BundledFiles } };
   })();
   loading.catch(() => {
     loading = undefined;
@@ -134,18 +133,16 @@ function assetUrls(workerSrc: string): PdfAssetUrls {
 
 /**
  * The folders beside the worker hold pdf.js's files when they kept the package's layout (the
- * drop-in folder, the package served as is, the sources). A bundler that built an app from the
- * package has put the worker and each file where it chose (`assets/<name>-<hash>.<ext>`, or a
- * `data:` URL), and those folders are the app's own paths, which answer with its HTML page: then
- * the page fetches each file from the URL the bundler gave it. pdf.js's colour management needs
- * its worker to fetch, so it is off in that case, as pdf.js does without `useWorkerFetch`. One
- * file of each kind tells: a bundler places them all alike.
+ * drop-in folder, the package served as is, the sources, `setPdfjsBase`). A bundler that built an
+ * app from the package has put the worker and each file where it chose (`assets/<name>-<hash>.<ext>`,
+ * or a `data:` URL), and those folders are the app's own paths, which answer with its HTML page:
+ * then the page fetches each file from the URL the bundler gave it. pdf.js's colour management
+ * needs its worker to fetch, so it is off in that case, as pdf.js does without `useWorkerFetch`.
+ * The worker tells which it is: a bundler places it as it places the files, by the same
+ * `new URL('./…', import.meta.url)`.
  */
-function keptLayout(folders: PdfAssetUrls, samples: Record<'cMapUrl' | 'standardFontDataUrl' | 'wasmUrl', readonly [string, string]>): boolean {
-  return (Object.keys(samples) as Array<keyof typeof samples>).every((kind) => {
-    const [name, url] = samples[kind];
-    return new URL(url, document.baseURI).href === new URL(name, folders[kind]).href;
-  });
+function keptLayout(workerSrc: string): boolean {
+  return new URL(workerSrc, document.baseURI).pathname.endsWith('/legacy/build/pdf.worker.min.mjs');
 }
 
 /**
