@@ -250,9 +250,6 @@ export class SecureViewer extends LitElement {
     onScaleChange: (scale) => {
       this._scale = scale;
     },
-    onFindResult: (result) => {
-      this.#controls.findResult = result;
-    },
   });
 
   readonly #exports = new ExportController(this, {

@@ -4,7 +4,7 @@ import { ViewerError, asViewerError } from '../errors.ts';
 import type { TokenAccess } from '../fetch/document-client.ts';
 import { fetchFirstBytes } from '../fetch/first-bytes.ts';
 import { mapPdfjsError, openDocument, type PasswordReason } from './open-document.ts';
-import { PageViewer, adoptViewerStyles, type FindResult, type Zoom } from './page-viewer.ts';
+import { PageViewer, adoptViewerStyles, type Zoom } from './page-viewer.ts';
 import { loadPdfjs } from './pdfjs.ts';
 
 export interface DocumentRequest {
@@ -36,7 +36,6 @@ export interface DocumentEvents {
   onPassword(reason: PasswordReason): Promise<string | null>;
   onPageRendered(page: number, canvas: HTMLCanvasElement): void;
   onScaleChange(scale: number): void;
-  onFindResult(result: FindResult): void;
 }
 
 /**
@@ -136,7 +135,6 @@ export class DocumentController implements ReactiveController {
         onPageChange: (page) => current() && this.#events.onPageChange(page),
         onPageRendered: (page, canvas) => current() && this.#events.onPageRendered(page, canvas),
         onScaleChange: (scale) => current() && this.#events.onScaleChange(scale),
-        onFindResult: (result) => current() && this.#events.onFindResult(result),
       });
       const view = request.view();
       pages.zoom = view.zoom;

@@ -22,23 +22,8 @@ export interface PageViewerOptions {
   onPageRendered?: (page: number, canvas: HTMLCanvasElement) => void;
   /** The scale changed (zoom buttons, fit modes, window resizes). */
   onScaleChange?: (scale: number) => void;
-  /** Find results changed. */
-  onFindResult?: (result: FindResult) => void;
   /** Accessible name of each page region ("Page 3"). */
   pageLabel?: (page: number) => string;
-}
-
-/** Where a search stands: `pending` while pages are still being read. */
-export interface FindResult {
-  status: 'pending' | 'found' | 'not-found' | 'wrapped';
-  current: number;
-  total: number;
-}
-
-export interface FindOptions {
-  /** Continue to the next (or previous) match of the same query. */
-  again?: boolean;
-  previous?: boolean;
 }
 
 /** The part of pdf.js's per-page find highlighter used here (not exported by pdf.js). */
@@ -57,8 +42,6 @@ const RESIZE_SETTLE_MS = 120;
 
 /** pdf.js's `RenderingStates.RUNNING`. */
 const RENDERING_RUNNING = 1;
-
-const FIND_STATUS: Record<number, FindResult['status']> = { 0: 'found', 1: 'not-found', 2: 'wrapped', 3: 'pending' };
 
 let sheet: CSSStyleSheet | undefined;
 
@@ -89,7 +72,6 @@ export class PageViewer {
   #ready = false;
   /** Page views (0-based) whose text highlighter may still hold a removed text layer. */
   readonly #highlighted = new Set<number>();
-  #query = '';
   /** A page asked for before pdf.js had laid out its pages. */
   #pendingPage = 0;
   /** Follows the scrolling area's size: shown after hidden, resized by the host. */
@@ -171,16 +153,11 @@ export class PageViewer {
       resolveIdsInShadowRoot(event.source.structTreeLayer, 'updateTextLayer', options.shadowRoot);
     });
     this.#eventBus.on('scalechanging', (event: { scale: number }) => options.onScaleChange?.(event.scale));
-    const report = (event: { state?: number; matchesCount: { current: number; total: number } }) =>
-      options.onFindResult?.({
-        status: event.state === undefined ? 'found' : (FIND_STATUS[event.state] ?? 'not-found'),
-        current: event.matchesCount.current,
-        total: event.matchesCount.total,
-      });
-    this.#eventBus.on('updatefindcontrolstate', report);
-    this.#eventBus.on('updatefindmatchescount', (event: { matchesCount: { current: number; total: number } }) =>
-      options.onFindResult?.({ status: event.matchesCount.total > 0 ? 'found' : 'pending', ...event.matchesCount }),
-    );
+  }
+
+  /** pdf.js's event bus, where find (a chunk of its own) sends its searches and reads their results. */
+  get events(): EventBus {
+    return this.#eventBus;
   }
 
   #doneDrawing(page: number): void {
@@ -299,28 +276,6 @@ export class PageViewer {
 
   set rotation(degrees: number) {
     this.#viewer.pagesRotation = ((Math.round(degrees / 90) * 90) % 360 + 360) % 360;
-  }
-
-  /** Searches the document's text; highlights every match and scrolls to the current one. */
-  find(query: string, options: FindOptions = {}): void {
-    const again = options.again === true && query === this.#query;
-    this.#query = query;
-    this.#eventBus.dispatch('find', {
-      source: this,
-      type: again ? 'again' : '',
-      query,
-      caseSensitive: false,
-      entireWord: false,
-      highlightAll: true,
-      findPrevious: options.previous === true,
-      matchDiacritics: false,
-    });
-  }
-
-  /** Removes find highlights. */
-  closeFind(): void {
-    this.#query = '';
-    this.#eventBus.dispatch('findbarclose', { source: this });
   }
 
   /** Redraws every page (after the watermark changed). */

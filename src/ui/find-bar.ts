@@ -1,5 +1,6 @@
 import { html, svg, type TemplateResult } from 'lit';
-import type { FindResult } from '../pdf/page-viewer.ts';
+import type { EventBus } from 'pdfjs-dist/legacy/web/pdf_viewer.mjs';
+import type { PageViewer } from '../pdf/page-viewer.ts';
 import { icon, icons } from './icons.ts';
 import { format, partStrings, type ViewerStringOverrides, type ViewerStrings } from './strings.ts';
 import type { ToolbarActions } from './toolbar.ts';
@@ -18,6 +19,68 @@ const FIND_STRINGS: FindStrings = {
   findNoMatches: 'No matches',
   findSearching: 'Searching… {percent} %',
 };
+
+/** Where a search stands: `pending` while pages are still being read. */
+export interface FindResult {
+  status: 'pending' | 'found' | 'not-found' | 'wrapped';
+  current: number;
+  total: number;
+}
+
+export interface FindOptions {
+  /** Continue to the next (or previous) match of the same query. */
+  again?: boolean;
+  previous?: boolean;
+}
+
+const FIND_STATUS: Record<number, FindResult['status']> = { 0: 'found', 1: 'not-found', 2: 'wrapped', 3: 'pending' };
+
+/**
+ * Find in one document's pages, through pdf.js's find controller on the page viewer's event bus:
+ * searches, highlights every match and scrolls to the current one, and says where each search
+ * stands.
+ */
+export class Finder {
+  readonly pages: PageViewer;
+  readonly #events: EventBus;
+  #query = '';
+
+  constructor(pages: PageViewer, onResult: (result: FindResult) => void) {
+    this.pages = pages;
+    this.#events = pages.events;
+    this.#events.on('updatefindcontrolstate', (event: { state?: number; matchesCount: { current: number; total: number } }) =>
+      onResult({
+        status: event.state === undefined ? 'found' : (FIND_STATUS[event.state] ?? 'not-found'),
+        current: event.matchesCount.current,
+        total: event.matchesCount.total,
+      }),
+    );
+    this.#events.on('updatefindmatchescount', (event: { matchesCount: { current: number; total: number } }) =>
+      onResult({ status: event.matchesCount.total > 0 ? 'found' : 'pending', ...event.matchesCount }),
+    );
+  }
+
+  find(query: string, options: FindOptions = {}): void {
+    const again = options.again === true && query === this.#query;
+    this.#query = query;
+    this.#events.dispatch('find', {
+      source: this,
+      type: again ? 'again' : '',
+      query,
+      caseSensitive: false,
+      entireWord: false,
+      highlightAll: true,
+      findPrevious: options.previous === true,
+      matchDiacritics: false,
+    });
+  }
+
+  /** Removes find highlights. */
+  close(): void {
+    this.#query = '';
+    this.#events.dispatch('findbarclose', { source: this });
+  }
+}
 
 const up = icon(svg`<path d="M18 15l-6-6-6 6"/>`);
 const down = icon(svg`<path d="M6 9l6 6 6-6"/>`);

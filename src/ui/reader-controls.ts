@@ -1,5 +1,6 @@
 import { nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
-import type { FindResult, PageViewer, Zoom } from '../pdf/page-viewer.ts';
+import type { PageViewer, Zoom } from '../pdf/page-viewer.ts';
+import type { FindResult, Finder } from './find-bar.ts';
 import { keyAction } from './keyboard.ts';
 import type { ViewerStringOverrides } from './strings.ts';
 import { adoptSheet } from './styles.ts';
@@ -43,6 +44,8 @@ export class ReaderControls implements ReactiveController {
   #findOpen = false;
   #findResult: FindResult | null = null;
   #findBar: FindBar | null = null;
+  /** Find in the open document's pages, made with the first search in them. */
+  #finder: Finder | null = null;
 
   constructor(host: ReaderHost, options: ReaderControlsOptions) {
     this.#host = host;
@@ -96,18 +99,18 @@ export class ReaderControls implements ReactiveController {
     },
     toggleFind: () => (this.#findOpen ? this.actions.closeFind() : this.openFind()),
     find: (query, options) => {
-      const pages = this.#options.pages();
+      const finder = this.#findIn();
       if (!query) {
         this.findResult = null;
-        pages?.closeFind();
+        finder?.close();
         return;
       }
-      pages?.find(query, options);
+      finder?.find(query, options);
     },
     closeFind: () => {
       this.#findOpen = false;
       this.findResult = null;
-      this.#options.pages()?.closeFind();
+      this.#findIn()?.close();
       void this.#host.updateComplete.then(() => this.#part('find-button')?.focus());
     },
     download: () => void this.#host.download(),
@@ -142,6 +145,14 @@ export class ReaderControls implements ReactiveController {
   renderFindBar(progress: number | null): TemplateResult | typeof nothing {
     if (!this.#findOpen || !this.#findBar) return nothing;
     return this.#findBar.renderFindBar({ strings: this.#options.strings(), result: this.#findResult, progress }, this.actions);
+  }
+
+  /** Find in the open document's pages, once the find code is here. */
+  #findIn(): Finder | null {
+    const pages = this.#options.pages();
+    if (!pages || !this.#findBar) return null;
+    if (this.#finder?.pages !== pages) this.#finder = new this.#findBar.Finder(pages, (result) => (this.findResult = result));
+    return this.#finder;
   }
 
   #zoomBy(direction: 1 | -1): void {
