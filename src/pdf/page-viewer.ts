@@ -40,9 +40,6 @@ interface PageAccessibility {
 /** Quiet time after the last resize before pages are fitted and drawn again. */
 const RESIZE_SETTLE_MS = 120;
 
-/** pdf.js's `RenderingStates.RUNNING`. */
-const RENDERING_RUNNING = 1;
-
 let sheet: CSSStyleSheet | undefined;
 
 /**
@@ -77,9 +74,6 @@ export class PageViewer {
   /** Follows the scrolling area's size: shown after hidden, resized by the host. */
   readonly #resizes: ResizeObserver;
   #resizeTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Pages pdf.js is drawing now; thumbnails wait until there are none. */
-  readonly #drawing = new Set<number>();
-  #idleWaiters: Array<() => void> = [];
 
   constructor(pdfjs: { lib: PdfjsLib; viewer: PdfjsViewerLib }, options: PageViewerOptions) {
     const { viewer: components, lib } = pdfjs;
@@ -128,8 +122,7 @@ export class PageViewer {
     this.#eventBus.on('pagechanging', (event: { pageNumber: number }) => options.onPageChange(event.pageNumber));
     // pdf.js marks a page `data-loaded` when drawing starts; `data-rendered` says it is finished
     // (and watermarked), for styling and for anyone checking what is on screen.
-    this.#eventBus.on('pagerender', (event: { pageNumber: number; source: { div?: HTMLElement } }) => {
-      this.#drawing.add(event.pageNumber);
+    this.#eventBus.on('pagerender', (event: { source: { div?: HTMLElement } }) => {
       event.source.div?.removeAttribute('data-rendered');
       // Drawing a page may have pushed another out of pdf.js's buffer.
       this.#releaseRemovedTextLayers();
@@ -139,7 +132,6 @@ export class PageViewer {
       (event: { pageNumber: number; isDetailView?: boolean; error?: unknown; source: { canvas?: HTMLCanvasElement | null; div?: HTMLElement } & PageAccessibility }) => {
         // The text layer is built after this event and links annotations into it on `enable()`.
         resolveIdsInShadowRoot(event.source._accessibilityManager, 'enable', options.shadowRoot);
-        if (!event.isDetailView) this.#doneDrawing(event.pageNumber);
         this.#releaseRemovedTextLayers();
         const canvas = event.source.canvas;
         if (event.isDetailView || !canvas) return;
@@ -160,33 +152,9 @@ export class PageViewer {
     return this.#eventBus;
   }
 
-  #doneDrawing(page: number): void {
-    this.#drawing.delete(page);
-    if (this.#drawing.size > 0) return;
-    const waiters = this.#idleWaiters;
-    this.#idleWaiters = [];
-    for (const resolve of waiters) resolve();
-  }
-
-  /**
-   * Resolves when pdf.js is drawing no page (at once if it is idle now): work of lower priority,
-   * such as thumbnails, waits for it so that the pages in view come first.
-   */
-  whenIdle(): Promise<void> {
-    // A draw cancelled by scrolling never reports its end: only pages still being drawn count.
-    for (const page of this.#drawing) {
-      const view = this.#viewer.getPageView(page - 1) as { renderingState?: number } | undefined;
-      if (view?.renderingState !== RENDERING_RUNNING) this.#drawing.delete(page);
-    }
-    if (this.#drawing.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
-  }
-
-  /** Page `page`'s finished, watermarked canvas if pdf.js holds one now, else null. */
-  renderedCanvas(page: number): HTMLCanvasElement | null {
-    const view = this.#viewer.getPageView(page - 1) as { div?: HTMLElement; canvas?: HTMLCanvasElement | null } | undefined;
-    const canvas = view?.canvas;
-    return view?.div?.getAttribute('data-rendered') === 'true' && canvas && canvas.width > 0 ? canvas : null;
+  /** pdf.js's viewer, whose page views the thumbnails (a chunk of their own) draw from. */
+  get viewer(): PDFViewer {
+    return this.#viewer;
   }
 
   /** Goes to an outline entry's destination (a named or explicit PDF destination), as a link would. */
@@ -284,7 +252,6 @@ export class PageViewer {
   }
 
   destroy(): void {
-    this.#doneDrawingAll();
     this.#resizes.disconnect();
     clearTimeout(this.#resizeTimer);
     this.#viewer.setDocument(null as unknown as PDFDocumentProxy);
@@ -293,12 +260,6 @@ export class PageViewer {
     (this.#viewer as unknown as { _pagesCapability?: { promise: Promise<void> } })._pagesCapability?.promise.catch(() => {});
     this.#links.setDocument(null);
     this.#viewer.cleanup();
-  }
-
-  /** Nothing waits for a closed document's pages. */
-  #doneDrawingAll(): void {
-    this.#drawing.clear();
-    this.#doneDrawing(0);
   }
 
   #applyZoom(): void {
