@@ -60,6 +60,35 @@ function compactStyles(): Plugin {
   };
 }
 
+/**
+ * Lit `html` and `svg` templates in our modules ship without the indentation of their lines: HTML
+ * collapses whitespace between tags and attributes anyway. Line breaks stay, so the source maps'
+ * lines still hold.
+ */
+function compactTemplates(): Plugin {
+  return {
+    name: 'secure-viewer:compact-templates',
+    apply: 'build',
+    transform(code, id) {
+      if (sourcePath(id) === null || !/\b(html|svg)`/.test(code)) return null;
+      const texts: Array<{ start: number; end: number }> = [];
+      const visit = (node: unknown): void => {
+        if (Array.isArray(node)) return node.forEach(visit);
+        if (typeof node !== 'object' || node === null) return;
+        const { type, tag, quasi } = node as { type?: string; tag?: { type?: string; name?: string }; quasi?: { quasis: Array<{ start: number; end: number }> } };
+        if (type === 'TaggedTemplateExpression' && tag?.type === 'Identifier' && (tag.name === 'html' || tag.name === 'svg') && quasi) texts.push(...quasi.quasis);
+        Object.values(node).forEach(visit);
+      };
+      visit(this.parse(code));
+      let compacted = code;
+      for (const { start, end } of texts.sort((a, b) => b.start - a.start)) {
+        compacted = compacted.slice(0, start) + compacted.slice(start, end).replace(/\n[ \t]+/g, '\n') + compacted.slice(end);
+      }
+      return { code: compacted, map: null };
+    },
+  };
+}
+
 /** A module's path under src/, or null for anything else (pdf.js, lit, Vite's helpers). */
 function sourcePath(id: string): string | null {
   const source = path.relative(path.join(root, 'src'), id.split('?')[0]!).split(path.sep).join('/');
@@ -115,7 +144,7 @@ export default defineConfig(({ mode }) => {
   const shared = standalone ? '' : 'cdn/';
   return {
     base: './',
-    plugins: [compactStyles(), pdfjsAssets(shared)],
+    plugins: [compactStyles(), compactTemplates(), pdfjsAssets(shared)],
     experimental: { renderBuiltUrl: relativeFileUrl },
     build: {
       target: 'es2022',
