@@ -10,7 +10,7 @@ export { findBarStyles } from './find-bar.styles.ts';
 /** The find bar's own strings, loaded with it. */
 export type FindStrings = Pick<ViewerStrings, 'findLabel' | 'findNext' | 'findPrevious' | 'findClose' | 'findResults' | 'findNoMatches' | 'findSearching'>;
 
-const FIND_STRINGS: FindStrings = {
+export const FIND_STRINGS: FindStrings = {
   findLabel: 'Find in document',
   findNext: 'Next match',
   findPrevious: 'Previous match',

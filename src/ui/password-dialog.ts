@@ -21,7 +21,7 @@ export type PasswordStrings = Pick<
   | 'enterPassword'
 >;
 
-const PASSWORD_STRINGS: PasswordStrings = {
+export const PASSWORD_STRINGS: PasswordStrings = {
   accessPasswordTitle: 'Password required',
   accessPasswordDescription: 'Enter the password you were given to open this document.',
   sessionExpiredDescription: 'Your session has expired. Enter the password again to keep reading.',

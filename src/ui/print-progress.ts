@@ -8,7 +8,7 @@ export { printProgressStyles } from './print-progress.styles.ts';
 /** The print button's own string while a print is prepared, loaded with the print code. */
 export type PrintStrings = Pick<ViewerStrings, 'printPreparing'>;
 
-const PRINT_STRINGS: PrintStrings = {
+export const PRINT_STRINGS: PrintStrings = {
   printPreparing: 'Preparing to print, {percent} %. Press again or Escape to cancel.',
 };
 

@@ -16,7 +16,7 @@ const THUMBNAIL_MARGIN = '400px 0px';
 /** The sidebar's own strings, loaded with it. */
 export type SidebarStrings = Pick<ViewerStrings, 'outline' | 'thumbnails'>;
 
-const SIDEBAR_STRINGS: SidebarStrings = {
+export const SIDEBAR_STRINGS: SidebarStrings = {
   outline: 'Outline',
   thumbnails: 'Thumbnails',
 };
