@@ -134,7 +134,7 @@ export class ReaderControls implements ReactiveController {
         if (this.#findOpen) void this.#host.updateComplete.then(() => this.#part('find-input')?.focus());
       },
       () => {
-        // Offline, say: find closes again, and opening it tries again.
+        // Offline, say: find closes again, and opening it asks for its code again.
         this.#findOpen = false;
         this.#host.requestUpdate();
       },

@@ -114,7 +114,7 @@ export class SidebarController implements ReactiveController {
         void this.#panel.focusInside();
       },
       () => {
-        // Offline, say: the box stays empty, and opening it again tries again.
+        // Offline, say: the sidebar stays empty, and opening it again asks for its code again.
         this.#loading = false;
       },
     );

@@ -77,7 +77,7 @@ export class TouchInput implements ReactiveController {
         for (const event of waiting) gestures.handle(event);
       },
       () => {
-        // Offline, say: the next touch tries again.
+        // Offline, say: the next touch asks for the gestures again.
         this.#early = null;
       },
     );
