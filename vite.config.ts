@@ -1,7 +1,7 @@
 import { cp, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Plugin, type Rolldown } from 'vite';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const pdfjsRoot = path.join(root, 'node_modules/pdfjs-dist');
@@ -42,27 +42,80 @@ function compactStyles(): Plugin {
     apply: 'build',
     transform(code, id) {
       if (!id.endsWith('.styles.ts')) return null;
-      return code.replace(/css`([^`]*)`/g, (_, body: string) => {
+      const compacted = code.replace(/css`([^`]*)`/g, (_, body: string) => {
         const compact = body
           .replace(/\/\*[\s\S]*?\*\//g, '')
           .replace(/\s+/g, ' ')
           .replace(/\s*([{};,>])\s*/g, '$1')
           .replace(/:\s+/g, ':')
+          .replace(/;}/g, '}')
+          .replace(/\s+!important/g, '!important')
+          .replace(/([\s:(,])0\.(\d)/g, '$1.$2')
           .trim();
         return `css\`${compact}\``;
       });
+      // Nothing to map back to: the module is one stylesheet.
+      return { code: compacted, map: { mappings: '' } };
     },
   };
 }
 
 /**
- * A module of ours that loads with the element: everything but the framework adapters and the
- * list of pdf.js's files (a lazy chunk of its own, needed only once a document opens).
+ * Lit `html` and `svg` templates in our modules ship without the indentation of their lines: HTML
+ * collapses whitespace between tags and attributes anyway. Line breaks stay, so the source maps'
+ * lines still hold.
  */
-function isElementModule(id: string): boolean {
+function compactTemplates(): Plugin {
+  return {
+    name: 'secure-viewer:compact-templates',
+    apply: 'build',
+    transform(code, id) {
+      if (sourcePath(id) === null || !/\b(html|svg)`/.test(code)) return null;
+      const texts: Array<{ start: number; end: number }> = [];
+      const visit = (node: unknown): void => {
+        if (Array.isArray(node)) return node.forEach(visit);
+        if (typeof node !== 'object' || node === null) return;
+        const { type, tag, quasi } = node as { type?: string; tag?: { type?: string; name?: string }; quasi?: { quasis: Array<{ start: number; end: number }> } };
+        if (type === 'TaggedTemplateExpression' && tag?.type === 'Identifier' && (tag.name === 'html' || tag.name === 'svg') && quasi) texts.push(...quasi.quasis);
+        Object.values(node).forEach(visit);
+      };
+      visit(this.parse(code));
+      let compacted = code;
+      for (const { start, end } of texts.sort((a, b) => b.start - a.start)) {
+        compacted = compacted.slice(0, start) + compacted.slice(start, end).replace(/\n[ \t]+/g, '\n') + compacted.slice(end);
+      }
+      return { code: compacted, map: null };
+    },
+  };
+}
+
+/** A module's path under src/, or null for anything else (pdf.js, lit, Vite's helpers). */
+function sourcePath(id: string): string | null {
   const source = path.relative(path.join(root, 'src'), id.split('?')[0]!).split(path.sep).join('/');
-  if (source.startsWith('..') || path.isAbsolute(source)) return false;
-  return !['react.ts', 'vue.ts', 'pdf/pdfjs-files.ts'].includes(source);
+  return source.startsWith('..') || path.isAbsolute(source) ? null : source;
+}
+
+/**
+ * Whether an entry imports the module statically, directly or through other modules: it loads
+ * with the element. What only `import()` reaches (the sidebar's content, print, the password
+ * dialog, …) is left to chunks of its own, loaded when first used.
+ */
+function loadsWithEntry(id: string, ctx: Rolldown.ChunkingContext, seen = new Set<string>()): boolean {
+  if (seen.has(id)) return false;
+  seen.add(id);
+  const info = ctx.getModuleInfo(id);
+  return !!info && (info.isEntry || info.importers.some((importer) => loadsWithEntry(importer, ctx, seen)));
+}
+
+/**
+ * Our chunk that loads with the element: what the entries import statically, and the worker's
+ * URL (`pdf/worker-url.ts`), which pdfjs.ts imports lazily only so that the sources import in
+ * Node, but which the first document needs at once.
+ */
+function elementChunk(id: string, ctx: Rolldown.ChunkingContext): string | null {
+  const source = sourcePath(id);
+  if (source === null || source === 'react.ts' || source === 'vue.ts') return null;
+  return source === 'pdf/worker-url.ts' || loadsWithEntry(id, ctx) ? 'secure-viewer' : null;
 }
 
 /**
@@ -91,7 +144,7 @@ export default defineConfig(({ mode }) => {
   const shared = standalone ? '' : 'cdn/';
   return {
     base: './',
-    plugins: [compactStyles(), pdfjsAssets(shared)],
+    plugins: [compactStyles(), compactTemplates(), pdfjsAssets(shared)],
     experimental: { renderBuiltUrl: relativeFileUrl },
     build: {
       target: 'es2022',
@@ -115,15 +168,20 @@ export default defineConfig(({ mode }) => {
           // Library mode keeps whitespace by default; this is shipped code, not a source to debug
           // (source maps are beside it).
           minify: true,
+          // Pure-call annotations (`/* @__PURE__ */ new Set`) tell a bundler it may drop an unused
+          // result; in finished chunks, whose code all runs, they are only bytes. Licences stay.
+          comments: { legal: true, annotation: false },
           // pdf.js's viewer stylesheet is a module of its own; named apart from the viewer code.
+          // Every chunk goes with the drop-in's: those that are the same bytes in both builds
+          // (pdf.js's, and ours that import neither lit nor the entry) are then shipped once.
           chunkFileNames: (chunk) =>
             chunk.moduleIds.some((id) => id.includes('pdf_viewer.css')) ? `${shared}chunks/pdf_viewer_css-[hash].js` : `${shared}chunks/[name]-[hash].js`,
-          // Our code is one chunk, loaded with the element: split up, tiny shared chunks (the
+          // Our code that loads with the element is one chunk: split up, tiny shared chunks (the
           // define call, the worker URL) each cost a request, and each chunk compresses on its
-          // own. pdf.js and its viewer stylesheet stay in lazy chunks; the adapters stay in
-          // their entries.
+          // own. What only import() reaches (reader features used on demand, pdf.js, its viewer
+          // stylesheet and its file list) stays in lazy chunks; the adapters stay in their entries.
           codeSplitting: {
-            groups: [{ name: 'secure-viewer', test: isElementModule }],
+            groups: [{ name: elementChunk }],
           },
           // pdf.js's worker and files keep pdfjs-dist's layout under pdfjs/, where the copy step
           // above puts the rest of those folders.

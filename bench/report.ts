@@ -131,10 +131,11 @@ export function evaluateTargets(results: Omit<BenchResults, 'targets'>): Target[
   }
   if (results.footprint) {
     const f = results.footprint;
+    const loaded = f.byLoad.entryGzipBytes + f.byLoad.firstDocumentGzipBytes;
     targets.push({
-      name: 'element code ≤ 20 kB gzip (without lit and pdf.js)',
-      met: f.codeSize.elementGzipBytes <= LIMITS.elementGzipBytes,
-      detail: `${kb(f.codeSize.elementGzipBytes)} gzip`,
+      name: 'element code loaded up to the first document ≤ 20 kB gzip (without lit and pdf.js)',
+      met: loaded <= LIMITS.elementGzipBytes,
+      detail: `${kb(loaded)} gzip (entry ${kb(f.byLoad.entryGzipBytes)} + first document ${kb(f.byLoad.firstDocumentGzipBytes)}); loaded on use ${kb(f.byLoad.onUseGzipBytes)} more`,
     });
     targets.push({
       name: 'nothing of pdf.js downloaded before a document is requested',
@@ -218,6 +219,11 @@ export function formatSummary(results: BenchResults, config: BenchConfig): strin
       `element code ${kb(f.codeSize.elementGzipBytes)} gzip (${kb(f.codeSize.elementRawBytes)} raw), of which loaded on define ${kb(f.codeSize.defineGzipBytes)}; ` +
         `pdf.js viewer CSS (lazy chunk) ${kb(f.codeSize.inlinedPdfjsCssGzipBytes)}; drop-in entry with lit ${kb(f.codeSize.dropInEntryGzipBytes)}`,
     );
+    const list = (chunks: FootprintResult['byLoad']['entry']) => chunks.map((c) => `${c.file.slice(c.file.lastIndexOf('/') + 1)} ${kb(c.gzipBytes)}`).join(', ') || 'nothing';
+    out.push(`  entry (every page): ${kb(f.byLoad.entryGzipBytes)} (${list(f.byLoad.entry)})`);
+    out.push(`  with the first document: ${kb(f.byLoad.firstDocumentGzipBytes)} (${list(f.byLoad.firstDocument)})`);
+    out.push(`  loaded on use: ${kb(f.byLoad.onUseGzipBytes)} (${list(f.byLoad.onUse)})`);
+    out.push(`  React and Vue adapters: ${kb(f.byLoad.adaptersGzipBytes)} (${list(f.byLoad.adapters)})`);
     out.push(`before a document: ${f.beforeDocument.map((d) => `${d.path} ${kb(d.bytes)}`).join(', ')}`);
     out.push(`pdf.js files after the first document: ${f.pdfjsAfterDocument.length}`);
   }

@@ -128,93 +128,10 @@ export const secureViewerStyles = css`
     white-space: nowrap;
   }
 
-
-  /* The password dialog covers the element only; the host page stays usable. */
-  .password-dialog {
-    position: absolute;
-    inset: 0;
-    margin: auto;
-    inline-size: min(360px, calc(100% - 2 * var(--sv-spacing, 12px)));
-    block-size: fit-content;
-    max-block-size: calc(100% - 2 * var(--sv-spacing, 12px));
-    overflow: auto;
-    box-sizing: border-box;
-    padding: calc(var(--sv-spacing, 12px) * 1.5);
-    border: 1px solid var(--sv-border-color, #8c959f);
-    border-radius: calc(var(--sv-radius, 6px) * 1.5);
-    color: var(--sv-dialog-color, var(--sv-color, #1f2328));
-    background: var(--sv-dialog-background, #ffffff);
-    box-shadow: 0 8px 32px rgb(0 0 0 / 0.25);
-    z-index: 2;
-  }
-
-  .password-dialog h2 {
-    margin: 0 0 var(--sv-spacing, 12px);
-    font-size: 1.15em;
-  }
-
-  .password-dialog p {
-    margin: 0 0 var(--sv-spacing, 12px);
-  }
-
-  .password-dialog label {
-    display: block;
-    margin-block-end: 4px;
-    font-weight: 600;
-  }
-
-  .password-dialog input {
-    box-sizing: border-box;
-    inline-size: 100%;
-    font: inherit;
-    padding: 6px 8px;
-    border: 1px solid var(--sv-border-color, #8c959f);
-    border-radius: var(--sv-radius, 6px);
-    background: var(--sv-input-background, #ffffff);
-    color: var(--sv-input-color, #1f2328);
-  }
-
-  .password-dialog input:focus-visible {
-    outline: 2px solid var(--sv-focus-color, #0b69d4);
-    outline-offset: 1px;
-  }
-
-  .password-message {
-    min-block-size: 1.4em;
-    color: var(--sv-error-color, #b42318);
-  }
-
-  .password-actions {
-    display: flex;
-    justify-content: flex-end;
-    gap: calc(var(--sv-spacing, 12px) / 1.5);
-  }
-
-  .password-actions button[type='submit'] {
-    background: var(--sv-accent-background, #0b69d4);
-    border-color: var(--sv-accent-background, #0b69d4);
-    color: var(--sv-accent-color, #ffffff);
-  }
-
   button:disabled {
     opacity: 0.6;
     cursor: not-allowed;
   }
-
-  @media (prefers-color-scheme: dark) {
-    .password-dialog {
-      color: var(--sv-dialog-color, var(--sv-color, #e6edf3));
-      background: var(--sv-dialog-background, #2d333b);
-    }
-    .password-dialog input {
-      background: var(--sv-input-background, #22272e);
-      color: var(--sv-input-color, #e6edf3);
-    }
-    .password-message {
-      color: var(--sv-error-color, #ff938a);
-    }
-  }
-
 
   .toolbar {
     display: flex;
@@ -252,23 +169,6 @@ export const secureViewerStyles = css`
 
   button.icon:hover:not(:disabled) {
     background: var(--sv-button-hover-background, rgb(127 127 127 / 0.16));
-  }
-
-  /* While a print is prepared: how far it got, as a bar under the button and a percentage beside the cancel icon. */
-  button.icon.printing {
-    display: inline-flex;
-    gap: 4px;
-    inline-size: auto;
-    padding-inline: 6px;
-    background-image: linear-gradient(var(--sv-focus-color, #0b69d4), var(--sv-focus-color, #0b69d4));
-    background-repeat: no-repeat;
-    background-position: left bottom;
-    background-size: var(--print-progress, 0%) 3px;
-  }
-
-  .print-progress {
-    font-variant-numeric: tabular-nums;
-    white-space: nowrap;
   }
 
   .page-number input {
@@ -326,170 +226,11 @@ export const secureViewerStyles = css`
     }
   }
 
-  .find-bar {
-    display: flex;
-    align-items: center;
-    gap: 4px;
-    padding: 4px calc(var(--sv-spacing, 12px) / 2);
-    background: var(--sv-toolbar-background, #f6f8fa);
-    border-block-end: 1px solid var(--sv-border-color, #8c959f);
-  }
-
-  .find-bar input {
-    font: inherit;
-    inline-size: min(240px, 50cqi);
-    padding: 3px 6px;
-    border: 1px solid var(--sv-border-color, #8c959f);
-    border-radius: var(--sv-radius, 6px);
-    background: var(--sv-input-background, #ffffff);
-    color: var(--sv-input-color, #1f2328);
-  }
-
-  .find-status {
-    flex: 1 1 auto;
-    white-space: nowrap;
-    overflow: hidden;
-    text-overflow: ellipsis;
-  }
-
-  /* The sidebar: beside the pages from 520 px wide, folded over them below. */
-  .sidebar {
-    position: absolute;
-    inset-block: 0;
-    inset-inline-start: 0;
-    z-index: 2;
-    inline-size: var(--sv-sidebar-width, 200px);
-    max-inline-size: 85%;
-    display: flex;
-    flex-direction: column;
-    box-sizing: border-box;
-    border-inline-end: 1px solid var(--sv-border-color, #8c959f);
-    background: var(--sv-sidebar-background, #f6f8fa);
-    color: var(--sv-toolbar-color, var(--sv-color, #1f2328));
-  }
-
-  .sidebar[hidden],
-  .sidebar-panel[hidden] {
-    display: none;
-  }
-
+  /* The pages make room for the sidebar from 520 px wide; below, it folds over them. */
   @container (min-width: 520px) {
     .stage.with-sidebar .viewport {
       inset-inline-start: var(--sv-sidebar-width, 200px);
     }
-  }
-
-  @container (max-width: 519.98px) {
-    .sidebar {
-      box-shadow: 4px 0 16px rgb(0 0 0 / 0.25);
-    }
-  }
-
-  .sidebar-tabs {
-    display: flex;
-    gap: 2px;
-    padding: 4px;
-    border-block-end: 1px solid var(--sv-border-color, #8c959f);
-  }
-
-  .sidebar-tabs [role='tab'] {
-    flex: 1 1 0;
-    padding: 4px 6px;
-    border-color: transparent;
-    background: transparent;
-    color: inherit;
-  }
-
-  .sidebar-tabs [role='tab'][aria-selected='true'] {
-    border-color: var(--sv-border-color, #8c959f);
-    background: var(--sv-button-background, #ffffff);
-    font-weight: 600;
-  }
-
-  .sidebar-panel {
-    flex: 1 1 auto;
-    min-block-size: 0;
-    overflow: auto;
-    overscroll-behavior: contain;
-  }
-
-  .outline {
-    padding: 4px;
-  }
-
-  .outline-item {
-    padding-block: 4px;
-    padding-inline: calc(var(--level, 1) * 12px - 6px) 6px;
-    border-radius: var(--sv-radius, 6px);
-    cursor: pointer;
-    outline: none;
-    overflow-wrap: anywhere;
-  }
-
-  .outline-item[aria-expanded]::before {
-    content: '▸';
-    display: inline-block;
-    inline-size: 1em;
-  }
-
-  .outline-item[aria-expanded='true']::before {
-    content: '▾';
-  }
-
-  .outline-item:hover {
-    background: var(--sv-button-hover-background, rgb(127 127 127 / 0.16));
-  }
-
-  .outline-item:focus-visible,
-  .thumbnail:focus-visible {
-    box-shadow: 0 0 0 2px var(--sv-focus-color, #0b69d4);
-  }
-
-  .thumbnail-list {
-    display: flex;
-    flex-direction: column;
-    align-items: center;
-    gap: 10px;
-    padding: 10px 0;
-  }
-
-  .thumbnail {
-    display: flex;
-    flex-direction: column;
-    align-items: center;
-    gap: 4px;
-    padding: 4px;
-    border: 0;
-    background: transparent;
-    color: inherit;
-    outline: none;
-  }
-
-  .thumbnail-frame {
-    display: block;
-    inline-size: var(--thumbnail-width, 112px);
-    aspect-ratio: var(--thumbnail-ratio, 612 / 792);
-    background: #ffffff;
-    box-shadow: 0 0 0 1px rgb(0 0 0 / 0.2);
-  }
-
-  .thumbnail[data-drawn] .thumbnail-frame {
-    aspect-ratio: auto;
-  }
-
-  .thumbnail-frame canvas {
-    display: block;
-    inline-size: 100%;
-    block-size: auto;
-  }
-
-  .thumbnail[aria-current='page'] .thumbnail-frame {
-    box-shadow: 0 0 0 3px var(--sv-current-color, #0b69d4);
-  }
-
-  .thumbnail-number {
-    font-size: 0.85em;
-    font-variant-numeric: tabular-nums;
   }
 
   /* Without the copy permission, text cannot be selected (the text layer is not built either). */
@@ -501,26 +242,18 @@ export const secureViewerStyles = css`
   @media print {
     /* Without the print permission, printing the host page shows nothing of the document. */
     .viewport.no-print,
-    .toolbar,
-    .sidebar,
-    .find-bar {
+    .toolbar {
       display: none !important;
     }
   }
 
   @media (prefers-color-scheme: dark) {
-    .sidebar {
-      background: var(--sv-sidebar-background, #2d333b);
-      color: var(--sv-toolbar-color, var(--sv-color, #e6edf3));
-    }
     .toolbar,
-    .find-bar,
     .toolbar .secondary.open {
       background: var(--sv-toolbar-background, #2d333b);
       color: var(--sv-toolbar-color, var(--sv-color, #e6edf3));
     }
-    .page-number input,
-    .find-bar input {
+    .page-number input {
       background: var(--sv-input-background, #22272e);
       color: var(--sv-input-color, #e6edf3);
     }

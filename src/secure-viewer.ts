@@ -4,7 +4,6 @@ import { createViewerEvent, type SecureViewerEventDetail, type SecureViewerEvent
 import { ExportController } from './export/export-controller.ts';
 import { LoadController } from './load-controller.ts';
 import { DocumentController } from './pdf/document-controller.ts';
-import { paintWatermark } from './pdf/watermark.ts';
 import { parseZoom, type Zoom } from './pdf/zoom.ts';
 import { secureViewerStyles } from './secure-viewer.styles.ts';
 import type { RenewTokenCallback } from './token/host-source.ts';
@@ -13,12 +12,11 @@ import { permits } from './token/permissions.ts';
 import { TokenController } from './token/token-controller.ts';
 import { CopyGuard } from './ui/copy-guard.ts';
 import { renderError, renderLoading } from './ui/overlays.ts';
-import { PasswordDialog } from './ui/password-dialog.ts';
 import { PasswordFlow } from './ui/password-flow.ts';
 import { ReaderControls } from './ui/reader-controls.ts';
-import { format, resolveStrings, type ViewerStringOverrides, type ViewerStrings } from './ui/strings.ts';
+import { format, resolveStrings, type CoreStrings, type ViewerStringOverrides } from './ui/strings.ts';
 import { SidebarController } from './ui/sidebar-controller.ts';
-import { TouchGestures } from './ui/touch-gestures.ts';
+import { TouchInput } from './ui/touch-input.ts';
 import { renderToolbar } from './ui/toolbar.ts';
 
 export type { Zoom } from './pdf/zoom.ts';
@@ -201,12 +199,17 @@ export class SecureViewer extends LitElement {
   private _announcement = '';
   /** The origin the host's token was given for: that of the first document it opened. */
   #tokenOrigin: string | null = null;
+  /** The watermark's code, loaded once `watermark` is set: most embeds draw none. */
+  #watermarkCode: typeof import('./pdf/watermark.ts') | null = null;
+  #watermarkLoading: Promise<void> | null = null;
   /** The page last announced with `sv-page-change`. */
   #reportedPage = 0;
   #pageFromViewer = false;
 
-  readonly #password = new PasswordFlow(new PasswordDialog(this, () => this.#strings()), (detail) =>
-    this.#emit('sv-password-required', detail),
+  readonly #password = new PasswordFlow(
+    this,
+    () => this.strings,
+    (detail) => this.#emit('sv-password-required', detail),
   );
 
   readonly #tokens = new TokenController(this, {
@@ -247,16 +250,13 @@ export class SecureViewer extends LitElement {
     onScaleChange: (scale) => {
       this._scale = scale;
     },
-    onFindResult: (result) => {
-      this.#controls.findResult = result;
-    },
   });
 
   readonly #exports = new ExportController(this, {
     document: () => this.#documents.document,
     fileName: () => this.#documents.fileName,
     allows: (permission) => this.#allows(permission),
-    decorate: (canvas) => this.#decorate(canvas),
+    decorate: (canvas) => this.#decorateWhenReady(canvas),
     onError: (error) => {
       if (this.state === 'ready') this.#emit('sv-error', error.toInfo());
     },
@@ -268,6 +268,7 @@ export class SecureViewer extends LitElement {
     viewport: () => this.renderRoot.querySelector('.viewport'),
     cancelPrint: () => this.#exports.cancelPrint(),
     toggleSidebar: (fromKeyboard) => this.#sidebar.toggle(fromKeyboard),
+    strings: () => this.strings,
   });
 
   readonly #sidebar = new SidebarController(this, {
@@ -276,8 +277,8 @@ export class SecureViewer extends LitElement {
       const pages = this.#documents.pages;
       return pdf && pages && this._state === 'ready' ? { pdf, pages, numPages: this._numPages, page: this.page } : null;
     },
-    decorate: (canvas) => this.#decorate(canvas),
-    strings: () => this.#strings(),
+    decorate: (canvas) => this.#decorateWhenReady(canvas),
+    strings: () => this.strings,
     onToggle: (open) => {
       if (open === this.sidebarOpen) return;
       this.sidebarOpen = open;
@@ -293,7 +294,7 @@ export class SecureViewer extends LitElement {
   constructor() {
     super();
     new CopyGuard(this, () => this.#allows('copy'));
-    new TouchGestures(this, {
+    new TouchInput(this, {
       viewport: () => this.renderRoot.querySelector('.viewport'),
       pages: () => this.#documents.pages,
       active: () => this.state === 'ready',
@@ -394,7 +395,10 @@ export class SecureViewer extends LitElement {
     if (changed.has('zoom') && pages && pages.zoom !== this.zoom) pages.zoom = this.zoom;
     if (changed.has('page') && !this.#pageFromViewer && pages && pages.page !== this.page) pages.page = this.page;
     this.#pageFromViewer = false;
-    if (changed.has('watermark') && changed.get('watermark') !== undefined) pages?.refresh();
+    if (changed.has('watermark')) {
+      const loading = this.watermark ? this.#loadWatermark() : Promise.resolve();
+      if (changed.get('watermark') !== undefined) void loading.then(() => this.#documents.pages?.refresh(), () => {});
+    }
     if (changed.has('sidebarOpen')) this.#sidebar.open = this.sidebarOpen;
   }
 
@@ -423,17 +427,16 @@ export class SecureViewer extends LitElement {
               canDownload: ready && this.#allows('download'),
               canPrint: ready && this.#allows('print'),
               busy: this.#exports.busy,
-              printProgress: this.#exports.printProgress,
+              printing: this.#exports.renderPrintProgress(this.strings),
               moreOpen: this.#controls.moreOpen,
               findOpen: this.#controls.findOpen,
               sidebarOpen: this.#sidebar.open,
-              findResult: this.#controls.findResult,
-              findProgress: percent,
+              findBar: this.#controls.renderFindBar(percent),
             },
             this.#controls.actions,
           )}
       <div class="stage ${this.#sidebar.open && ready ? 'with-sidebar' : ''}" ?inert=${this.#password.isOpen}>
-        ${ready ? this.#sidebar.render() : nothing}
+        ${ready ? this.#sidebar.render(strings) : nothing}
         <div part="viewport" class=${viewportClasses} tabindex="0" role="region" aria-label=${strings.documentLabel}>
           <div class="pdfViewer"></div>
         </div>
@@ -486,6 +489,8 @@ export class SecureViewer extends LitElement {
       textLayer: this.#allows('copy'),
       pageLabel: (page) => format(this.#strings().pageLabel, { page }),
       view: () => ({ page: this.page, zoom: this.zoom }),
+      // No page is drawn before the watermark can be drawn into it.
+      beforePages: () => (this.watermark ? this.#loadWatermark() : undefined),
     });
   }
 
@@ -504,12 +509,37 @@ export class SecureViewer extends LitElement {
     return permits(this._permissionsOverride ?? this.#tokens.permissions, permission);
   }
 
-  /** Draws the watermark into a freshly rendered page canvas. */
+  /**
+   * Draws the watermark into a freshly rendered page canvas. Set on an open document, its code may
+   * still be on its way: then the page is cleared rather than shown unmarked, and drawn again, with
+   * the mark, when the code is here.
+   */
   #decorate(canvas: HTMLCanvasElement): void {
-    if (this.watermark) paintWatermark(canvas, this.watermark, this.#tokens.claims, this);
+    if (!this.watermark) return;
+    if (this.#watermarkCode) this.#watermarkCode.paintWatermark(canvas, this.watermark, this.#tokens.claims, this);
+    else canvas.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
   }
 
-  #strings(): ViewerStrings {
+  /** For what is drawn on request (print, thumbnails): waits for the watermark's code if it is still on its way. */
+  async #decorateWhenReady(canvas: HTMLCanvasElement): Promise<void> {
+    if (this.watermark) await this.#loadWatermark();
+    this.#decorate(canvas);
+  }
+
+  #loadWatermark(): Promise<void> {
+    this.#watermarkLoading ??= import('./pdf/watermark.ts').then(
+      (code) => {
+        this.#watermarkCode = code;
+      },
+      (error: unknown) => {
+        this.#watermarkLoading = null;
+        throw error;
+      },
+    );
+    return this.#watermarkLoading;
+  }
+
+  #strings(): CoreStrings {
     return resolveStrings(this.strings);
   }
 

@@ -7,10 +7,19 @@ export function downloadFileName(serverName: string | null, title: string | null
 }
 
 /**
+ * Saves the whole file, under the server's name when it gave one, else the PDF's title (reading
+ * it may cost a range request).
+ */
+export async function saveDocument(document: PDFDocumentProxy, serverName: string | null): Promise<void> {
+  const title = serverName ? undefined : await document.getMetadata().then((meta) => (meta.info as { Title?: unknown }).Title, () => undefined);
+  await downloadDocument(document, downloadFileName(serverName, typeof title === 'string' ? title : null));
+}
+
+/**
  * Saves the whole file. The bytes come through the same authorized range requests as the pages
  * (the token never goes into a URL); the browser gets a `blob:` URL that is revoked afterwards.
  */
-export async function downloadDocument(document: PDFDocumentProxy, fileName: string): Promise<void> {
+async function downloadDocument(document: PDFDocumentProxy, fileName: string): Promise<void> {
   const data = await document.getData();
   const url = URL.createObjectURL(new Blob([data as Uint8Array<ArrayBuffer>], { type: 'application/pdf' }));
   const link = globalThis.document.createElement('a');

@@ -1,8 +1,8 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveController, ReactiveControllerHost, TemplateResult } from 'lit';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { asViewerError, type ViewerError } from '../errors.ts';
-import { downloadDocument, downloadFileName } from './download.ts';
-import { printDocument } from './print.ts';
+import type { ViewerStringOverrides } from '../ui/strings.ts';
+import { adoptSheet } from '../ui/styles.ts';
 
 export interface ExportSource {
   /** The open document, or null. */
@@ -12,22 +12,28 @@ export interface ExportSource {
   /** Whether the token allows `download` / `print` (a UI hint; the server enforces). */
   allows(permission: 'download' | 'print'): boolean;
   /** Draws the watermark into a page about to be printed. */
-  decorate(canvas: HTMLCanvasElement): void;
+  decorate(canvas: HTMLCanvasElement): Promise<void>;
   /** An export failed while the document is still open and shown. */
   onError(error: ViewerError): void;
 }
 
+export interface ExportHost extends ReactiveControllerHost {
+  readonly renderRoot: HTMLElement | DocumentFragment;
+}
+
 /**
  * Download and print of the open document, one at a time. Leaving the page or opening another
- * document abandons the one under way.
+ * document abandons the one under way. The code that saves or prints is a chunk of its own,
+ * loaded on first use (the button shows the export as busy meanwhile).
  */
 export class ExportController implements ReactiveController {
-  readonly #host: ReactiveControllerHost;
+  readonly #host: ExportHost;
   readonly #source: ExportSource;
   #abort: AbortController | null = null;
   #printProgress: number | null = null;
+  #print: typeof import('./print.ts') | null = null;
 
-  constructor(host: ReactiveControllerHost, source: ExportSource) {
+  constructor(host: ExportHost, source: ExportSource) {
     this.#host = host;
     this.#source = source;
     host.addController(this);
@@ -38,26 +44,35 @@ export class ExportController implements ReactiveController {
     return this.#abort !== null;
   }
 
-  /** Share of pages ready for printing (0–1) while a print is being prepared, else null. */
-  get printProgress(): number | null {
-    return this.#printProgress;
+  /**
+   * The print button while a print is being prepared, once the print code is there (the plain
+   * button shows the print as busy until then); else null.
+   */
+  renderPrintProgress(strings: ViewerStringOverrides | null): TemplateResult | null {
+    if (this.#printProgress === null || !this.#print) return null;
+    return this.#print.renderPrintProgress(this.#printProgress, strings, () => this.cancelPrint());
   }
 
   /** Saves the whole file, under the server's name or the PDF's title. */
   download(): Promise<void> {
     return this.#run('download', async (pdf) => {
-      // The server's name when it gave one; reading the title may cost a range request.
-      const serverName = this.#source.fileName();
-      const title = serverName ? undefined : await pdf.getMetadata().then((meta) => (meta.info as { Title?: unknown }).Title, () => undefined);
-      await downloadDocument(pdf, downloadFileName(serverName, typeof title === 'string' ? title : null));
+      const { saveDocument } = await import('./download.ts');
+      await saveDocument(pdf, this.#source.fileName());
     });
   }
 
   /** Prints the document's pages, watermarked. */
   print(): Promise<void> {
     return this.#run('print', async (pdf, signal) => {
+      // Under way (and cancellable) from the press on, while the print code may still be loading.
+      this.#printProgress = 0;
       try {
-        await printDocument(pdf, {
+        const print = await import('./print.ts');
+        if (!this.#print) adoptSheet(this.#host.renderRoot, print.printProgressStyles.styleSheet);
+        this.#print = print;
+        this.#host.requestUpdate();
+        if (signal.aborted) return;
+        await print.printDocument(pdf, {
           decorate: (canvas) => this.#source.decorate(canvas),
           signal,
           onProgress: (done, total) => {

@@ -1,5 +1,8 @@
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
+// The print button's look while a print is prepared loads with the print code.
+export { printProgressStyles, renderPrintProgress } from '../ui/print-progress.ts';
+
 /** 150 dpi: sharp on paper; each page is kept only as a compressed image. */
 const PRINT_SCALE = 150 / 72;
 /** JPEG: every browser prints it, and a page of text compresses to tens of kilobytes. */
@@ -28,7 +31,7 @@ function adoptPrintSheet(): CSSStyleSheet {
 
 export interface PrintOptions {
   /** Draws the watermark into each page before it becomes an image. */
-  decorate: (canvas: HTMLCanvasElement) => void;
+  decorate: (canvas: HTMLCanvasElement) => Promise<void>;
   signal: AbortSignal;
   /** `done` of `total` pages are ready as images. */
   onProgress?: (done: number, total: number) => void;
@@ -89,7 +92,7 @@ function loaded(image: HTMLImageElement): Promise<void> {
 }
 
 /** Draws one page into the shared canvas, watermarks it and compresses it; the canvas is then reused. */
-async function pageImage(pdf: PDFDocumentProxy, number: number, canvas: HTMLCanvasElement, decorate: (canvas: HTMLCanvasElement) => void): Promise<Blob> {
+async function pageImage(pdf: PDFDocumentProxy, number: number, canvas: HTMLCanvasElement, decorate: (canvas: HTMLCanvasElement) => Promise<void>): Promise<Blob> {
   const page = await pdf.getPage(number);
   try {
     const viewport = page.getViewport({ scale: PRINT_SCALE });
@@ -97,7 +100,7 @@ async function pageImage(pdf: PDFDocumentProxy, number: number, canvas: HTMLCanv
     canvas.width = Math.floor(viewport.width);
     canvas.height = Math.floor(viewport.height);
     await page.render({ canvas, viewport, intent: 'print', background: 'white' }).promise;
-    decorate(canvas);
+    await decorate(canvas);
     const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, IMAGE_TYPE, IMAGE_QUALITY));
     if (!blob) throw new Error(`Page ${number} could not be turned into an image for printing.`);
     return blob;

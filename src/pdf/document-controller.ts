@@ -4,7 +4,7 @@ import { ViewerError, asViewerError } from '../errors.ts';
 import type { TokenAccess } from '../fetch/document-client.ts';
 import { fetchFirstBytes } from '../fetch/first-bytes.ts';
 import { mapPdfjsError, openDocument, type PasswordReason } from './open-document.ts';
-import { PageViewer, adoptViewerStyles, type FindResult, type Zoom } from './page-viewer.ts';
+import { PageViewer, adoptViewerStyles, type Zoom } from './page-viewer.ts';
 import { loadPdfjs } from './pdfjs.ts';
 
 export interface DocumentRequest {
@@ -17,9 +17,14 @@ export interface DocumentRequest {
   pageLabel: (page: number) => string;
   /** Where to open, read when the pages are laid out: the host may navigate while it loads. */
   view: () => { page: number; zoom: Zoom };
+  /** Code the pages need before the first is drawn (the watermark's), if any: awaited with pdf.js's viewer. */
+  beforePages?: () => Promise<unknown> | undefined;
 }
 
-/** pdf.js, its worker or its viewer components could not be loaded: a network failure, not a bad document. */
+/**
+ * pdf.js, its worker, its viewer components or code the pages need could not be loaded: a network
+ * failure, not a bad document.
+ */
 const ENGINE_UNAVAILABLE = new Error('engine unavailable');
 
 /** What the element learns from a load. Callbacks never fire for a load that was closed. */
@@ -31,7 +36,6 @@ export interface DocumentEvents {
   onPassword(reason: PasswordReason): Promise<string | null>;
   onPageRendered(page: number, canvas: HTMLCanvasElement): void;
   onScaleChange(scale: number): void;
-  onFindResult(result: FindResult): void;
 }
 
 /**
@@ -117,7 +121,7 @@ export class DocumentController implements ReactiveController {
       }
       this.#document = document;
       this.#fileName = fileName;
-      const [viewer, viewerCss] = await Promise.all([pdfjs.viewer, pdfjs.viewerCss]).catch(() => {
+      const [viewer, viewerCss] = await Promise.all([pdfjs.viewer, pdfjs.viewerCss, request.beforePages?.()]).catch(() => {
         throw ENGINE_UNAVAILABLE;
       });
       if (!current()) return;
@@ -131,7 +135,6 @@ export class DocumentController implements ReactiveController {
         onPageChange: (page) => current() && this.#events.onPageChange(page),
         onPageRendered: (page, canvas) => current() && this.#events.onPageRendered(page, canvas),
         onScaleChange: (scale) => current() && this.#events.onScaleChange(scale),
-        onFindResult: (result) => current() && this.#events.onFindResult(result),
       });
       const view = request.view();
       pages.zoom = view.zoom;

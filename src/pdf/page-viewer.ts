@@ -1,6 +1,7 @@
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { EventBus, PDFFindController, PDFLinkService, PDFViewer } from 'pdfjs-dist/legacy/web/pdf_viewer.mjs';
 import type { PdfjsLib, PdfjsViewerLib } from './pdfjs.ts';
+import { adoptSheet } from '../ui/styles.ts';
 import { resolveIdsInShadowRoot } from './shadow-id-lookup.ts';
 
 import type { Zoom } from './zoom.ts';
@@ -21,23 +22,8 @@ export interface PageViewerOptions {
   onPageRendered?: (page: number, canvas: HTMLCanvasElement) => void;
   /** The scale changed (zoom buttons, fit modes, window resizes). */
   onScaleChange?: (scale: number) => void;
-  /** Find results changed. */
-  onFindResult?: (result: FindResult) => void;
   /** Accessible name of each page region ("Page 3"). */
   pageLabel?: (page: number) => string;
-}
-
-/** Where a search stands: `pending` while pages are still being read. */
-export interface FindResult {
-  status: 'pending' | 'found' | 'not-found' | 'wrapped';
-  current: number;
-  total: number;
-}
-
-export interface FindOptions {
-  /** Continue to the next (or previous) match of the same query. */
-  again?: boolean;
-  previous?: boolean;
 }
 
 /** The part of pdf.js's per-page find highlighter used here (not exported by pdf.js). */
@@ -54,11 +40,6 @@ interface PageAccessibility {
 /** Quiet time after the last resize before pages are fitted and drawn again. */
 const RESIZE_SETTLE_MS = 120;
 
-/** pdf.js's `RenderingStates.RUNNING`. */
-const RENDERING_RUNNING = 1;
-
-const FIND_STATUS: Record<number, FindResult['status']> = { 0: 'found', 1: 'not-found', 2: 'wrapped', 3: 'pending' };
-
 let sheet: CSSStyleSheet | undefined;
 
 /**
@@ -71,10 +52,8 @@ export function adoptViewerStyles(root: ShadowRoot, viewerCss: string): void {
     // Its icon images (editor tools, a loading spinner) are not shipped: drop the references.
     sheet.replaceSync(viewerCss.replaceAll(':root', ':host').replace(/url\((["']?)images\/[^)]*\)/g, 'none'));
   }
-  if (!root.adoptedStyleSheets.includes(sheet)) {
-    // pdf.js's rules go first so the element's own styles can override them.
-    root.adoptedStyleSheets = [sheet, ...root.adoptedStyleSheets];
-  }
+  // pdf.js's rules go first so the element's own styles can override them.
+  adoptSheet(root, sheet, true);
 }
 
 /**
@@ -90,15 +69,11 @@ export class PageViewer {
   #ready = false;
   /** Page views (0-based) whose text highlighter may still hold a removed text layer. */
   readonly #highlighted = new Set<number>();
-  #query = '';
   /** A page asked for before pdf.js had laid out its pages. */
   #pendingPage = 0;
   /** Follows the scrolling area's size: shown after hidden, resized by the host. */
   readonly #resizes: ResizeObserver;
   #resizeTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Pages pdf.js is drawing now; thumbnails wait until there are none. */
-  readonly #drawing = new Set<number>();
-  #idleWaiters: Array<() => void> = [];
 
   constructor(pdfjs: { lib: PdfjsLib; viewer: PdfjsViewerLib }, options: PageViewerOptions) {
     const { viewer: components, lib } = pdfjs;
@@ -147,8 +122,7 @@ export class PageViewer {
     this.#eventBus.on('pagechanging', (event: { pageNumber: number }) => options.onPageChange(event.pageNumber));
     // pdf.js marks a page `data-loaded` when drawing starts; `data-rendered` says it is finished
     // (and watermarked), for styling and for anyone checking what is on screen.
-    this.#eventBus.on('pagerender', (event: { pageNumber: number; source: { div?: HTMLElement } }) => {
-      this.#drawing.add(event.pageNumber);
+    this.#eventBus.on('pagerender', (event: { source: { div?: HTMLElement } }) => {
       event.source.div?.removeAttribute('data-rendered');
       // Drawing a page may have pushed another out of pdf.js's buffer.
       this.#releaseRemovedTextLayers();
@@ -158,7 +132,6 @@ export class PageViewer {
       (event: { pageNumber: number; isDetailView?: boolean; error?: unknown; source: { canvas?: HTMLCanvasElement | null; div?: HTMLElement } & PageAccessibility }) => {
         // The text layer is built after this event and links annotations into it on `enable()`.
         resolveIdsInShadowRoot(event.source._accessibilityManager, 'enable', options.shadowRoot);
-        if (!event.isDetailView) this.#doneDrawing(event.pageNumber);
         this.#releaseRemovedTextLayers();
         const canvas = event.source.canvas;
         if (event.isDetailView || !canvas) return;
@@ -172,45 +145,16 @@ export class PageViewer {
       resolveIdsInShadowRoot(event.source.structTreeLayer, 'updateTextLayer', options.shadowRoot);
     });
     this.#eventBus.on('scalechanging', (event: { scale: number }) => options.onScaleChange?.(event.scale));
-    const report = (event: { state?: number; matchesCount: { current: number; total: number } }) =>
-      options.onFindResult?.({
-        status: event.state === undefined ? 'found' : (FIND_STATUS[event.state] ?? 'not-found'),
-        current: event.matchesCount.current,
-        total: event.matchesCount.total,
-      });
-    this.#eventBus.on('updatefindcontrolstate', report);
-    this.#eventBus.on('updatefindmatchescount', (event: { matchesCount: { current: number; total: number } }) =>
-      options.onFindResult?.({ status: event.matchesCount.total > 0 ? 'found' : 'pending', ...event.matchesCount }),
-    );
   }
 
-  #doneDrawing(page: number): void {
-    this.#drawing.delete(page);
-    if (this.#drawing.size > 0) return;
-    const waiters = this.#idleWaiters;
-    this.#idleWaiters = [];
-    for (const resolve of waiters) resolve();
+  /** pdf.js's event bus, where find (a chunk of its own) sends its searches and reads their results. */
+  get events(): EventBus {
+    return this.#eventBus;
   }
 
-  /**
-   * Resolves when pdf.js is drawing no page (at once if it is idle now): work of lower priority,
-   * such as thumbnails, waits for it so that the pages in view come first.
-   */
-  whenIdle(): Promise<void> {
-    // A draw cancelled by scrolling never reports its end: only pages still being drawn count.
-    for (const page of this.#drawing) {
-      const view = this.#viewer.getPageView(page - 1) as { renderingState?: number } | undefined;
-      if (view?.renderingState !== RENDERING_RUNNING) this.#drawing.delete(page);
-    }
-    if (this.#drawing.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
-  }
-
-  /** Page `page`'s finished, watermarked canvas if pdf.js holds one now, else null. */
-  renderedCanvas(page: number): HTMLCanvasElement | null {
-    const view = this.#viewer.getPageView(page - 1) as { div?: HTMLElement; canvas?: HTMLCanvasElement | null } | undefined;
-    const canvas = view?.canvas;
-    return view?.div?.getAttribute('data-rendered') === 'true' && canvas && canvas.width > 0 ? canvas : null;
+  /** pdf.js's viewer, whose page views the thumbnails (a chunk of their own) draw from. */
+  get viewer(): PDFViewer {
+    return this.#viewer;
   }
 
   /** Goes to an outline entry's destination (a named or explicit PDF destination), as a link would. */
@@ -270,8 +214,8 @@ export class PageViewer {
   }
 
   /**
-   * Scales by `factor` keeping the document point under (`clientX`, `clientY`) where it is, as a
-   * pinch does; pdf.js draws the pages once at the new scale.
+   * Scales by `factor` around (`clientX`, `clientY`), as a pinch does; pdf.js draws the pages once
+   * at the new scale.
    */
   zoomAround(factor: number, clientX: number, clientY: number): void {
     if (!this.#ready || !(factor > 0)) return;
@@ -279,31 +223,8 @@ export class PageViewer {
     // not to the window: translate the client point into those terms.
     const box = this.#viewer.container.getBoundingClientRect();
     const [top, left] = this.#viewer.containerTopLeft;
-    const origin = [clientX - box.left + left, clientY - box.top + top];
-    const anchor = this.#pagePointAt(clientX, clientY);
-    this.#viewer.updateScale({ scaleFactor: factor, origin, drawingDelay: -1 });
+    this.#viewer.updateScale({ scaleFactor: factor, origin: [clientX - box.left + left, clientY - box.top + top], drawingDelay: -1 });
     this.#zoom = this.#viewer.currentScale;
-    // pdf.js's origin arithmetic scales the page borders too; put the exact page point back.
-    if (anchor) {
-      const box = anchor.page.getBoundingClientRect();
-      const x = box.left + anchor.page.clientLeft + anchor.x * anchor.page.clientWidth;
-      const y = box.top + anchor.page.clientTop + anchor.y * anchor.page.clientHeight;
-      this.#viewer.container.scrollLeft += x - clientX;
-      this.#viewer.container.scrollTop += y - clientY;
-    }
-  }
-
-  /** The page under a client point and where on it (fractions of its drawn area), if any. */
-  #pagePointAt(clientX: number, clientY: number): { page: HTMLElement; x: number; y: number } | null {
-    const root = this.#viewer.container.getRootNode() as Document | ShadowRoot;
-    const page = root.elementFromPoint(clientX, clientY)?.closest<HTMLElement>('.page');
-    if (!page || page.clientWidth === 0 || page.clientHeight === 0) return null;
-    const box = page.getBoundingClientRect();
-    return {
-      page,
-      x: (clientX - box.left - page.clientLeft) / page.clientWidth,
-      y: (clientY - box.top - page.clientTop) / page.clientHeight,
-    };
   }
 
   /** The current scale (1 = 100 %), whatever zoom mode gave it. */
@@ -325,35 +246,12 @@ export class PageViewer {
     this.#viewer.pagesRotation = ((Math.round(degrees / 90) * 90) % 360 + 360) % 360;
   }
 
-  /** Searches the document's text; highlights every match and scrolls to the current one. */
-  find(query: string, options: FindOptions = {}): void {
-    const again = options.again === true && query === this.#query;
-    this.#query = query;
-    this.#eventBus.dispatch('find', {
-      source: this,
-      type: again ? 'again' : '',
-      query,
-      caseSensitive: false,
-      entireWord: false,
-      highlightAll: true,
-      findPrevious: options.previous === true,
-      matchDiacritics: false,
-    });
-  }
-
-  /** Removes find highlights. */
-  closeFind(): void {
-    this.#query = '';
-    this.#eventBus.dispatch('findbarclose', { source: this });
-  }
-
   /** Redraws every page (after the watermark changed). */
   refresh(): void {
     if (this.#ready) this.#viewer.refresh();
   }
 
   destroy(): void {
-    this.#doneDrawingAll();
     this.#resizes.disconnect();
     clearTimeout(this.#resizeTimer);
     this.#viewer.setDocument(null as unknown as PDFDocumentProxy);
@@ -362,12 +260,6 @@ export class PageViewer {
     (this.#viewer as unknown as { _pagesCapability?: { promise: Promise<void> } })._pagesCapability?.promise.catch(() => {});
     this.#links.setDocument(null);
     this.#viewer.cleanup();
-  }
-
-  /** Nothing waits for a closed document's pages. */
-  #doneDrawingAll(): void {
-    this.#drawing.clear();
-    this.#doneDrawing(0);
   }
 
   #applyZoom(): void {

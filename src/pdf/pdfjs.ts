@@ -1,6 +1,4 @@
 
-import type { PdfjsFiles } from './pdfjs-files.ts';
-
 /** The pdf.js display API, loaded on first use so that defining the element costs almost nothing. */
 export type PdfjsLib = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 /** pdf.js's viewer components (PDFViewer, EventBus, PDFLinkService, …). */
@@ -64,9 +62,6 @@ export function loadPdfjs(): Promise<Pdfjs> {
     // that the sources import in Node too; the build puts it in the entry with the rest of our code.
     const { pdfWorkerUrl } = await import('./worker-url.ts');
     const workerSrc = assetBase ? new URL('legacy/build/pdf.worker.min.mjs', assetBase).href : pdfWorkerUrl;
-    // Where a bundler put each of pdf.js's files; not needed (nor loaded) with setPdfjsBase.
-    const files = assetBase ? null : import('./pdfjs-files.ts').then((module) => module.pdfjsFiles);
-    files?.catch(() => {});
     // Starting pdf.js's worker takes about as long as loading its main module: do both at once.
     const early = startWorker(workerSrc);
     const lib = await libLoading.catch((error: unknown) => {
@@ -86,7 +81,7 @@ export function loadPdfjs(): Promise<Pdfjs> {
     // Without a started worker, pdf.js's own start-up, which falls back to the main thread.
     const worker = port ? lib.PDFWorker.create({ port }) : new lib.PDFWorker();
     const folders = assetUrls(workerSrc);
-    return { lib, viewer, viewerCss, worker, assets: files ? placedAssets(folders, await files) : folders };
+    return { lib, viewer, viewerCss, worker, assets: keptLayout(workerSrc) ? folders : { ...folders, useWorkerFetch: false, BinaryDataFactory: BundledFiles } };
   })();
   loading.catch(() => {
     loading = undefined;
@@ -138,32 +133,24 @@ function assetUrls(workerSrc: string): PdfAssetUrls {
 
 /**
  * The folders beside the worker hold pdf.js's files when they kept the package's layout (the
- * drop-in folder, the package served as is, the sources). A bundler that built an app from the
- * package has put the worker and each file where it chose (`assets/<name>-<hash>.<ext>`, or a
- * `data:` URL), and those folders are the app's own paths, which answer with its HTML page: then
- * the page fetches each file from the URL the bundler gave it. pdf.js's colour management needs
- * its worker to fetch, so it is off in that case, as pdf.js does without `useWorkerFetch`.
+ * drop-in folder, the package served as is, the sources, `setPdfjsBase`). A bundler that built an
+ * app from the package has put the worker and each file where it chose (`assets/<name>-<hash>.<ext>`,
+ * or a `data:` URL), and those folders are the app's own paths, which answer with its HTML page:
+ * then the page fetches each file from the URL the bundler gave it. pdf.js's colour management
+ * needs its worker to fetch, so it is off in that case, as pdf.js does without `useWorkerFetch`.
+ * The worker tells which it is: a bundler places it as it places the files, by the same
+ * `new URL('./…', import.meta.url)`.
  */
-function placedAssets(folders: PdfAssetUrls, files: PdfjsFiles): PdfAssetUrls {
-  const kinds = Object.keys(files) as Array<keyof PdfjsFiles>;
-  const inPlace = kinds.every((kind) =>
-    Object.entries(files[kind]).every(([name, url]) => new URL(url, document.baseURI).href === new URL(name, folders[kind]).href),
-  );
-  return inPlace ? folders : { ...folders, useWorkerFetch: false, BinaryDataFactory: filesByName(files) };
+function keptLayout(workerSrc: string): boolean {
+  return new URL(workerSrc, document.baseURI).pathname.endsWith('/legacy/build/pdf.worker.min.mjs');
 }
 
-/** pdf.js's `BinaryDataFactory`: called on the page when the worker asks for a file by name. */
-function filesByName(files: PdfjsFiles) {
-  return class BundledFiles {
-    async fetch({ kind, filename }: { kind: string; filename: string }): Promise<Uint8Array> {
-      const url = kind in files ? files[kind as keyof PdfjsFiles][filename] : undefined;
-      if (!url) throw new Error(`pdf.js asked for a file this package does not have: ${kind} ${filename}`);
-      // Bundlers inline small files; decoding them here needs no `connect-src data:` in a CSP.
-      const inline = /^data:[^,]*;base64,/.exec(url);
-      if (inline) return Uint8Array.from(atob(url.slice(inline[0].length)), (c) => c.charCodeAt(0));
-      const response = await fetch(url);
-      if (!response.ok) throw new Error(`${response.status} for ${url}`);
-      return new Uint8Array(await response.arrayBuffer());
-    }
-  };
+/**
+ * pdf.js's `BinaryDataFactory` when a bundler placed its files: called on the page when the worker
+ * asks for a file by name. The list of where each file went loads with the first such request.
+ */
+class BundledFiles {
+  fetch(request: { kind: string; filename: string }): Promise<Uint8Array> {
+    return import('./pdfjs-files.ts').then((files) => files.fetchPdfjsFile(request));
+  }
 }

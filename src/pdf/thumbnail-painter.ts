@@ -4,11 +4,21 @@ import type { PageViewer } from './page-viewer.ts';
 /** Width of a thumbnail in CSS pixels. */
 export const THUMBNAIL_WIDTH = 112;
 
+/** pdf.js's `RenderingStates.RUNNING`. */
+const RENDERING_RUNNING = 1;
+
+/** What is read of one of pdf.js's page views (not exported by pdf.js). */
+interface PageView {
+  renderingState?: number;
+  div?: HTMLElement;
+  canvas?: HTMLCanvasElement | null;
+}
+
 export interface ThumbnailSource {
   pdf: PDFDocumentProxy;
   pages: PageViewer;
   /** Draws the watermark into a thumbnail drawn from the document (page canvases already carry it). */
-  decorate(canvas: HTMLCanvasElement): void;
+  decorate(canvas: HTMLCanvasElement): Promise<void>;
 }
 
 interface Job {
@@ -29,6 +39,8 @@ export class ThumbnailPainter {
   readonly #queue: Job[] = [];
   #running = false;
   #closed = false;
+  /** Ends a wait for pdf.js to be idle (when the painter closes). */
+  #stopWaiting: (() => void) | null = null;
 
   constructor(source: ThumbnailSource) {
     this.#source = source;
@@ -47,6 +59,7 @@ export class ThumbnailPainter {
   close(): void {
     this.#closed = true;
     for (const job of this.#queue.splice(0)) job.resolve(false);
+    this.#stopWaiting?.();
   }
 
   async #run(): Promise<void> {
@@ -67,11 +80,11 @@ export class ThumbnailPainter {
 
   async #draw({ page, canvas, signal }: Job): Promise<boolean> {
     const { pdf, pages } = this.#source;
-    await pages.whenIdle();
+    await this.#whenIdle();
     if (signal.aborted || this.#closed) return false;
     const ratio = Math.min(window.devicePixelRatio || 1, 2);
     const width = Math.round(THUMBNAIL_WIDTH * ratio);
-    const drawn = pages.renderedCanvas(page);
+    const drawn = this.#renderedCanvas(page);
     if (drawn) {
       canvas.width = width;
       canvas.height = Math.round((width * drawn.height) / drawn.width);
@@ -93,9 +106,41 @@ export class ThumbnailPainter {
     } finally {
       signal.removeEventListener('abort', cancel);
       // The page's drawing instructions are kept only while pdf.js shows the page itself.
-      if (!pages.renderedCanvas(page)) pdfPage.cleanup();
+      if (!this.#renderedCanvas(page)) pdfPage.cleanup();
     }
-    this.#source.decorate(canvas);
+    await this.#source.decorate(canvas);
     return true;
+  }
+
+  /**
+   * Resolves when pdf.js is drawing no page (at once if it is idle now), or the painter closes:
+   * thumbnails wait so that the pages in view come first. Checked again as each page is drawn.
+   */
+  #whenIdle(): Promise<void> {
+    const { viewer, events } = this.#source.pages;
+    const drawing = () => {
+      for (let index = 0; index < viewer.pagesCount; index++) {
+        if ((viewer.getPageView(index) as PageView | undefined)?.renderingState === RENDERING_RUNNING) return true;
+      }
+      return false;
+    };
+    if (!drawing()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = () => {
+        if (drawing() && !this.#closed) return;
+        events.off('pagerendered', check);
+        this.#stopWaiting = null;
+        resolve();
+      };
+      this.#stopWaiting = check;
+      events.on('pagerendered', check);
+    });
+  }
+
+  /** Page `page`'s finished, watermarked canvas if pdf.js holds one now, else null. */
+  #renderedCanvas(page: number): HTMLCanvasElement | null {
+    const view = this.#source.pages.viewer.getPageView(page - 1) as PageView | undefined;
+    const canvas = view?.canvas;
+    return view?.div?.getAttribute('data-rendered') === 'true' && canvas && canvas.width > 0 ? canvas : null;
   }
 }

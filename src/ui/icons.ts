@@ -1,7 +1,7 @@
 import { svg, type SVGTemplateResult } from 'lit';
 
 // Small stroke icons drawn in the current text colour; the buttons carry the accessible names.
-const icon = (body: SVGTemplateResult) =>
+export const icon = (body: SVGTemplateResult): SVGTemplateResult =>
   svg`<svg viewBox="0 0 24 24" width="18" height="18" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false">${body}</svg>`;
 
 export const icons = {
@@ -18,6 +18,4 @@ export const icons = {
   print: icon(svg`<path d="M6 9V3h12v6M6 18H4v-7h16v7h-2"/><rect x="6" y="14" width="12" height="7"/>`),
   more: icon(svg`<circle cx="5" cy="12" r="1"/><circle cx="12" cy="12" r="1"/><circle cx="19" cy="12" r="1"/>`),
   close: icon(svg`<path d="M6 6l12 12M18 6L6 18"/>`),
-  up: icon(svg`<path d="M18 15l-6-6-6 6"/>`),
-  down: icon(svg`<path d="M6 9l6 6 6-6"/>`),
 };

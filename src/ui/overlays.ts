@@ -1,9 +1,9 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ViewerErrorInfo } from '../errors.ts';
-import type { ViewerStrings } from './strings.ts';
+import type { CoreStrings } from './strings.ts';
 
 /** The loading indicator (part `status`): shown while a document loads, with its progress. */
-export function renderLoading(strings: ViewerStrings, loading: boolean, percent: number | null): TemplateResult {
+export function renderLoading(strings: CoreStrings, loading: boolean, percent: number | null): TemplateResult {
   return html`<div part="status" class="overlay" role="status" ?hidden=${!loading}>
     ${loading
       ? html`<span>${strings.loading}</span>
@@ -17,7 +17,7 @@ export function renderLoading(strings: ViewerStrings, loading: boolean, percent:
  * dialog after a cancel. `custom` is the host's own string for the code, which wins over the
  * error's message (a specific one, or the code's default).
  */
-export function renderError(strings: ViewerStrings, error: ViewerErrorInfo | null, custom: string | undefined, retry: () => void): TemplateResult | typeof nothing {
+export function renderError(strings: CoreStrings, error: ViewerErrorInfo | null, custom: string | undefined, retry: () => void): TemplateResult | typeof nothing {
   if (!error) return nothing;
   return html`<div part="error" class="overlay" role="alert">
     <p>${custom ?? error.message}</p>

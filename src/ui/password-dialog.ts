@@ -1,6 +1,40 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { Attempt } from '../net/outcome.ts';
-import { format, type ViewerStrings } from './strings.ts';
+import { passwordDialogStyles } from './password-dialog.styles.ts';
+import { format, partStrings, type CoreStrings, type ViewerStringOverrides, type ViewerStrings } from './strings.ts';
+import { adoptSheet } from './styles.ts';
+
+/** The dialog's own strings, loaded with it. */
+export type PasswordStrings = Pick<
+  ViewerStrings,
+  | 'accessPasswordTitle'
+  | 'accessPasswordDescription'
+  | 'sessionExpiredDescription'
+  | 'documentPasswordTitle'
+  | 'documentPasswordDescription'
+  | 'passwordLabel'
+  | 'passwordSubmit'
+  | 'passwordCancel'
+  | 'passwordIncorrect'
+  | 'passwordRateLimited'
+  | 'passwordUnavailable'
+  | 'enterPassword'
+>;
+
+export const PASSWORD_STRINGS: PasswordStrings = {
+  accessPasswordTitle: 'Password required',
+  accessPasswordDescription: 'Enter the password you were given to open this document.',
+  sessionExpiredDescription: 'Your session has expired. Enter the password again to keep reading.',
+  documentPasswordTitle: 'Protected document',
+  documentPasswordDescription: 'This PDF is encrypted. Enter its password to open it.',
+  passwordLabel: 'Password',
+  passwordSubmit: 'Open',
+  passwordCancel: 'Cancel',
+  passwordIncorrect: 'Incorrect password. Please try again.',
+  passwordRateLimited: 'Too many attempts. You can try again in {seconds} s.',
+  passwordUnavailable: 'The password could not be checked right now. Please try again.',
+  enterPassword: 'Enter password',
+};
 
 /** `access`: exchanged for a token by the server; `document`: the PDF's own password, never sent anywhere. */
 export type PasswordKind = 'access' | 'document';
@@ -37,14 +71,16 @@ export interface PasswordHost extends ReactiveControllerHost, HTMLElement {
  */
 export class PasswordDialog implements ReactiveController {
   readonly #host: PasswordHost;
-  readonly #strings: () => ViewerStrings;
+  readonly #overrides: () => ViewerStringOverrides | null;
   #prompt: OpenPrompt | null = null;
   #returnFocus: HTMLElement | null = null;
   #countdown: ReturnType<typeof setInterval> | undefined;
 
-  constructor(host: PasswordHost, strings: () => ViewerStrings) {
+  /** `strings`: the host's replacements for visible strings. */
+  constructor(host: PasswordHost, strings: () => ViewerStringOverrides | null) {
     this.#host = host;
-    this.#strings = strings;
+    this.#overrides = strings;
+    adoptSheet(host.renderRoot, passwordDialogStyles.styleSheet);
     host.addController(this);
   }
 
@@ -122,6 +158,10 @@ export class PasswordDialog implements ReactiveController {
         </div>
       </form>
     </dialog>`;
+  }
+
+  #strings(): CoreStrings & PasswordStrings {
+    return partStrings(PASSWORD_STRINGS, this.#overrides());
   }
 
   #dialog(): HTMLDialogElement | null {

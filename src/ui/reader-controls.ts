@@ -1,7 +1,12 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { FindResult, PageViewer, Zoom } from '../pdf/page-viewer.ts';
+import { nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import type { PageViewer, Zoom } from '../pdf/page-viewer.ts';
+import type { FindResult, Finder } from './find-bar.ts';
 import { keyAction } from './keyboard.ts';
+import type { ViewerStringOverrides } from './strings.ts';
+import { adoptSheet } from './styles.ts';
 import type { ToolbarActions } from './toolbar.ts';
+
+type FindBar = typeof import('./find-bar.ts');
 
 /** What the toolbar and the keyboard act on. */
 export interface ReaderHost extends ReactiveControllerHost, HTMLElement {
@@ -23,11 +28,14 @@ export interface ReaderControlsOptions {
   cancelPrint: () => boolean;
   /** Opens or closes the sidebar; from the keyboard, focus moves into it when it opens. */
   toggleSidebar: (fromKeyboard: boolean) => void;
+  /** The host's replacements for visible strings. */
+  strings: () => ViewerStringOverrides | null;
 }
 
 /**
  * The reader's controls: toolbar actions, keyboard shortcuts inside the element, and the state of
- * the find bar and the "more tools" menu.
+ * the find bar and the "more tools" menu. The find bar is a chunk of its own, loaded the first
+ * time find opens; its field takes focus once it is there.
  */
 export class ReaderControls implements ReactiveController {
   readonly #host: ReaderHost;
@@ -35,6 +43,9 @@ export class ReaderControls implements ReactiveController {
   #moreOpen = false;
   #findOpen = false;
   #findResult: FindResult | null = null;
+  #findBar: FindBar | null = null;
+  /** Find in the open document's pages, made with the first search in them. */
+  #finder: Finder | null = null;
 
   constructor(host: ReaderHost, options: ReaderControlsOptions) {
     this.#host = host;
@@ -48,10 +59,6 @@ export class ReaderControls implements ReactiveController {
 
   get findOpen(): boolean {
     return this.#findOpen;
-  }
-
-  get findResult(): FindResult | null {
-    return this.#findResult;
   }
 
   set findResult(result: FindResult | null) {
@@ -92,25 +99,22 @@ export class ReaderControls implements ReactiveController {
     },
     toggleFind: () => (this.#findOpen ? this.actions.closeFind() : this.openFind()),
     find: (query, options) => {
-      const pages = this.#options.pages();
+      const finder = this.#findIn();
       if (!query) {
         this.findResult = null;
-        pages?.closeFind();
+        finder?.close();
         return;
       }
-      pages?.find(query, options);
+      finder?.find(query, options);
     },
     closeFind: () => {
       this.#findOpen = false;
       this.findResult = null;
-      this.#options.pages()?.closeFind();
+      this.#findIn()?.close();
       void this.#host.updateComplete.then(() => this.#part('find-button')?.focus());
     },
     download: () => void this.#host.download(),
     print: () => void this.#host.print(),
-    cancelPrint: () => {
-      this.#options.cancelPrint();
-    },
     toggleSidebar: () => this.#options.toggleSidebar(false),
   };
 
@@ -118,7 +122,37 @@ export class ReaderControls implements ReactiveController {
     if (!this.#options.active()) return;
     this.#findOpen = true;
     this.#host.requestUpdate();
-    void this.#host.updateComplete.then(() => this.#part('find-input')?.focus());
+    if (this.#findBar) {
+      void this.#host.updateComplete.then(() => this.#part('find-input')?.focus());
+      return;
+    }
+    import('./find-bar.ts').then(
+      (findBar) => {
+        if (!this.#findBar) adoptSheet(this.#host.renderRoot, findBar.findBarStyles.styleSheet);
+        this.#findBar = findBar;
+        this.#host.requestUpdate();
+        if (this.#findOpen) void this.#host.updateComplete.then(() => this.#part('find-input')?.focus());
+      },
+      () => {
+        // Offline, say: find closes again, and opening it asks for its code again.
+        this.#findOpen = false;
+        this.#host.requestUpdate();
+      },
+    );
+  }
+
+  /** The find bar while find is open, once its code is there; `progress`: share of the document loaded (0–100). */
+  renderFindBar(progress: number | null): TemplateResult | typeof nothing {
+    if (!this.#findOpen || !this.#findBar) return nothing;
+    return this.#findBar.renderFindBar({ strings: this.#options.strings(), result: this.#findResult, progress }, this.actions);
+  }
+
+  /** Find in the open document's pages, once the find code is here. */
+  #findIn(): Finder | null {
+    const pages = this.#options.pages();
+    if (!pages || !this.#findBar) return null;
+    if (this.#finder?.pages !== pages) this.#finder = new this.#findBar.Finder(pages, (result) => (this.findResult = result));
+    return this.#finder;
   }
 
   #zoomBy(direction: 1 | -1): void {

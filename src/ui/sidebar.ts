@@ -16,7 +16,7 @@ export interface OutlineRow {
 
 /** What the sidebar shows. */
 export interface SidebarModel {
-  strings: ViewerStrings;
+  strings: Pick<ViewerStrings, 'sidebar' | 'outline' | 'thumbnails'>;
   open: boolean;
   tab: SidebarTab;
   /** null while the outline is being read; empty when the document has none (the tab is hidden). */

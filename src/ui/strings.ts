@@ -1,5 +1,9 @@
 import type { ErrorCode } from '../errors.ts';
 import { DEFAULT_MESSAGES } from '../errors.ts';
+import type { FindStrings } from './find-bar.ts';
+import type { PasswordStrings } from './password-dialog.ts';
+import type { PrintStrings } from './print-progress.ts';
+import type { SidebarStrings } from './sidebar-panel.ts';
 
 /**
  * Every visible string of the element. Set the `strings` property to a partial object to replace
@@ -58,24 +62,15 @@ export interface ViewerStrings {
 /** The `strings` property: any subset of the strings, `errors` merged per code. */
 export type ViewerStringOverrides = Partial<Omit<ViewerStrings, 'errors'>> & { errors?: Partial<Record<ErrorCode, string>> };
 
-export const DEFAULT_STRINGS: ViewerStrings = {
+/** The strings that load with the element; the parts loaded on use bring their own defaults. */
+export type CoreStrings = Omit<ViewerStrings, keyof SidebarStrings | keyof PasswordStrings | keyof FindStrings | keyof PrintStrings>;
+
+export const DEFAULT_STRINGS: CoreStrings = {
   documentLabel: 'Document',
   loading: 'Loading document…',
   loadingProgress: 'Loading progress',
   retry: 'Try again',
   errors: { ...DEFAULT_MESSAGES },
-  accessPasswordTitle: 'Password required',
-  accessPasswordDescription: 'Enter the password you were given to open this document.',
-  sessionExpiredDescription: 'Your session has expired. Enter the password again to keep reading.',
-  documentPasswordTitle: 'Protected document',
-  documentPasswordDescription: 'This PDF is encrypted. Enter its password to open it.',
-  passwordLabel: 'Password',
-  passwordSubmit: 'Open',
-  passwordCancel: 'Cancel',
-  passwordIncorrect: 'Incorrect password. Please try again.',
-  passwordRateLimited: 'Too many attempts. You can try again in {seconds} s.',
-  passwordUnavailable: 'The password could not be checked right now. Please try again.',
-  enterPassword: 'Enter password',
   passwordReopen: 'Enter password',
   toolbarLabel: 'Document tools',
   previousPage: 'Previous page',
@@ -92,26 +87,24 @@ export const DEFAULT_STRINGS: ViewerStrings = {
   rotate: 'Rotate',
   moreTools: 'More tools',
   find: 'Find',
-  findLabel: 'Find in document',
-  findNext: 'Next match',
-  findPrevious: 'Previous match',
-  findClose: 'Close find',
-  findResults: '{current} of {total}',
-  findNoMatches: 'No matches',
-  findSearching: 'Searching… {percent} %',
   download: 'Download',
   print: 'Print',
   sidebar: 'Sidebar',
-  outline: 'Outline',
-  thumbnails: 'Thumbnails',
-  printPreparing: 'Preparing to print, {percent} %. Press again or Escape to cancel.',
   preparing: 'Preparing…',
 };
 
 /** Merges a host's partial strings over the defaults (one level deep for `errors`). */
-export function resolveStrings(overrides: ViewerStringOverrides | null): ViewerStrings {
+export function resolveStrings(overrides: ViewerStringOverrides | null): CoreStrings {
   if (!overrides) return DEFAULT_STRINGS;
   return { ...DEFAULT_STRINGS, ...overrides, errors: { ...DEFAULT_STRINGS.errors, ...overrides.errors } };
+}
+
+/**
+ * The strings of a part loaded on use: the element's, and the part's own defaults (which load with
+ * it) where the host gave no replacement; `resolveStrings` carries every replacement given.
+ */
+export function partStrings<T extends Partial<ViewerStrings>>(defaults: T, overrides: ViewerStringOverrides | null): CoreStrings & T {
+  return { ...defaults, ...resolveStrings(overrides) };
 }
 
 /** Fills `{name}` placeholders with values, as text. */

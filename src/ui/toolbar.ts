@@ -1,12 +1,10 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
-import type { FindResult } from '../pdf/page-viewer.ts';
 import { icons } from './icons.ts';
-import { format, type ViewerStrings } from './strings.ts';
+import { format, type CoreStrings } from './strings.ts';
 
 /** What the toolbar shows. */
 export interface ToolbarModel {
-  strings: ViewerStrings;
+  strings: CoreStrings;
   ready: boolean;
   page: number;
   numPages: number;
@@ -16,14 +14,13 @@ export interface ToolbarModel {
   canPrint: boolean;
   /** A download or print is being prepared. */
   busy: boolean;
-  /** Share of pages ready (0–1) while a print is being prepared; the print button then cancels it. */
-  printProgress: number | null;
+  /** The print button while a print is being prepared (from the print code, once it is there). */
+  printing: TemplateResult | null;
   moreOpen: boolean;
   findOpen: boolean;
   sidebarOpen: boolean;
-  findResult: FindResult | null;
-  /** Share of the document loaded while a search reads every page (0–100). */
-  findProgress: number | null;
+  /** The find bar under the toolbar, while find is open (and its code is there). */
+  findBar: TemplateResult | typeof nothing;
 }
 
 /** What the toolbar's controls do. */
@@ -40,16 +37,6 @@ export interface ToolbarActions {
   closeFind(): void;
   download(): void;
   print(): void;
-  cancelPrint(): void;
-}
-
-function findStatus(model: ToolbarModel): string {
-  const { strings, findResult, findProgress } = model;
-  if (!findResult) return '';
-  if (findResult.total > 0) return format(strings.findResults, { current: findResult.current, total: findResult.total });
-  if (findResult.status === 'pending') return format(strings.findSearching, { percent: findProgress ?? 0 });
-  if (findResult.status === 'not-found') return strings.findNoMatches;
-  return '';
 }
 
 /**
@@ -64,17 +51,6 @@ export function renderToolbar(model: ToolbarModel, actions: ToolbarActions): Tem
     const value = Number.parseInt(input.value, 10);
     if (Number.isFinite(value)) actions.goToPage(value);
     else input.value = String(page);
-  };
-  const onFindKey = (event: KeyboardEvent) => {
-    const input = event.target as HTMLInputElement;
-    if (event.key === 'Enter') {
-      event.preventDefault();
-      actions.find(input.value, { again: true, previous: event.shiftKey });
-    } else if (event.key === 'Escape') {
-      event.preventDefault();
-      event.stopPropagation();
-      actions.closeFind();
-    }
   };
   return html`
     <div part="toolbar" class="toolbar" role="toolbar" aria-label=${strings.toolbarLabel}>
@@ -124,41 +100,16 @@ export function renderToolbar(model: ToolbarModel, actions: ToolbarActions): Tem
           aria-expanded=${model.moreOpen ? 'true' : 'false'} aria-controls="sv-more-tools" @click=${actions.toggleMore}>${icons.more}</button>
       </div>
     </div>
-    ${model.findOpen
-      ? html`<div part="find-bar" class="find-bar" role="search">
-          <label>
-            <span class="visually-hidden">${strings.findLabel}</span>
-            <input part="find-input" type="search" placeholder=${strings.findLabel} autocomplete="off" enterkeyhint="search"
-              @input=${(event: Event) => actions.find((event.target as HTMLInputElement).value, {})} @keydown=${onFindKey} />
-          </label>
-          <span class="find-status" role="status">${findStatus(model)}</span>
-          <button type="button" class="icon" part="find-previous-button" aria-label=${strings.findPrevious} title=${strings.findPrevious}
-            @click=${(event: Event) => actions.find(findQuery(event), { again: true, previous: true })}>${icons.up}</button>
-          <button type="button" class="icon" part="find-next-button" aria-label=${strings.findNext} title=${strings.findNext}
-            @click=${(event: Event) => actions.find(findQuery(event), { again: true })}>${icons.down}</button>
-          <button type="button" class="icon" part="find-close-button" aria-label=${strings.findClose} title=${strings.findClose}
-            @click=${actions.closeFind}>${icons.close}</button>
-        </div>`
-      : nothing}
+    ${model.findBar}
   `;
 }
 
-/** The print button; while a print is being prepared it shows how far it got and cancels it when pressed. */
+/** The print button; while a print is being prepared, the print code's, which shows how far it got and cancels. */
 function renderPrintButton(model: ToolbarModel, actions: ToolbarActions): TemplateResult {
-  const { strings, printProgress } = model;
-  if (printProgress === null) {
-    return html`<button type="button" class="icon" part="print-button" aria-label=${strings.print} title=${strings.print}
-      ?disabled=${!model.ready || model.busy} @click=${actions.print}>${icons.print}</button>`;
-  }
-  const percent = Math.floor(printProgress * 100);
-  const label = format(strings.printPreparing, { percent });
-  return html`<button type="button" class="icon printing" part="print-button" aria-label=${label} title=${label}
-    style=${styleMap({ '--print-progress': `${percent}%` })} @click=${actions.cancelPrint}>
-    ${icons.close}<span class="print-progress" aria-hidden="true">${format(strings.zoomLevel, { percent })}</span>
-  </button>`;
-}
-
-function findQuery(event: Event): string {
-  const bar = (event.currentTarget as HTMLElement).closest('.find-bar');
-  return bar?.querySelector('input')?.value ?? '';
+  const { strings } = model;
+  return (
+    model.printing ??
+    html`<button type="button" class="icon" part="print-button" aria-label=${strings.print} title=${strings.print}
+      ?disabled=${!model.ready || model.busy} @click=${actions.print}>${icons.print}</button>`
+  );
 }

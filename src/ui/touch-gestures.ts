@@ -1,5 +1,4 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { PageViewer, Zoom } from '../pdf/page-viewer.ts';
+import type { TouchHost, TouchOptions } from './touch-input.ts';
 
 /** Scales a pinch may reach (1 = 100 %). */
 const MIN_SCALE = 0.25;
@@ -9,18 +8,6 @@ const TAP_MS = 300;
 const TAP_SLOP_PX = 12;
 const DOUBLE_TAP_MS = 350;
 const DOUBLE_TAP_DISTANCE_PX = 40;
-
-export interface TouchHost extends ReactiveControllerHost {
-  zoom: Zoom;
-}
-
-export interface TouchGestureOptions {
-  /** The scrolling area the gestures act on. */
-  viewport(): HTMLElement | null;
-  pages(): PageViewer | null;
-  /** Gestures act only on an open document with no dialog in front of it. */
-  active(): boolean;
-}
 
 interface Pinch {
   startDistance: number;
@@ -35,51 +22,34 @@ interface Pinch {
  * Touch on the page area: a two-finger pinch zooms around its centre (the drawn pages are scaled
  * with CSS while the fingers move and drawn once at the new scale when they lift), and a double
  * tap toggles between fit width and 100 %. One-finger scrolling, with its momentum, stays the
- * browser's: those touches are never cancelled.
+ * browser's: those touches are never cancelled. Loaded on use: `TouchInput` hands it the events.
  */
-export class TouchGestures implements ReactiveController {
+export class TouchGestures {
   readonly #host: TouchHost;
-  readonly #options: TouchGestureOptions;
-  #viewport: HTMLElement | null = null;
+  readonly #options: TouchOptions;
   #pinch: Pinch | null = null;
   #tapStart: { time: number; x: number; y: number } | null = null;
   #lastTap: { time: number; x: number; y: number } | null = null;
 
-  constructor(host: TouchHost, options: TouchGestureOptions) {
+  constructor(host: TouchHost, options: TouchOptions) {
     this.#host = host;
     this.#options = options;
-    host.addController(this);
   }
 
-  hostUpdated(): void {
-    const viewport = this.#options.viewport();
-    if (viewport === this.#viewport) return;
-    this.#detach();
-    this.#viewport = viewport;
-    if (!viewport) return;
-    // Not passive: a pinch must stop the browser from zooming the whole page.
-    viewport.addEventListener('touchstart', this.#onStart, { passive: false });
-    viewport.addEventListener('touchmove', this.#onMove, { passive: false });
-    viewport.addEventListener('touchend', this.#onEnd);
-    viewport.addEventListener('touchcancel', this.#onCancel);
+  handle(event: TouchEvent): void {
+    if (event.type === 'touchstart') this.#onStart(event);
+    else if (event.type === 'touchmove') this.#onMove(event);
+    else if (event.type === 'touchend') this.#onEnd(event);
+    else this.cancel();
   }
 
-  hostDisconnected(): void {
-    this.#detach();
-  }
-
-  #detach(): void {
+  /** Touches were cancelled, or the page area went away: a pinch is dropped, not applied. */
+  cancel(): void {
+    this.#tapStart = null;
     this.#endPinch(false);
-    const viewport = this.#viewport;
-    if (!viewport) return;
-    viewport.removeEventListener('touchstart', this.#onStart);
-    viewport.removeEventListener('touchmove', this.#onMove);
-    viewport.removeEventListener('touchend', this.#onEnd);
-    viewport.removeEventListener('touchcancel', this.#onCancel);
-    this.#viewport = null;
   }
 
-  readonly #onStart = (event: TouchEvent): void => {
+  #onStart(event: TouchEvent): void {
     if (!this.#options.active()) return;
     if (event.touches.length === 1) {
       const touch = event.touches[0]!;
@@ -90,7 +60,7 @@ export class TouchGestures implements ReactiveController {
     this.#lastTap = null;
     if (event.touches.length !== 2 || this.#pinch) return;
     const pages = this.#options.pages();
-    const content = this.#viewport?.querySelector<HTMLElement>('.pdfViewer');
+    const content = this.#options.viewport()?.querySelector<HTMLElement>('.pdfViewer');
     if (!pages || !content) return;
     event.preventDefault();
     const [a, b] = [event.touches[0]!, event.touches[1]!];
@@ -100,9 +70,9 @@ export class TouchGestures implements ReactiveController {
     // CSS scaling around the pinch centre while the fingers move; nothing is drawn until they lift.
     content.style.transformOrigin = `${centreX - box.left}px ${centreY - box.top}px`;
     this.#pinch = { startDistance: distance(a, b), centreX, centreY, startScale: pages.scale, factor: 1, content };
-  };
+  }
 
-  readonly #onMove = (event: TouchEvent): void => {
+  #onMove(event: TouchEvent): void {
     const pinch = this.#pinch;
     if (event.touches.length === 1 && this.#tapStart) {
       const touch = event.touches[0]!;
@@ -113,9 +83,9 @@ export class TouchGestures implements ReactiveController {
     const factor = distance(event.touches[0]!, event.touches[1]!) / pinch.startDistance;
     pinch.factor = clamp(factor, MIN_SCALE / pinch.startScale, MAX_SCALE / pinch.startScale);
     pinch.content.style.transform = `scale(${pinch.factor})`;
-  };
+  }
 
-  readonly #onEnd = (event: TouchEvent): void => {
+  #onEnd(event: TouchEvent): void {
     if (this.#pinch) {
       if (event.touches.length < 2) this.#endPinch(true);
       return;
@@ -133,12 +103,7 @@ export class TouchGestures implements ReactiveController {
       return;
     }
     this.#lastTap = tap;
-  };
-
-  readonly #onCancel = (): void => {
-    this.#tapStart = null;
-    this.#endPinch(false);
-  };
+  }
 
   /** Drops the CSS scaling and, when `apply`, draws the pages at the pinched scale. */
   #endPinch(apply: boolean): void {
@@ -149,9 +114,32 @@ export class TouchGestures implements ReactiveController {
     pinch.content.style.removeProperty('transform-origin');
     const pages = this.#options.pages();
     if (!apply || !pages || Math.abs(pinch.factor - 1) < 0.01) return;
-    pages.zoomAround(pinch.factor, pinch.centreX, pinch.centreY);
+    const { factor, centreX, centreY } = pinch;
+    const viewport = this.#options.viewport();
+    const anchor = viewport && pagePointAt(viewport, centreX, centreY);
+    pages.zoomAround(factor, centreX, centreY);
+    // pdf.js's origin arithmetic scales the page borders too: the page point that was under the
+    // fingers' centre is put back there.
+    if (viewport && anchor) {
+      const box = anchor.page.getBoundingClientRect();
+      viewport.scrollLeft += box.left + anchor.page.clientLeft + anchor.x * anchor.page.clientWidth - centreX;
+      viewport.scrollTop += box.top + anchor.page.clientTop + anchor.y * anchor.page.clientHeight - centreY;
+    }
     this.#host.zoom = pages.zoom;
   }
+}
+
+/** The page under a client point in the page area and where on it (fractions of its drawn area), if any. */
+function pagePointAt(viewport: HTMLElement, clientX: number, clientY: number): { page: HTMLElement; x: number; y: number } | null {
+  const root = viewport.getRootNode() as Document | ShadowRoot;
+  const page = root.elementFromPoint(clientX, clientY)?.closest<HTMLElement>('.page');
+  if (!page || page.clientWidth === 0 || page.clientHeight === 0) return null;
+  const box = page.getBoundingClientRect();
+  return {
+    page,
+    x: (clientX - box.left - page.clientLeft) / page.clientWidth,
+    y: (clientY - box.top - page.clientTop) / page.clientHeight,
+  };
 }
 
 function distance(a: Touch, b: Touch): number {

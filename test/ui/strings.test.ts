@@ -1,6 +1,10 @@
 import { expect } from '@open-wc/testing';
 import { DEFAULT_MESSAGES } from '../../src/errors.ts';
-import { DEFAULT_STRINGS, format, resolveStrings } from '../../src/ui/strings.ts';
+import { FIND_STRINGS } from '../../src/ui/find-bar.ts';
+import { PASSWORD_STRINGS } from '../../src/ui/password-dialog.ts';
+import { PRINT_STRINGS } from '../../src/ui/print-progress.ts';
+import { SIDEBAR_STRINGS } from '../../src/ui/sidebar-panel.ts';
+import { DEFAULT_STRINGS, format, partStrings, resolveStrings } from '../../src/ui/strings.ts';
 
 describe('format', () => {
   it('fills named placeholders with strings and numbers', () => {
@@ -63,5 +67,29 @@ describe('resolveStrings', () => {
     for (const code of Object.keys(DEFAULT_MESSAGES)) {
       expect(DEFAULT_STRINGS.errors[code as keyof typeof DEFAULT_MESSAGES], code).to.be.a('string').and.not.equal('');
     }
+  });
+});
+
+describe('strings of the parts loaded on use', () => {
+  const parts = { sidebar: SIDEBAR_STRINGS, password: PASSWORD_STRINGS, find: FIND_STRINGS, print: PRINT_STRINGS };
+
+  it('each part has a non-empty default for each of its strings, and no string is both the element\'s and a part\'s', () => {
+    const seen = new Set(Object.keys(DEFAULT_STRINGS));
+    for (const [part, defaults] of Object.entries(parts)) {
+      for (const [name, value] of Object.entries(defaults)) {
+        expect(value, `${part}: ${name}`).to.be.a('string').and.not.equal('');
+        expect(seen.has(name), `${name} defined twice`).to.equal(false);
+        seen.add(name);
+      }
+    }
+  });
+
+  it('a part gets its own defaults and the element\'s strings, each replaced where the host gave one', () => {
+    const strings = partStrings(SIDEBAR_STRINGS, { outline: 'Gliederung', retry: 'Nochmal' });
+    expect(strings.outline).to.equal('Gliederung');
+    expect(strings.thumbnails).to.equal(SIDEBAR_STRINGS.thumbnails);
+    expect(strings.retry).to.equal('Nochmal');
+    expect(strings.loading).to.equal(DEFAULT_STRINGS.loading);
+    expect(partStrings(SIDEBAR_STRINGS, null)).to.deep.equal({ ...DEFAULT_STRINGS, ...SIDEBAR_STRINGS });
   });
 });
