@@ -2,7 +2,7 @@ import { ViewerError } from '../errors.ts';
 import { discard, errorForStatus, parseRetryAfter } from '../net/outcome.ts';
 import { withTimeout } from '../net/timeout.ts';
 import { parseContentRange } from './content-range.ts';
-import { MultipartByteRangesReader, byterangesBoundary, type BytesPart } from './multipart-byteranges.ts';
+import type { BytesPart } from './multipart-byteranges.ts';
 
 /** What the fetch layer needs from the token session. */
 export interface TokenAccess {
@@ -48,6 +48,21 @@ export type ProbeResult =
   | { kind: 'whole'; data: Uint8Array };
 
 const RETRY_DELAYS_MS = [300, 1200, 3000];
+
+/**
+ * The multipart reader is a chunk of its own: only documents whose pages pdf.js reads from many
+ * places need it. It starts loading with the first request for several ranges, so it is here
+ * by the time the answer is.
+ */
+let multipartReader: Promise<typeof import('./multipart-byteranges.ts') | null> | undefined;
+function loadMultipartReader(): Promise<typeof import('./multipart-byteranges.ts') | null> {
+  multipartReader ??= import('./multipart-byteranges.ts').catch(() => {
+    // Asked for again next time: the failure may have been the network's.
+    multipartReader = undefined;
+    return null;
+  });
+  return multipartReader;
+}
 const TRANSIENT_STATUSES = new Set([502, 503, 504]);
 
 /**
@@ -153,6 +168,7 @@ export class DocumentClient {
     const pending = [...ranges].sort((a, b) => a[0] - b[0]);
     // Touching ranges go as one spec; their parts are still handed out one by one.
     const header = () => `bytes=${joinTouching(pending).map(([begin, end]) => `${begin}-${end - 1}`).join(',')}`;
+    const multipart = loadMultipartReader();
     const { body: answer } = await this.#request(header, [200, 206, 416], async (response): Promise<RangesResult['answer']> => {
       // A careful server refuses a set of ranges it finds too many with 416; one at a time then.
       if (response.status === 200 || response.status === 416) {
@@ -161,10 +177,17 @@ export class DocumentClient {
         return 'single-only';
       }
       this.#checkVersion(response);
-      const boundary = byterangesBoundary(response.headers.get('Content-Type'));
+      const reading = await multipart;
+      // Its code could not be loaded: the ranges go one by one, which needs none.
+      if (!reading) {
+        onAnswer('single-only');
+        await discard(response);
+        return 'single-only';
+      }
+      const boundary = reading.byterangesBoundary(response.headers.get('Content-Type'));
       if (boundary) {
         onAnswer('multipart');
-        const reader = new MultipartByteRangesReader(boundary, this.#total ?? 0);
+        const reader = new reading.MultipartByteRangesReader(boundary, this.#total ?? 0);
         await this.#readChunks(response, (chunk) => {
           for (const part of reader.push(chunk)) placePart(part, pending, onRange);
           return true;
