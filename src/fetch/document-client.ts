@@ -49,6 +49,8 @@ export type ProbeResult =
 
 const RETRY_DELAYS_MS = [300, 1200, 3000];
 
+const TRANSIENT_STATUSES = new Set([502, 503, 504]);
+
 /**
  * The multipart reader is a chunk of its own: only documents whose pages pdf.js reads from many
  * places need it. It starts loading with the first request for several ranges, so it is here
@@ -63,7 +65,6 @@ function loadMultipartReader(): Promise<typeof import('./multipart-byteranges.ts
   });
   return multipartReader;
 }
-const TRANSIENT_STATUSES = new Set([502, 503, 504]);
 
 /**
  * Fetches a document's bytes with the current bearer token. Every request: token only in the
@@ -169,21 +170,19 @@ export class DocumentClient {
     // Touching ranges go as one spec; their parts are still handed out one by one.
     const header = () => `bytes=${joinTouching(pending).map(([begin, end]) => `${begin}-${end - 1}`).join(',')}`;
     const multipart = loadMultipartReader();
+    // This server serves one range per request, or cannot be read here: the caller goes on so.
+    const refuse = async (response: Response): Promise<'single-only'> => {
+      onAnswer('single-only');
+      await discard(response);
+      return 'single-only';
+    };
     const { body: answer } = await this.#request(header, [200, 206, 416], async (response): Promise<RangesResult['answer']> => {
       // A careful server refuses a set of ranges it finds too many with 416; one at a time then.
-      if (response.status === 200 || response.status === 416) {
-        onAnswer('single-only');
-        await discard(response);
-        return 'single-only';
-      }
+      if (response.status === 200 || response.status === 416) return refuse(response);
       this.#checkVersion(response);
       const reading = await multipart;
       // Its code could not be loaded: the ranges go one by one, which needs none.
-      if (!reading) {
-        onAnswer('single-only');
-        await discard(response);
-        return 'single-only';
-      }
+      if (!reading) return refuse(response);
       const boundary = reading.byterangesBoundary(response.headers.get('Content-Type'));
       if (boundary) {
         onAnswer('multipart');
@@ -208,9 +207,7 @@ export class DocumentClient {
         range.end + 1 < last[1] ||
         range.end + 1 - range.start > 2 * asked + MAX_MERGED_OVERHEAD
       ) {
-        onAnswer('single-only');
-        await discard(response);
-        return 'single-only';
+        return refuse(response);
       }
       onAnswer('multipart');
       const bytes = await this.#readBody(response);

@@ -9,6 +9,16 @@ const YIELD_UNLESS_WITHIN = 131_072;
  */
 const KEEP_AFTER_HANDOVER_MS = 5_000;
 
+export interface FrontReadOptions {
+  /** How long the copy is kept once every byte went on (default 5 s). */
+  keepMs?: number;
+  /**
+   * False for a read that pdf.js needs whole anyway (a small file, a dense stretch): it goes on
+   * when pdf.js asks for other parts of the file. Default true.
+   */
+  yields?: boolean;
+}
+
 /**
  * The bytes right after the first chunk, read on as one streamed request while pdf.js's worker
  * is still starting. Most files keep what the first page needs near the front (linearized files
@@ -31,15 +41,11 @@ export class FrontRead {
   #onEnd: (() => void) | null = null;
   readonly #waiters = new Set<{ end: number; settle: (arrived: boolean) => void }>();
 
-  /**
-   * `yields: false` for a read that pdf.js needs whole anyway (a small file, a dense stretch):
-   * it goes on when pdf.js asks for other parts of the file.
-   */
-  constructor(client: DocumentClient, begin: number, end: number, keepMs = KEEP_AFTER_HANDOVER_MS, yields = true) {
+  constructor(client: DocumentClient, begin: number, end: number, options: FrontReadOptions = {}) {
     this.begin = begin;
     this.end = end;
-    this.#keepMs = keepMs;
-    this.#yields = yields;
+    this.#keepMs = options.keepMs ?? KEEP_AFTER_HANDOVER_MS;
+    this.#yields = options.yields ?? true;
     this.#bytes = new Uint8Array(end - begin);
     client
       .streamRange(begin, end, (bytes) => this.#receive(bytes))

@@ -167,12 +167,12 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
      * and a round trip per batch on top. After a stream broke off, ranges only.
      */
     #readSpanIfDense(): void {
-      if (this.#spanBroke) return;
-      const wanted = this.#planner.queuedMissing().reduce((sum, [b, e]) => sum + (e - b), 0);
+      // Called on every pump: the cheap checks come first.
+      if (this.#spanBroke || this.#planner.queuedCount() < 2) return;
       // Every queued request lies inside the stretch: pdf.js takes answers at their first byte.
-      const extent = this.#planner.queuedExtent();
-      if (!extent || wanted < SPAN_READ_MIN_BYTES || this.#planner.queuedCount() < 2) return;
-      const [begin, end] = extent;
+      const [begin, end] = this.#planner.queuedExtent()!;
+      const wanted = this.#planner.queuedMissing().reduce((sum, [b, e]) => sum + (e - b), 0);
+      if (wanted < SPAN_READ_MIN_BYTES) return;
       const missing = this.#planner.missingBytes(begin, end);
       // Dense, and not mostly bytes already here or on their way (those would come twice).
       if (wanted < SPAN_READ_SHARE * missing || missing < SPAN_READ_NEW_SHARE * (end - begin)) return;
@@ -180,7 +180,7 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
       this.#spanReads = this.#spanReads.filter((read) => !read.released);
       if (this.#spanReads.some((read) => !read.stopped && read.begin < end && begin < read.end)) return;
       const queue = this.#planner.takeQueue();
-      const read = new FrontRead(this.#client, begin, end, undefined, false);
+      const read = new FrontRead(this.#client, begin, end, { yields: false });
       this.#spanReads.push(read);
       this.#planner.markComing(begin, end);
       // Whatever the read does not bring (it broke off, or its copy is gone) is fetched on request.

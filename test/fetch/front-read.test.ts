@@ -114,7 +114,7 @@ describe('FrontRead', () => {
 
   it('drops its copy a while after every byte went on to its follower', async () => {
     const stream = streamingClient();
-    const front = new FrontRead(stream.client, 0, 5, 0);
+    const front = new FrontRead(stream.client, 0, 5, { keepMs: 0 });
     stream.push(1, 2);
     front.follow(
       () => {},
@@ -129,7 +129,7 @@ describe('FrontRead', () => {
 
   it('keeps its copy while nobody has taken the bytes', async () => {
     const stream = streamingClient();
-    const front = new FrontRead(stream.client, 0, 3, 0);
+    const front = new FrontRead(stream.client, 0, 3, { keepMs: 0 });
     stream.push(1, 2, 3);
     stream.end();
     await settled();

@@ -54,7 +54,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 /** A 400 kB file: first 64 KiB in hand, the front streaming up to the held tail at 320 KiB. */
 function openTransport(keepFrontMs?: number) {
   const fake = fakeClient();
-  const front = new FrontRead(fake.client, 65_536, 327_680, keepFrontMs);
+  const front = new FrontRead(fake.client, 65_536, 327_680, { keepMs: keepFrontMs });
   const Transport = defineRangeTransport(RecordingBase as unknown as typeof PDFDataRangeTransport);
   const fatal: unknown[] = [];
   const transport = new Transport(fake.client, TOTAL, new Uint8Array(65_536), {
