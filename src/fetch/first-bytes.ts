@@ -96,7 +96,7 @@ export function fetchFirstBytes(url: string, tokens: TokenAccess, options: First
       if (first.kind !== 'ranged') return null;
       const whole = first.total <= WHOLE_FILE_BYTES;
       const end = whole ? tailBegin(first) : Math.min(FRONT_BYTES, tailBegin(first));
-      return end > first.initial.byteLength ? new FrontRead(client, first.initial.byteLength, end, { yields: !whole }) : null;
+      return end > first.initial.byteLength ? new FrontRead(client, first.initial.byteLength, end, undefined, !whole) : null;
     },
     () => null,
   );
@@ -104,13 +104,12 @@ export function fetchFirstBytes(url: string, tokens: TokenAccess, options: First
     async ([first, end, middle]) => {
       if (first.kind !== 'ranged' || first.total > WHOLE_FILE_BYTES) return null;
       const middleBytes = middle ? await middle.slice(middle.begin, middle.end) : new Uint8Array(0);
-      // A front that broke off keeps what it brought: the load goes on by ranges from there.
+      middle?.release();
       if (!middleBytes || !end) return null;
       const data = new Uint8Array(first.total);
       data.set(first.initial);
       data.set(middleBytes, first.initial.byteLength);
       data.set(end.bytes, end.begin);
-      middle?.release();
       return data;
     },
     () => null,
