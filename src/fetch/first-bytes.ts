@@ -96,7 +96,7 @@ export function fetchFirstBytes(url: string, tokens: TokenAccess, options: First
       if (first.kind !== 'ranged') return null;
       const whole = first.total <= WHOLE_FILE_BYTES;
       const end = whole ? tailBegin(first) : Math.min(FRONT_BYTES, tailBegin(first));
-      return end > first.initial.byteLength ? new FrontRead(client, first.initial.byteLength, end, undefined, !whole) : null;
+      return end > first.initial.byteLength ? new FrontRead(client, first.initial.byteLength, end, { yields: !whole }) : null;
     },
     () => null,
   );
