@@ -254,7 +254,7 @@ export class SecureViewer extends LitElement {
 
   readonly #exports = new ExportController(this, {
     document: () => this.#documents.document,
-    fileName: () => this.#documents.fileName,
+    disposition: () => this.#documents.disposition,
     allows: (permission) => this.#allows(permission),
     decorate: (canvas) => this.#decorateWhenReady(canvas),
     onError: (error) => {

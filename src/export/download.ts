@@ -7,10 +7,11 @@ export function downloadFileName(serverName: string | null, title: string | null
 }
 
 /**
- * Saves the whole file, under the server's name when it gave one, else the PDF's title (reading
- * it may cost a range request).
+ * Saves the whole file, under the name the server gave in `Content-Disposition` when it gave one,
+ * else the PDF's title (reading it may cost a range request).
  */
-export async function saveDocument(document: PDFDocumentProxy, serverName: string | null): Promise<void> {
+export async function saveDocument(document: PDFDocumentProxy, disposition: string | null): Promise<void> {
+  const serverName = fileNameFromDisposition(disposition);
   const title = serverName ? undefined : await document.getMetadata().then((meta) => (meta.info as { Title?: unknown }).Title, () => undefined);
   await downloadDocument(document, downloadFileName(serverName, typeof title === 'string' ? title : null));
 }
@@ -29,4 +30,25 @@ async function downloadDocument(document: PDFDocumentProxy, fileName: string): P
   link.click();
   // Long enough for the browser to start reading the blob.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** Reads `filename*=UTF-8''…` or `filename="…"`; path separators and control characters are dropped. */
+export function fileNameFromDisposition(header: string | null): string | null {
+  if (!header) return null;
+  let name: string | null = null;
+  // Parameter names and the charset are case-insensitive; a language tag may stand between the quotes.
+  const extended = /filename\*\s*=\s*utf-8'[^']*'([^;]+)/i.exec(header);
+  if (extended) {
+    try {
+      name = decodeURIComponent(extended[1]!.trim());
+    } catch {
+      name = null;
+    }
+  }
+  if (name === null) {
+    const plain = /filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]+))/i.exec(header);
+    name = plain ? (plain[1] ?? plain[2] ?? '').replace(/\\(.)/g, '$1') : null;
+  }
+  const safe = name?.replace(/[\u0000-\u001f\u007f/\\]/g, '').trim();
+  return safe ? safe.slice(0, 200) : null;
 }

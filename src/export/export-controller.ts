@@ -7,8 +7,8 @@ import { adoptSheet } from '../ui/styles.ts';
 export interface ExportSource {
   /** The open document, or null. */
   document(): PDFDocumentProxy | null;
-  /** The file name the server gave for it, if any. */
-  fileName(): string | null;
+  /** The server's `Content-Disposition` for it, if any (its file name is the download's). */
+  disposition(): string | null;
   /** Whether the token allows `download` / `print` (a UI hint; the server enforces). */
   allows(permission: 'download' | 'print'): boolean;
   /** Draws the watermark into a page about to be printed. */
@@ -57,7 +57,7 @@ export class ExportController implements ReactiveController {
   download(): Promise<void> {
     return this.#run('download', async (pdf) => {
       const { saveDocument } = await import('./download.ts');
-      await saveDocument(pdf, this.#source.fileName());
+      await saveDocument(pdf, this.#source.disposition());
     });
   }
 

@@ -2,7 +2,6 @@ import { ViewerError } from '../errors.ts';
 import { discard, errorForStatus, parseRetryAfter } from '../net/outcome.ts';
 import { withTimeout } from '../net/timeout.ts';
 import { parseContentRange } from './content-range.ts';
-import type { BytesPart } from './multipart-byteranges.ts';
 
 /** What the fetch layer needs from the token session. */
 export interface TokenAccess {
@@ -36,12 +35,6 @@ export interface RangesResult {
   missing: ByteRange[];
 }
 
-/**
- * A single part answering a multi-range request may cover the gaps between the ranges, up to about
- * as much again as was asked; a larger one (the file from the first range to the last) is dropped.
- */
-const MAX_MERGED_OVERHEAD = 65_536;
-
 /** The first answer for a document: either a prefix and the total size, or the whole file. */
 export type ProbeResult =
   | { kind: 'ranged'; total: number; initial: Uint8Array }
@@ -52,18 +45,18 @@ const RETRY_DELAYS_MS = [300, 1200, 3000];
 const TRANSIENT_STATUSES = new Set([502, 503, 504]);
 
 /**
- * The multipart reader is a chunk of its own: only documents whose pages pdf.js reads from many
- * places need it. It starts loading with the first request for several ranges, so it is here
- * by the time the answer is.
+ * Reading an answer to several ranges is a chunk of its own: only documents whose pages pdf.js
+ * reads from many places need it. It starts loading with the first request for several ranges,
+ * so it is here by the time the answer is.
  */
-let multipartReader: Promise<typeof import('./multipart-byteranges.ts') | null> | undefined;
-function loadMultipartReader(): Promise<typeof import('./multipart-byteranges.ts') | null> {
-  multipartReader ??= import('./multipart-byteranges.ts').catch(() => {
+let rangesAnswerReader: Promise<typeof import('./ranges-answer.ts') | null> | undefined;
+function loadRangesAnswerReader(): Promise<typeof import('./ranges-answer.ts') | null> {
+  rangesAnswerReader ??= import('./ranges-answer.ts').catch(() => {
     // Asked for again next time: the failure may have been the network's.
-    multipartReader = undefined;
+    rangesAnswerReader = undefined;
     return null;
   });
-  return multipartReader;
+  return rangesAnswerReader;
 }
 
 /**
@@ -74,7 +67,7 @@ function loadMultipartReader(): Promise<typeof import('./multipart-byteranges.ts
 export class DocumentClient {
   readonly #url: string;
   readonly #tokens: TokenAccess;
-  #fileName: string | null = null;
+  #disposition: string | null = null;
   readonly #signal: AbortSignal;
   readonly #idleTimeoutMs: number;
   readonly #retries: number;
@@ -97,7 +90,7 @@ export class DocumentClient {
    */
   async probe(size: number): Promise<ProbeResult> {
     const { response, body } = await this.#request(`bytes=0-${size - 1}`, [200, 206], (r) => this.#readBody(r));
-    this.#fileName = fileNameFromDisposition(response.headers.get('Content-Disposition'));
+    this.#disposition = response.headers.get('Content-Disposition');
     if (response.status === 200) {
       assertPdf(response, body);
       return { kind: 'whole', data: body };
@@ -114,9 +107,9 @@ export class DocumentClient {
     return { kind: 'ranged', total: range.total, initial: body };
   }
 
-  /** The file name the server gave in `Content-Disposition`, if any (for downloads). */
-  get fileName(): string | null {
-    return this.#fileName;
+  /** The server's `Content-Disposition`, if any: its file name is the download's (see download.ts). */
+  get disposition(): string | null {
+    return this.#disposition;
   }
 
   /** Fetches bytes [begin, end) of the document found by `probe`, checking that they are exactly those. */
@@ -169,7 +162,7 @@ export class DocumentClient {
     const pending = [...ranges].sort((a, b) => a[0] - b[0]);
     // Touching ranges go as one spec; their parts are still handed out one by one.
     const header = () => `bytes=${joinTouching(pending).map(([begin, end]) => `${begin}-${end - 1}`).join(',')}`;
-    const multipart = loadMultipartReader();
+    const answerReading = loadRangesAnswerReader();
     // This server serves one range per request, or cannot be read here: the caller goes on so.
     const refuse = async (response: Response): Promise<'single-only'> => {
       onAnswer('single-only');
@@ -180,40 +173,17 @@ export class DocumentClient {
       // A careful server refuses a set of ranges it finds too many with 416; one at a time then.
       if (response.status === 200 || response.status === 416) return refuse(response);
       this.#checkVersion(response);
-      const reading = await multipart;
+      const reading = await answerReading;
       // Its code could not be loaded: the ranges go one by one, which needs none.
       if (!reading) return refuse(response);
-      const boundary = reading.byterangesBoundary(response.headers.get('Content-Type'));
-      if (boundary) {
-        onAnswer('multipart');
-        const reader = new reading.MultipartByteRangesReader(boundary, this.#total ?? 0);
-        await this.#readChunks(response, (chunk) => {
-          for (const part of reader.push(chunk)) placePart(part, pending, onRange);
-          return true;
-        });
-        reader.finish();
-        return 'multipart';
-      }
-      const range = parseContentRange(response.headers.get('Content-Range'));
-      const first = pending[0];
-      const last = pending.at(-1);
-      const asked = pending.reduce((sum, [begin, end]) => sum + end - begin, 0);
-      if (
-        !range ||
-        !first ||
-        !last ||
-        range.total !== this.#total ||
-        range.start > first[0] ||
-        range.end + 1 < last[1] ||
-        range.end + 1 - range.start > 2 * asked + MAX_MERGED_OVERHEAD
-      ) {
-        return refuse(response);
-      }
-      onAnswer('multipart');
-      const bytes = await this.#readBody(response);
-      if (bytes.byteLength !== range.end + 1 - range.start) throw new ViewerError('invalid-document', { status: 206 });
-      placePart({ begin: range.start, end: range.end + 1, bytes }, pending, onRange, true);
-      return 'multipart';
+      return reading.readRangesAnswer(response, pending, {
+        total: this.#total ?? 0,
+        onRange,
+        onAnswer,
+        refuse,
+        readChunks: (onChunk) => this.#readChunks(response, onChunk),
+        readBody: () => this.#readBody(response),
+      });
     });
     return { answer, missing: pending.map(([begin, end]) => [begin, end] as const) };
   }
@@ -380,25 +350,6 @@ function joinTouching(sorted: readonly ByteRange[]): ByteRange[] {
   return joined;
 }
 
-/**
- * Hands out the asked ranges a part brings and takes them off `pending`. A part must be one of
- * them, or one range the server merged several into (from the first one's start to the last
- * one's end); `covering` also allows a single part larger than the ranges it holds. Anything
- * else, a part for a range not asked or already delivered included, is a server that cannot be
- * trusted with this document.
- */
-function placePart(part: BytesPart, pending: ByteRange[], onRange: (begin: number, bytes: Uint8Array) => void, covering = false): void {
-  const inside = pending.filter(([begin, end]) => begin >= part.begin && end <= part.end);
-  const straddling = pending.some(([begin, end]) => begin < part.end && end > part.begin && !(begin >= part.begin && end <= part.end));
-  const exact = inside.length > 0 && inside[0]![0] === part.begin && inside.at(-1)![1] === part.end;
-  if (inside.length === 0 || straddling || (!exact && !covering)) throw new ViewerError('invalid-document', { status: 206 });
-  for (const range of inside) {
-    const [begin, end] = range;
-    onRange(begin, part.bytes.subarray(begin - part.begin, end - part.begin));
-    pending.splice(pending.indexOf(range), 1);
-  }
-}
-
 /** HTML error pages served with 200 are the usual impostor: check the magic bytes before pdf.js. */
 function assertPdf(response: Response, body: Uint8Array): void {
   const type = (response.headers.get('Content-Type') ?? '').toLowerCase();
@@ -428,25 +379,4 @@ function concat(chunks: Uint8Array[], length: number): Uint8Array {
     offset += chunk.byteLength;
   }
   return out;
-}
-
-/** Reads `filename*=UTF-8''…` or `filename="…"`; path separators and control characters are dropped. */
-export function fileNameFromDisposition(header: string | null): string | null {
-  if (!header) return null;
-  let name: string | null = null;
-  // Parameter names and the charset are case-insensitive; a language tag may stand between the quotes.
-  const extended = /filename\*\s*=\s*utf-8'[^']*'([^;]+)/i.exec(header);
-  if (extended) {
-    try {
-      name = decodeURIComponent(extended[1]!.trim());
-    } catch {
-      name = null;
-    }
-  }
-  if (name === null) {
-    const plain = /filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]+))/i.exec(header);
-    name = plain ? (plain[1] ?? plain[2] ?? '').replace(/\\(.)/g, '$1') : null;
-  }
-  const safe = name?.replace(/[\u0000-\u001f\u007f/\\]/g, '').trim();
-  return safe ? safe.slice(0, 200) : null;
 }

@@ -50,7 +50,7 @@ export class DocumentController implements ReactiveController {
   #task: PDFDocumentLoadingTask | null = null;
   #document: PDFDocumentProxy | null = null;
   #pages: PageViewer | null = null;
-  #fileName: string | null = null;
+  #disposition: string | null = null;
   #closing: Promise<void> = Promise.resolve();
 
   constructor(host: ReactiveControllerHost, events: DocumentEvents) {
@@ -73,9 +73,9 @@ export class DocumentController implements ReactiveController {
     return this.#document;
   }
 
-  /** The file name the server gave for the open document, if any. */
-  get fileName(): string | null {
-    return this.#fileName;
+  /** The server's `Content-Disposition` for the open document, if any. */
+  get disposition(): string | null {
+    return this.#disposition;
   }
 
   /** Opens a document, closing the previous one first. */
@@ -106,7 +106,7 @@ export class DocumentController implements ReactiveController {
         throw ENGINE_UNAVAILABLE;
       });
       if (!current()) return;
-      const { task, document, fileName } = await openDocument(pdfjs, {
+      const { task, document, disposition } = await openDocument(pdfjs, {
         first,
         signal: abort.signal,
         onPassword: (reason) => (current() ? this.#events.onPassword(reason) : Promise.resolve(null)),
@@ -120,7 +120,7 @@ export class DocumentController implements ReactiveController {
         return;
       }
       this.#document = document;
-      this.#fileName = fileName;
+      this.#disposition = disposition;
       const [viewer, viewerCss] = await Promise.all([pdfjs.viewer, pdfjs.viewerCss, request.beforePages?.()]).catch(() => {
         throw ENGINE_UNAVAILABLE;
       });
@@ -174,7 +174,7 @@ export class DocumentController implements ReactiveController {
     this.#task = null;
     this.#pages = null;
     this.#document = null;
-    this.#fileName = null;
+    this.#disposition = null;
     abort?.abort();
     pages?.destroy();
     if (task) {

@@ -22,8 +22,8 @@ export interface OpenDocumentOptions {
 export interface OpenedDocument {
   task: PDFDocumentLoadingTask;
   document: PDFDocumentProxy;
-  /** From the server's `Content-Disposition`, for downloads. */
-  fileName: string | null;
+  /** The server's `Content-Disposition`, for downloads. */
+  disposition: string | null;
 }
 
 /**
@@ -102,7 +102,7 @@ export async function openDocument(
 
   try {
     const document = await Promise.race([task.promise, failed]);
-    return { task, document, fileName: client.fileName };
+    return { task, document, disposition: client.disposition };
   } catch (error) {
     if (error instanceof ViewerError) throw error;
     if (cancelled) throw new ViewerError('password-cancelled');
