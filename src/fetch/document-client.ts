@@ -74,6 +74,7 @@ export class DocumentClient {
   readonly #onBytes: (count: number) => void;
   #total: number | undefined;
   #etag: string | null | undefined;
+  #multiRange: 'untried' | 'yes' | 'no' = 'untried';
 
   constructor(url: string, tokens: TokenAccess, options: DocumentClientOptions) {
     this.#url = url;
@@ -105,6 +106,14 @@ export class DocumentClient {
     this.#etag = response.headers.get('ETag');
     if (range.total === body.byteLength) return { kind: 'whole', data: body };
     return { kind: 'ranged', total: range.total, initial: body };
+  }
+
+  /**
+   * Whether this server serves several ranges in one answer, as learnt from its answers to
+   * `fetchRanges` so far; one refusal is enough for 'no'.
+   */
+  get multiRange(): 'untried' | 'yes' | 'no' {
+    return this.#multiRange;
   }
 
   /** The server's `Content-Disposition`, if any: its file name is the download's (see download.ts). */
@@ -159,6 +168,12 @@ export class DocumentClient {
     onRange: (begin: number, bytes: Uint8Array) => void,
     onAnswer: (answer: RangesResult['answer']) => void = () => {},
   ): Promise<RangesResult> {
+    const told = onAnswer;
+    onAnswer = (answer) => {
+      if (answer === 'single-only') this.#multiRange = 'no';
+      else if (this.#multiRange === 'untried') this.#multiRange = 'yes';
+      told(answer);
+    };
     const pending = [...ranges].sort((a, b) => a[0] - b[0]);
     // Touching ranges go as one spec; their parts are still handed out one by one.
     const header = () => `bytes=${joinTouching(pending).map(([begin, end]) => `${begin}-${end - 1}`).join(',')}`;

@@ -1,12 +1,14 @@
 import { DocumentClient, type ProbeResult, type TokenAccess } from './document-client.ts';
+import type { AheadReads } from './ahead-reads.ts';
 import { FrontRead } from './front-read.ts';
+import { mayReadPageTreeAhead } from './page-tree-hint.ts';
 
 /**
  * pdf.js's unit of loading, far below its default (64 KiB): on files whose small page objects are
  * scattered, pdf.js reads every page object before the first page, and each costs a whole chunk
  * (a 2 KiB chunk holds a page object about four times in five; one that crosses into the next
  * chunk costs a second round). Many chunks cost no more requests: neighbouring ones go out as one
- * range, far ones up to 32 to a request.
+ * range, far ones up to 64 to a request.
  */
 export const RANGE_CHUNK_SIZE = 2048;
 /** The first request and the end-of-file prefetch each take this much. */
@@ -41,6 +43,11 @@ export interface FirstBytes {
    * from memory; null for larger files or when a part could not be had (then it loads by ranges).
    */
   whole: Promise<Uint8Array | null>;
+  /**
+   * The page tree's objects, read ahead of pdf.js once the end of the file is here and the code
+   * that reads them has loaded (page-tree-ahead.ts); null when not worth it.
+   */
+  ahead: Promise<AheadReads | null>;
 }
 
 export interface FirstBytesOptions {
@@ -114,5 +121,16 @@ export function fetchFirstBytes(url: string, tokens: TokenAccess, options: First
     },
     () => null,
   );
-  return { client, probe, tail, front, whole };
+  // Only when the end of the file shows it may help; its code loads then.
+  const ahead = Promise.all([probe, tail, front])
+    .then(async ([first, end, frontRead]) => {
+      if (first.kind !== 'ranged' || first.total <= WHOLE_FILE_BYTES || !end) return null;
+      if (!mayReadPageTreeAhead(first.initial, end, frontRead?.end ?? first.initial.byteLength)) return null;
+      const { readPageTreeAhead } = await import('./page-tree-ahead.ts');
+      const held = [{ begin: 0, bytes: first.initial }, end];
+      const coming = frontRead ? [[frontRead.begin, frontRead.end] as const] : [];
+      return readPageTreeAhead({ client, total: first.total, chunkSize: RANGE_CHUNK_SIZE, held, coming });
+    })
+    .catch(() => null);
+  return { client, probe, tail, front, whole, ahead };
 }

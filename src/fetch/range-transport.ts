@@ -1,5 +1,7 @@
 import type { PDFDataRangeTransport } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { ViewerError, asViewerError } from '../errors.ts';
+import type { AheadReads } from './ahead-reads.ts';
+import { MAX_BATCH_BYTES, MAX_BATCH_RANGES } from './batch-limits.ts';
 import type { ByteRange, DocumentClient } from './document-client.ts';
 import type { PrefetchedRange } from './first-bytes.ts';
 import { FrontRead } from './front-read.ts';
@@ -20,6 +22,8 @@ export interface RangeTransportOptions {
   prefetched?: PrefetchedRange[];
   /** The front of the file, still streaming in right after `initial`. */
   front?: FrontRead | null;
+  /** Objects read ahead of pdf.js (the page tree): used once this settles, which pdf.js does not wait for. */
+  ahead?: Promise<AheadReads | null>;
   /**
    * Ask for several ranges in one request while the server answers them as such (default true).
    * Ranges pdf.js has queued then cost one round trip together, not one each.
@@ -27,10 +31,6 @@ export interface RangeTransportOptions {
   multiRange?: boolean;
 }
 
-/** Most ranges in one request: servers cap them (a careful one at a few dozen). */
-const MAX_BATCH_RANGES = 32;
-/** Most bytes in one request, so that one slow answer holds back little. */
-const MAX_BATCH_BYTES = 1_048_576;
 /**
  * When what pdf.js has queued is at least this share of the bytes between its first and last
  * range (a flat page tree of small pages), one streamed read of that stretch costs no more bytes
@@ -63,12 +63,13 @@ export type AuthorizedRangeTransportClass = new (
 export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransportClass {
   return class AuthorizedRangeTransport extends Base {
     readonly #client: DocumentClient;
-    readonly #options: Required<Omit<RangeTransportOptions, 'prefetched' | 'front'>>;
+    readonly #options: Required<Omit<RangeTransportOptions, 'prefetched' | 'front' | 'ahead'>>;
     /** Whether the server serves several ranges in one answer; learnt from its first answer. */
     #multiRange: 'untried' | 'yes' | 'no';
     /** A multi-range request is out to learn that. */
     #trying = false;
     readonly #front: FrontRead | null;
+    #ahead: AheadReads | null = null;
     #prefetched: PrefetchedRange[];
     readonly #planner: RangePlanner;
     /** Stretches of the file read in one go instead of as ranges (see SPAN_READ_SHARE), newest last. */
@@ -83,7 +84,12 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
       super(total, initial);
       this.#client = client;
       this.#options = { maxParallel: 6, multiRange: true, ...options };
-      this.#multiRange = this.#options.multiRange ? 'untried' : 'no';
+      // The page tree read ahead may already have learnt it.
+      this.#multiRange = this.#options.multiRange ? client.multiRange : 'no';
+      void options.ahead?.then((reads) => {
+        if (this.#closed) reads?.release();
+        else this.#ahead = reads;
+      });
       this.#planner = new RangePlanner({ chunkSize: options.chunkSize, total });
       this.#planner.markFetched(0, initial.byteLength);
       // Held bytes reach pdf.js only through a request that starts inside them, so the planner
@@ -114,16 +120,21 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
       if (this.#closed) return;
       if (this.#answerFromPrefetched(begin)) return;
       if (this.#front?.covers(begin, end)) {
-        void this.#answerFromFront(this.#front, begin, end);
+        void this.#answerFrom(this.#front.slice(begin, end), begin, end);
         return;
       }
       const span = this.#spanReads.find((read) => read.covers(begin, end));
       if (span) {
-        void this.#answerFromFront(span, begin, end);
+        void this.#answerFrom(span.slice(begin, end), begin, end);
         return;
       }
       // pdf.js needs something the front read does not bring: that comes first.
       this.#front?.yieldTo();
+      const ahead = this.#ahead?.answer(begin, end);
+      if (ahead) {
+        void this.#answerFrom(ahead, begin, end);
+        return;
+      }
       this.#planner.request(begin, end);
       this.#schedulePump();
     }
@@ -132,6 +143,7 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
       this.#closed = true;
       clearTimeout(this.#pumpTimer);
       this.#front?.release();
+      this.#ahead?.release();
       for (const read of this.#spanReads) read.release();
     }
 
@@ -191,7 +203,7 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
           this.#planner.forget(begin, end);
         },
       );
-      for (const [b, e] of queue) void this.#answerFromFront(read, b, e);
+      for (const [b, e] of queue) void this.#answerFrom(read.slice(b, e), b, e);
     }
 
     /**
@@ -212,11 +224,11 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
     }
 
     /**
-     * pdf.js asked before the streamed bytes reached its worker: answer from them once they are
-     * here. If the stream broke off first, the range is fetched after all.
+     * Answers from bytes on their way (a streamed read, a read ahead) once they are here. If they
+     * do not come (the stream broke off, the read failed), the range is fetched after all.
      */
-    async #answerFromFront(front: FrontRead, begin: number, end: number): Promise<void> {
-      const bytes = await front.slice(begin, end);
+    async #answerFrom(arriving: Promise<Uint8Array | null>, begin: number, end: number): Promise<void> {
+      const bytes = await arriving;
       if (this.#closed) return;
       if (bytes) {
         this.#deliver(begin, bytes);
@@ -262,6 +274,8 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
      */
     #nextBatch(): ByteRange[] {
       // The answer to the trial comes within a round trip and decides how the rest goes out.
+      // (The page tree's read ahead may have had it meanwhile.)
+      if (this.#multiRange === 'untried') this.#multiRange = this.#client.multiRange;
       if (this.#multiRange === 'untried' && this.#trying) return [];
       const first = this.#planner.next();
       if (!first) return [];

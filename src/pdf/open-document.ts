@@ -57,6 +57,7 @@ export async function openDocument(
       chunkSize: RANGE_CHUNK_SIZE,
       prefetched: tail ? [tail] : [],
       front,
+      ahead: options.first.ahead,
       onFatal: (error) => {
         fatal(error);
         options.onFatal?.(error);

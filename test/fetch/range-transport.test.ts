@@ -3,6 +3,7 @@ import type { PDFDataRangeTransport } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { DocumentClient } from '../../src/fetch/document-client.ts';
 import { FrontRead } from '../../src/fetch/front-read.ts';
 import { defineRangeTransport } from '../../src/fetch/range-transport.ts';
+import { MAX_BATCH_RANGES } from '../../src/fetch/batch-limits.ts';
 
 const CHUNK = 32_768;
 const TOTAL = 400_000;
@@ -150,6 +151,7 @@ function heldClient() {
   const batches: Array<{ ranges: Array<[number, number]>; answer: (kind: 'multipart' | 'single-only') => void }> = [];
   const streams: Array<{ begin: number; end: number; push: (n: number) => boolean; breakOff: () => void }> = [];
   const client = {
+    multiRange: 'untried',
     fetchRange: (begin: number, end: number) => {
       singles.push([begin, end]);
       return new Promise<Uint8Array>(() => {});
@@ -231,16 +233,16 @@ describe('AuthorizedRangeTransport: rows of requests', () => {
     const { transport, singles, batches, streams } = openHeld();
     await row(
       transport,
-      Array.from({ length: 40 }, (_, i) => 1_000 - 16 * i),
+      Array.from({ length: MAX_BATCH_RANGES + 8 }, (_, i) => 1_900 - 16 * i),
     );
     expect(singles).to.have.length(1);
     expect(streams).to.deep.equal([]);
     // The first batch tries the server; the rest waits for its answer, then goes out together.
-    expect(batches.map((b) => b.ranges.length)).to.deep.equal([32]);
+    expect(batches.map((b) => b.ranges.length)).to.deep.equal([MAX_BATCH_RANGES]);
     batches[0]!.answer('multipart');
     await settle();
-    expect(batches.map((b) => b.ranges.length)).to.deep.equal([32, 8]);
-    expect(transport.answers).to.have.length(32);
+    expect(batches.map((b) => b.ranges.length)).to.deep.equal([MAX_BATCH_RANGES, 8]);
+    expect(transport.answers).to.have.length(MAX_BATCH_RANGES);
   });
 
   it('reads a row that covers most of its stretch of the file as one stream, and answers every request from it', async () => {
@@ -287,7 +289,7 @@ describe('AuthorizedRangeTransport: rows of requests', () => {
 
   it('after a refused batch, asks for one range per request for the rest of the document', async () => {
     const { transport, singles, batches } = openHeld();
-    await row(transport, Array.from({ length: 40 }, (_, i) => 1_000 - 16 * i));
+    await row(transport, Array.from({ length: MAX_BATCH_RANGES + 8 }, (_, i) => 1_900 - 16 * i));
     batches[0]!.answer('multipart');
     await settle();
     // The second batch comes back as one part far larger than asked: the server merges.

@@ -1,0 +1,66 @@
+/**
+ * Bytes fetched before pdf.js asked for them, held until it does. Each read is a chunk-aligned
+ * range, here or on its way; pdf.js's request that falls inside one is answered from it (from
+ * the byte pdf.js asked for to the end of the read: it takes the extra chunks gladly) instead of
+ * being fetched. A read that fails answers null, and the request goes out after all.
+ */
+export class AheadReads {
+  /** Sorted by `begin`; reads do not overlap. */
+  #reads: AheadRead[] = [];
+  #released = false;
+
+  /** A read going out now; the returned function settles it with its bytes, or null if they will not come. */
+  expect(begin: number, end: number): (bytes: Uint8Array | null) => void {
+    let settle!: (bytes: Uint8Array | null) => void;
+    const read: AheadRead = { begin, end, arrived: new Promise((resolve) => (settle = resolve)) };
+    if (!this.#released) this.#reads.splice(this.#after(begin), 0, read);
+    return (bytes) => {
+      if (bytes?.byteLength !== end - begin || this.#released) bytes = null;
+      if (!bytes) this.#reads = this.#reads.filter((other) => other !== read);
+      settle(bytes);
+    };
+  }
+
+  /**
+   * Answers pdf.js's request for [begin, end) if one read holds it: a promise of the bytes from
+   * `begin` to that read's end (null if the read failed), or null when no read covers it. The
+   * bytes handed out are no longer held; those before `begin` stay for a later request.
+   */
+  answer(begin: number, end: number): Promise<Uint8Array | null> | null {
+    const index = this.#after(begin) - 1;
+    const read = this.#reads[index];
+    if (!read || end > read.end) return null;
+    if (begin > read.begin) {
+      const arrived = read.arrived.then((bytes) => bytes?.subarray(0, begin - read.begin) ?? null);
+      this.#reads.splice(index, 1, { begin: read.begin, end: begin, arrived });
+    } else {
+      this.#reads.splice(index, 1);
+    }
+    // A copy: pdf.js may transfer what it is given to its worker.
+    return read.arrived.then((bytes) => (bytes && !this.#released ? bytes.slice(begin - read.begin) : null));
+  }
+
+  /** How many reads begin at or before `offset`. */
+  #after(offset: number): number {
+    let low = 0;
+    let high = this.#reads.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.#reads[middle]!.begin <= offset) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  /** The document closed: nothing more is held. */
+  release(): void {
+    this.#released = true;
+    this.#reads = [];
+  }
+}
+
+interface AheadRead {
+  begin: number;
+  end: number;
+  arrived: Promise<Uint8Array | null>;
+}

@@ -1,0 +1,252 @@
+import { AheadReads } from './ahead-reads.ts';
+import { MAX_BATCH_BYTES, MAX_BATCH_RANGES } from './batch-limits.ts';
+import type { ByteRange, DocumentClient } from './document-client.ts';
+import { dictEntries, objectDict, refNumber, refNumbers } from './pdf-dict.ts';
+import { bytesToText, findStartXref, readXrefSection, type XrefSection } from './pdf-syntax.ts';
+
+export interface PageTreeAheadOptions {
+  client: DocumentClient;
+  total: number;
+  /** pdf.js's chunk size: reads are aligned to it, as pdf.js's requests are. */
+  chunkSize: number;
+  /** Bytes in hand: the first chunk and the end of the file. */
+  held: ReadonlyArray<{ begin: number; bytes: Uint8Array }>;
+  /** Stretches another read is bringing (the streamed front): not asked for again. */
+  coming: readonly ByteRange[];
+}
+
+/** A page object is a small dictionary; a larger one is left for pdf.js to ask for. */
+const MAX_PAGE_OBJECT_BYTES = 8192;
+/** The catalog and the root of the page tree (whose kids array lists every page of a flat tree). */
+const MAX_NODE_BYTES = 262_144;
+/** A cross-reference table of this size lists about 200,000 objects. */
+const MAX_XREF_BYTES = 4_194_304;
+const MAX_XREF_SECTIONS = 8;
+/**
+ * Above this share of the file, the page objects are better read by pdf.js's requests as they
+ * come (a dense stretch is then one streamed read).
+ */
+const MAX_SHARE_OF_FILE = 0.25;
+/** Requests out at once; the browser has six connections per origin over HTTP/1.1. */
+const PARALLEL = 4;
+
+/**
+ * Before the first page, pdf.js reads the page object of every kid of the root of the page tree
+ * (to find the last page), one worker message and one range each. Its worker takes most of a
+ * second to start, and the connection is idle meanwhile. This reads the cross-reference table
+ * from the end of the file the loader already holds, finds the catalog, the page tree's root and
+ * its kids, and fetches exactly those objects in a few multi-range requests, so that pdf.js's
+ * requests are answered from memory. Best effort: anything it cannot read (a cross-reference
+ * stream, a kids array that is not plain references, a server that serves one range per request)
+ * stops it, and pdf.js asks for what it needs as before.
+ */
+export function readPageTreeAhead(options: PageTreeAheadOptions): AheadReads {
+  const ahead = new AheadReads();
+  void new PageTreeRead(options, ahead).run().catch(() => {});
+  return ahead;
+}
+
+class PageTreeRead {
+  readonly #options: PageTreeAheadOptions;
+  readonly #ahead: AheadReads;
+  readonly #held: Array<{ begin: number; bytes: Uint8Array }>;
+  readonly #offsets = new Map<number, number>();
+  /** Every offset where an object or a cross-reference section starts, sorted: an object ends at the next. */
+  #starts: number[] = [];
+
+  constructor(options: PageTreeAheadOptions, ahead: AheadReads) {
+    this.#options = options;
+    this.#ahead = ahead;
+    this.#held = [...options.held].sort((a, b) => a.begin - b.begin);
+  }
+
+  async run(): Promise<void> {
+    const tail = this.#held.at(-1);
+    if (!tail || tail.begin + tail.bytes.byteLength !== this.#options.total) return;
+    const trailer = await this.#readXref(findStartXref(bytesToText(tail.bytes.subarray(-1024))));
+    if (!trailer) return;
+    const catalog = await this.#object(refNumber(trailer.get('Root')), MAX_NODE_BYTES);
+    const root = await this.#object(refNumber(catalog?.get('Pages')), MAX_NODE_BYTES);
+    const kids = refNumbers(root?.get('Kids'));
+    if (!kids || kids.length < 2) return;
+    await this.#fetchAll(this.#objectRanges(kids));
+  }
+
+  /** Reads the cross-reference sections from the newest back; the newest trailer, or null. */
+  async #readXref(start: number | null): Promise<Map<string, string> | null> {
+    let trailer: Map<string, string> | null = null;
+    const sections: number[] = [];
+    for (let offset = start; offset !== null && sections.length < MAX_XREF_SECTIONS; ) {
+      if (sections.includes(offset) || offset >= this.#options.total) break;
+      sections.push(offset);
+      const section = await this.#xrefSection(offset);
+      if (!section) return null;
+      // A newer section's entry wins over an older one's.
+      for (const [number, at] of section.offsets) if (!this.#offsets.has(number)) this.#offsets.set(number, at);
+      const entries = dictEntries(section.trailer);
+      trailer ??= entries;
+      const prev = Number(entries.get('Prev'));
+      offset = Number.isSafeInteger(prev) && prev >= 0 ? prev : null;
+    }
+    this.#starts = [...new Set([...this.#offsets.values(), ...sections, this.#options.total])].sort((a, b) => a - b);
+    return trailer;
+  }
+
+  async #xrefSection(offset: number): Promise<XrefSection | null> {
+    const here = this.#contiguous(offset);
+    const section = here ? readXrefSection(bytesToText(here)) : 'incomplete';
+    if (section !== 'incomplete') return section;
+    // Up to the next bytes in hand: a table reads on into the trailer, usually already here.
+    const next = this.#held.find((range) => range.begin > offset)?.begin ?? this.#options.total;
+    if (next - offset > MAX_XREF_BYTES) return null;
+    await this.#read(offset, next);
+    const all = this.#contiguous(offset);
+    const retried = all ? readXrefSection(bytesToText(all)) : null;
+    return retried === 'incomplete' ? null : retried;
+  }
+
+  /** The dictionary of object `number`, read from the bytes in hand or fetched (and held for pdf.js). */
+  async #object(number: number | null, maxBytes: number): Promise<Map<string, string> | null> {
+    const extent = number === null ? null : this.#extent(number, maxBytes);
+    if (!extent) return null;
+    const bytes = await this.#read(extent[0], extent[1]);
+    return bytes ? objectDict(bytesToText(bytes)) : null;
+  }
+
+  /** Where object `number` lies: from its offset to the next object's, at most `maxBytes`. */
+  #extent(number: number, maxBytes: number): ByteRange | null {
+    const begin = this.#offsets.get(number);
+    if (begin === undefined) return null;
+    const next = this.#starts[firstAbove(this.#starts, begin)] ?? this.#options.total;
+    return [begin, Math.min(next, begin + maxBytes)];
+  }
+
+  /** The chunk-aligned ranges that hold the kids' objects and are not in hand or coming, merged. */
+  #objectRanges(kids: number[]): ByteRange[] {
+    const { chunkSize, total, coming } = this.#options;
+    const aligned = kids
+      .map((kid) => this.#extent(kid, MAX_PAGE_OBJECT_BYTES))
+      .filter((extent): extent is ByteRange => extent !== null)
+      .map(([begin, end]) => [Math.floor(begin / chunkSize) * chunkSize, Math.min(total, Math.ceil(end / chunkSize) * chunkSize)] as const)
+      .filter(([begin, end]) => !this.#contiguous(begin, end) && !coming.some(([b, e]) => begin >= b && end <= e))
+      .sort((a, b) => a[0] - b[0]);
+    const merged: Array<[number, number]> = [];
+    for (const [begin, end] of aligned) {
+      const last = merged.at(-1);
+      if (last && begin <= last[1]) last[1] = Math.max(last[1], end);
+      else merged.push([begin, end]);
+    }
+    return merged;
+  }
+
+  /**
+   * Fetches the ranges in multi-range requests, the first alone while the server's answer to
+   * several ranges is not known. A server that serves one range per request ends it here.
+   */
+  async #fetchAll(ranges: ByteRange[]): Promise<void> {
+    const bytes = ranges.reduce((sum, [begin, end]) => sum + end - begin, 0);
+    if (bytes > MAX_SHARE_OF_FILE * this.#options.total) return;
+    const batches: ByteRange[][] = [];
+    for (const range of ranges) {
+      const batch = batches.at(-1);
+      const size = (batch ?? []).reduce((sum, [begin, end]) => sum + end - begin, 0);
+      if (batch && batch.length < MAX_BATCH_RANGES && size + range[1] - range[0] <= MAX_BATCH_BYTES) batch.push(range);
+      else batches.push([range]);
+    }
+    // All of them on their way from now: pdf.js's requests for them wait rather than go out twice.
+    const settle = new Map(ranges.map(([begin, end]) => [begin, this.#ahead.expect(begin, end)]));
+    const { client } = this.#options;
+    try {
+      if (client.multiRange === 'untried') {
+        const first = batches.shift();
+        if (first && !(await this.#fetchBatch(first, settle))) return;
+      }
+      const next = async (): Promise<void> => {
+        for (let batch = batches.shift(); batch && client.multiRange === 'yes'; batch = batches.shift()) {
+          if (!(await this.#fetchBatch(batch, settle))) return;
+        }
+      };
+      await Promise.all(Array.from({ length: PARALLEL }, next));
+    } finally {
+      // What did not come is pdf.js's to ask for.
+      for (const done of settle.values()) done(null);
+    }
+  }
+
+  /** One multi-range request; false if the server would not serve it so. */
+  async #fetchBatch(batch: ByteRange[], settle: Map<number, (bytes: Uint8Array | null) => void>): Promise<boolean> {
+    try {
+      const result = await this.#options.client.fetchRanges(batch, (begin, bytes) => {
+        settle.get(begin)?.(bytes);
+        settle.delete(begin);
+      });
+      for (const [begin] of result.missing) {
+        settle.get(begin)?.(null);
+        settle.delete(begin);
+      }
+      return result.answer === 'multipart';
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Bytes [begin, end) from what is in hand, fetching them (chunk-aligned, and held for pdf.js)
+   * when they are not; null if they cannot be had.
+   */
+  async #read(begin: number, end: number): Promise<Uint8Array | null> {
+    const here = this.#contiguous(begin, end);
+    if (here) return here;
+    const { chunkSize, total, client } = this.#options;
+    const from = Math.floor(begin / chunkSize) * chunkSize;
+    const to = Math.min(total, Math.ceil(end / chunkSize) * chunkSize);
+    const settle = this.#ahead.expect(from, to);
+    try {
+      const bytes = await client.fetchRange(from, to);
+      settle(bytes);
+      this.#held.push({ begin: from, bytes });
+      this.#held.sort((a, b) => a.begin - b.begin);
+      return bytes.subarray(begin - from, end - from);
+    } catch {
+      settle(null);
+      return null;
+    }
+  }
+
+  /**
+   * Bytes from `begin` through every range in hand that touches the next (to `end` if given, and
+   * then only if all of [begin, end) is here), or null.
+   */
+  #contiguous(begin: number, end?: number): Uint8Array | null {
+    const parts: Uint8Array[] = [];
+    let at = begin;
+    for (const range of this.#held) {
+      const rangeEnd = range.begin + range.bytes.byteLength;
+      if (range.begin > at || rangeEnd <= at) continue;
+      parts.push(range.bytes.subarray(at - range.begin, end === undefined ? undefined : Math.min(end, rangeEnd) - range.begin));
+      at = rangeEnd;
+      if (end !== undefined && at >= end) break;
+    }
+    if (parts.length === 0 || (end !== undefined && at < end)) return null;
+    if (parts.length === 1) return parts[0]!;
+    const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
+    let offset = 0;
+    for (const part of parts) {
+      joined.set(part, offset);
+      offset += part.byteLength;
+    }
+    return joined;
+  }
+}
+
+/** The index of the first of the sorted `values` above `value`. */
+function firstAbove(values: readonly number[], value: number): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (values[middle]! <= value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}

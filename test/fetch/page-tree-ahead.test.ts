@@ -1,0 +1,270 @@
+// Reading the page tree ahead of pdf.js: the held reads, the walk over a hand-made file with a
+// recording client, and the viewer against the reference backend.
+import { expect } from '@open-wc/testing';
+import { AheadReads } from '../../src/fetch/ahead-reads.ts';
+import type { ByteRange, DocumentClient } from '../../src/fetch/document-client.ts';
+import { readPageTreeAhead } from '../../src/fetch/page-tree-ahead.ts';
+import { mayReadPageTreeAhead } from '../../src/fetch/page-tree-hint.ts';
+import { contentRequests, contentUrl, createScenario, mintToken, requestLog, sampleDocuments } from '../helpers/backend.ts';
+import { openViewer, renderedCanvas, waitForState } from '../helpers/viewer.ts';
+
+const CHUNK = 512;
+
+const startReadAhead = readPageTreeAhead;
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('AheadReads', () => {
+  it('answers a request inside a read from its first byte to the read’s end, once', async () => {
+    const reads = new AheadReads();
+    const done = reads.expect(1024, 3072);
+    const bytes = new Uint8Array(2048).map((_, i) => i % 251);
+    const answer = reads.answer(1536, 2048);
+    expect(answer).to.not.equal(null);
+    done(bytes);
+    expect([...(await answer)!]).to.deep.equal([...bytes.subarray(512)]);
+    // What came before the request is still held; what went out is not.
+    expect([...(await reads.answer(1024, 1536))!]).to.deep.equal([...bytes.subarray(0, 512)]);
+    expect(reads.answer(1024, 1536)).to.equal(null);
+    expect(reads.answer(2048, 2560)).to.equal(null);
+  });
+
+  it('covers nothing outside its reads, and answers null for a read that failed', async () => {
+    const reads = new AheadReads();
+    const failed = reads.expect(0, 512);
+    reads.expect(4096, 5120);
+    expect(reads.answer(3584, 4608), 'reaches before the read').to.equal(null);
+    expect(reads.answer(4608, 5632), 'reaches past the read').to.equal(null);
+    const waiting = reads.answer(0, 512);
+    failed(null);
+    expect(await waiting).to.equal(null);
+    // A read whose bytes are not what was asked counts as failed.
+    const short = reads.expect(8192, 9216);
+    const answer = reads.answer(8192, 8704);
+    short(new Uint8Array(100));
+    expect(await answer).to.equal(null);
+  });
+
+  it('lets go of everything when released', async () => {
+    const reads = new AheadReads();
+    const done = reads.expect(0, 1024);
+    const waiting = reads.answer(512, 1024);
+    reads.release();
+    done(new Uint8Array(1024));
+    expect(await waiting).to.equal(null);
+    expect(reads.answer(0, 512)).to.equal(null);
+  });
+});
+
+/**
+ * A PDF with a flat page tree whose page objects lie far apart, each after `filler` bytes of an
+ * image stream, as pdf-lib and many producers write them.
+ */
+function scatteredPdf(pages: number, filler = 20_000, { xrefStream = false, pagesFirst = false } = {}) {
+  const parts: string[] = ['%PDF-1.7\n%\u00e2\u00e3\n'];
+  let length = parts[0]!.length;
+  const offsets = new Map<number, number>();
+  const add = (number: number, body: string) => {
+    offsets.set(number, length);
+    const text = `${number} 0 obj\n${body}\nendobj\n`;
+    parts.push(text);
+    length += text.length;
+  };
+  const kids = Array.from({ length: pages }, (_, i) => 3 + 2 * i);
+  add(1, `<< /Type /Catalog /Pages 2 0 R >>`);
+  add(2, `<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${pages} >>`);
+  const page = (kid: number) => add(kid, `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /Im ${kid + 1} 0 R >> >> >>`);
+  const image = (kid: number) => add(kid + 1, `<< /Length ${filler} >>\nstream\n${'x'.repeat(filler)}\nendstream`);
+  if (pagesFirst) {
+    kids.forEach(page);
+    kids.forEach(image);
+  } else {
+    for (const kid of kids) {
+      image(kid);
+      page(kid);
+    }
+  }
+  const size = 3 + 2 * pages;
+  const xrefAt = length;
+  if (xrefStream) {
+    parts.push(`${size} 0 obj\n<< /Type /XRef /Size ${size + 1} /W [1 4 2] /Root 1 0 R /Length 0 >>\nstream\n\nendstream\nendobj\n`);
+  } else {
+    const rows = ['xref', `0 ${size}`, '0000000000 65535 f '];
+    for (let n = 1; n < size; n++) rows.push(`${String(offsets.get(n)).padStart(10, '0')} 00000 n `);
+    parts.push(`${rows.join('\n')}\ntrailer\n<< /Size ${size} /Root 1 0 R >>\n`);
+  }
+  parts.push(`startxref\n${xrefAt}\n%%EOF\n`);
+  const bytes = new Uint8Array([...parts.join('')].map((c) => c.charCodeAt(0)));
+  return { bytes, offsets, kids };
+}
+
+/** Serves a file from memory as a DocumentClient would, recording each request. */
+function fileClient(file: Uint8Array, multiRange: 'multipart' | 'single-only' = 'multipart') {
+  const singles: ByteRange[] = [];
+  const batches: ByteRange[][] = [];
+  let learnt: 'untried' | 'yes' | 'no' = 'untried';
+  const client = {
+    get multiRange() {
+      return learnt;
+    },
+    fetchRange: async (begin: number, end: number) => {
+      singles.push([begin, end]);
+      return file.slice(begin, end);
+    },
+    fetchRanges: async (ranges: readonly ByteRange[], onRange: (begin: number, bytes: Uint8Array) => void) => {
+      batches.push([...ranges]);
+      await settle();
+      learnt = multiRange === 'multipart' ? 'yes' : 'no';
+      if (multiRange === 'single-only') return { answer: 'single-only', missing: [...ranges] };
+      for (const [begin, end] of ranges) onRange(begin, file.slice(begin, end));
+      return { answer: 'multipart', missing: [] };
+    },
+  } as unknown as DocumentClient;
+  return { client, singles, batches };
+}
+
+/** What the loader holds when the read ahead starts: the first 64 KiB and the last. */
+function held(file: Uint8Array, tail = 65_536) {
+  const tailBegin = Math.floor((file.byteLength - tail) / CHUNK) * CHUNK;
+  return [
+    { begin: 0, bytes: file.slice(0, 65_536) },
+    { begin: tailBegin, bytes: file.slice(tailBegin) },
+  ];
+}
+
+/** pdf.js's request for the chunk where `offset` lies, answered from the read ahead. */
+async function pdfjsAsks(ahead: AheadReads, offset: number): Promise<{ begin: number; bytes: Uint8Array | null } | null> {
+  const begin = Math.floor(offset / CHUNK) * CHUNK;
+  const answer = ahead.answer(begin, begin + CHUNK);
+  return answer ? { begin, bytes: await answer } : null;
+}
+
+async function waitUntil(test: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !test(); i++) await settle();
+}
+
+describe('readPageTreeAhead', () => {
+  it('fetches every kid’s page object in multi-range requests, exactly those bytes, and holds them for pdf.js', async () => {
+    const { bytes, offsets, kids } = scatteredPdf(150);
+    const { client, singles, batches } = fileClient(bytes);
+    const ahead = startReadAhead({ client, total: bytes.byteLength, chunkSize: CHUNK, held: held(bytes), coming: [] });
+    await waitUntil(() => batches.length >= 3);
+    // The kids not in the first and last 64 KiB, already here, one range each (they lie far apart).
+    const tailBegin = held(bytes)[1]!.begin;
+    const far = kids.filter((kid) => offsets.get(kid)! >= 65_536 && offsets.get(kid)! + 200 < tailBegin).length;
+    expect(far).to.be.greaterThan(128);
+    expect(singles, 'catalog and page-tree root are in the first bytes').to.deep.equal([]);
+    expect(batches.map((b) => b.length)).to.deep.equal([64, 64, far - 128]);
+    for (const batch of batches) {
+      for (const [begin, end] of batch) {
+        expect(begin % CHUNK).to.equal(0);
+        expect(end - begin).to.be.at.most(2 * CHUNK);
+      }
+    }
+    for (const kid of kids) {
+      const at = offsets.get(kid)!;
+      if (at < 65_536 || at >= bytes.byteLength - 65_536) continue;
+      const got = await pdfjsAsks(ahead, at);
+      expect(got, `page object ${kid}`).to.not.equal(null);
+      const text = new TextDecoder('latin1').decode(got!.bytes!);
+      expect(text.slice(at - got!.begin)).to.match(new RegExp(`^${kid} 0 obj\\n<< /Type /Page `));
+      expect(text).to.include('endobj');
+    }
+  });
+
+  it('fetches a cross-reference table that reaches beyond the held end of the file, and holds it for pdf.js', async () => {
+    const { bytes } = scatteredPdf(3_000, 300);
+    const { client, singles, batches } = fileClient(bytes);
+    const ahead = startReadAhead({ client, total: bytes.byteLength, chunkSize: CHUNK, held: held(bytes, 8_192), coming: [] });
+    await waitUntil(() => singles.length > 0);
+    expect(batches, 'its page objects are more than a quarter of the file: left to pdf.js').to.deep.equal([]);
+    const text = new TextDecoder('latin1').decode(bytes);
+    const xrefAt = text.lastIndexOf('\nxref\n') + 1;
+    expect(singles[0]![0]).to.equal(Math.floor(xrefAt / CHUNK) * CHUNK);
+    expect(singles[0]![1]).to.equal(Math.floor((bytes.byteLength - 8_192) / CHUNK) * CHUNK);
+    expect((await pdfjsAsks(ahead, xrefAt))?.bytes?.byteLength).to.equal(singles[0]![1] - singles[0]![0]);
+  });
+
+  it('stops, holding nothing, when the server serves one range per request', async () => {
+    const { bytes, offsets, kids } = scatteredPdf(150);
+    const { client, batches } = fileClient(bytes, 'single-only');
+    const ahead = startReadAhead({ client, total: bytes.byteLength, chunkSize: CHUNK, held: held(bytes), coming: [] });
+    await waitUntil(() => batches.length > 0);
+    await settle();
+    expect(batches).to.have.length(1);
+    const middle = offsets.get(kids[75]!)!;
+    const got = await pdfjsAsks(ahead, middle);
+    expect(got === null || got.bytes === null).to.equal(true);
+  });
+
+  it('leaves a file with a cross-reference stream, or without a page tree it can read, to pdf.js', async () => {
+    for (const file of [scatteredPdf(150, 20_000, { xrefStream: true }).bytes, new TextEncoder().encode(`%PDF-1.7\n${'x'.repeat(200_000)}\nstartxref\n99999999\n%%EOF\n`)]) {
+      const { client, singles, batches } = fileClient(file);
+      startReadAhead({ client, total: file.byteLength, chunkSize: CHUNK, held: held(file), coming: [] });
+      for (let i = 0; i < 20; i++) await settle();
+      expect(batches).to.deep.equal([]);
+      expect(singles).to.deep.equal([]);
+    }
+  });
+
+  it('does not ask for page objects that another read is bringing', async () => {
+    const { bytes } = scatteredPdf(150);
+    const { client, batches } = fileClient(bytes);
+    startReadAhead({ client, total: bytes.byteLength, chunkSize: CHUNK, held: held(bytes), coming: [[65_536, 1_000_000]] });
+    await waitUntil(() => batches.length >= 2);
+    for (let i = 0; i < 20; i++) await settle();
+    const asked = batches.flat();
+    expect(asked.some(([begin]) => begin < 1_000_000)).to.equal(false);
+    expect(asked.length).to.be.greaterThan(90);
+  });
+});
+
+describe('mayReadPageTreeAhead', () => {
+  const hint = (file: Uint8Array, frontEnd = 524_288) => {
+    const [initial, tail] = held(file);
+    return mayReadPageTreeAhead(initial!.bytes, tail!, frontEnd);
+  };
+
+  it('is yes for a file whose page objects lie outside the bytes in hand and the front', () => {
+    expect(hint(scatteredPdf(150).bytes)).to.equal(true);
+    // All of them within a front that reaches far enough.
+    expect(hint(scatteredPdf(150).bytes, 4_000_000)).to.equal(false);
+  });
+
+  it('is no for a file with its pages first, and for one with a cross-reference stream', () => {
+    expect(hint(scatteredPdf(150, 20_000, { pagesFirst: true }).bytes)).to.equal(false);
+    expect(hint(scatteredPdf(150, 20_000, { xrefStream: true }).bytes)).to.equal(false);
+  });
+
+  it('is yes when it cannot tell: updated files, a table beyond the end in hand', () => {
+    const { bytes } = scatteredPdf(150, 20_000, { pagesFirst: true });
+    const updated = new Uint8Array([...bytes, ...new TextEncoder().encode('xref\n3 1\n0000000100 00000 n \ntrailer\n<< /Size 303 /Prev 1 >>\nstartxref\n1\n%%EOF\n')]);
+    expect(hint(updated)).to.equal(true);
+    const long = scatteredPdf(3_000, 300, { pagesFirst: true }).bytes;
+    expect(hint(long)).to.equal(true);
+  });
+});
+
+describe('the page tree read ahead, against the reference backend', () => {
+  it('opens a 500-page document whose page objects are spread through the file in a few requests, no byte twice', async () => {
+    const size = (await sampleDocuments()).find((d) => d.id === 'long')!.size;
+    expect(size, 'loaded by ranges, not read whole').to.be.greaterThan(4_194_304);
+    const id = await createScenario('long', { latency: 20 });
+    const el = await openViewer();
+    el.token = await mintToken(id);
+    el.src = contentUrl(id);
+    await waitForState(el, ['ready', 'error'], 30_000);
+    expect(el.error).to.equal(null);
+    await renderedCanvas(el, 1);
+    const log = contentRequests(await requestLog(id));
+    expect(log.every((r) => r.status === 206)).to.equal(true);
+    // First bytes, end, front, then the page objects 64 to a request (500 pages, some in the front).
+    expect(log.length, log.map((r) => r.range).join('\n')).to.be.at.most(14);
+    const spans = log
+      .flatMap((r) => (r.range ?? '').replace('bytes=', '').split(','))
+      .map((spec) => spec.split('-').map(Number) as [number, number])
+      .sort((a, b) => a[0] - b[0]);
+    for (let i = 1; i < spans.length; i++) expect(spans[i]![0], 'no byte asked twice').to.be.greaterThan(spans[i - 1]![1]);
+    const bytes = log.reduce((sum, r) => sum + r.bytes, 0);
+    expect(bytes).to.be.lessThan(size / 4);
+  });
+});
