@@ -12,6 +12,12 @@ export interface RangePlannerOptions {
   maxRequestBytes?: number;
   /** Read-ahead when pdf.js reads on sequentially; doubles per sequential request up to this. */
   maxReadAhead?: number;
+  /**
+   * Smallest request: a request for less reads on to this many bytes (stopping at bytes already
+   * here or coming). pdf.js asks for the chunk where an object starts and, if the object runs on,
+   * for the next one a round trip later.
+   */
+  minRequestBytes?: number;
 }
 
 /**
@@ -31,6 +37,7 @@ export class RangePlanner {
   readonly #mergeGap: number;
   readonly #maxRequest: number;
   readonly #maxReadAhead: number;
+  readonly #minRequest: number;
   readonly #queue: Array<[number, number]> = [];
   /** Chunks fetched or being fetched. */
   readonly #covered = new Set<number>();
@@ -43,6 +50,7 @@ export class RangePlanner {
     this.#mergeGap = options.mergeGap ?? 2 * options.chunkSize;
     this.#maxRequest = options.maxRequestBytes ?? 4 * 1024 * 1024;
     this.#maxReadAhead = options.maxReadAhead ?? 2 * 1024 * 1024;
+    this.#minRequest = options.minRequestBytes ?? 0;
   }
 
   /** Ranges already in hand, where pdf.js reads on from (the first bytes, the streamed front). */
@@ -117,6 +125,7 @@ export class RangePlanner {
       let end = live[live.length - 1]![1];
       end = this.#mergeQueued(begin, end);
       end = this.#readAheadFrom(begin, end);
+      if (end - begin < this.#minRequest) end = this.#coveredStop(end, this.#align(begin + this.#minRequest));
       this.markFetched(begin, end);
       return [begin, end];
     }

@@ -41,6 +41,12 @@ const SPAN_READ_SHARE = 0.6;
 const SPAN_READ_NEW_SHARE = 0.75;
 /** Below this, the ranges are cheap either way. */
 const SPAN_READ_MIN_BYTES = 65_536;
+/**
+ * pdf.js's chunks are small so that ranges read ahead (the page tree) cost little more than the
+ * objects in them; what pdf.js asks for on its own is read on to this size, as an object that
+ * starts in one chunk often runs into the next.
+ */
+const MIN_REQUEST_BYTES = 2048;
 /** A row of pdf.js's requests has ended when none came for this long… */
 const ROW_QUIET_MS = 4;
 /** …or when it has been going on for this long. */
@@ -90,7 +96,7 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
         if (this.#closed) reads?.release();
         else this.#ahead = reads;
       });
-      this.#planner = new RangePlanner({ chunkSize: options.chunkSize, total });
+      this.#planner = new RangePlanner({ chunkSize: options.chunkSize, total, minRequestBytes: MIN_REQUEST_BYTES });
       this.#planner.markFetched(0, initial.byteLength);
       // Held bytes reach pdf.js only through a request that starts inside them, so the planner
       // does not count them as on their way: a request running into them from before is fetched.
