@@ -17,6 +17,11 @@ export interface PageTreeAheadOptions {
 
 /** A page object is a small dictionary; a larger one is left for pdf.js to ask for. */
 const MAX_PAGE_OBJECT_BYTES = 8192;
+/**
+ * pdf.js's parser reads one token ahead: after `endobj`, the next object's number. Reading this
+ * far past an object's end spares pdf.js a request for the chunk that token starts in.
+ */
+const LOOKAHEAD_BYTES = 32;
 /** The catalog and the root of the page tree (whose kids array lists every page of a flat tree). */
 const MAX_NODE_BYTES = 262_144;
 /** A cross-reference table of this size lists about 200,000 objects. */
@@ -113,12 +118,15 @@ class PageTreeRead {
     return bytes ? objectDict(bytesToText(bytes)) : null;
   }
 
-  /** Where object `number` lies: from its offset to the next object's, at most `maxBytes`. */
+  /**
+   * Where object `number` lies, with the token after it that pdf.js reads: from its offset to the
+   * next object's, at most `maxBytes`.
+   */
   #extent(number: number, maxBytes: number): ByteRange | null {
     const begin = this.#offsets.get(number);
     if (begin === undefined) return null;
     const next = this.#starts[firstAbove(this.#starts, begin)] ?? this.#options.total;
-    return [begin, Math.min(next, begin + maxBytes)];
+    return [begin, Math.min(next + LOOKAHEAD_BYTES, begin + maxBytes, this.#options.total)];
   }
 
   /** The chunk-aligned ranges that hold the kids' objects and are not in hand or coming, merged. */

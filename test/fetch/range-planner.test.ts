@@ -75,6 +75,24 @@ describe('RangePlanner', () => {
     expect(drain(planner)).to.deep.equal([]);
   });
 
+  it('reads a request for less than the smallest request on to it, up to what is covered', () => {
+    const small = 512;
+    const planner = new RangePlanner({ chunkSize: small, total: 1000 * small, minRequestBytes: 4 * small });
+    planner.markFetched(0, small);
+    planner.markComing(102 * small, 103 * small);
+    planner.request(50 * small, 51 * small);
+    planner.request(100 * small, 101 * small);
+    planner.request(998 * small, 999 * small);
+    const out: Array<[number, number]> = [];
+    for (let next = planner.next(); next; next = planner.next()) out.push([next[0] / small, next[1] / small]);
+    // On to four chunks; stopping before a chunk on its way, and at the file end.
+    expect(out).to.deep.equal([
+      [50, 54],
+      [100, 102],
+      [998, 1000],
+    ]);
+  });
+
   it('caps a request at the maximum size', () => {
     const planner = new RangePlanner({ chunkSize: K, total: 1000 * K, maxRequestBytes: 8 * K });
     for (let c = 100; c < 120; c++) planner.request(c * K, (c + 1) * K);
