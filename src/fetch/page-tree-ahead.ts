@@ -32,9 +32,6 @@ const MAX_XREF_SECTIONS = 8;
  * come (a dense stretch is then one streamed read).
  */
 const MAX_SHARE_OF_FILE = 0.25;
-/** Requests out at once; the browser has six connections per origin over HTTP/1.1. */
-const PARALLEL = 4;
-
 /**
  * Before the first page, pdf.js reads the page object of every kid of the root of the page tree
  * (to find the last page), one worker message and one range each. Its worker takes most of a
@@ -148,12 +145,14 @@ class PageTreeRead {
   }
 
   /**
-   * Fetches the ranges in multi-range requests, the first alone while the server's answer to
-   * several ranges is not known. A server that serves one range per request ends it here.
+   * Fetches the ranges in multi-range requests, all at once (the browser queues what its
+   * connections cannot take, without waiting on this thread, which pdf.js keeps busy). While the
+   * server's answer to several ranges is not known, the first goes alone until its answer starts.
+   * A server that serves one range per request ends it here.
    */
   async #fetchAll(ranges: ByteRange[]): Promise<void> {
     const bytes = ranges.reduce((sum, [begin, end]) => sum + end - begin, 0);
-    if (bytes > MAX_SHARE_OF_FILE * this.#options.total) return;
+    if (ranges.length === 0 || bytes > MAX_SHARE_OF_FILE * this.#options.total) return;
     const batches: ByteRange[][] = [];
     for (const range of ranges) {
       const batch = batches.at(-1);
@@ -164,37 +163,44 @@ class PageTreeRead {
     // All of them on their way from now: pdf.js's requests for them wait rather than go out twice.
     const settle = new Map(ranges.map(([begin, end]) => [begin, this.#ahead.expect(begin, end)]));
     const { client } = this.#options;
+    const sendAll = () => Promise.all(batches.splice(0).map((batch) => this.#fetchBatch(batch, settle)));
     try {
-      if (client.multiRange === 'untried') {
-        const first = batches.shift();
-        if (first && !(await this.#fetchBatch(first, settle))) return;
+      if (client.multiRange === 'yes') {
+        await sendAll();
+      } else if (client.multiRange === 'untried') {
+        let rest: Promise<unknown> | undefined;
+        await this.#fetchBatch(batches.shift()!, settle, (answer) => {
+          if (answer === 'multipart') rest = sendAll();
+        });
+        await rest;
       }
-      const next = async (): Promise<void> => {
-        for (let batch = batches.shift(); batch && client.multiRange === 'yes'; batch = batches.shift()) {
-          if (!(await this.#fetchBatch(batch, settle))) return;
-        }
-      };
-      await Promise.all(Array.from({ length: PARALLEL }, next));
     } finally {
       // What did not come is pdf.js's to ask for.
       for (const done of settle.values()) done(null);
     }
   }
 
-  /** One multi-range request; false if the server would not serve it so. */
-  async #fetchBatch(batch: ByteRange[], settle: Map<number, (bytes: Uint8Array | null) => void>): Promise<boolean> {
+  /** One multi-range request. */
+  async #fetchBatch(
+    batch: ByteRange[],
+    settle: Map<number, (bytes: Uint8Array | null) => void>,
+    onAnswer?: (answer: 'multipart' | 'single-only') => void,
+  ): Promise<void> {
     try {
-      const result = await this.#options.client.fetchRanges(batch, (begin, bytes) => {
-        settle.get(begin)?.(bytes);
-        settle.delete(begin);
-      });
+      const result = await this.#options.client.fetchRanges(
+        batch,
+        (begin, bytes) => {
+          settle.get(begin)?.(bytes);
+          settle.delete(begin);
+        },
+        onAnswer,
+      );
       for (const [begin] of result.missing) {
         settle.get(begin)?.(null);
         settle.delete(begin);
       }
-      return result.answer === 'multipart';
     } catch {
-      return false;
+      // What did not come is pdf.js's to ask for.
     }
   }
 

@@ -110,10 +110,15 @@ function fileClient(file: Uint8Array, multiRange: 'multipart' | 'single-only' = 
       singles.push([begin, end]);
       return file.slice(begin, end);
     },
-    fetchRanges: async (ranges: readonly ByteRange[], onRange: (begin: number, bytes: Uint8Array) => void) => {
+    fetchRanges: async (
+      ranges: readonly ByteRange[],
+      onRange: (begin: number, bytes: Uint8Array) => void,
+      onAnswer: (answer: 'multipart' | 'single-only') => void = () => {},
+    ) => {
       batches.push([...ranges]);
       await settle();
       learnt = multiRange === 'multipart' ? 'yes' : 'no';
+      onAnswer(multiRange);
       if (multiRange === 'single-only') return { answer: 'single-only', missing: [...ranges] };
       for (const [begin, end] of ranges) onRange(begin, file.slice(begin, end));
       return { answer: 'multipart', missing: [] };
