@@ -169,6 +169,7 @@ export function formatSummary(results: BenchResults, config: BenchConfig): strin
     out.push(
       `\nTime to first page (ratios are medians of same-run ratios; CPU floor: the file in memory before timing, ` +
         `pdf.js drawing page 1 as the element does in a ${results.firstPage[0]!.viewport.width} × ${results.firstPage[0]!.viewport.height} area; ` +
+        `range floor: the same, pdf.js reading the file in memory by ranges answered at once; ` +
         `protocol as asked, and as Resource Timing saw it)`,
     );
     out.push(
@@ -182,7 +183,13 @@ export function formatSummary(results: BenchResults, config: BenchConfig): strin
             ms(doc.median[variant].ms),
             mb(doc.median[variant].bytes),
             String(doc.median[variant].requests),
-            variant === 'pdfjs-defaults' ? x(doc.ratios.elementVsDefaults) : variant === 'fetch-whole' ? x(doc.ratios.elementVsWhole) : '',
+            variant === 'pdfjs-defaults'
+              ? x(doc.ratios.elementVsDefaults)
+              : variant === 'fetch-whole'
+                ? x(doc.ratios.elementVsWhole)
+                : variant === 'range-floor'
+                  ? x(doc.ratios.elementVsRangeFloor)
+                  : '',
             variant === 'cpu-floor' ? '' : x(doc.ratios.vsCpuFloor[variant]),
           ]),
         ),

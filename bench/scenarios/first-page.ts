@@ -4,7 +4,11 @@ import { openPage } from '../browser.ts';
 import { UNTIMED_DOCS, type BenchServer } from '../server.ts';
 import { ELEMENT_PAGE, FLOOR_PAGE, PDFJS_PAGE, median, rotate, type ScenarioContext } from './context.ts';
 
-export const variants = ['element', 'pdfjs-defaults', 'fetch-whole', 'cpu-floor'] as const;
+/** The element's chunk size and first request (RANGE_CHUNK_SIZE, OPENING_BYTES in src/fetch/first-bytes.ts), for the range floor. */
+const RANGE_CHUNK_SIZE = 512;
+const OPENING_BYTES = 65_536;
+
+export const variants = ['element', 'pdfjs-defaults', 'fetch-whole', 'cpu-floor', 'range-floor'] as const;
 export type Variant = (typeof variants)[number];
 
 export const variantLabels: Record<Variant, string> = {
@@ -12,6 +16,7 @@ export const variantLabels: Record<Variant, string> = {
   'pdfjs-defaults': 'pdf.js getDocument({url}) defaults',
   'fetch-whole': 'fetch whole file → getDocument({data})',
   'cpu-floor': 'file already in memory → pdf.js drawing page 1 as the element does',
+  'range-floor': 'file already in memory, read by pdf.js through ranges answered at once (the element\'s chunks) → page 1 drawn as the element does',
 };
 
 const pages: Record<Variant, { path: string; call: string }> = {
@@ -19,6 +24,7 @@ const pages: Record<Variant, { path: string; call: string }> = {
   'pdfjs-defaults': { path: PDFJS_PAGE, call: 'defaults' },
   'fetch-whole': { path: PDFJS_PAGE, call: 'wholeFile' },
   'cpu-floor': { path: FLOOR_PAGE, call: 'cpuFloor' },
+  'range-floor': { path: FLOOR_PAGE, call: 'rangeFloor' },
 };
 
 export interface FirstPageRun {
@@ -63,6 +69,8 @@ export interface FirstPageResult {
   ratios: {
     elementVsDefaults: number;
     elementVsWhole: number;
+    /** The element over pdf.js reading the file in memory by ranges: what the loader adds to pdf.js's own cost of ranges. */
+    elementVsRangeFloor: number;
     /** Every variant's first page over the CPU floor's. */
     vsCpuFloor: Record<Variant, number>;
   };
@@ -104,11 +112,16 @@ async function measureOnce(
   const url = `${server.origin}/docs/${doc.name}`;
   const { context: browserContext, page } = await openPage(context.browser, `${server.origin}${pages[variant].path}`);
   try {
-    // The CPU floor's file comes before its timing starts, untimed and uncounted.
-    if (variant === 'cpu-floor') await page.evaluate(`window.bench.prefetch(${JSON.stringify(`${server.origin}${UNTIMED_DOCS}${doc.name}`)})`);
+    // The floors' file comes before their timing starts, untimed and uncounted.
+    const floor = variant === 'cpu-floor' || variant === 'range-floor';
+    if (floor) await page.evaluate(`window.bench.prefetch(${JSON.stringify(`${server.origin}${UNTIMED_DOCS}${doc.name}`)})`);
     server.resetRun();
     const call =
-      variant === 'cpu-floor' ? `window.bench.cpuFloor(${viewport.width}, ${viewport.height})` : `window.bench.${pages[variant].call}(${JSON.stringify(url)})`;
+      variant === 'cpu-floor'
+        ? `window.bench.cpuFloor(${viewport.width}, ${viewport.height})`
+        : variant === 'range-floor'
+          ? `window.bench.rangeFloor(${viewport.width}, ${viewport.height}, ${RANGE_CHUNK_SIZE}, ${OPENING_BYTES})`
+          : `window.bench.${pages[variant].call}(${JSON.stringify(url)})`;
     const result = (await page.evaluate(call)) as { ms: number; loadMs?: number | null; canvasWidth?: number | null; protocols: string[] };
     const mark = server.marks.get('first-page') ?? { bytes: server.bytesSent, requests: server.requests.length };
     return {
@@ -165,6 +178,7 @@ function summarize(
     ratios: {
       elementVsDefaults: perRun('element', 'pdfjs-defaults'),
       elementVsWhole: perRun('element', 'fetch-whole'),
+      elementVsRangeFloor: perRun('element', 'range-floor'),
       vsCpuFloor: Object.fromEntries(variants.map((variant) => [variant, perRun(variant, 'cpu-floor')])) as Record<Variant, number>,
     },
   };
