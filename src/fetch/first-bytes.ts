@@ -102,7 +102,7 @@ export function fetchFirstBytes(url: string, tokens: TokenAccess, options: First
     (first) => {
       if (first.kind !== 'ranged') return null;
       const whole = first.total <= WHOLE_FILE_BYTES;
-      const end = whole ? tailBegin(first) : Math.min(FRONT_BYTES, tailBegin(first));
+      const end = whole ? tailBegin(first) : Math.min(FRONT_BYTES, firstPageEnd(first.initial), tailBegin(first));
       return end > first.initial.byteLength ? new FrontRead(client, first.initial.byteLength, end, { yields: !whole }) : null;
     },
     () => null,
@@ -134,3 +134,15 @@ export function fetchFirstBytes(url: string, tokens: TokenAccess, options: First
     .catch(() => null);
   return { client, probe, tail, front, whole, ahead };
 }
+
+/**
+ * A linearized file says where the objects of its first page end (`/E` of its linearization
+ * dictionary, in its first bytes): the front read stops there (chunk-aligned), as nothing beyond
+ * is needed first. Infinity for any other file.
+ */
+export function firstPageEnd(initial: Uint8Array): number {
+  const head = new TextDecoder('latin1').decode(initial.subarray(0, 1024));
+  const end = /\/Linearized\b[^>]*?\/E\s+(\d+)/.exec(head);
+  return end ? Math.ceil(Number(end[1]) / RANGE_CHUNK_SIZE) * RANGE_CHUNK_SIZE : Infinity;
+}
+
