@@ -355,7 +355,7 @@ export class DocumentClient {
 }
 
 /** Sorted ranges with each run of touching or overlapping ones joined into one. */
-function joinTouching(sorted: readonly ByteRange[]): ByteRange[] {
+export function joinTouching(sorted: readonly ByteRange[]): ByteRange[] {
   const joined: Array<[number, number]> = [];
   for (const [begin, end] of sorted) {
     const last = joined.at(-1);

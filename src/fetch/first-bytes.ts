@@ -127,7 +127,11 @@ export function fetchFirstBytes(url: string, tokens: TokenAccess, options: First
       if (first.kind !== 'ranged' || first.total <= WHOLE_FILE_BYTES || !end) return null;
       if (!mayReadPageTreeAhead(first.initial, end, frontRead?.end ?? first.initial.byteLength)) return null;
       const { readPageTreeAhead } = await import('./page-tree-ahead.ts');
-      const held = [{ begin: 0, bytes: first.initial }, end];
+      // Copies: pdf.js may transfer these buffers to its worker while the read ahead still uses them.
+      const held = [
+        { begin: 0, bytes: first.initial.slice() },
+        { begin: end.begin, bytes: end.bytes.slice() },
+      ];
       const coming = frontRead ? [[frontRead.begin, frontRead.end] as const] : [];
       return readPageTreeAhead({ client, total: first.total, chunkSize: RANGE_CHUNK_SIZE, held, coming });
     })

@@ -1,6 +1,6 @@
 import { AheadReads } from './ahead-reads.ts';
 import { MAX_BATCH_BYTES, MAX_BATCH_RANGES } from './batch-limits.ts';
-import type { ByteRange, DocumentClient } from './document-client.ts';
+import { joinTouching, type ByteRange, type DocumentClient } from './document-client.ts';
 import { dictEntries, objectDict, refNumber, refNumbers } from './pdf-dict.ts';
 import { bytesToText, findStartXref, readXrefSection, type XrefSection } from './pdf-syntax.ts';
 
@@ -27,6 +27,11 @@ const MAX_NODE_BYTES = 262_144;
 /** A cross-reference table of this size lists about 200,000 objects. */
 const MAX_XREF_BYTES = 4_194_304;
 const MAX_XREF_SECTIONS = 8;
+/**
+ * Read-ahead requests out at once: the rest of the browser's six connections stay for pdf.js's
+ * own requests, which on a slow link would otherwise wait behind these (and time out).
+ */
+const MAX_IN_FLIGHT = 4;
 /**
  * Above this share of the file, the page objects are better read by pdf.js's requests as they
  * come (a dense stretch is then one streamed read).
@@ -121,7 +126,8 @@ class PageTreeRead {
    */
   #extent(number: number, maxBytes: number): ByteRange | null {
     const begin = this.#offsets.get(number);
-    if (begin === undefined) return null;
+    // A damaged table may place an object beyond the end of the file.
+    if (begin === undefined || begin >= this.#options.total) return null;
     const next = this.#starts[firstAbove(this.#starts, begin)] ?? this.#options.total;
     return [begin, Math.min(next + LOOKAHEAD_BYTES, begin + maxBytes, this.#options.total)];
   }
@@ -133,22 +139,15 @@ class PageTreeRead {
       .map((kid) => this.#extent(kid, MAX_PAGE_OBJECT_BYTES))
       .filter((extent): extent is ByteRange => extent !== null)
       .map(([begin, end]) => [Math.floor(begin / chunkSize) * chunkSize, Math.min(total, Math.ceil(end / chunkSize) * chunkSize)] as const)
-      .filter(([begin, end]) => !this.#contiguous(begin, end) && !coming.some(([b, e]) => begin >= b && end <= e))
+      .filter(([begin, end]) => end > begin && !this.#contiguous(begin, end) && !coming.some(([b, e]) => begin >= b && end <= e))
       .sort((a, b) => a[0] - b[0]);
-    const merged: Array<[number, number]> = [];
-    for (const [begin, end] of aligned) {
-      const last = merged.at(-1);
-      if (last && begin <= last[1]) last[1] = Math.max(last[1], end);
-      else merged.push([begin, end]);
-    }
-    return merged;
+    return joinTouching(aligned);
   }
 
   /**
-   * Fetches the ranges in multi-range requests, all at once (the browser queues what its
-   * connections cannot take, without waiting on this thread, which pdf.js keeps busy). While the
-   * server's answer to several ranges is not known, the first goes alone until its answer starts.
-   * A server that serves one range per request ends it here.
+   * Fetches the ranges in multi-range requests, up to MAX_IN_FLIGHT at once, each finished one
+   * sending the next. While the server's answer to several ranges is not known, the first goes
+   * alone until its answer starts. A server that serves one range per request ends it here.
    */
   async #fetchAll(ranges: ByteRange[]): Promise<void> {
     const bytes = ranges.reduce((sum, [begin, end]) => sum + end - begin, 0);
@@ -163,14 +162,18 @@ class PageTreeRead {
     // All of them on their way from now: pdf.js's requests for them wait rather than go out twice.
     const settle = new Map(ranges.map(([begin, end]) => [begin, this.#ahead.expect(begin, end)]));
     const { client } = this.#options;
-    const sendAll = () => Promise.all(batches.splice(0).map((batch) => this.#fetchBatch(batch, settle)));
+    const sendOn = async (): Promise<void> => {
+      for (let batch = batches.shift(); batch && client.multiRange !== 'no'; batch = batches.shift()) await this.#fetchBatch(batch, settle);
+    };
+    const sendAll = () => Promise.all(Array.from({ length: MAX_IN_FLIGHT }, sendOn));
     try {
       if (client.multiRange === 'yes') {
         await sendAll();
       } else if (client.multiRange === 'untried') {
         let rest: Promise<unknown> | undefined;
         await this.#fetchBatch(batches.shift()!, settle, (answer) => {
-          if (answer === 'multipart') rest = sendAll();
+          // A retry of this request (after a 401, or a body that broke off) answers again.
+          if (answer === 'multipart') rest ??= sendAll();
         });
         await rest;
       }

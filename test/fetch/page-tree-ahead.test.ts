@@ -59,7 +59,7 @@ describe('AheadReads', () => {
  * A PDF with a flat page tree whose page objects lie far apart, each after `filler` bytes of an
  * image stream, as pdf-lib and many producers write them.
  */
-function scatteredPdf(pages: number, filler = 20_000, { xrefStream = false, pagesFirst = false } = {}) {
+function scatteredPdf(pages: number, filler = 20_000, { xrefStream = false, pagesFirst = false, pastTheEnd = -1 } = {}) {
   const parts: string[] = ['%PDF-1.7\n%\u00e2\u00e3\n'];
   let length = parts[0]!.length;
   const offsets = new Map<number, number>();
@@ -89,7 +89,8 @@ function scatteredPdf(pages: number, filler = 20_000, { xrefStream = false, page
     parts.push(`${size} 0 obj\n<< /Type /XRef /Size ${size + 1} /W [1 4 2] /Root 1 0 R /Length 0 >>\nstream\n\nendstream\nendobj\n`);
   } else {
     const rows = ['xref', `0 ${size}`, '0000000000 65535 f '];
-    for (let n = 1; n < size; n++) rows.push(`${String(offsets.get(n)).padStart(10, '0')} 00000 n `);
+    // `pastTheEnd`: a damaged entry that places that object beyond the end of the file.
+    for (let n = 1; n < size; n++) rows.push(`${String(n === pastTheEnd ? 9_999_999_999 : offsets.get(n)).padStart(10, '0')} 00000 n `);
     parts.push(`${rows.join('\n')}\ntrailer\n<< /Size ${size} /Root 1 0 R >>\n`);
   }
   parts.push(`startxref\n${xrefAt}\n%%EOF\n`);
@@ -174,6 +175,17 @@ describe('readPageTreeAhead', () => {
       expect(text.slice(at - got!.begin)).to.match(new RegExp(`^${kid} 0 obj\\n<< /Type /Page `));
       expect(text).to.include('endobj');
     }
+  });
+
+  it('skips a kid that a damaged table places beyond the end of the file, and asks for no empty range', async () => {
+    const { bytes, kids } = scatteredPdf(150, 20_000, { pastTheEnd: 3 + 2 * 75 });
+    const { client, batches } = fileClient(bytes);
+    startReadAhead({ client, total: bytes.byteLength, chunkSize: CHUNK, held: held(bytes), coming: [] });
+    await waitUntil(() => batches.length >= 3);
+    for (let i = 0; i < 20; i++) await settle();
+    const asked = batches.flat();
+    expect(asked.every(([begin, end]) => end > begin && end <= bytes.byteLength)).to.equal(true);
+    expect(asked.length).to.be.within(kids.length - 10, kids.length - 1);
   });
 
   it('fetches a cross-reference table that reaches beyond the held end of the file, and holds it for pdf.js', async () => {
