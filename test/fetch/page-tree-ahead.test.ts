@@ -284,4 +284,21 @@ describe('the page tree read ahead, against the reference backend', () => {
     const bytes = log.reduce((sum, r) => sum + r.bytes, 0);
     expect(bytes).to.be.lessThan(size / 4);
   });
+
+  it('against a server that answers several ranges with 200: one answer dropped, then single ranges', async () => {
+    const size = (await sampleDocuments()).find((d) => d.id === 'long')!.size;
+    const id = await createScenario('long', { multiRange: 'ignore', bandwidth: 4_000_000 });
+    const el = await openViewer();
+    el.token = await mintToken(id);
+    el.src = contentUrl(id);
+    await waitForState(el, ['ready', 'error'], 30_000);
+    expect(el.error).to.equal(null);
+    await renderedCanvas(el, 1);
+    const log = contentRequests(await requestLog(id));
+    const several = log.filter((r) => (r.range ?? '').includes(','));
+    expect(several, 'the read ahead tries once; nothing tries again').to.have.length(1);
+    expect(several[0]!.status).to.equal(200);
+    expect(several[0]!.bytes, 'its body dropped at once').to.be.lessThan(size / 4);
+    expect(log.filter((r) => r !== several[0]).every((r) => r.status === 206)).to.equal(true);
+  });
 });
