@@ -13,7 +13,7 @@ export class AheadReads {
   expect(begin: number, end: number): (bytes: Uint8Array | null) => void {
     let settle!: (bytes: Uint8Array | null) => void;
     const read: AheadRead = { begin, end, arrived: new Promise((resolve) => (settle = resolve)) };
-    if (!this.#released) this.#reads.splice(this.#after(begin), 0, read);
+    if (!this.#released) this.#reads.splice(firstAbove(this.#reads, begin, (r) => r.begin), 0, read);
     return (bytes) => {
       if (bytes?.byteLength !== end - begin || this.#released) bytes = null;
       if (!bytes) this.#reads = this.#reads.filter((other) => other !== read);
@@ -27,7 +27,7 @@ export class AheadReads {
    * bytes handed out are no longer held; those before `begin` stay for a later request.
    */
   answer(begin: number, end: number): Promise<Uint8Array | null> | null {
-    const index = this.#after(begin) - 1;
+    const index = firstAbove(this.#reads, begin, (r) => r.begin) - 1;
     const read = this.#reads[index];
     if (!read || end > read.end) return null;
     if (begin > read.begin) {
@@ -38,18 +38,6 @@ export class AheadReads {
     }
     // A copy: pdf.js may transfer what it is given to its worker.
     return read.arrived.then((bytes) => (bytes && !this.#released ? bytes.slice(begin - read.begin) : null));
-  }
-
-  /** How many reads begin at or before `offset`. */
-  #after(offset: number): number {
-    let low = 0;
-    let high = this.#reads.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (this.#reads[middle]!.begin <= offset) low = middle + 1;
-      else high = middle;
-    }
-    return low;
   }
 
   /** The document closed: nothing more is held. */
@@ -63,4 +51,16 @@ interface AheadRead {
   begin: number;
   end: number;
   arrived: Promise<Uint8Array | null>;
+}
+
+/** The index of the first of `items`, sorted by `key`, whose key is above `value`. */
+export function firstAbove<T>(items: readonly T[], value: number, key: (item: T) => number): number {
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (key(items[middle]!) <= value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

@@ -385,7 +385,8 @@ export function startsWithPdfHeader(bytes: Uint8Array): boolean {
   return false;
 }
 
-function concat(chunks: Uint8Array[], length: number): Uint8Array {
+/** The chunks as one array (the one chunk itself when there is only one). */
+export function concat(chunks: Uint8Array[], length: number): Uint8Array {
   if (chunks.length === 1 && chunks[0]) return chunks[0];
   const out = new Uint8Array(length);
   let offset = 0;

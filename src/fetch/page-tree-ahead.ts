@@ -1,6 +1,6 @@
-import { AheadReads } from './ahead-reads.ts';
+import { AheadReads, firstAbove } from './ahead-reads.ts';
 import { MAX_BATCH_BYTES, MAX_BATCH_RANGES } from './batch-limits.ts';
-import { joinTouching, type ByteRange, type DocumentClient } from './document-client.ts';
+import { concat, joinTouching, type ByteRange, type DocumentClient } from './document-client.ts';
 import { dictEntries, objectDict, refNumber, refNumbers } from './pdf-dict.ts';
 import { bytesToText, findStartXref, readXrefSection, type XrefSection } from './pdf-syntax.ts';
 
@@ -128,7 +128,7 @@ class PageTreeRead {
     const begin = this.#offsets.get(number);
     // A damaged table may place an object beyond the end of the file.
     if (begin === undefined || begin >= this.#options.total) return null;
-    const next = this.#starts[firstAbove(this.#starts, begin)] ?? this.#options.total;
+    const next = this.#starts[firstAbove(this.#starts, begin, (start) => start)] ?? this.#options.total;
     return [begin, Math.min(next + LOOKAHEAD_BYTES, begin + maxBytes, this.#options.total)];
   }
 
@@ -245,25 +245,6 @@ class PageTreeRead {
       if (end !== undefined && at >= end) break;
     }
     if (parts.length === 0 || (end !== undefined && at < end)) return null;
-    if (parts.length === 1) return parts[0]!;
-    const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
-    let offset = 0;
-    for (const part of parts) {
-      joined.set(part, offset);
-      offset += part.byteLength;
-    }
-    return joined;
+    return concat(parts, parts.reduce((sum, part) => sum + part.byteLength, 0));
   }
-}
-
-/** The index of the first of the sorted `values` above `value`. */
-function firstAbove(values: readonly number[], value: number): number {
-  let low = 0;
-  let high = values.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (values[middle]! <= value) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }

@@ -5,7 +5,7 @@ import { AheadReads } from '../../src/fetch/ahead-reads.ts';
 import type { ByteRange, DocumentClient } from '../../src/fetch/document-client.ts';
 import { readPageTreeAhead } from '../../src/fetch/page-tree-ahead.ts';
 import { mayReadPageTreeAhead } from '../../src/fetch/page-tree-hint.ts';
-import { contentRequests, contentUrl, createScenario, mintToken, requestLog, sampleDocuments } from '../helpers/backend.ts';
+import { contentRequests, contentUrl, createScenario, mintToken, requestLog, sampleDocuments, type Faults } from '../helpers/backend.ts';
 import { openViewer, renderedCanvas, waitForState } from '../helpers/viewer.ts';
 
 const CHUNK = 512;
@@ -262,17 +262,22 @@ describe('mayReadPageTreeAhead', () => {
 });
 
 describe('the page tree read ahead, against the reference backend', () => {
-  it('opens a 500-page document whose page objects are spread through the file in a few requests, no byte twice', async () => {
+  /** Opens the 500-page `long` sample, page objects spread through its 4.4 MB, and shows page 1. */
+  async function openLong(faults: Faults): Promise<{ size: number; log: ReturnType<typeof contentRequests> }> {
     const size = (await sampleDocuments()).find((d) => d.id === 'long')!.size;
     expect(size, 'loaded by ranges, not read whole').to.be.greaterThan(4_194_304);
-    const id = await createScenario('long', { latency: 20 });
+    const id = await createScenario('long', faults);
     const el = await openViewer();
     el.token = await mintToken(id);
     el.src = contentUrl(id);
     await waitForState(el, ['ready', 'error'], 30_000);
     expect(el.error).to.equal(null);
     await renderedCanvas(el, 1);
-    const log = contentRequests(await requestLog(id));
+    return { size, log: contentRequests(await requestLog(id)) };
+  }
+
+  it('opens a 500-page document whose page objects are spread through the file in a few requests, no byte twice', async () => {
+    const { size, log } = await openLong({ latency: 20 });
     expect(log.every((r) => r.status === 206)).to.equal(true);
     // First bytes, end, front, then the page objects 64 to a request (500 pages, some in the front).
     expect(log.length, log.map((r) => r.range).join('\n')).to.be.at.most(14);
@@ -286,15 +291,7 @@ describe('the page tree read ahead, against the reference backend', () => {
   });
 
   it('against a server that answers several ranges with 200: one answer dropped, then single ranges', async () => {
-    const size = (await sampleDocuments()).find((d) => d.id === 'long')!.size;
-    const id = await createScenario('long', { multiRange: 'ignore', bandwidth: 4_000_000 });
-    const el = await openViewer();
-    el.token = await mintToken(id);
-    el.src = contentUrl(id);
-    await waitForState(el, ['ready', 'error'], 30_000);
-    expect(el.error).to.equal(null);
-    await renderedCanvas(el, 1);
-    const log = contentRequests(await requestLog(id));
+    const { size, log } = await openLong({ multiRange: 'ignore', bandwidth: 4_000_000 });
     const several = log.filter((r) => (r.range ?? '').includes(','));
     expect(several, 'the read ahead tries once; nothing tries again').to.have.length(1);
     expect(several[0]!.status).to.equal(200);
