@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { contentDisposition } from '../../../server/content-disposition.ts';
 import type { DocumentStore } from '../../../server/document-store.ts';
-import { closingDelimiter, decideRanges, multipartLength, newBoundary, partHead, type ByteSpan } from '../../../server/byte-ranges.ts';
+import { closingDelimiter, decideRanges, DEFAULT_RANGE_LIMITS, multipartLength, newBoundary, partHead, type ByteSpan } from '../../../server/byte-ranges.ts';
 import { contentRange } from '../../../server/range.ts';
 import { InvalidTokenError, type TokenService } from '../../../server/token-service.ts';
 import { HttpError, bearerToken, headerValue, notFound, sendJson, sleep } from '../http.ts';
@@ -97,7 +97,10 @@ export async function serveFaultyContent(req: IncomingMessage, res: ServerRespon
 
   let decision = faults.ignoreRange
     ? ({ kind: 'full' } as const)
-    : decideRanges(headerValue(req, 'range'), headerValue(req, 'if-range'), size, etag);
+    : decideRanges(headerValue(req, 'range'), headerValue(req, 'if-range'), size, etag, {
+        ...DEFAULT_RANGE_LIMITS,
+        maxRanges: faults.maxRanges ?? DEFAULT_RANGE_LIMITS.maxRanges,
+      });
   if (decision.kind === 'partial' && decision.ranges.length > 1 && faults.multiRange === 'ignore') decision = { kind: 'full' };
   if (decision.kind === 'partial' && decision.ranges.length > 1 && faults.multiRange === 'merge') {
     decision = { kind: 'partial', ranges: [{ start: decision.ranges[0]!.start, end: decision.ranges.at(-1)!.end }] };

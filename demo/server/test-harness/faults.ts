@@ -13,6 +13,7 @@ const NUMBER_FAULTS = [
   'bandwidth',
   'latency',
   'etagChangeAfter',
+  'maxRanges',
 ] as const;
 const BOOLEAN_FAULTS = ['html', 'ignoreRange', 'badContentRange', 'hang'] as const;
 

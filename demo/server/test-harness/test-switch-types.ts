@@ -36,6 +36,8 @@ export interface Faults {
    * by one byte. Unset: as the library does (a part per merged range).
    */
   multiRange?: 'ignore' | 'merge' | 'lie';
+  /** Refuses a request for more ranges than this with 416, as a server with a lower cap than the library's does. */
+  maxRanges?: number;
 }
 
 /** One request to a scenario's document, as its log reports it. */
