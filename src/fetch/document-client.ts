@@ -1,6 +1,7 @@
 import { ViewerError } from '../errors.ts';
 import { discard, errorForStatus, parseRetryAfter } from '../net/outcome.ts';
 import { withTimeout } from '../net/timeout.ts';
+import { MAX_BATCH_RANGES } from './batch-limits.ts';
 import { parseContentRange } from './content-range.ts';
 
 /** What the fetch layer needs from the token session. */
@@ -75,6 +76,10 @@ export class DocumentClient {
   #total: number | undefined;
   #etag: string | null | undefined;
   #multiRange: 'untried' | 'yes' | 'no' = 'untried';
+  /** Most ranges (touching ones joined) one request asks for: a server's 416 halves it. */
+  #rangesPerRequest = MAX_BATCH_RANGES;
+  /** Settles once the request trying this server with several ranges knows its answer. */
+  #trial: Promise<void> | null = null;
 
   constructor(url: string, tokens: TokenAccess, options: DocumentClientOptions) {
     this.#url = url;
@@ -161,22 +166,81 @@ export class DocumentClient {
    * that covers them all, without much more, is taken too. A server that answers 200 (or one
    * part that is not what was asked) serves one range at a time: its body is dropped at once and
    * the ranges are left to the caller. A retry (after a 401, or a body that broke off) asks only
-   * for the ranges not yet delivered.
+   * for the ranges not yet delivered. A server that refuses so many ranges with 416 is asked for
+   * half as many a request from then on (the ranges then go in several requests, one after the
+   * other). While no answer has shown how a server serves several ranges, one request tries it
+   * and the others wait for its answer.
    */
   async fetchRanges(
     ranges: readonly ByteRange[],
     onRange: (begin: number, bytes: Uint8Array) => void,
     onAnswer: (answer: RangesResult['answer']) => void = () => {},
   ): Promise<RangesResult> {
+    // One request at a time tries a server whose answer to several ranges is not known: the
+    // others wait for that answer rather than each risk a dropped 200.
+    while (this.#multiRange === 'untried' && this.#trial) await this.#trial;
+    const pending = [...ranges].sort((a, b) => a[0] - b[0]);
+    if (this.#multiRange === 'no') {
+      onAnswer('single-only');
+      return { answer: 'single-only', missing: pending };
+    }
+    let endTrial = (): void => {};
+    if (this.#multiRange === 'untried') {
+      let settle = (): void => {};
+      const trial = new Promise<void>((resolve) => (settle = resolve));
+      this.#trial = trial;
+      endTrial = () => {
+        if (this.#trial === trial) this.#trial = null;
+        settle();
+      };
+    }
     const told = onAnswer;
     onAnswer = (answer) => {
       if (answer === 'single-only') this.#multiRange = 'no';
       else if (this.#multiRange === 'untried') this.#multiRange = 'yes';
+      endTrial();
       told(answer);
     };
-    const pending = [...ranges].sort((a, b) => a[0] - b[0]);
+    const missing: ByteRange[] = [];
+    try {
+      while (pending.length > 0) {
+        const group = pending.splice(0, this.#groupLength(pending));
+        const answer = await this.#fetchGroup(group, onRange, onAnswer);
+        if (answer === 'fewer') {
+          pending.unshift(...group);
+          continue;
+        }
+        missing.push(...group);
+        if (answer === 'single-only') return { answer, missing: [...missing, ...pending] };
+      }
+    } finally {
+      // A request that failed before its answer leaves the trial to the next one.
+      endTrial();
+    }
+    return { answer: 'multipart', missing: missing.map(([begin, end]) => [begin, end] as const) };
+  }
+
+  /** How many of the sorted `pending` ranges fit in one request's spec list. */
+  #groupLength(pending: readonly ByteRange[]): number {
+    const specs = joinTouching(pending);
+    if (specs.length <= this.#rangesPerRequest) return pending.length;
+    const end = specs[this.#rangesPerRequest - 1]![1];
+    let count = 0;
+    while (count < pending.length && pending[count]![0] < end) count++;
+    return count;
+  }
+
+  /**
+   * One request for the ranges of `group` (sorted); those handed out are taken off it. `fewer`:
+   * the server refused this many ranges with 416 and would be asked fewer.
+   */
+  async #fetchGroup(
+    group: ByteRange[],
+    onRange: (begin: number, bytes: Uint8Array) => void,
+    onAnswer: (answer: RangesResult['answer']) => void,
+  ): Promise<RangesResult['answer'] | 'fewer'> {
     // Touching ranges go as one spec; their parts are still handed out one by one.
-    const header = () => `bytes=${joinTouching(pending).map(([begin, end]) => `${begin}-${end - 1}`).join(',')}`;
+    const header = () => `bytes=${joinTouching(group).map(([begin, end]) => `${begin}-${end - 1}`).join(',')}`;
     const answerReading = loadRangesAnswerReader();
     // This server serves one range per request, or cannot be read here: the caller goes on so.
     const refuse = async (response: Response): Promise<'single-only'> => {
@@ -184,14 +248,22 @@ export class DocumentClient {
       await discard(response);
       return 'single-only';
     };
-    const { body: answer } = await this.#request(header, [200, 206, 416], async (response): Promise<RangesResult['answer']> => {
-      // A careful server refuses a set of ranges it finds too many with 416; one at a time then.
-      if (response.status === 200 || response.status === 416) return refuse(response);
+    const { body: answer } = await this.#request(header, [200, 206, 416], async (response): Promise<RangesResult['answer'] | 'fewer'> => {
+      if (response.status === 416) {
+        // A careful server refuses more ranges than it allows with 416: half as many, down to
+        // two; a server that refuses even those is asked one range at a time.
+        const specs = joinTouching(group).length;
+        if (specs < 4) return refuse(response);
+        this.#rangesPerRequest = Math.floor(specs / 2);
+        await discard(response);
+        return 'fewer';
+      }
+      if (response.status === 200) return refuse(response);
       this.#checkVersion(response);
       const reading = await answerReading;
       // Its code could not be loaded: the ranges go one by one, which needs none.
       if (!reading) return refuse(response);
-      return reading.readRangesAnswer(response, pending, {
+      return reading.readRangesAnswer(response, group, {
         total: this.#total ?? 0,
         onRange,
         onAnswer,
@@ -200,7 +272,7 @@ export class DocumentClient {
         readBody: () => this.#readBody(response),
       });
     });
-    return { answer, missing: pending.map(([begin, end]) => [begin, end] as const) };
+    return answer;
   }
 
   /** A 206 must be exactly the bytes asked for, of the same version of the document. */

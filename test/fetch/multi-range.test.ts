@@ -101,6 +101,59 @@ describe('DocumentClient.fetchRanges against each server answer', () => {
     const statuses = contentRequests(await requestLog(id)).map((r) => r.status);
     expect(statuses).to.deep.equal([206, 401, 206]);
   });
+
+  it('416 to too many ranges: half as many a request from then on, every range handed out', async () => {
+    const size = await sizeOf('long');
+    const { id, client } = await clientFor('long', { maxRanges: 4 });
+    const single = await clientFor('long');
+    const step = Math.floor(size / 12);
+    const ten = Array.from({ length: 10 }, (_, i) => [(i + 1) * step, (i + 1) * step + 100] as const);
+    const { got, onRange } = collector();
+    expect(await client.fetchRanges(ten, onRange)).to.deep.equal({ answer: 'multipart', missing: [] });
+    expect(client.multiRange).to.equal('yes');
+    for (const [begin, end] of ten) expect([...got.get(begin)!]).to.deep.equal([...(await single.client.fetchRange(begin, end))]);
+    const multi = contentRequests(await requestLog(id)).filter((r) => (r.range ?? '').includes(','));
+    // 10 refused, 5 refused, then five requests of two.
+    expect(multi.map((r) => [r.status, r.range!.split(',').length])).to.deep.equal([
+      [416, 10],
+      [416, 5],
+      [206, 2],
+      [206, 2],
+      [206, 2],
+      [206, 2],
+      [206, 2],
+    ]);
+    // What was learnt holds for the next call: no request over the cap.
+    const again = ten.map(([begin, end]) => [begin + 1000, end + 1000] as const);
+    await client.fetchRanges(again, () => {});
+    const later = contentRequests(await requestLog(id)).slice(multi.length + 1);
+    expect(later.map((r) => [r.status, r.range!.split(',').length])).to.deep.equal(Array(5).fill([206, 2]));
+  });
+
+  it('a server that refuses even a few ranges with 416 is asked one range at a time', async () => {
+    const { id, client } = await clientFor('long', { maxRanges: 1 });
+    const result = await client.fetchRanges(FAR, () => expect.fail('nothing handed out'));
+    expect(result).to.deep.equal({ answer: 'single-only', missing: FAR.map(([b, e]) => [b, e]) });
+    expect(client.multiRange).to.equal('no');
+    const statuses = contentRequests(await requestLog(id)).map((r) => r.status);
+    expect(statuses).to.deep.equal([206, 416]);
+  });
+
+  it('one request at a time tries a server whose answer to several ranges is not known', async () => {
+    const { id, client } = await clientFor('large', { multiRange: 'ignore', bandwidth: 2_000_000 });
+    const second = FAR.map(([begin, end]) => [begin + 10_000, end + 10_000] as const);
+    const answers: string[] = [];
+    const results = await Promise.all([
+      client.fetchRanges(FAR, () => expect.fail('nothing handed out'), (answer) => answers.push(answer)),
+      client.fetchRanges(second, () => expect.fail('nothing handed out'), (answer) => answers.push(answer)),
+    ]);
+    expect(results.map((r) => r.answer)).to.deep.equal(['single-only', 'single-only']);
+    expect(results[1]!.missing).to.deep.equal(second.map(([b, e]) => [b, e]));
+    expect(answers).to.deep.equal(['single-only', 'single-only']);
+    // The second waited for the first's 200 and sent nothing.
+    const statuses = contentRequests(await requestLog(id)).map((r) => r.status);
+    expect(statuses).to.deep.equal([206, 200]);
+  });
 });
 
 describe('many ranges in one request', () => {
@@ -138,5 +191,17 @@ describe('many ranges in one request', () => {
     await renderedCanvas(el, 1);
     expect(log.filter((r) => r.status === 401).length).to.be.greaterThan(0);
     expect(new Set(log.map((r) => r.jti)).size).to.equal(2);
+  });
+
+  it('a server that allows fewer ranges a request than asked: a 416 or two, then batches it takes', async () => {
+    const { el, log, multi } = await open('long', { maxRanges: 16 });
+    expect(el.error).to.equal(null);
+    await renderedCanvas(el, 1);
+    // 64 refused, 32 refused, then never more than 16 a request, and never the whole file.
+    expect(log.filter((r) => r.status === 416).length).to.equal(2);
+    expect(log.some((r) => r.status === 200)).to.equal(false);
+    const taken = multi.filter((r) => r.status === 206);
+    expect(taken.length).to.be.greaterThan(0);
+    for (const request of taken) expect(request.range!.split(',').length).to.be.at.most(16);
   });
 });
