@@ -1,8 +1,8 @@
 import { ViewerError } from '../errors.ts';
 import { discard, errorForStatus, parseRetryAfter } from '../net/outcome.ts';
 import { withTimeout } from '../net/timeout.ts';
-import { MAX_BATCH_RANGES } from './batch-limits.ts';
 import { parseContentRange } from './content-range.ts';
+import type { MultiRangeState } from './ranges-request.ts';
 
 /** What the fetch layer needs from the token session. */
 export interface TokenAccess {
@@ -46,18 +46,18 @@ const RETRY_DELAYS_MS = [300, 1200, 3000];
 const TRANSIENT_STATUSES = new Set([502, 503, 504]);
 
 /**
- * Reading an answer to several ranges is a chunk of its own: only documents whose pages pdf.js
- * reads from many places need it. It starts loading with the first request for several ranges,
- * so it is here by the time the answer is.
+ * Asking for several ranges and reading the answer is a chunk of its own: only documents whose
+ * pages pdf.js reads from many places need it. The page tree's read ahead starts loading it
+ * (`prepareRanges`); otherwise the first request for several ranges waits for it.
  */
-let rangesAnswerReader: Promise<typeof import('./ranges-answer.ts') | null> | undefined;
-function loadRangesAnswerReader(): Promise<typeof import('./ranges-answer.ts') | null> {
-  rangesAnswerReader ??= import('./ranges-answer.ts').catch(() => {
+let rangesRequest: Promise<typeof import('./ranges-request.ts') | null> | undefined;
+function loadRangesRequest(): Promise<typeof import('./ranges-request.ts') | null> {
+  rangesRequest ??= import('./ranges-request.ts').catch(() => {
     // Asked for again next time: the failure may have been the network's.
-    rangesAnswerReader = undefined;
+    rangesRequest = undefined;
     return null;
   });
-  return rangesAnswerReader;
+  return rangesRequest;
 }
 
 /**
@@ -75,11 +75,7 @@ export class DocumentClient {
   readonly #onBytes: (count: number) => void;
   #total: number | undefined;
   #etag: string | null | undefined;
-  #multiRange: 'untried' | 'yes' | 'no' = 'untried';
-  /** Most ranges (touching ones joined) one request asks for: a server's 416 halves it. */
-  #rangesPerRequest = MAX_BATCH_RANGES;
-  /** Settles once the request trying this server with several ranges knows its answer. */
-  #trial: Promise<void> | null = null;
+  readonly #multiRange: MultiRangeState = { answer: 'untried' };
 
   constructor(url: string, tokens: TokenAccess, options: DocumentClientOptions) {
     this.#url = url;
@@ -118,7 +114,7 @@ export class DocumentClient {
    * `fetchRanges` so far; one refusal is enough for 'no'.
    */
   get multiRange(): 'untried' | 'yes' | 'no' {
-    return this.#multiRange;
+    return this.#multiRange.answer;
   }
 
   /** The server's `Content-Disposition`, if any: its file name is the download's (see download.ts). */
@@ -176,103 +172,27 @@ export class DocumentClient {
     onRange: (begin: number, bytes: Uint8Array) => void,
     onAnswer: (answer: RangesResult['answer']) => void = () => {},
   ): Promise<RangesResult> {
-    // One request at a time tries a server whose answer to several ranges is not known: the
-    // others wait for that answer rather than each risk a dropped 200.
-    while (this.#multiRange === 'untried' && this.#trial) await this.#trial;
     const pending = [...ranges].sort((a, b) => a[0] - b[0]);
-    if (this.#multiRange === 'no') {
+    const code = await loadRangesRequest();
+    if (!code) {
+      // Its code could not be loaded: the ranges go one by one, which needs none.
+      this.#multiRange.answer = 'no';
       onAnswer('single-only');
       return { answer: 'single-only', missing: pending };
     }
-    let endTrial = (): void => {};
-    if (this.#multiRange === 'untried') {
-      let settle = (): void => {};
-      const trial = new Promise<void>((resolve) => (settle = resolve));
-      this.#trial = trial;
-      endTrial = () => {
-        if (this.#trial === trial) this.#trial = null;
-        settle();
-      };
-    }
-    const told = onAnswer;
-    onAnswer = (answer) => {
-      if (answer === 'single-only') this.#multiRange = 'no';
-      else if (this.#multiRange === 'untried') this.#multiRange = 'yes';
-      endTrial();
-      told(answer);
-    };
-    const missing: ByteRange[] = [];
-    try {
-      while (pending.length > 0) {
-        const group = pending.splice(0, this.#groupLength(pending));
-        const answer = await this.#fetchGroup(group, onRange, onAnswer);
-        if (answer === 'fewer') {
-          pending.unshift(...group);
-          continue;
-        }
-        missing.push(...group);
-        if (answer === 'single-only') return { answer, missing: [...missing, ...pending] };
-      }
-    } finally {
-      // A request that failed before its answer leaves the trial to the next one.
-      endTrial();
-    }
-    return { answer: 'multipart', missing: missing.map(([begin, end]) => [begin, end] as const) };
-  }
-
-  /** How many of the sorted `pending` ranges fit in one request's spec list. */
-  #groupLength(pending: readonly ByteRange[]): number {
-    const specs = joinTouching(pending);
-    if (specs.length <= this.#rangesPerRequest) return pending.length;
-    const end = specs[this.#rangesPerRequest - 1]![1];
-    let count = 0;
-    while (count < pending.length && pending[count]![0] < end) count++;
-    return count;
-  }
-
-  /**
-   * One request for the ranges of `group` (sorted); those handed out are taken off it. `fewer`:
-   * the server refused this many ranges with 416 and would be asked fewer.
-   */
-  async #fetchGroup(
-    group: ByteRange[],
-    onRange: (begin: number, bytes: Uint8Array) => void,
-    onAnswer: (answer: RangesResult['answer']) => void,
-  ): Promise<RangesResult['answer'] | 'fewer'> {
-    // Touching ranges go as one spec; their parts are still handed out one by one.
-    const header = () => `bytes=${joinTouching(group).map(([begin, end]) => `${begin}-${end - 1}`).join(',')}`;
-    const answerReading = loadRangesAnswerReader();
-    // This server serves one range per request, or cannot be read here: the caller goes on so.
-    const refuse = async (response: Response): Promise<'single-only'> => {
-      onAnswer('single-only');
-      await discard(response);
-      return 'single-only';
-    };
-    const { body: answer } = await this.#request(header, [200, 206, 416], async (response): Promise<RangesResult['answer'] | 'fewer'> => {
-      if (response.status === 416) {
-        // A careful server refuses more ranges than it allows with 416: half as many, down to
-        // two; a server that refuses even those is asked one range at a time.
-        const specs = joinTouching(group).length;
-        if (specs < 4) return refuse(response);
-        this.#rangesPerRequest = Math.floor(specs / 2);
-        await discard(response);
-        return 'fewer';
-      }
-      if (response.status === 200) return refuse(response);
-      this.#checkVersion(response);
-      const reading = await answerReading;
-      // Its code could not be loaded: the ranges go one by one, which needs none.
-      if (!reading) return refuse(response);
-      return reading.readRangesAnswer(response, group, {
-        total: this.#total ?? 0,
-        onRange,
-        onAnswer,
-        refuse,
-        readChunks: (onChunk) => this.#readChunks(response, onChunk),
-        readBody: () => this.#readBody(response),
-      });
+    return code.fetchRanges(pending, onRange, onAnswer, {
+      total: this.#total ?? 0,
+      state: this.#multiRange,
+      send: async (header, read) => (await this.#request(header, [200, 206, 416], read)).body,
+      checkVersion: (response) => this.#checkVersion(response),
+      readChunks: (response, onChunk) => this.#readChunks(response, onChunk),
+      readBody: (response) => this.#readBody(response),
     });
-    return answer;
+  }
+
+  /** Starts loading the code that asks for several ranges, ahead of the first such request. */
+  prepareRanges(): void {
+    void loadRangesRequest();
   }
 
   /** A 206 must be exactly the bytes asked for, of the same version of the document. */

@@ -126,6 +126,8 @@ export function fetchFirstBytes(url: string, tokens: TokenAccess, options: First
     .then(async ([first, end, frontRead]) => {
       if (first.kind !== 'ranged' || first.total <= WHOLE_FILE_BYTES || !end) return null;
       if (!mayReadPageTreeAhead(first.initial, end, frontRead?.end ?? first.initial.byteLength)) return null;
+      // Its requests need the code for several ranges: both load at once.
+      client.prepareRanges();
       const { readPageTreeAhead } = await import('./page-tree-ahead.ts');
       // Copies: pdf.js may transfer these buffers to its worker while the read ahead still uses them.
       const held = [

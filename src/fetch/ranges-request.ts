@@ -1,0 +1,131 @@
+import { discard } from '../net/outcome.ts';
+import { MAX_BATCH_RANGES } from './batch-limits.ts';
+import { joinTouching, type ByteRange, type RangesResult } from './document-client.ts';
+import { readRangesAnswer } from './ranges-answer.ts';
+
+/** What a client learnt of how its server serves several ranges, kept across its requests. */
+export interface MultiRangeState {
+  answer: 'untried' | 'yes' | 'no';
+  /** Most ranges (touching ones joined) one request asks for; a server's 416 halves it. */
+  rangesPerRequest?: number;
+  /** Settles once the request trying the server knows its answer. */
+  trial?: Promise<void> | null;
+}
+
+/** What a request for several ranges needs of the client sending it. */
+export interface RangesRequestContext {
+  /** The file size the first answer gave. */
+  total: number;
+  state: MultiRangeState;
+  /** One logical request (retries, one renewal on 401); `header` is read again for each attempt. */
+  send: <T>(header: () => string, read: (response: Response) => Promise<T>) => Promise<T>;
+  /** Throws if a 206 comes from another version of the document than the first answer. */
+  checkVersion: (response: Response) => void;
+  readChunks: (response: Response, onChunk: (bytes: Uint8Array) => boolean) => Promise<void>;
+  readBody: (response: Response) => Promise<Uint8Array>;
+}
+
+type Answer = RangesResult['answer'];
+
+/**
+ * Asks for the sorted `pending` ranges in as few requests as the server takes (see
+ * `DocumentClient.fetchRanges`): one at a time tries a server not yet known while the others wait
+ * for its answer; a 416 halves the ranges a request, down to two, for this and later calls.
+ */
+export async function fetchRanges(
+  pending: ByteRange[],
+  onRange: (begin: number, bytes: Uint8Array) => void,
+  onAnswer: (answer: Answer) => void,
+  context: RangesRequestContext,
+): Promise<RangesResult> {
+  const { state } = context;
+  while (state.answer === 'untried' && state.trial) await state.trial;
+  if (state.answer === 'no') {
+    onAnswer('single-only');
+    return { answer: 'single-only', missing: pending };
+  }
+  let endTrial = (): void => {};
+  if (state.answer === 'untried') {
+    let settle = (): void => {};
+    const trial = new Promise<void>((resolve) => (settle = resolve));
+    state.trial = trial;
+    endTrial = () => {
+      if (state.trial === trial) state.trial = null;
+      settle();
+    };
+  }
+  const learn = (answer: Answer): void => {
+    if (answer === 'single-only') state.answer = 'no';
+    else if (state.answer === 'untried') state.answer = 'yes';
+    endTrial();
+    onAnswer(answer);
+  };
+  const missing: ByteRange[] = [];
+  try {
+    while (pending.length > 0) {
+      const group = pending.splice(0, groupLength(pending, state.rangesPerRequest ?? MAX_BATCH_RANGES));
+      const answer = await fetchGroup(group, onRange, learn, context);
+      if (answer === 'fewer') {
+        pending.unshift(...group);
+        continue;
+      }
+      missing.push(...group);
+      if (answer === 'single-only') return { answer, missing: [...missing, ...pending] };
+    }
+  } finally {
+    // A request that failed before its answer leaves the trial to the next one.
+    endTrial();
+  }
+  return { answer: 'multipart', missing };
+}
+
+/** How many of the sorted `pending` ranges fit in a spec list of at most `limit` ranges. */
+function groupLength(pending: readonly ByteRange[], limit: number): number {
+  const specs = joinTouching(pending);
+  if (specs.length <= limit) return pending.length;
+  const end = specs[limit - 1]![1];
+  let count = 0;
+  while (count < pending.length && pending[count]![0] < end) count++;
+  return count;
+}
+
+/**
+ * One request for the ranges of `group` (sorted); those handed out are taken off it. `fewer`: the
+ * server refused this many ranges with 416 and is to be asked for fewer.
+ */
+async function fetchGroup(
+  group: ByteRange[],
+  onRange: (begin: number, bytes: Uint8Array) => void,
+  learn: (answer: Answer) => void,
+  context: RangesRequestContext,
+): Promise<Answer | 'fewer'> {
+  // Touching ranges go as one spec; their parts are still handed out one by one.
+  const header = () => `bytes=${joinTouching(group).map(([begin, end]) => `${begin}-${end - 1}`).join(',')}`;
+  // This server serves one range per request: the caller goes on so.
+  const refuse = async (response: Response): Promise<'single-only'> => {
+    learn('single-only');
+    await discard(response);
+    return 'single-only';
+  };
+  return context.send(header, async (response): Promise<Answer | 'fewer'> => {
+    if (response.status === 416) {
+      // A careful server refuses more ranges than it allows with 416: half as many, down to two;
+      // one that refuses even those is asked one range at a time.
+      const specs = joinTouching(group).length;
+      if (specs < 4) return refuse(response);
+      context.state.rangesPerRequest = Math.floor(specs / 2);
+      await discard(response);
+      return 'fewer';
+    }
+    if (response.status === 200) return refuse(response);
+    context.checkVersion(response);
+    return readRangesAnswer(response, group, {
+      total: context.total,
+      onRange,
+      onAnswer: learn,
+      refuse,
+      readChunks: (onChunk) => context.readChunks(response, onChunk),
+      readBody: () => context.readBody(response),
+    });
+  });
+}
