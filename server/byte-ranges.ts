@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
+import type { ByteRanges } from './byte-source.ts';
 import { ifRangeAllowsPartial } from './range.ts';
 
 // Several byte ranges in one request (RFC 9110 §14.2), with the limits a careful server sets:
@@ -97,21 +98,27 @@ export function multipartLength(boundary: string, contentType: string, spans: re
 
 /**
  * A `multipart/byteranges` body for `spans` of a source: each part's head, its bytes read from
- * the source only when the part is reached, and the closing delimiter.
+ * the source only when the part is reached, and the closing delimiter. The source is opened
+ * when the body is first read and closed when it ends, fails or is destroyed.
  */
 export function multipartBody(
-  open: (start: number, end: number) => Promise<Readable>,
+  open: () => Promise<ByteRanges>,
   spans: readonly ByteSpan[],
   size: number,
   contentType: string,
   boundary: string,
 ): Readable {
-  async function* parts(): AsyncGenerator<Buffer> {
-    for (const [index, span] of spans.entries()) {
-      yield Buffer.from((index === 0 ? '' : '\r\n') + partHead(boundary, contentType, span, size));
-      for await (const chunk of await open(span.start, span.end)) yield chunk as Buffer;
+  async function* parts(): AsyncGenerator<Uint8Array> {
+    const source = await open();
+    try {
+      for (const [index, span] of spans.entries()) {
+        yield Buffer.from((index === 0 ? '' : '\r\n') + partHead(boundary, contentType, span, size));
+        yield* source.read(span.start, span.end);
+      }
+      yield Buffer.from(closingDelimiter(boundary));
+    } finally {
+      await source.close();
     }
-    yield Buffer.from(closingDelimiter(boundary));
   }
   return Readable.from(parts(), { objectMode: false });
 }

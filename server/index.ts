@@ -18,7 +18,7 @@ export type { AuditLog } from './handlers/audit.ts';
 export type { RefreshCookieOptions } from './handlers/refresh-cookie.ts';
 export { toNodeListener, toWebRequest, sendWebResponse } from './node-adapter.ts';
 export { clientAddress, parseTrustedProxies, throttleKey, NO_TRUSTED_PROXIES, type TrustedProxies } from './client-address.ts';
-export { openByteRange, type ByteRangeReader, type ByteSource } from './byte-source.ts';
+export { openByteRange, openByteRanges, type ByteRangeReader, type ByteRanges, type ByteSource } from './byte-source.ts';
 export {
   TokenService,
   InvalidTokenError,

@@ -7,7 +7,7 @@
 // Request/Response objects costs more than serving a 32 KiB range does.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { openByteRange, type ByteSource } from '../byte-source.ts';
+import { openByteRange, openByteRanges, type ByteSource } from '../byte-source.ts';
 import { contentDisposition } from '../content-disposition.ts';
 import { decideRanges, multipartBody, multipartLength, newBoundary } from '../byte-ranges.ts';
 import { contentRange } from '../range.ts';
@@ -110,12 +110,12 @@ async function decide(options: DocumentHandlerOptions, audit: AuditLog, request:
     'Content-Disposition': contentDisposition(attachment ? 'attachment' : 'inline', document.title),
   };
   if (decision.kind === 'partial' && decision.ranges.length > 1) {
-    // Several ranges: one part each, read from the source only as each part is reached.
+    // Several ranges: one part each, read from one opening of the source as each part is reached.
     const boundary = newBoundary();
     headers['Content-Type'] = `multipart/byteranges; boundary=${boundary}`;
     headers['Content-Length'] = String(multipartLength(boundary, 'application/pdf', decision.ranges, size));
     if (request.method === 'HEAD') return { status: 206, headers, body: null };
-    const body = multipartBody((start, end) => openByteRange(document.source, start, end), decision.ranges, size, 'application/pdf', boundary);
+    const body = multipartBody(() => openByteRanges(document.source), decision.ranges, size, 'application/pdf', boundary);
     return { status: 206, headers, body };
   }
   const single = decision.kind === 'partial' ? decision.ranges[0]! : null;
