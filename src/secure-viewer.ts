@@ -124,7 +124,7 @@ export class SecureViewer extends LitElement {
     _state: { state: true, attribute: false },
     _error: { state: true, attribute: false },
     _numPages: { state: true, attribute: false },
-    _progress: { state: true, attribute: false },
+    _percent: { state: true, attribute: false },
     _permissionsOverride: { state: true, attribute: false },
     _scale: { state: true, attribute: false },
     _announcement: { state: true, attribute: false },
@@ -193,7 +193,8 @@ export class SecureViewer extends LitElement {
   private _state: Exclude<ViewerState, 'password'> = 'idle';
   private _error: ViewerErrorInfo | null = null;
   private _numPages = 0;
-  private _progress: { loaded: number; total: number } | null = null;
+  /** Share of the document's bytes loaded, 0–100 (null before the size is known). */
+  private _percent: number | null = null;
   private _permissionsOverride: readonly string[] | null = null;
   private _scale = 1;
   private _announcement = '';
@@ -223,7 +224,8 @@ export class SecureViewer extends LitElement {
 
   readonly #documents = new DocumentController(this, {
     onProgress: (loaded, total) => {
-      this._progress = { loaded, total };
+      // Only a new whole percent draws again: bytes come in many small pieces while pdf.js starts.
+      if (total > 0) this._percent = Math.round((loaded / total) * 100);
       this.#emit('sv-progress', { loaded, total });
     },
     onLoaded: (numPages) => {
@@ -409,8 +411,7 @@ export class SecureViewer extends LitElement {
   protected override render(): TemplateResult {
     const strings = this.#strings();
     const loading = this._state === 'loading' && !this.#password.isOpen;
-    const progress = this._progress;
-    const percent = progress && progress.total > 0 ? Math.round((progress.loaded / progress.total) * 100) : null;
+    const percent = this._percent;
     const error = this._state === 'error' ? this._error : null;
     const ready = this.state === 'ready';
     const viewportClasses = ['viewport', this.#allows('copy') ? '' : 'no-copy', this.#allows('print') ? '' : 'no-print'].join(' ');
@@ -456,7 +457,7 @@ export class SecureViewer extends LitElement {
     this._error = null;
     this._numPages = 0;
     this.#reportedPage = 0;
-    this._progress = null;
+    this._percent = null;
     if (!this.src || !this.isConnected) {
       this.#tokens.stop();
       await this.#documents.close();

@@ -105,6 +105,27 @@ describe('loading a protected document', () => {
     expect(progress.length).to.be.greaterThan(0);
   });
 
+  it('bytes arriving in many pieces redraw the loading indicator only when its percent changes', async () => {
+    const id = await createScenario('long', { bandwidth: 1_000_000 });
+    const el = await openViewer();
+    let renders = 0;
+    const render = (el as unknown as { render(): unknown }).render;
+    (el as unknown as { render(): unknown }).render = function (this: unknown) {
+      renders++;
+      return render.call(this);
+    };
+    const percents: number[] = [];
+    el.addEventListener('sv-progress', (e) => percents.push(Math.round((e.detail.loaded / e.detail.total) * 100)));
+    el.token = await mintToken(id);
+    el.src = contentUrl(id);
+    await waitForState(el, ['ready'], 30_000);
+    // The events still come for every piece; the indicator is drawn once per new percent.
+    expect(percents.length).to.be.greaterThan(5);
+    const changes = percents.filter((percent, i) => percent !== percents[i - 1]).length;
+    expect(renders).to.be.at.most(changes + 6);
+    expect(el.shadowRoot!.querySelector('progress')?.value ?? 100).to.be.oneOf([100, percents.at(-1)]);
+  });
+
   it('streams the front of a large document while pdf.js starts, and never asks for those bytes again', async () => {
     const id = await createScenario('large');
     const el = await openViewer({ token: await mintToken(id), src: contentUrl(id) });
