@@ -117,7 +117,8 @@ export function multipartBody(
       }
       yield Buffer.from(closingDelimiter(boundary));
     } finally {
-      await source.close();
+      // A failure to let go of the source must not turn a body sent in full into a broken one.
+      await source.close().catch(() => {});
     }
   }
   return Readable.from(parts(), { objectMode: false });

@@ -120,10 +120,10 @@ describe('loading a protected document', () => {
     el.src = contentUrl(id);
     await waitForState(el, ['ready'], 30_000);
     // The events still come for every piece; the indicator is drawn once per new percent.
-    expect(percents.length).to.be.greaterThan(5);
     const changes = percents.filter((percent, i) => percent !== percents[i - 1]).length;
+    // Many more pieces than percents, so that drawing for each piece could not pass.
+    expect(percents.length).to.be.greaterThan(2 * (changes + 6));
     expect(renders).to.be.at.most(changes + 6);
-    expect(el.shadowRoot!.querySelector('progress')?.value ?? 100).to.be.oneOf([100, percents.at(-1)]);
   });
 
   it('streams the front of a large document while pdf.js starts, and never asks for those bytes again', async () => {

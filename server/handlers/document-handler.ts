@@ -154,6 +154,12 @@ export function createDocumentHandler(options: DocumentHandlerOptions): Document
     }
     // A plain pipe, as a bare static server would: the cheapest way to move the bytes.
     const body = reply.body;
+    // The client went away while the request was decided: its 'close' has passed, and a pipe into
+    // it would wait for ever with the source open.
+    if (res.destroyed) {
+      body.destroy();
+      return;
+    }
     body.once('error', () => res.destroy());
     res.once('close', () => body.destroy());
     body.pipe(res);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -135,6 +135,55 @@ describe('document handler over a range reader (Node http)', () => {
     assert.equal((await get('report', token, { Range: 'bytes=0-9' })).status, 401);
     const { token: fresh } = await viewer.tokens.issue({ doc: 'report', permissions: ['read'], lifetimeSeconds: 60 });
     assert.equal((await get('report', fresh, { Range: 'bytes=0-9' })).status, 206);
+  });
+});
+
+describe('document handler written straight to Node http (content.node)', () => {
+  it('a client gone while its request was decided leaves no source open', async () => {
+    let release = () => {};
+    const decided = new Promise<void>((resolve) => (release = resolve));
+    const opened: Readable[] = [];
+    const slow = createSecureViewerServer({
+      store,
+      keys: await generateSigningKeys(),
+      documents: async (id) => {
+        // The lookup takes its time: long enough for the client to go.
+        await decided;
+        const document = documents.get(id);
+        if (!document) return null;
+        const source = (start: number, end: number) => {
+          // In small pieces, as a store streams: a pipe that stalls leaves it open half-way.
+          const bytes = objects.get('bucket/report.pdf')!.subarray(start, end + 1);
+          const pieces = Array.from({ length: Math.ceil(bytes.length / 1024) }, (_, i) => bytes.subarray(i * 1024, (i + 1) * 1024));
+          const stream = Readable.from(pieces);
+          opened.push(stream);
+          return stream;
+        };
+        return { ...document, source };
+      },
+    });
+    const { token } = await slow.tokens.issue({ doc: 'report', permissions: ['read'], lifetimeSeconds: 60 });
+    let handled: Promise<void> = Promise.resolve();
+    const node = createServer((req, res) => {
+      handled = slow.content.node(req, res, 'report');
+    });
+    await new Promise<void>((resolve) => node.listen(0, '127.0.0.1', resolve));
+    try {
+      const socket = connect((node.address() as AddressInfo).port, '127.0.0.1');
+      await new Promise<void>((resolve) => socket.once('connect', resolve));
+      socket.write(`GET /api/documents/report/content HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nRange: bytes=0-99999\r\n\r\n`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      socket.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      release();
+      await handled;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(opened.length, 1);
+      assert.equal(opened[0]!.destroyed, true);
+    } finally {
+      node.closeAllConnections();
+      await new Promise<void>((resolve) => node.close(() => resolve()));
+    }
   });
 });
 

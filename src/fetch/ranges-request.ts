@@ -1,3 +1,4 @@
+import { ViewerError } from '../errors.ts';
 import { discard } from '../net/outcome.ts';
 import { MAX_BATCH_RANGES } from './batch-limits.ts';
 import { joinTouching, type ByteRange, type RangesResult } from './document-client.ts';
@@ -30,7 +31,8 @@ type Answer = RangesResult['answer'];
 /**
  * Asks for the sorted `pending` ranges in as few requests as the server takes (see
  * `DocumentClient.fetchRanges`): one at a time tries a server not yet known while the others wait
- * for its answer; a 416 halves the ranges a request, down to two, for this and later calls.
+ * for its answer; a 416 halves the ranges a request, down to two, for this and later calls; a 416
+ * to two ranges means one range per request.
  */
 export async function fetchRanges(
   pending: ByteRange[],
@@ -110,22 +112,30 @@ async function fetchGroup(
   return context.send(header, async (response): Promise<Answer | 'fewer'> => {
     if (response.status === 416) {
       // A careful server refuses more ranges than it allows with 416: half as many, down to two;
-      // one that refuses even those is asked one range at a time.
+      // one that refuses even two is asked one range at a time. (A late 416 from a request sent
+      // before a lower limit was learnt does not raise it again.)
       const specs = joinTouching(group).length;
-      if (specs < 4) return refuse(response);
-      context.state.rangesPerRequest = Math.floor(specs / 2);
+      if (specs <= 2) return refuse(response);
+      const limit = context.state.rangesPerRequest ?? MAX_BATCH_RANGES;
+      context.state.rangesPerRequest = Math.min(limit, Math.max(2, Math.floor(specs / 2)));
       await discard(response);
       return 'fewer';
     }
     if (response.status === 200) return refuse(response);
     context.checkVersion(response);
-    return readRangesAnswer(response, group, {
-      total: context.total,
-      onRange,
-      onAnswer: learn,
-      refuse,
-      readChunks: (onChunk) => context.readChunks(response, onChunk),
-      readBody: () => context.readBody(response),
-    });
+    try {
+      return await readRangesAnswer(response, group, {
+        total: context.total,
+        onRange,
+        onAnswer: learn,
+        refuse,
+        readChunks: (onChunk) => context.readChunks(response, onChunk),
+        readBody: () => context.readBody(response),
+      });
+    } catch (error) {
+      // Every range came and only the end of the answer broke off: nothing to ask again.
+      if (group.length === 0 && error instanceof ViewerError && error.code === 'network') return 'multipart';
+      throw error;
+    }
   });
 }

@@ -130,13 +130,31 @@ describe('DocumentClient.fetchRanges against each server answer', () => {
     expect(later.map((r) => [r.status, r.range!.split(',').length])).to.deep.equal(Array(5).fill([206, 2]));
   });
 
-  it('a server that refuses even a few ranges with 416 is asked one range at a time', async () => {
+  it('a server that refuses even two ranges with 416 is asked one range at a time', async () => {
     const { id, client } = await clientFor('long', { maxRanges: 1 });
     const result = await client.fetchRanges(FAR, () => expect.fail('nothing handed out'));
     expect(result).to.deep.equal({ answer: 'single-only', missing: FAR.map(([b, e]) => [b, e]) });
     expect(client.multiRange).to.equal('no');
-    const statuses = contentRequests(await requestLog(id)).map((r) => r.status);
-    expect(statuses).to.deep.equal([206, 416]);
+    const log = contentRequests(await requestLog(id));
+    // Three refused, two refused: one at a time from then on.
+    expect(log.map((r) => [r.status, r.range!.split(',').length])).to.deep.equal([
+      [206, 1],
+      [416, 3],
+      [416, 2],
+    ]);
+  });
+
+  it('a trial that fails leaves the next request to try, and no call waits for ever', async () => {
+    const { id, client } = await clientFor('long', { status: 500, after: 1 });
+    const second = FAR.map(([begin, end]) => [begin + 10_000, end + 10_000] as const);
+    const outcomes = await Promise.all(
+      [FAR, second].map((ranges) => client.fetchRanges(ranges, () => {}).then(() => 'answered', (e: { code?: string }) => e.code)),
+    );
+    expect(outcomes).to.deep.equal(['server', 'server']);
+    expect(client.multiRange).to.equal('untried');
+    // One after the other, each its own trial.
+    const multi = contentRequests(await requestLog(id)).filter((r) => (r.range ?? '').includes(','));
+    expect(multi.map((r) => r.status)).to.deep.equal([500, 500]);
   });
 
   it('one request at a time tries a server whose answer to several ranges is not known', async () => {
