@@ -142,6 +142,9 @@ export default defineConfig(({ mode }) => {
   const standalone = mode === 'standalone';
   // Where pdf.js's chunks and files go, relative to outDir.
   const shared = standalone ? '' : 'cdn/';
+  const entry: Record<string, string> = standalone
+    ? { 'secure-viewer': 'src/index.ts' }
+    : { index: 'src/index.ts', react: 'src/react.ts', vue: 'src/vue.ts' };
   return {
     base: './',
     plugins: [compactStyles(), compactTemplates(), pdfjsAssets(shared)],
@@ -153,12 +156,7 @@ export default defineConfig(({ mode }) => {
       sourcemap: true,
       minify: true,
       assetsInlineLimit: 0,
-      lib: {
-        entry: standalone
-          ? { 'secure-viewer': 'src/index.ts' }
-          : { index: 'src/index.ts', react: 'src/react.ts', vue: 'src/vue.ts' },
-        formats: ['es'],
-      },
+      lib: { entry, formats: ['es'] },
       rolldownOptions: {
         // Lets the package entry itself hold the shared code (the adapters import from it)
         // instead of re-exporting it from a chunk: one file fewer to load.
