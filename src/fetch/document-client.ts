@@ -1,6 +1,7 @@
 import { ViewerError } from '../errors.ts';
 import { discard, errorForStatus, parseRetryAfter } from '../net/outcome.ts';
 import { withTimeout } from '../net/timeout.ts';
+import { MAX_BATCH_RANGES } from './batch-limits.ts';
 import { parseContentRange } from './content-range.ts';
 import type { MultiRangeState } from './ranges-request.ts';
 
@@ -115,6 +116,11 @@ export class DocumentClient {
    */
   get multiRange(): 'untried' | 'yes' | 'no' {
     return this.#multiRange.answer;
+  }
+
+  /** Most ranges one request asks for: fewer once the server has refused as many with 416. */
+  get rangesPerRequest(): number {
+    return this.#multiRange.rangesPerRequest ?? MAX_BATCH_RANGES;
   }
 
   /** The server's `Content-Disposition`, if any: its file name is the download's (see download.ts). */

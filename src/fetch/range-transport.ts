@@ -288,7 +288,9 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
       const batch: ByteRange[] = [first];
       if (this.#multiRange === 'no') return batch;
       let bytes = first[1] - first[0];
-      while (batch.length < MAX_BATCH_RANGES && bytes < MAX_BATCH_BYTES) {
+      // As many as the server takes in one request (fewer than MAX_BATCH_RANGES after a 416).
+      const most = Math.min(MAX_BATCH_RANGES, this.#client.rangesPerRequest);
+      while (batch.length < most && bytes < MAX_BATCH_BYTES) {
         const next = this.#planner.next();
         if (!next) break;
         batch.push(next);

@@ -152,6 +152,7 @@ function heldClient() {
   const streams: Array<{ begin: number; end: number; push: (n: number) => boolean; breakOff: () => void }> = [];
   const client = {
     multiRange: 'untried',
+    rangesPerRequest: MAX_BATCH_RANGES,
     fetchRange: (begin: number, end: number) => {
       singles.push([begin, end]);
       return new Promise<Uint8Array>(() => {});
@@ -243,6 +244,18 @@ describe('AuthorizedRangeTransport: rows of requests', () => {
     await settle();
     expect(batches.map((b) => b.ranges.length)).to.deep.equal([MAX_BATCH_RANGES, 8]);
     expect(transport.answers).to.have.length(MAX_BATCH_RANGES);
+  });
+
+  it('sends no more ranges a request than the server was found to take', async () => {
+    const { client, transport, batches } = openHeld();
+    (client as unknown as { rangesPerRequest: number }).rangesPerRequest = 16;
+    await row(
+      transport,
+      Array.from({ length: 40 }, (_, i) => 1_900 - 16 * i),
+    );
+    batches[0]!.answer('multipart');
+    await settle();
+    expect(batches.map((b) => b.ranges.length)).to.deep.equal([16, 16, 8]);
   });
 
   it('reads a row that covers most of its stretch of the file as one stream, and answers every request from it', async () => {
