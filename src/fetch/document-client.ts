@@ -76,7 +76,7 @@ export class DocumentClient {
   readonly #onBytes: (count: number) => void;
   #total: number | undefined;
   #etag: string | null | undefined;
-  readonly #multiRange: MultiRangeState = { answer: 'untried' };
+  readonly #multiRange: MultiRangeState = { answer: 'untried', rangesPerRequest: MAX_BATCH_RANGES };
 
   constructor(url: string, tokens: TokenAccess, options: DocumentClientOptions) {
     this.#url = url;
@@ -120,7 +120,7 @@ export class DocumentClient {
 
   /** Most ranges one request asks for: fewer once the server has refused as many with 416. */
   get rangesPerRequest(): number {
-    return this.#multiRange.rangesPerRequest ?? MAX_BATCH_RANGES;
+    return this.#multiRange.rangesPerRequest;
   }
 
   /** The server's `Content-Disposition`, if any: its file name is the download's (see download.ts). */

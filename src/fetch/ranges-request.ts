@@ -1,6 +1,5 @@
 import { ViewerError } from '../errors.ts';
 import { discard } from '../net/outcome.ts';
-import { MAX_BATCH_RANGES } from './batch-limits.ts';
 import { joinTouching, type ByteRange, type RangesResult } from './document-client.ts';
 import { readRangesAnswer } from './ranges-answer.ts';
 
@@ -8,7 +7,7 @@ import { readRangesAnswer } from './ranges-answer.ts';
 export interface MultiRangeState {
   answer: 'untried' | 'yes' | 'no';
   /** Most ranges (touching ones joined) one request asks for; a server's 416 halves it. */
-  rangesPerRequest?: number;
+  rangesPerRequest: number;
   /** Settles once the request trying the server knows its answer. */
   trial?: Promise<void> | null;
 }
@@ -65,7 +64,7 @@ export async function fetchRanges(
   const missing: ByteRange[] = [];
   try {
     while (pending.length > 0) {
-      const group = pending.splice(0, groupLength(pending, state.rangesPerRequest ?? MAX_BATCH_RANGES));
+      const group = pending.splice(0, groupLength(pending, state.rangesPerRequest));
       const answer = await fetchGroup(group, onRange, learn, context);
       if (answer === 'fewer') {
         pending.unshift(...group);
@@ -116,8 +115,7 @@ async function fetchGroup(
       // before a lower limit was learnt does not raise it again.)
       const specs = joinTouching(group).length;
       if (specs <= 2) return refuse(response);
-      const limit = context.state.rangesPerRequest ?? MAX_BATCH_RANGES;
-      context.state.rangesPerRequest = Math.min(limit, Math.max(2, Math.floor(specs / 2)));
+      context.state.rangesPerRequest = Math.min(context.state.rangesPerRequest, Math.max(2, Math.floor(specs / 2)));
       await discard(response);
       return 'fewer';
     }

@@ -2,6 +2,7 @@
 // and an answer that breaks off after its last part.
 import { expect } from '@open-wc/testing';
 import { ViewerError } from '../../src/errors.ts';
+import { MAX_BATCH_RANGES } from '../../src/fetch/batch-limits.ts';
 import type { ByteRange } from '../../src/fetch/document-client.ts';
 import { fetchRanges, type MultiRangeState, type RangesRequestContext } from '../../src/fetch/ranges-request.ts';
 
@@ -69,7 +70,7 @@ describe('fetchRanges (several ranges a request)', () => {
     const headers: string[] = [];
     const got = new Map<number, Uint8Array>();
     const ranges = spread(3);
-    const result = await fetchRanges([...ranges], (begin, bytes) => got.set(begin, bytes), () => {}, context({ answer: 'untried' }, (specs) => multipart(specs, true), headers));
+    const result = await fetchRanges([...ranges], (begin, bytes) => got.set(begin, bytes), () => {}, context({ answer: 'untried', rangesPerRequest: MAX_BATCH_RANGES }, (specs) => multipart(specs, true), headers));
     expect(result).to.deep.equal({ answer: 'multipart', missing: [] });
     expect(headers).to.have.length(1);
     for (const [begin, end] of ranges) expect([...got.get(begin)!]).to.deep.equal([...file.slice(begin, end)]);
@@ -77,7 +78,7 @@ describe('fetchRanges (several ranges a request)', () => {
 
   it('a 416 halves the ranges a request; a late 416 for more does not raise the limit again', async () => {
     const headers: string[] = [];
-    const state: MultiRangeState = { answer: 'yes' };
+    const state: MultiRangeState = { answer: 'yes', rangesPerRequest: MAX_BATCH_RANGES };
     const allowing = (limit: number) => (specs: ByteRange[]) => (specs.length > limit ? new Response(null, { status: 416 }) : multipart(specs));
     await fetchRanges(spread(10), () => {}, () => {}, context(state, allowing(4), headers));
     expect(headers.map((h) => specsOf(h).length)).to.deep.equal([10, 5, 2, 2, 2, 2, 2]);
@@ -101,7 +102,7 @@ describe('fetchRanges (several ranges a request)', () => {
 
   it('a 416 to two ranges: one range per request from then on', async () => {
     const headers: string[] = [];
-    const state: MultiRangeState = { answer: 'untried' };
+    const state: MultiRangeState = { answer: 'untried', rangesPerRequest: MAX_BATCH_RANGES };
     const answers: string[] = [];
     const result = await fetchRanges(spread(7), () => expect.fail('nothing handed out'), (answer) => answers.push(answer), context(state, () => new Response(null, { status: 416 }), headers));
     expect(headers.map((h) => specsOf(h).length)).to.deep.equal([7, 3, 2]);
