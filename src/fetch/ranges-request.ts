@@ -65,8 +65,17 @@ export async function fetchRanges(
   try {
     while (pending.length > 0) {
       const group = pending.splice(0, groupLength(pending, state.rangesPerRequest));
-      const answer = await fetchGroup(group, onRange, learn, context);
-      if (answer === 'fewer') {
+      const asked = group.length;
+      let answer: Answer | 'again';
+      try {
+        answer = await fetchGroup(group, onRange, learn, context);
+      } catch (error) {
+        // Answers that broke off every time, each bringing ranges, are a flaky link, not a dead
+        // one: what is left goes on with retries of its own (each round brings a range at least).
+        if (!(error instanceof ViewerError && error.code === 'network' && group.length > 0 && group.length < asked)) throw error;
+        answer = 'again';
+      }
+      if (answer === 'again') {
         pending.unshift(...group);
         continue;
       }
@@ -91,15 +100,15 @@ function groupLength(pending: readonly ByteRange[], limit: number): number {
 }
 
 /**
- * One request for the ranges of `group` (sorted); those handed out are taken off it. `fewer`: the
- * server refused this many ranges with 416 and is to be asked for fewer.
+ * One request for the ranges of `group` (sorted); those handed out are taken off it. `again`: the
+ * server refused this many ranges with 416; what is left is asked for again, fewer at a time.
  */
 async function fetchGroup(
   group: ByteRange[],
   onRange: (begin: number, bytes: Uint8Array) => void,
   learn: (answer: Answer) => void,
   context: RangesRequestContext,
-): Promise<Answer | 'fewer'> {
+): Promise<Answer | 'again'> {
   // Touching ranges go as one spec; their parts are still handed out one by one.
   const header = () => `bytes=${joinTouching(group).map(([begin, end]) => `${begin}-${end - 1}`).join(',')}`;
   // This server serves one range per request: the caller goes on so.
@@ -108,7 +117,7 @@ async function fetchGroup(
     await discard(response);
     return 'single-only';
   };
-  return context.send(header, async (response): Promise<Answer | 'fewer'> => {
+  return context.send(header, async (response): Promise<Answer | 'again'> => {
     if (response.status === 416) {
       // A careful server refuses more ranges than it allows with 416: half as many, down to two;
       // one that refuses even two is asked one range at a time. (A late 416 from a request sent
@@ -117,7 +126,7 @@ async function fetchGroup(
       if (specs <= 2) return refuse(response);
       context.state.rangesPerRequest = Math.min(context.state.rangesPerRequest, Math.max(2, Math.floor(specs / 2)));
       await discard(response);
-      return 'fewer';
+      return 'again';
     }
     if (response.status === 200) return refuse(response);
     context.checkVersion(response);

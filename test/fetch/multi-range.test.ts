@@ -1,7 +1,7 @@
 // Many ranges in one request, against the reference backend and each way a server may answer:
 // multipart parts, one merged part, the whole file (200), lying parts, a 401 in between.
 import { expect } from '@open-wc/testing';
-import { contentRequests, contentUrl, createScenario, mintToken, requestLog, sampleDocuments, type Faults } from '../helpers/backend.ts';
+import { contentRequests, contentUrl, createScenario, mintToken, requestLog, sampleDocuments, setFaults, type Faults } from '../helpers/backend.ts';
 import { DocumentClient } from '../../src/fetch/document-client.ts';
 import { openViewer, renderedCanvas, waitForState } from '../helpers/viewer.ts';
 
@@ -142,6 +142,27 @@ describe('DocumentClient.fetchRanges against each server answer', () => {
       [416, 3],
       [416, 2],
     ]);
+  });
+
+  it('answers that break off again and again, each bringing ranges, go on until every range came', async () => {
+    const { id, client } = await clientFor('long');
+    const single = await clientFor('long');
+    // From now on every answer breaks off after 5000 bytes of its parts: three parts of 1500.
+    await setFaults(id, { resetAfterBytes: 5_000 });
+    const size = await sizeOf('long');
+    const step = Math.floor(size / 12);
+    const ten = Array.from({ length: 10 }, (_, i) => [(i + 1) * step, (i + 1) * step + 1_500] as const);
+    const { got, onRange } = collector();
+    expect(await client.fetchRanges(ten, onRange)).to.deep.equal({ answer: 'multipart', missing: [] });
+    for (const [begin, end] of ten) expect([...got.get(begin)!]).to.deep.equal([...(await single.client.fetchRange(begin, end))]);
+    // Each answer asked only for what the ones before had not brought (10, 7, 4, 1 ranges), more
+    // answers than one request's retries allow.
+    const asked = contentRequests(await requestLog(id))
+      .filter((r) => r.range !== null && r.range !== 'bytes=0-65535')
+      .map((r) => r.range!.split(',').length);
+    expect(asked[0]).to.equal(10);
+    expect(asked.length).to.be.greaterThan(3);
+    for (let i = 1; i < asked.length; i++) expect(asked[i]).to.be.at.most(asked[i - 1]!);
   });
 
   it('a trial that fails leaves the next request to try, and no call waits for ever', async () => {

@@ -167,10 +167,14 @@ async function writeParts(
     res.end();
     return;
   }
+  // resetAfterBytes counts the bytes of the whole answer's parts, as for a single range.
+  let sent = 0;
   for (const [index, span] of spans.entries()) {
     if (res.destroyed) return;
     res.write((index === 0 ? '' : '\r\n') + partHead(boundary, 'application/pdf', announced(span), size));
-    await writeFileRange(res, filePath, span.start, span.end, { limiter: scenario.limiter, resetAfterBytes: faults.resetAfterBytes, more: true });
+    const resetAfterBytes = faults.resetAfterBytes === undefined ? undefined : Math.max(0, faults.resetAfterBytes - sent);
+    await writeFileRange(res, filePath, span.start, span.end, { limiter: scenario.limiter, resetAfterBytes, more: true });
+    sent += span.end - span.start + 1;
   }
   if (!res.destroyed) res.end(closingDelimiter(boundary));
 }

@@ -33,8 +33,10 @@ export async function writeFileRange(res: ServerResponse, file: string, start: n
         written += piece.length;
         const flushed = res.write(piece);
         if (cut) {
-          // Let the partial body reach the client, then drop the connection mid-response.
+          // Let the partial body reach the client (written, then read on its side: a reset can
+          // discard what it has not read yet), then drop the connection mid-response.
           await new Promise<void>((resolve) => res.write('', () => resolve()));
+          await new Promise((resolve) => setTimeout(resolve, 50));
           res.socket?.destroy();
           res.destroy();
           return;
