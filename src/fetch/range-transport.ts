@@ -1,7 +1,7 @@
 import type { PDFDataRangeTransport } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { ViewerError, asViewerError } from '../errors.ts';
 import type { AheadReads } from './ahead-reads.ts';
-import { MAX_BATCH_BYTES, MAX_BATCH_RANGES } from './batch-limits.ts';
+import { MAX_BATCH_BYTES } from './batch-limits.ts';
 import type { ByteRange, DocumentClient } from './document-client.ts';
 import type { PrefetchedRange } from './first-bytes.ts';
 import { FrontRead } from './front-read.ts';
@@ -288,9 +288,8 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
       const batch: ByteRange[] = [first];
       if (this.#multiRange === 'no') return batch;
       let bytes = first[1] - first[0];
-      // As many as the server takes in one request (fewer than MAX_BATCH_RANGES after a 416).
-      const most = Math.min(MAX_BATCH_RANGES, this.#client.rangesPerRequest);
-      while (batch.length < most && bytes < MAX_BATCH_BYTES) {
+      // As many as the server takes in one request (MAX_BATCH_RANGES, fewer after a 416).
+      while (batch.length < this.#client.rangesPerRequest && bytes < MAX_BATCH_BYTES) {
         const next = this.#planner.next();
         if (!next) break;
         batch.push(next);
