@@ -14,13 +14,11 @@ export interface HostTokenConfig {
 }
 
 /**
- * Builds the token source from the host's settings: the `renewToken` callback first, then a POST
- * to `token-url` with same-origin credentials (the host's session cookie, never ours). Returns
- * null when the host gave neither, so a 401 ends in `unauthorized`.
+ * The host's token source, reading its settings at each call: the `renewToken` callback first,
+ * then a POST to `token-url` with same-origin credentials (the host's session cookie, never
+ * ours). Fails with `renewal-failed` when the host has neither at that moment.
  */
-export function hostTokenSource(config: () => HostTokenConfig, clock: Clock): TokenSource | null {
-  const { renewToken, tokenUrl } = config();
-  if (!renewToken && !tokenUrl) return null;
+export function hostTokenSource(config: () => HostTokenConfig, clock: Clock): TokenSource {
   return async (reason, signal) => {
     const { renewToken: callback, tokenUrl: url } = config();
     const hostReason: RenewReason = reason === 'initial' ? 'expiring' : reason;

@@ -55,9 +55,22 @@ export class TokenController implements ReactiveController {
   /** Starts a fresh session for a new load, seeded with the host's token if there is one. */
   start(initialToken: string | null): TokenSession {
     this.stop();
+    const plan = planTokens(() => this.settings, initialToken !== null, this.#options.askReader, realClock);
+    const settings = () => this.settings;
     const session = new TokenSession({
-      ...planTokens(() => this.settings, initialToken !== null, this.#options.askReader, realClock),
-      timeoutMs: this.settings.renewTimeout,
+      // Read when a token is needed: the host may set its sources after the load started.
+      get source() {
+        return plan.source;
+      },
+      get reader() {
+        return plan.reader;
+      },
+      get firstFromReader() {
+        return plan.firstFromReader;
+      },
+      get timeoutMs() {
+        return settings().renewTimeout;
+      },
       onToken: (token, reason) => {
         this.#read(token.token);
         this.#options.onToken(token, reason);

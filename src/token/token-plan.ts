@@ -3,7 +3,7 @@ import type { Attempt } from '../net/outcome.ts';
 import { hostTokenSource, type RenewTokenCallback } from './host-source.ts';
 import { exchangeAtUrl, exchangeWithCallback, type ExchangePasswordCallback } from './password-exchange.ts';
 import type { ReceivedToken } from './token-response.ts';
-import type { Clock, TokenSessionOptions } from './token-session.ts';
+import type { Clock, TokenSessionOptions, TokenSource } from './token-session.ts';
 
 /** The element's token settings, as the host last set them. */
 export interface TokenSettings {
@@ -32,25 +32,33 @@ export type TokenPlan = Pick<TokenSessionOptions, 'source' | 'reader' | 'firstFr
  * Token sources in the contract's order: the host's token, `token-url` (or `renewToken`), then the
  * reader's password. With a password available, the host is tried first whenever it can give a
  * token, and the reader is asked when it cannot; the first token comes from the reader when the
- * host gave neither a token nor a `token-url`. Settings are read when a token is needed, so a
- * callback the host replaces later is the one called.
+ * host gave neither a token nor a `token-url`. The plan is live: each field reads the settings
+ * when a token is needed, so a callback or URL the host sets after `src` and `token` (frameworks
+ * set properties in any order) is the one used.
  */
 export function planTokens(settings: () => TokenSettings, hasInitialToken: boolean, askReader: PasswordReader, clock: Clock): TokenPlan {
-  const current = settings();
-  const source = hostTokenSource(() => settings(), clock);
-  if (current.passwordUrl === null && current.exchangePassword === null) return { source };
+  const source = hostTokenSource(settings, clock);
   const exchange = (password: string): Promise<Attempt<ReceivedToken>> => {
     const { exchangePassword, passwordUrl } = settings();
     if (exchangePassword) return exchangeWithCallback(exchangePassword, password, clock);
     return exchangeAtUrl(new URL(passwordUrl ?? '', document.baseURI).href, password, clock);
   };
+  const reader: TokenSource = async (reason, signal) => {
+    const token = await askReader({ expired: reason !== 'initial', attempt: exchange, signal });
+    if (!token) throw new ViewerError('password-cancelled');
+    return token;
+  };
+  const hasHost = () => Boolean(settings().renewToken || settings().tokenUrl);
+  const hasPassword = () => settings().passwordUrl !== null || settings().exchangePassword !== null;
   return {
-    source,
-    reader: async (reason, signal) => {
-      const token = await askReader({ expired: reason !== 'initial', attempt: exchange, signal });
-      if (!token) throw new ViewerError('password-cancelled');
-      return token;
+    get source() {
+      return hasHost() ? source : null;
     },
-    firstFromReader: !hasInitialToken && !current.tokenUrl,
+    get reader() {
+      return hasPassword() ? reader : undefined;
+    },
+    get firstFromReader() {
+      return hasPassword() ? !hasInitialToken && !settings().tokenUrl : undefined;
+    },
   };
 }

@@ -22,6 +22,7 @@ export type TokenReason = 'initial' | RenewReason;
 /** Fetches a token; must honour the signal. */
 export type TokenSource = (reason: TokenReason, signal: AbortSignal) => Promise<ReceivedToken>;
 
+/** Sources and timeout are read at each use, so they may be getters over settings that change. */
 export interface TokenSessionOptions {
   /**
    * The host's way to give tokens (`renewToken`, `token-url`): timed, and the only source that

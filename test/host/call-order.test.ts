@@ -3,7 +3,7 @@
 // opens. Framework realities too: a double mount, a kept-alive element put back, two viewers.
 import { expect } from '@open-wc/testing';
 import { SecureViewer } from '../../src/index.ts';
-import { contentRequests, contentUrl, createScenario, mintToken, requestLog } from '../helpers/backend.ts';
+import { backendUrl, contentRequests, contentUrl, createScenario, mintToken, requestLog } from '../helpers/backend.ts';
 import { mountHostPage, unmountHostPages } from '../helpers/host-page.ts';
 import { pageElement, renderedCanvas, sleep, waitFor, waitForState } from '../helpers/viewer.ts';
 
@@ -22,6 +22,40 @@ async function expectOnPage(viewer: SecureViewer, n: number): Promise<void> {
   const box = pageElement(viewer, n)!.getBoundingClientRect();
   const view = viewer.shadowRoot!.querySelector('[part~="viewport"]')!.getBoundingClientRect();
   expect(box.bottom > view.top && box.top < view.bottom, `page ${n} is in view`).to.equal(true);
+}
+
+/** Types a password into the open dialog and submits it as a reader would. */
+async function answerPasswordDialog(viewer: SecureViewer, password: string): Promise<void> {
+  const input = await waitFor(() => {
+    const dialog = viewer.shadowRoot!.querySelector<HTMLDialogElement>('[part="password-dialog"]');
+    const field = viewer.shadowRoot!.querySelector<HTMLInputElement>('[part="password-input"]');
+    return dialog?.open && field && !field.readOnly ? field : null;
+  }, 10_000, () => `no open password dialog (state ${viewer.state})`);
+  input.value = password;
+  input.form!.requestSubmit();
+}
+
+/**
+ * Opens a document whose tokens in use stop working after two requests, with `src` and `token`
+ * set first; `setLate` gives the element a way to renew only once the load has started.
+ */
+async function openThenSetLate(setLate: (viewer: SecureViewer, id: string) => void) {
+  const { id, token, src } = await scenario('long', { ...SLOW, unauthorizedAfter: 2 });
+  const { viewer } = mountHostPage('<secure-viewer style="height: 500px"></secure-viewer>');
+  viewer.token = token;
+  viewer.src = src;
+  await sleep(50);
+  expect(viewer.state).to.equal('loading');
+  setLate(viewer, id);
+  return { id, viewer };
+}
+
+/** Pages far apart, so that ranges beyond the refused ones are needed. */
+async function readFarPages(viewer: SecureViewer): Promise<void> {
+  for (const page of [250, 500]) {
+    viewer.goToPage(page);
+    await expectOnPage(viewer, page);
+  }
 }
 
 describe('call order', () => {
@@ -143,5 +177,45 @@ describe('call order', () => {
     expect(two.page).to.equal(1);
     expect(one.numPages).to.equal(500);
     expect(two.numPages).to.equal(3);
+  });
+
+  it('a renewToken set after src and token renews after a 401', async () => {
+    const reasons: string[] = [];
+    const { viewer } = await openThenSetLate((el, id) => {
+      el.renewToken = async ({ reason }) => {
+        reasons.push(reason);
+        return mintToken(id);
+      };
+    });
+    await waitForState(viewer, ['ready']);
+    await readFarPages(viewer);
+    expect(reasons).to.deep.equal(['unauthorized']);
+    expect(viewer.state).to.equal('ready');
+  });
+
+  it('a token-url set after src and token renews after a 401', async () => {
+    const { id, viewer } = await openThenSetLate((el, doc) => {
+      el.tokenUrl = `${backendUrl}/demo/session-token?doc=${doc}`;
+    });
+    await waitForState(viewer, ['ready']);
+    await readFarPages(viewer);
+    const refused = contentRequests(await requestLog(id)).filter((r) => r.status === 401);
+    expect(refused.length).to.be.at.least(1);
+    expect(viewer.state).to.equal('ready');
+  });
+
+  it('an exchangePassword set after src and token asks the reader after a 401', async () => {
+    const passwords: string[] = [];
+    const { viewer } = await openThenSetLate((el, id) => {
+      el.exchangePassword = async (password) => {
+        passwords.push(password);
+        return mintToken(id);
+      };
+    });
+    await answerPasswordDialog(viewer, 'reader-password');
+    await waitForState(viewer, ['ready']);
+    await readFarPages(viewer);
+    expect(passwords).to.deep.equal(['reader-password']);
+    expect(viewer.state).to.equal('ready');
   });
 });

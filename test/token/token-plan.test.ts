@@ -74,6 +74,20 @@ describe('planTokens', () => {
       expect(plan.reader).to.be.a('function');
       expect(plan.firstFromReader).to.equal(true);
     });
+
+    it('settings the host gives after the plan was made count from then on', () => {
+      const { plan, settings } = setup({});
+      expect(plan.source).to.equal(null);
+      settings({ renewToken: () => 'x' });
+      expect(plan.source).to.be.a('function');
+      expect(plan.reader).to.equal(undefined);
+      settings({ exchangePassword: async () => 'x' });
+      expect(plan.reader).to.be.a('function');
+      expect(plan.firstFromReader).to.equal(true);
+      settings({ renewToken: null, tokenUrl: '/token' });
+      expect(plan.source).to.be.a('function');
+      expect(plan.firstFromReader).to.equal(false);
+    });
   });
 
   describe('the host source', () => {
