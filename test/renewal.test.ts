@@ -36,6 +36,22 @@ function renewEvents(el: HTMLElement): SvTokenRenewDetail[] {
 }
 
 describe('token renewal', () => {
+  it('tells renewToken the absolute URL of the document the token is for, and nothing more', async () => {
+    const id = await createScenario('long', { unauthorizedAfter: 2 });
+    const contexts: unknown[] = [];
+    const el = await openViewer();
+    el.renewToken = async (context) => {
+      contexts.push({ ...context });
+      return mintToken(id);
+    };
+    el.token = await mintToken(id);
+    el.src = contentUrl(id);
+    await waitForState(el, ['ready']);
+    el.goToPage(250);
+    await renderedCanvas(el, 250);
+    expect(contexts).to.deep.equal([{ reason: 'unauthorized', src: new URL(contentUrl(id), document.baseURI).href }]);
+  });
+
   it('renews once when the token is refused during range loading, and the document completes', async () => {
     const id = await createScenario('long', { unauthorizedAfter: 2 });
     const renew = minter(id);

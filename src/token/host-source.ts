@@ -5,7 +5,16 @@ import { tokenFromCallbackResult, tokenFromResponseBody, type ReceivedToken, typ
 import type { Clock, TokenSource } from './token-session.ts';
 
 /** The host's renewal callback (`renewToken` property). */
-export type RenewTokenCallback = (context: { reason: RenewReason }) => Promise<string | TokenGrant> | string | TokenGrant;
+export type RenewTokenCallback = (context: {
+  /** `expiring` before the token runs out (also for a first token), `unauthorized` after a 401. */
+  reason: RenewReason;
+  /**
+   * The absolute URL of the document the token will be sent to. A host whose `src` can come from
+   * untrusted input checks it before minting a token, so that no token goes to an origin it did
+   * not mean.
+   */
+  src: string;
+}) => Promise<string | TokenGrant> | string | TokenGrant;
 
 /** Where new tokens come from, read at the moment one is needed. */
 export interface HostTokenConfig {
@@ -16,14 +25,15 @@ export interface HostTokenConfig {
 /**
  * The host's token source, reading its settings at each call: the `renewToken` callback first,
  * then a POST to `token-url` with same-origin credentials (the host's session cookie, never
- * ours). Fails with `renewal-failed` when the host has neither at that moment.
+ * ours). `src` is the document the token is for. Fails with `renewal-failed` when the host has
+ * neither at that moment.
  */
-export function hostTokenSource(config: () => HostTokenConfig, clock: Clock): TokenSource {
+export function hostTokenSource(config: () => HostTokenConfig, src: string, clock: Clock): TokenSource {
   return async (reason, signal) => {
     const { renewToken: callback, tokenUrl: url } = config();
     const hostReason: RenewReason = reason === 'initial' ? 'expiring' : reason;
     if (callback) {
-      const result = await callback({ reason: hostReason });
+      const result = await callback({ reason: hostReason, src });
       return tokenFromCallbackResult(result, clock.now(), clock.wallNow());
     }
     if (url) return fetchTokenResponse(url, signal, clock);

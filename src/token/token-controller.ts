@@ -52,10 +52,10 @@ export class TokenController implements ReactiveController {
     return this.#permissions;
   }
 
-  /** Starts a fresh session for a new load, seeded with the host's token if there is one. */
-  start(initialToken: string | null): TokenSession {
+  /** Starts a fresh session for a load of `src` (absolute), seeded with the host's token if there is one. */
+  start(initialToken: string | null, src: string): TokenSession {
     this.stop();
-    const plan = planTokens(() => this.settings, initialToken !== null, this.#options.askReader, realClock);
+    const plan = planTokens(() => this.settings, { src, hasInitialToken: initialToken !== null }, this.#options.askReader, realClock);
     const settings = () => this.settings;
     const session = new TokenSession({
       // Read when a token is needed: the host may set its sources after the load started.

@@ -26,6 +26,14 @@ export interface AccessPasswordRequest {
 /** Asks the reader until a password is accepted (its token) or they cancel (null). */
 export type PasswordReader = (request: AccessPasswordRequest) => Promise<ReceivedToken | null>;
 
+/** The load a plan serves. */
+export interface TokenLoad {
+  /** The absolute URL of the document the tokens are for. */
+  src: string;
+  /** The host gave a token for it. */
+  hasInitialToken: boolean;
+}
+
 export type TokenPlan = Pick<TokenSessionOptions, 'source' | 'reader' | 'firstFromReader'>;
 
 /**
@@ -36,8 +44,9 @@ export type TokenPlan = Pick<TokenSessionOptions, 'source' | 'reader' | 'firstFr
  * when a token is needed, so a callback or URL the host sets after `src` and `token` (frameworks
  * set properties in any order) is the one used.
  */
-export function planTokens(settings: () => TokenSettings, hasInitialToken: boolean, askReader: PasswordReader, clock: Clock): TokenPlan {
-  const source = hostTokenSource(settings, clock);
+export function planTokens(settings: () => TokenSettings, load: TokenLoad, askReader: PasswordReader, clock: Clock): TokenPlan {
+  const { src, hasInitialToken } = load;
+  const source = hostTokenSource(settings, src, clock);
   const exchange = (password: string): Promise<Attempt<ReceivedToken>> => {
     const { exchangePassword, passwordUrl } = settings();
     if (exchangePassword) return exchangeWithCallback(exchangePassword, password, clock);

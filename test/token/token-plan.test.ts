@@ -7,6 +7,7 @@ import { receiveToken, type ReceivedToken } from '../../src/token/token-response
 import { backendUrl, createScenario } from '../helpers/backend.ts';
 import { FakeClock } from './fake-clock.ts';
 
+const DOCUMENT = 'https://documents.example/doc.pdf';
 const NONE: TokenSettings = { tokenUrl: null, passwordUrl: null, renewToken: null, exchangePassword: null, renewTimeout: 30_000 };
 
 function setup(initial: Partial<TokenSettings>, hasInitialToken = false, answer: (request: AccessPasswordRequest) => Promise<ReceivedToken | null> = async () => null) {
@@ -20,7 +21,7 @@ function setup(initial: Partial<TokenSettings>, hasInitialToken = false, answer:
   const requests: AccessPasswordRequest[] = [];
   const plan = planTokens(
     () => current,
-    hasInitialToken,
+    { src: DOCUMENT, hasInitialToken },
     (request) => {
       requests.push(request);
       return answer(request);
@@ -98,6 +99,14 @@ describe('planTokens', () => {
       expect((await plan.source!('expiring', signal)).token).to.equal('token-2');
       expect((await plan.source!('unauthorized', signal)).token).to.equal('token-3');
       expect(reasons).to.deep.equal(['expiring', 'expiring', 'unauthorized']);
+    });
+
+    it('tells renewToken which document the token is for', async () => {
+      const sources: string[] = [];
+      const { plan, signal } = setup({ renewToken: ({ src }) => (sources.push(src), 'token') });
+      await plan.source!('initial', signal);
+      await plan.source!('unauthorized', signal);
+      expect(sources).to.deep.equal([DOCUMENT, DOCUMENT]);
     });
 
     it('calls the renewToken the host set last, not the one it had when the plan was made', async () => {
