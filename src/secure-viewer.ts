@@ -155,7 +155,11 @@ export class SecureViewer extends LitElement {
   /** Endpoint that exchanges a reader's password (POSTed as JSON `{password}`) for a token. */
   passwordUrl: string | null = null;
 
-  /** Called to renew the token: `({ reason }) => Promise<string | { token, expiresAt? }>`. */
+  /**
+   * Called to renew the token: `({ reason, src }) => Promise<string | { token, expiresAt? }>`.
+   * `src` is the absolute URL of the document the token will be sent to: check it before minting
+   * a token when `src` can come from untrusted input.
+   */
   renewToken: RenewTokenCallback | null = null;
 
   /** Exchanges a reader's password for a token, instead of `password-url`. */
@@ -473,7 +477,7 @@ export class SecureViewer extends LitElement {
     if (this.token !== null) this.#tokenOrigin ??= url.origin;
     let tokens;
     try {
-      tokens = this.#tokens.start(this.token);
+      tokens = this.#tokens.start(this.token, url.href);
     } catch (error) {
       this.#fail(error instanceof ViewerError ? error : new ViewerError('unauthorized'));
       return;
