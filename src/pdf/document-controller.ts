@@ -9,7 +9,6 @@ import { loadPdfjs } from './pdfjs.ts';
 
 export interface DocumentRequest {
   url: string;
-  tokens: TokenAccess;
   container: HTMLDivElement;
   viewer: HTMLDivElement;
   shadowRoot: ShadowRoot;
@@ -44,6 +43,7 @@ export interface DocumentEvents {
  * nothing of the old load calls back afterwards.
  */
 export class DocumentController implements ReactiveController {
+  readonly #tokens: TokenAccess;
   readonly #events: DocumentEvents;
   #generation = 0;
   #abort: AbortController | null = null;
@@ -53,7 +53,9 @@ export class DocumentController implements ReactiveController {
   #disposition: string | null = null;
   #closing: Promise<void> = Promise.resolve();
 
-  constructor(host: ReactiveControllerHost, events: DocumentEvents) {
+  /** `tokens` authorizes every request of every document this controller opens. */
+  constructor(host: ReactiveControllerHost, tokens: TokenAccess, events: DocumentEvents) {
+    this.#tokens = tokens;
     this.#events = events;
     host.addController(this);
   }
@@ -92,7 +94,7 @@ export class DocumentController implements ReactiveController {
     };
 
     // The first requests go out now, while pdf.js is still downloading and parsing.
-    const first = fetchFirstBytes(request.url, request.tokens, {
+    const first = fetchFirstBytes(request.url, this.#tokens, {
       signal: abort.signal,
       onProgress: (loaded, total) => current() && this.#events.onProgress(loaded, total),
     });
@@ -100,7 +102,7 @@ export class DocumentController implements ReactiveController {
     try {
       // No engine download for a document that cannot be had: pdf.js comes once there is a token
       // (at once when the host gave one), while the first bytes are already on their way.
-      await request.tokens.token();
+      await this.#tokens.token();
       if (!current()) return;
       const pdfjs = await loadPdfjs().catch(() => {
         throw ENGINE_UNAVAILABLE;

@@ -1,9 +1,17 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ViewerError } from '../errors.ts';
-import { decodeJwtClaims, permissionsFromClaims, type JwtClaims } from './jwt.ts';
+import type { TokenAccess } from '../fetch/document-client.ts';
+import { documentUrl } from '../net/document-url.ts';
+import { permissionsFromClaims, type JwtClaims } from './jwt.ts';
 import { planTokens, type PasswordReader, type TokenSettings } from './token-plan.ts';
 import { tokenFromCallbackResult, type ReceivedToken } from './token-response.ts';
 import { TokenSession, type Clock, type TokenReason } from './token-session.ts';
+
+/** The element as the token sees it: its token, the document it is for, and the host's settings. */
+export interface TokenHost extends ReactiveControllerHost, HTMLElement, TokenSettings {
+  token: string | null;
+  src: string | null;
+}
 
 export interface TokenControllerOptions {
   /** Asks the reader for an access password (the built-in dialog). */
@@ -21,22 +29,27 @@ export const realClock: Clock = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
+const CLOSED = (): Promise<never> => Promise.reject(new ViewerError('network', { message: 'The viewer was closed.' }));
+
 /**
- * Ties a TokenSession to the element's life: one session per load, disposed (timers stopped,
- * renewal in flight dropped, token forgotten) when the element leaves the page. Knows what the
- * current token says (claims, permissions), wherever it came from.
+ * The host's token from the property to the request: adopts a server-rendered `token` attribute,
+ * binds the token to the origin it was first used for, runs one TokenSession per load (disposed,
+ * with its timers and any renewal in flight, when the element leaves the page) and hands tokens
+ * to the document's requests as their TokenAccess. Settings are read from the element when a
+ * token is needed, so the host may set them in any order. Knows what the current token says.
  */
-export class TokenController implements ReactiveController {
-  readonly #host: ReactiveControllerHost;
+export class TokenController implements ReactiveController, TokenAccess {
+  readonly #host: TokenHost;
   readonly #options: TokenControllerOptions;
   #session: TokenSession | null = null;
   #claims: JwtClaims | null = null;
   #permissions: readonly string[] | null = null;
+  /** The origin the host's token was given for: that of the first document it opened. */
+  #tokenOrigin: string | null = null;
+  /** What the last update saw; undefined before the first update. */
+  #seen: { token: string | null; src: string | null; renews: boolean } | undefined;
 
-  /** The host's token settings; the element keeps them current. */
-  settings: TokenSettings = { tokenUrl: null, passwordUrl: null, renewToken: null, exchangePassword: null, renewTimeout: 30_000 };
-
-  constructor(host: ReactiveControllerHost, options: TokenControllerOptions) {
+  constructor(host: TokenHost, options: TokenControllerOptions) {
     this.#host = host;
     this.#options = options;
     host.addController(this);
@@ -52,12 +65,17 @@ export class TokenController implements ReactiveController {
     return this.#permissions;
   }
 
-  /** Starts a fresh session for a load of `src` (absolute), seeded with the host's token if there is one. */
-  start(initialToken: string | null, src: string): TokenSession {
+  /**
+   * Starts a fresh session for a load of `url`, seeded with the host's token if there is one
+   * (which from now on belongs to `url`'s origin). Throws `unauthorized` for a malformed token.
+   */
+  start(url: URL): void {
     this.stop();
-    const plan = planTokens(() => this.settings, { src, hasInitialToken: initialToken !== null }, this.#options.askReader, realClock);
-    const settings = () => this.settings;
-    const session = new TokenSession({
+    const host = this.#host;
+    const initialToken = host.token;
+    if (initialToken !== null) this.#tokenOrigin ??= url.origin;
+    const plan = planTokens(() => host, { src: url.href, hasInitialToken: initialToken !== null }, this.#options.askReader, realClock);
+    this.#session = new TokenSession({
       // Read when a token is needed: the host may set its sources after the load started.
       get source() {
         return plan.source;
@@ -69,34 +87,16 @@ export class TokenController implements ReactiveController {
         return plan.firstFromReader;
       },
       get timeoutMs() {
-        return settings().renewTimeout;
+        return host.renewTimeout;
       },
       onToken: (token, reason) => {
-        this.#read(token.token);
+        this.#read(token);
         this.#options.onToken(token, reason);
       },
       onFailure: this.#options.onFailure,
       clock: realClock,
     });
-    this.#session = session;
-    if (initialToken !== null) this.setToken(initialToken);
-    return session;
-  }
-
-  /** The host handed over a new token: use it from the next request on. */
-  setToken(token: string | null): void {
-    if (!this.#session) return;
-    if (token === null) {
-      this.#session.set(null);
-      return;
-    }
-    try {
-      this.#session.set(tokenFromCallbackResult(token, realClock.now(), realClock.wallNow()));
-    } catch {
-      // A malformed host token never reaches a header; the message does not repeat it.
-      throw new ViewerError('unauthorized', { message: 'The token given to the viewer is not well-formed.' });
-    }
-    this.#read(token);
+    if (initialToken !== null) this.#setToken(initialToken);
   }
 
   stop(): void {
@@ -104,7 +104,25 @@ export class TokenController implements ReactiveController {
     this.#session = null;
   }
 
+  /** A token to send now; between loads there is none. */
+  token(): Promise<string> {
+    return this.#session?.token() ?? CLOSED();
+  }
+
+  renewAfterRejection(rejected: string): Promise<string> {
+    return this.#session?.renewAfterRejection(rejected) ?? CLOSED();
+  }
+
+  /** Moves a server-rendered `token` attribute into memory and removes it from the DOM. */
+  adoptAttribute(): void {
+    const value = this.#host.getAttribute('token');
+    if (value === null) return;
+    this.#host.removeAttribute('token');
+    this.#host.token = value;
+  }
+
   hostConnected(): void {
+    this.adoptAttribute();
     // Timers may not run in background tabs: re-check when the reader comes back or goes online.
     window.addEventListener('online', this.#wake);
     document.addEventListener('visibilitychange', this.#wake);
@@ -116,8 +134,54 @@ export class TokenController implements ReactiveController {
     this.stop();
   }
 
-  #read(token: string): void {
-    this.#claims = decodeJwtClaims(token);
+  hostUpdate(): void {
+    const host = this.#host;
+    const seen = this.#seen;
+    const tokenChanged = seen !== undefined && host.token !== seen.token;
+    if (seen === undefined || tokenChanged) {
+      this.#tokenOrigin = null;
+    } else if (host.src !== seen.src && host.token !== null && this.#tokenOrigin !== null) {
+      const origin = documentUrl(host.src)?.origin ?? null;
+      // A token belongs to the origin it was given for: another origin never sees it, and the
+      // element gets a token for it as it would with none (token-url, renewToken, password).
+      if (origin !== null && origin !== this.#tokenOrigin) {
+        host.token = null;
+        this.#tokenOrigin = null;
+      }
+    }
+    const renews = Boolean(host.renewToken || host.tokenUrl);
+    // A way to renew given after the token arrived: schedule the renewal it could not have before.
+    if (renews && seen?.renews === false) this.#session?.checkNow();
+    this.#seen = { token: host.token, src: host.src, renews };
+    if (tokenChanged && this.#session) {
+      try {
+        this.#setToken(host.token);
+      } catch (error) {
+        this.#options.onFailure(error instanceof ViewerError ? error : new ViewerError('unauthorized'));
+      }
+    }
+  }
+
+  /** The host handed over a new token: use it from the next request on. */
+  #setToken(token: string | null): void {
+    if (!this.#session) return;
+    if (token === null) {
+      this.#session.set(null);
+      return;
+    }
+    let received: ReceivedToken;
+    try {
+      received = tokenFromCallbackResult(token, realClock.now(), realClock.wallNow());
+    } catch {
+      // A malformed host token never reaches a header; the message does not repeat it.
+      throw new ViewerError('unauthorized', { message: 'The token given to the viewer is not well-formed.' });
+    }
+    this.#session.set(received);
+    this.#read(received);
+  }
+
+  #read(token: ReceivedToken): void {
+    this.#claims = token.claims ?? null;
     this.#permissions = permissionsFromClaims(this.#claims);
     this.#host.requestUpdate();
   }

@@ -1,5 +1,5 @@
 import { ViewerError } from '../errors.ts';
-import { decodeJwtClaims, numericClaim } from './jwt.ts';
+import { decodeJwtClaims, numericClaim, type JwtClaims } from './jwt.ts';
 import { isWellFormedToken } from './token-shape.ts';
 
 /** Why the element asks the host for a new token. */
@@ -22,6 +22,8 @@ export interface ReceivedToken {
   readonly lifetimeMs: number | null;
   /** Best estimate of its expiry in epoch milliseconds, for `sv-token-renew`. */
   readonly expiresAt?: number;
+  /** What a JWT says (read once, never verified: only the server can trust it); absent for opaque tokens. */
+  readonly claims?: JwtClaims;
 }
 
 interface ExpiryHints {
@@ -52,7 +54,13 @@ export function receiveToken(token: string, hints: ExpiryHints, receivedAt: numb
   const fromClock = absoluteMs !== undefined ? positive(absoluteMs - wallNow) : undefined;
   const lifetimeMs = relative !== undefined && fromClock !== undefined ? Math.min(relative, fromClock) : (relative ?? fromClock ?? null);
   const expiresAt = absoluteMs ?? (lifetimeMs !== null ? wallNow + lifetimeMs : undefined);
-  return expiresAt === undefined ? { token, receivedAt, lifetimeMs } : { token, receivedAt, lifetimeMs, expiresAt };
+  return {
+    token,
+    receivedAt,
+    lifetimeMs,
+    ...(expiresAt === undefined ? {} : { expiresAt }),
+    ...(claims === null ? {} : { claims }),
+  };
 }
 
 /** Reads what a `renewToken`/`exchangePassword` callback returned: a string or a TokenGrant. */
