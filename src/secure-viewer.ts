@@ -3,6 +3,7 @@ import { ViewerError, type ViewerErrorInfo } from './errors.ts';
 import { createViewerEvent, type SecureViewerEventDetail, type SecureViewerEventName } from './events.ts';
 import { ExportController } from './export/export-controller.ts';
 import { LoadController } from './load-controller.ts';
+import { documentUrl } from './net/document-url.ts';
 import { DocumentController } from './pdf/document-controller.ts';
 import { parseZoom, type Zoom } from './pdf/zoom.ts';
 import { secureViewerStyles } from './secure-viewer.styles.ts';
@@ -202,8 +203,6 @@ export class SecureViewer extends LitElement {
   private _permissionsOverride: readonly string[] | null = null;
   private _scale = 1;
   private _announcement = '';
-  /** The origin the host's token was given for: that of the first document it opened. */
-  #tokenOrigin: string | null = null;
   /** The watermark's code, loaded once `watermark` is set: most embeds draw none. */
   #watermarkCode: typeof import('./pdf/watermark.ts') | null = null;
   #watermarkLoading: Promise<void> | null = null;
@@ -226,7 +225,7 @@ export class SecureViewer extends LitElement {
     onFailure: (error) => this.#fail(error),
   });
 
-  readonly #documents = new DocumentController(this, {
+  readonly #documents = new DocumentController(this, this.#tokens, {
     onProgress: (loaded, total) => {
       // Only a new whole percent draws again: bytes come in many small pieces while pdf.js starts.
       if (total > 0) this._percent = Math.round((loaded / total) * 100);
@@ -361,40 +360,12 @@ export class SecureViewer extends LitElement {
     this.#load.rerun();
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.#adoptTokenAttribute();
-  }
-
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
-    if (name === 'token') {
-      this.#adoptTokenAttribute();
-      return;
-    }
-    super.attributeChangedCallback(name, old, value);
+    if (name === 'token') this.#tokens.adoptAttribute();
+    else super.attributeChangedCallback(name, old, value);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const { tokenUrl, passwordUrl, renewToken, exchangePassword, renewTimeout } = this;
-    this.#tokens.settings = { tokenUrl, passwordUrl, renewToken, exchangePassword, renewTimeout };
-    if (changed.has('token')) {
-      this.#tokenOrigin = null;
-    } else if (changed.has('src') && this.token !== null && this.#tokenOrigin !== null) {
-      const origin = originOf(this.src);
-      // A token belongs to the origin it was given for: another origin never sees it, and the
-      // element gets a token for it as it would with none (token-url, renewToken, password).
-      if (origin !== null && origin !== this.#tokenOrigin) {
-        this.token = null;
-        this.#tokenOrigin = null;
-      }
-    }
-    if (changed.has('token') && changed.get('token') !== undefined && this._state !== 'idle') {
-      try {
-        this.#tokens.setToken(this.token);
-      } catch (error) {
-        this.#fail(error instanceof ViewerError ? error : new ViewerError('unauthorized'));
-      }
-    }
     // Zoom before page: pdf.js keeps the current page in view when the scale changes, so the other
     // order would scroll back to where the reader was before the jump.
     const pages = this.#documents.pages;
@@ -474,10 +445,10 @@ export class SecureViewer extends LitElement {
       this.#fail(new ViewerError('not-found', { message: 'The document address is not a valid http or https URL.' }));
       return;
     }
-    if (this.token !== null) this.#tokenOrigin ??= url.origin;
-    let tokens;
+    // The previous document's requests stop before there is a token for this one.
+    void this.#documents.close();
     try {
-      tokens = this.#tokens.start(this.token, url.href);
+      this.#tokens.start(url);
     } catch (error) {
       this.#fail(error instanceof ViewerError ? error : new ViewerError('unauthorized'));
       return;
@@ -487,7 +458,6 @@ export class SecureViewer extends LitElement {
     const viewport = this.renderRoot.querySelector<HTMLDivElement>('.viewport')!;
     await this.#documents.open({
       url: url.href,
-      tokens,
       container: viewport,
       viewer: viewport.querySelector<HTMLDivElement>('.pdfViewer')!,
       shadowRoot: this.renderRoot as ShadowRoot,
@@ -548,30 +518,7 @@ export class SecureViewer extends LitElement {
     return resolveStrings(this.strings);
   }
 
-  /** Moves a server-rendered `token` attribute into memory and removes it from the DOM. */
-  #adoptTokenAttribute(): void {
-    const value = this.getAttribute('token');
-    if (value === null) return;
-    this.removeAttribute('token');
-    this.token = value;
-  }
-
   #emit<K extends SecureViewerEventName>(name: K, detail: SecureViewerEventDetail<K>): void {
     this.dispatchEvent(createViewerEvent(name, detail));
   }
-}
-
-/** A document URL, resolved against the page; null unless it is a valid http or https URL. */
-function documentUrl(src: string | null): URL | null {
-  if (!src) return null;
-  try {
-    const url = new URL(src, document.baseURI);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url : null;
-  } catch {
-    return null;
-  }
-}
-
-function originOf(src: string | null): string | null {
-  return documentUrl(src)?.origin ?? null;
 }
