@@ -44,3 +44,14 @@ export async function exchangeWithCallback(callback: ExchangePasswordCallback, p
     return refusalForStatus(undefined);
   }
 }
+
+/** Exchanges a reader's password the way the host set up: its `exchangePassword` callback, else a POST to `password-url`. */
+export function exchangePassword(
+  settings: { exchangePassword: ExchangePasswordCallback | null; passwordUrl: string | null },
+  password: string,
+  clock: Clock,
+): Promise<Attempt<ReceivedToken>> {
+  const { exchangePassword: callback, passwordUrl } = settings;
+  if (callback) return exchangeWithCallback(callback, password, clock);
+  return exchangeAtUrl(new URL(passwordUrl ?? '', document.baseURI).href, password, clock);
+}

@@ -67,36 +67,26 @@ export class TokenController implements ReactiveController, TokenAccess {
 
   /**
    * Starts a fresh session for a load of `url`, seeded with the host's token if there is one
-   * (which from now on belongs to `url`'s origin). Throws `unauthorized` for a malformed token.
+   * (which from now on belongs to `url`'s origin). False when that token is malformed: the
+   * failure has been reported.
    */
-  start(url: URL): void {
+  start(url: URL): boolean {
     this.stop();
     const host = this.#host;
     const initialToken = host.token;
     if (initialToken !== null) this.#tokenOrigin ??= url.origin;
     const plan = planTokens(() => host, { src: url.href, hasInitialToken: initialToken !== null }, this.#options.askReader, realClock);
-    this.#session = new TokenSession({
-      // Read when a token is needed: the host may set its sources after the load started.
-      get source() {
-        return plan.source;
-      },
-      get reader() {
-        return plan.reader;
-      },
-      get firstFromReader() {
-        return plan.firstFromReader;
-      },
-      get timeoutMs() {
-        return host.renewTimeout;
-      },
-      onToken: (token, reason) => {
+    // The plan's getters stay: the session reads them when a token is needed, and the host may
+    // set its sources after the load started.
+    this.#session = new TokenSession(Object.assign(plan, {
+      onToken: (token: ReceivedToken, reason: TokenReason) => {
         this.#read(token);
         this.#options.onToken(token, reason);
       },
       onFailure: this.#options.onFailure,
       clock: realClock,
-    });
-    if (initialToken !== null) this.#setToken(initialToken);
+    }));
+    return initialToken === null || this.#setToken(initialToken);
   }
 
   stop(): void {
@@ -153,31 +143,22 @@ export class TokenController implements ReactiveController, TokenAccess {
     // A way to renew given after the token arrived: schedule the renewal it could not have before.
     if (renews && seen?.renews === false) this.#session?.checkNow();
     this.#seen = { token: host.token, src: host.src, renews };
-    if (tokenChanged && this.#session) {
-      try {
-        this.#setToken(host.token);
-      } catch (error) {
-        this.#options.onFailure(error instanceof ViewerError ? error : new ViewerError('unauthorized'));
-      }
-    }
+    if (tokenChanged && this.#session) this.#setToken(host.token);
   }
 
-  /** The host handed over a new token: use it from the next request on. */
-  #setToken(token: string | null): void {
-    if (!this.#session) return;
-    if (token === null) {
-      this.#session.set(null);
-      return;
-    }
-    let received: ReceivedToken;
+  /** The host handed over a new token: use it from the next request on. False when it is malformed. */
+  #setToken(token: string | null): boolean {
+    let received: ReceivedToken | null = null;
     try {
-      received = tokenFromCallbackResult(token, realClock.now(), realClock.wallNow());
+      if (token !== null) received = tokenFromCallbackResult(token, realClock.now(), realClock.wallNow());
     } catch {
       // A malformed host token never reaches a header; the message does not repeat it.
-      throw new ViewerError('unauthorized', { message: 'The token given to the viewer is not well-formed.' });
+      this.#options.onFailure(new ViewerError('unauthorized', { message: 'The token given to the viewer is not well-formed.' }));
+      return false;
     }
-    this.#session.set(received);
-    this.#read(received);
+    this.#session?.set(received);
+    if (received) this.#read(received);
+    return true;
   }
 
   #read(token: ReceivedToken): void {

@@ -1,7 +1,7 @@
 import { ViewerError } from '../errors.ts';
 import type { Attempt } from '../net/outcome.ts';
 import { hostTokenSource, type RenewTokenCallback } from './host-source.ts';
-import { exchangeAtUrl, exchangeWithCallback, type ExchangePasswordCallback } from './password-exchange.ts';
+import type { ExchangePasswordCallback } from './password-exchange.ts';
 import type { ReceivedToken } from './token-response.ts';
 import type { Clock, TokenSessionOptions, TokenSource } from './token-session.ts';
 
@@ -34,7 +34,7 @@ export interface TokenLoad {
   hasInitialToken: boolean;
 }
 
-export type TokenPlan = Pick<TokenSessionOptions, 'source' | 'reader' | 'firstFromReader'>;
+export type TokenPlan = Pick<TokenSessionOptions, 'source' | 'reader' | 'firstFromReader' | 'timeoutMs'>;
 
 /**
  * Token sources in the contract's order: the host's token, `token-url` (or `renewToken`), then the
@@ -47,27 +47,31 @@ export type TokenPlan = Pick<TokenSessionOptions, 'source' | 'reader' | 'firstFr
 export function planTokens(settings: () => TokenSettings, load: TokenLoad, askReader: PasswordReader, clock: Clock): TokenPlan {
   const { src, hasInitialToken } = load;
   const source = hostTokenSource(settings, src, clock);
-  const exchange = (password: string): Promise<Attempt<ReceivedToken>> => {
-    const { exchangePassword, passwordUrl } = settings();
-    if (exchangePassword) return exchangeWithCallback(exchangePassword, password, clock);
-    return exchangeAtUrl(new URL(passwordUrl ?? '', document.baseURI).href, password, clock);
-  };
+  // The exchange's code comes with the first password: most documents never ask for one.
+  const exchange = (password: string): Promise<Attempt<ReceivedToken>> =>
+    import('./password-exchange.ts').then(
+      (code) => code.exchangePassword(settings(), password, clock),
+      (): Attempt<ReceivedToken> => ({ kind: 'unavailable' }),
+    );
   const reader: TokenSource = async (reason, signal) => {
     const token = await askReader({ expired: reason !== 'initial', attempt: exchange, signal });
     if (!token) throw new ViewerError('password-cancelled');
     return token;
   };
-  const hasHost = () => Boolean(settings().renewToken || settings().tokenUrl);
   const hasPassword = () => settings().passwordUrl !== null || settings().exchangePassword !== null;
   return {
     get source() {
-      return hasHost() ? source : null;
+      const { renewToken, tokenUrl } = settings();
+      return renewToken || tokenUrl ? source : null;
     },
     get reader() {
       return hasPassword() ? reader : undefined;
     },
     get firstFromReader() {
       return hasPassword() ? !hasInitialToken && !settings().tokenUrl : undefined;
+    },
+    get timeoutMs() {
+      return settings().renewTimeout;
     },
   };
 }
