@@ -1,17 +1,27 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ViewerError, ViewerErrorInfo } from './errors.ts';
+
+/** Where the current load stands. */
+export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 
 export interface LoadOptions<A extends readonly unknown[]> {
   /** What a load depends on, read at every update; a change starts a new load. */
   args: () => A;
-  /** One load. Its signal aborts when a newer load starts or the element leaves the page. */
+  /**
+   * One load. Its signal aborts when a newer load starts or the element leaves the page. It sets
+   * `status` as it goes and reports failures with `fail`.
+   */
   task: (args: A, signal: AbortSignal) => Promise<void>;
+  /** The load failed (once per load): stop what still runs of it and tell the host. */
+  onError: (error: ViewerError) => void;
 }
 
 /**
- * Runs the element's load the way `@lit/task` runs a task: once per update in which its arguments
- * changed (however many of them did), again on `rerun()` and when the element is put back on the
- * page. Each run has its own abort signal, aborted when a newer run starts or on disconnect, so a
- * stale run stops at its next check instead of overwriting the current one.
+ * Runs the element's load the way `@lit/task` runs a task, and owns where it stands: status,
+ * error and progress. A load runs once per update in which its arguments changed (however many of
+ * them did), again on `rerun()` and when the element is put back on the page. Each run has its own
+ * abort signal, aborted when a newer run starts or on disconnect, so a stale run stops at its next
+ * check instead of overwriting the current one.
  */
 export class LoadController<A extends readonly unknown[]> implements ReactiveController {
   readonly #host: ReactiveControllerHost;
@@ -20,11 +30,34 @@ export class LoadController<A extends readonly unknown[]> implements ReactiveCon
   #queued = false;
   #abort: AbortController | null = null;
   #connectedBefore = false;
+  #status: LoadStatus = 'idle';
+  #error: ViewerErrorInfo | null = null;
+  #percent: number | null = null;
 
   constructor(host: ReactiveControllerHost, options: LoadOptions<A>) {
     this.#host = host;
     this.#options = options;
     host.addController(this);
+  }
+
+  /** Where the load stands; the task moves it to `loading`, `ready` or `idle` (failures go through `fail`). */
+  get status(): LoadStatus {
+    return this.#status;
+  }
+
+  set status(status: LoadStatus) {
+    this.#status = status;
+    this.#host.requestUpdate();
+  }
+
+  /** The failure that ended the current load, or null. */
+  get error(): ViewerErrorInfo | null {
+    return this.#error;
+  }
+
+  /** Share of the document's bytes loaded, 0–100 (null before the size is known). */
+  get percent(): number | null {
+    return this.#percent;
   }
 
   /** Loads again with the current arguments (after the pending update). */
@@ -35,6 +68,23 @@ export class LoadController<A extends readonly unknown[]> implements ReactiveCon
       this.#queued = false;
       this.#start();
     });
+  }
+
+  progress(loaded: number, total: number): void {
+    if (total <= 0) return;
+    const percent = Math.round((loaded / total) * 100);
+    // Only a new whole percent draws again: bytes come in many small pieces while pdf.js starts.
+    if (percent === this.#percent) return;
+    this.#percent = percent;
+    this.#host.requestUpdate();
+  }
+
+  /** Ends the current load in `error`; a load already ended (failed, or idle) stays as it is. */
+  fail(error: ViewerError): void {
+    if (this.#status === 'error' || this.#status === 'idle') return;
+    this.#error = error.toInfo();
+    this.status = 'error';
+    this.#options.onError(error);
   }
 
   hostConnected(): void {
@@ -60,6 +110,10 @@ export class LoadController<A extends readonly unknown[]> implements ReactiveCon
     this.#abort?.abort();
     const abort = new AbortController();
     this.#abort = abort;
+    // A new load starts clean: no error, no progress.
+    this.#error = null;
+    this.#percent = null;
+    this.#host.requestUpdate();
     void this.#options.task(this.#args ?? this.#options.args(), abort.signal);
   }
 }
