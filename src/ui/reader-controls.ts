@@ -1,8 +1,9 @@
 import { nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import { createViewerEvent } from '../events.ts';
 import type { PageViewer, Zoom } from '../pdf/page-viewer.ts';
 import type { FindResult, Finder } from './find-bar.ts';
 import { keyAction } from './keyboard.ts';
-import type { ViewerStringOverrides } from './strings.ts';
+import { format, resolveStrings, type ViewerStringOverrides } from './strings.ts';
 import { adoptSheet } from './styles.ts';
 import type { ToolbarActions } from './toolbar.ts';
 
@@ -30,12 +31,15 @@ export interface ReaderControlsOptions {
   toggleSidebar: (fromKeyboard: boolean) => void;
   /** The host's replacements for visible strings. */
   strings: () => ViewerStringOverrides | null;
+  /** The reader arrived on another page (the sidebar follows). */
+  onPageShown: (page: number) => void;
 }
 
 /**
- * The reader's controls: toolbar actions, keyboard shortcuts inside the element, and the state of
- * the find bar and the "more tools" menu. The find bar is a chunk of its own, loaded the first
- * time find opens; its field takes focus once it is there.
+ * The reader's controls: toolbar actions, keyboard shortcuts inside the element, the state of the
+ * find bar and the "more tools" menu, and the page and zoom kept in step between the element's
+ * properties and the page viewer. The find bar is a chunk of its own, loaded the first time find
+ * opens; its field takes focus once it is there.
  */
 export class ReaderControls implements ReactiveController {
   readonly #host: ReaderHost;
@@ -46,11 +50,23 @@ export class ReaderControls implements ReactiveController {
   #findBar: FindBar | null = null;
   /** Find in the open document's pages, made with the first search in them. */
   #finder: Finder | null = null;
+  /** The page last announced with `sv-page-change`. */
+  #reportedPage = 0;
+  /** The `page` property was set from the viewer's scrolling: nothing to push back. */
+  #pageFromViewer = false;
+  /** Page and zoom as the last update saw them. */
+  #seen: { page: number; zoom: Zoom } | undefined;
+  #announcement = '';
 
   constructor(host: ReaderHost, options: ReaderControlsOptions) {
     this.#host = host;
     this.#options = options;
     host.addController(this);
+  }
+
+  /** What screen readers hear about the page the reader arrived on. */
+  get announcement(): string {
+    return this.#announcement;
   }
 
   get moreOpen(): boolean {
@@ -74,8 +90,41 @@ export class ReaderControls implements ReactiveController {
     this.#host.removeEventListener('keydown', this.#onKeydown);
   }
 
+  hostUpdate(): void {
+    const { page, zoom } = this.#host;
+    const seen = this.#seen;
+    const pages = this.#options.pages();
+    // Zoom before page: pdf.js keeps the current page in view when the scale changes, so the other
+    // order would scroll back to where the reader was before the jump.
+    if (zoom !== seen?.zoom && pages && pages.zoom !== zoom) pages.zoom = zoom;
+    if (page !== seen?.page && !this.#pageFromViewer && pages && pages.page !== page) pages.page = page;
+    this.#pageFromViewer = false;
+    this.#seen = { page, zoom };
+  }
+
+  /** The document opened on its first page. */
+  documentLoaded(): void {
+    this.#reportedPage = 1;
+  }
+
+  /** The viewer shows another page (the reader scrolled, or navigation arrived): tell the host. */
+  pageShown(page: number): void {
+    if (page === this.#reportedPage) return;
+    this.#reportedPage = page;
+    const host = this.#host;
+    if (page !== host.page) {
+      this.#pageFromViewer = true;
+      host.page = page;
+    }
+    this.#options.onPageShown(page);
+    this.#announcement = format(resolveStrings(this.#options.strings()).pageAnnouncement, { page, count: host.numPages });
+    host.requestUpdate();
+    host.dispatchEvent(createViewerEvent('sv-page-change', { page, numPages: host.numPages }));
+  }
+
   /** A new document: find and menus start closed. */
   reset(): void {
+    this.#reportedPage = 0;
     this.#findOpen = false;
     this.#moreOpen = false;
     this.#findResult = null;
