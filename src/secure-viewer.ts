@@ -5,6 +5,7 @@ import { ExportController } from './export/export-controller.ts';
 import { LoadController } from './load-controller.ts';
 import { documentUrl } from './net/document-url.ts';
 import { DocumentController } from './pdf/document-controller.ts';
+import { WatermarkController } from './pdf/watermark-controller.ts';
 import { parseZoom, type Zoom } from './pdf/zoom.ts';
 import { secureViewerStyles } from './secure-viewer.styles.ts';
 import type { RenewTokenCallback } from './token/host-source.ts';
@@ -15,7 +16,7 @@ import { CopyGuard } from './ui/copy-guard.ts';
 import { renderError, renderLoading } from './ui/overlays.ts';
 import { PasswordFlow } from './ui/password-flow.ts';
 import { ReaderControls } from './ui/reader-controls.ts';
-import { format, resolveStrings, type CoreStrings, type ViewerStringOverrides } from './ui/strings.ts';
+import { format, resolveStrings, type ViewerStringOverrides } from './ui/strings.ts';
 import { SidebarController } from './ui/sidebar-controller.ts';
 import { TouchInput } from './ui/touch-input.ts';
 import { renderToolbar } from './ui/toolbar.ts';
@@ -122,13 +123,9 @@ export class SecureViewer extends LitElement {
     noToolbar: { type: Boolean, attribute: 'no-toolbar' },
     watermark: { type: String },
     sidebarOpen: { type: Boolean, attribute: 'sidebar-open' },
-    _state: { state: true, attribute: false },
-    _error: { state: true, attribute: false },
     _numPages: { state: true, attribute: false },
-    _percent: { state: true, attribute: false },
     _permissionsOverride: { state: true, attribute: false },
     _scale: { state: true, attribute: false },
-    _announcement: { state: true, attribute: false },
   };
 
   static override get observedAttributes(): string[] {
@@ -194,21 +191,9 @@ export class SecureViewer extends LitElement {
    */
   sidebarOpen = false;
 
-  /** Without a password dialog open: idle, loading, ready or error. */
-  private _state: Exclude<ViewerState, 'password'> = 'idle';
-  private _error: ViewerErrorInfo | null = null;
   private _numPages = 0;
-  /** Share of the document's bytes loaded, 0–100 (null before the size is known). */
-  private _percent: number | null = null;
   private _permissionsOverride: readonly string[] | null = null;
   private _scale = 1;
-  private _announcement = '';
-  /** The watermark's code, loaded once `watermark` is set: most embeds draw none. */
-  #watermarkCode: typeof import('./pdf/watermark.ts') | null = null;
-  #watermarkLoading: Promise<void> | null = null;
-  /** The page last announced with `sv-page-change`. */
-  #reportedPage = 0;
-  #pageFromViewer = false;
 
   readonly #password = new PasswordFlow(
     this,
@@ -222,46 +207,40 @@ export class SecureViewer extends LitElement {
       if (reason === 'initial') return;
       this.#emit('sv-token-renew', token.expiresAt === undefined ? { reason } : { reason, expiresAt: token.expiresAt });
     },
-    onFailure: (error) => this.#fail(error),
+    onFailure: (error) => this.#load.fail(error),
   });
 
   readonly #documents = new DocumentController(this, this.#tokens, {
     onProgress: (loaded, total) => {
-      // Only a new whole percent draws again: bytes come in many small pieces while pdf.js starts.
-      if (total > 0) this._percent = Math.round((loaded / total) * 100);
+      this.#load.progress(loaded, total);
       this.#emit('sv-progress', { loaded, total });
     },
     onLoaded: (numPages) => {
       this._numPages = numPages;
-      this.#reportedPage = 1;
-      this._state = 'ready';
+      this.#controls.documentLoaded();
+      this.#load.status = 'ready';
       this.#sidebar.documentReady();
       this.#emit('sv-load', { numPages });
     },
-    onPageChange: (page) => {
-      if (page === this.#reportedPage) return;
-      this.#reportedPage = page;
-      if (page !== this.page) {
-        this.#pageFromViewer = true;
-        this.page = page;
-      }
-      this.#sidebar.showPage(page);
-      this._announcement = format(this.#strings().pageAnnouncement, { page, count: this._numPages });
-      this.#emit('sv-page-change', { page, numPages: this._numPages });
-    },
-    onError: (error) => this.#fail(error),
+    onPageChange: (page) => this.#controls.pageShown(page),
+    onError: (error) => this.#load.fail(error),
     onPassword: (reason) => this.#password.askDocument(reason === 'incorrect'),
-    onPageRendered: (_page, canvas) => this.#decorate(canvas),
+    onPageRendered: (_page, canvas) => this.#watermark.decorate(canvas),
     onScaleChange: (scale) => {
       this._scale = scale;
     },
+  });
+
+  readonly #watermark = new WatermarkController(this, {
+    claims: () => this.#tokens.claims,
+    pages: () => this.#documents.pages,
   });
 
   readonly #exports = new ExportController(this, {
     document: () => this.#documents.document,
     disposition: () => this.#documents.disposition,
     allows: (permission) => this.#allows(permission),
-    decorate: (canvas) => this.#decorateWhenReady(canvas),
+    decorate: (canvas) => this.#watermark.decorateWhenReady(canvas),
     onError: (error) => {
       if (this.state === 'ready') this.#emit('sv-error', error.toInfo());
     },
@@ -274,15 +253,16 @@ export class SecureViewer extends LitElement {
     cancelPrint: () => this.#exports.cancelPrint(),
     toggleSidebar: (fromKeyboard) => this.#sidebar.toggle(fromKeyboard),
     strings: () => this.strings,
+    onPageShown: (page) => this.#sidebar.showPage(page),
   });
 
   readonly #sidebar = new SidebarController(this, {
     document: () => {
       const pdf = this.#documents.document;
       const pages = this.#documents.pages;
-      return pdf && pages && this._state === 'ready' ? { pdf, pages, numPages: this._numPages, page: this.page } : null;
+      return pdf && pages && this.#load.status === 'ready' ? { pdf, pages, numPages: this._numPages, page: this.page } : null;
     },
-    decorate: (canvas) => this.#decorateWhenReady(canvas),
+    decorate: (canvas) => this.#watermark.decorateWhenReady(canvas),
     strings: () => this.strings,
     onToggle: (open) => {
       if (open === this.sidebarOpen) return;
@@ -294,6 +274,12 @@ export class SecureViewer extends LitElement {
   readonly #load = new LoadController(this, {
     args: () => [this.src] as const,
     task: (_args, signal) => this.#open(signal),
+    onError: (error) => {
+      this.#password.close();
+      this.#tokens.stop();
+      void this.#documents.close();
+      this.#emit('sv-error', error.toInfo());
+    },
   });
 
   constructor() {
@@ -308,7 +294,7 @@ export class SecureViewer extends LitElement {
 
   /** The element's lifecycle: `idle` (no `src`), `loading`, `password`, `ready` or `error`. */
   get state(): ViewerState {
-    return this.#password.isOpen ? 'password' : this._state;
+    return this.#password.isOpen ? 'password' : this.#load.status;
   }
 
   /** Number of pages of the open document; 0 until it is loaded. */
@@ -318,7 +304,7 @@ export class SecureViewer extends LitElement {
 
   /** The last failure, `{ code, message, status? }`, or null. */
   get error(): ViewerErrorInfo | null {
-    return this._error;
+    return this.#load.error;
   }
 
   /**
@@ -366,16 +352,6 @@ export class SecureViewer extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    // Zoom before page: pdf.js keeps the current page in view when the scale changes, so the other
-    // order would scroll back to where the reader was before the jump.
-    const pages = this.#documents.pages;
-    if (changed.has('zoom') && pages && pages.zoom !== this.zoom) pages.zoom = this.zoom;
-    if (changed.has('page') && !this.#pageFromViewer && pages && pages.page !== this.page) pages.page = this.page;
-    this.#pageFromViewer = false;
-    if (changed.has('watermark')) {
-      const loading = this.watermark ? this.#loadWatermark() : Promise.resolve();
-      if (changed.get('watermark') !== undefined) void loading.then(() => this.#documents.pages?.refresh(), () => {});
-    }
     if (changed.has('sidebarOpen')) this.#sidebar.open = this.sidebarOpen;
   }
 
@@ -384,10 +360,9 @@ export class SecureViewer extends LitElement {
   }
 
   protected override render(): TemplateResult {
-    const strings = this.#strings();
-    const loading = this._state === 'loading' && !this.#password.isOpen;
-    const percent = this._percent;
-    const error = this._state === 'error' ? this._error : null;
+    const strings = resolveStrings(this.strings);
+    const percent = this.#load.percent;
+    const error = this.#load.status === 'error' ? this.#load.error : null;
     const ready = this.state === 'ready';
     const viewportClasses = ['viewport', this.#allows('copy') ? '' : 'no-copy', this.#allows('print') ? '' : 'no-print'].join(' ');
     return html`<div class="frame">
@@ -417,8 +392,8 @@ export class SecureViewer extends LitElement {
           <div class="pdfViewer"></div>
         </div>
       </div>
-      <div class="visually-hidden" role="status" aria-live="polite">${this._announcement}</div>
-      ${renderLoading(strings, loading, percent)}
+      <div class="visually-hidden" role="status" aria-live="polite">${this.#controls.announcement}</div>
+      ${renderLoading(strings, this.state === 'loading', percent)}
       ${renderError(strings, error, error ? this.strings?.errors?.[error.code] : undefined, () => this.reload())}
       ${this.#password.render()}
     </div>`;
@@ -429,30 +404,20 @@ export class SecureViewer extends LitElement {
     this.#exports.abort();
     this.#controls.reset();
     this.#sidebar.reset();
-    this._error = null;
     this._numPages = 0;
-    this.#reportedPage = 0;
-    this._percent = null;
     if (!this.src || !this.isConnected) {
       this.#tokens.stop();
       await this.#documents.close();
-      this._state = 'idle';
+      this.#load.status = 'idle';
       return;
     }
-    this._state = 'loading';
+    this.#load.status = 'loading';
     const url = documentUrl(this.src);
-    if (!url) {
-      this.#fail(new ViewerError('not-found', { message: 'The document address is not a valid http or https URL.' }));
-      return;
-    }
+    // Failures found here end the load at once, in the same turn that started it.
+    if (!url) return this.#load.fail(new ViewerError('not-found', { message: 'The document address is not a valid http or https URL.' }));
     // The previous document's requests stop before there is a token for this one.
     void this.#documents.close();
-    try {
-      this.#tokens.start(url);
-    } catch (error) {
-      this.#fail(error instanceof ViewerError ? error : new ViewerError('unauthorized'));
-      return;
-    }
+    if (!this.#tokens.start(url)) return;
     await this.updateComplete;
     if (signal.aborted) return;
     const viewport = this.renderRoot.querySelector<HTMLDivElement>('.viewport')!;
@@ -462,60 +427,15 @@ export class SecureViewer extends LitElement {
       viewer: viewport.querySelector<HTMLDivElement>('.pdfViewer')!,
       shadowRoot: this.renderRoot as ShadowRoot,
       textLayer: this.#allows('copy'),
-      pageLabel: (page) => format(this.#strings().pageLabel, { page }),
+      pageLabel: (page) => format(resolveStrings(this.strings).pageLabel, { page }),
       view: () => ({ page: this.page, zoom: this.zoom }),
-      // No page is drawn before the watermark can be drawn into it.
-      beforePages: () => (this.watermark ? this.#loadWatermark() : undefined),
+      beforePages: () => this.#watermark.beforePages(),
     });
-  }
-
-  #fail(error: ViewerError): void {
-    if (this._state === 'error' || this._state === 'idle') return;
-    this.#password.close();
-    this.#tokens.stop();
-    void this.#documents.close();
-    this._error = error.toInfo();
-    this._state = 'error';
-    this.#emit('sv-error', error.toInfo());
   }
 
   /** A UI hint from the token or the host's override; the server decides what it serves. */
   #allows(permission: string): boolean {
     return permits(this._permissionsOverride ?? this.#tokens.permissions, permission);
-  }
-
-  /**
-   * Draws the watermark into a freshly rendered page canvas. Set on an open document, its code may
-   * still be on its way: then the page is cleared rather than shown unmarked, and drawn again, with
-   * the mark, when the code is here.
-   */
-  #decorate(canvas: HTMLCanvasElement): void {
-    if (!this.watermark) return;
-    if (this.#watermarkCode) this.#watermarkCode.paintWatermark(canvas, this.watermark, this.#tokens.claims, this);
-    else canvas.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
-  }
-
-  /** For what is drawn on request (print, thumbnails): waits for the watermark's code if it is still on its way. */
-  async #decorateWhenReady(canvas: HTMLCanvasElement): Promise<void> {
-    if (this.watermark) await this.#loadWatermark();
-    this.#decorate(canvas);
-  }
-
-  #loadWatermark(): Promise<void> {
-    this.#watermarkLoading ??= import('./pdf/watermark.ts').then(
-      (code) => {
-        this.#watermarkCode = code;
-      },
-      (error: unknown) => {
-        this.#watermarkLoading = null;
-        throw error;
-      },
-    );
-    return this.#watermarkLoading;
-  }
-
-  #strings(): CoreStrings {
-    return resolveStrings(this.strings);
   }
 
   #emit<K extends SecureViewerEventName>(name: K, detail: SecureViewerEventDetail<K>): void {
