@@ -1,9 +1,9 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { PropertyValues } from 'lit';
 import type { JwtClaims } from '../token/jwt.ts';
 import type { PageViewer } from './page-viewer.ts';
 
 /** The element as the watermark sees it. */
-export interface WatermarkHost extends ReactiveControllerHost, HTMLElement {
+export interface WatermarkHost extends HTMLElement {
   watermark: string | null;
 }
 
@@ -18,27 +18,22 @@ export interface WatermarkOptions {
  * The watermark drawn into every page canvas. Its code is loaded once `watermark` is set (most
  * embeds draw none); when the watermark changes on an open document, the pages are drawn again.
  */
-export class WatermarkController implements ReactiveController {
+export class WatermarkController {
   readonly #host: WatermarkHost;
   readonly #options: WatermarkOptions;
   #code: typeof import('./watermark.ts') | null = null;
   #loading: Promise<void> | null = null;
-  /** The watermark the last update saw; undefined before the first update. */
-  #seen: string | null | undefined;
 
   constructor(host: WatermarkHost, options: WatermarkOptions) {
     this.#host = host;
     this.#options = options;
-    host.addController(this);
   }
 
-  hostUpdate(): void {
-    const { watermark } = this.#host;
-    const seen = this.#seen;
-    this.#seen = watermark;
-    if (seen === watermark) return;
-    const loading = watermark ? this.#load() : Promise.resolve();
-    if (seen !== undefined) void loading.then(() => this.#options.pages()?.refresh(), () => {});
+  /** The element is about to update with these changes (its `willUpdate`). */
+  willUpdate(changed: PropertyValues): void {
+    if (!changed.has('watermark')) return;
+    const loading = this.#host.watermark ? this.#load() : Promise.resolve();
+    if (changed.get('watermark') !== undefined) void loading.then(() => this.#options.pages()?.refresh(), () => {});
   }
 
   /** Code the pages need before the first is drawn: no page is drawn before its mark can be. */

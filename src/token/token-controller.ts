@@ -1,4 +1,4 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { PropertyValues, ReactiveController, ReactiveControllerHost } from 'lit';
 import { ViewerError } from '../errors.ts';
 import type { TokenAccess } from '../fetch/document-client.ts';
 import { documentUrl } from '../net/document-url.ts';
@@ -46,8 +46,6 @@ export class TokenController implements ReactiveController, TokenAccess {
   #permissions: readonly string[] | null = null;
   /** The origin the host's token was given for: that of the first document it opened. */
   #tokenOrigin: string | null = null;
-  /** What the last update saw; undefined before the first update. */
-  #seen: { token: string | null; src: string | null; renews: boolean } | undefined;
 
   constructor(host: TokenHost, options: TokenControllerOptions) {
     this.#host = host;
@@ -124,13 +122,12 @@ export class TokenController implements ReactiveController, TokenAccess {
     this.stop();
   }
 
-  hostUpdate(): void {
+  /** The element is about to update with these changes (its `willUpdate`). */
+  willUpdate(changed: PropertyValues): void {
     const host = this.#host;
-    const seen = this.#seen;
-    const tokenChanged = seen !== undefined && host.token !== seen.token;
-    if (seen === undefined || tokenChanged) {
+    if (changed.has('token')) {
       this.#tokenOrigin = null;
-    } else if (host.src !== seen.src && host.token !== null && this.#tokenOrigin !== null) {
+    } else if (changed.has('src') && host.token !== null && this.#tokenOrigin !== null) {
       const origin = documentUrl(host.src)?.origin ?? null;
       // A token belongs to the origin it was given for: another origin never sees it, and the
       // element gets a token for it as it would with none (token-url, renewToken, password).
@@ -139,11 +136,9 @@ export class TokenController implements ReactiveController, TokenAccess {
         this.#tokenOrigin = null;
       }
     }
-    const renews = Boolean(host.renewToken || host.tokenUrl);
+    if (changed.has('token') && changed.get('token') !== undefined && this.#session) this.#setToken(host.token);
     // A way to renew given after the token arrived: schedule the renewal it could not have before.
-    if (renews && seen?.renews === false) this.#session?.checkNow();
-    this.#seen = { token: host.token, src: host.src, renews };
-    if (tokenChanged && this.#session) this.#setToken(host.token);
+    if ((changed.has('renewToken') || changed.has('tokenUrl')) && (host.renewToken || host.tokenUrl)) this.#session?.checkNow();
   }
 
   /** The host handed over a new token: use it from the next request on. False when it is malformed. */

@@ -1,4 +1,4 @@
-import { nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import { nothing, type PropertyValues, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { createViewerEvent } from '../events.ts';
 import type { PageViewer, Zoom } from '../pdf/page-viewer.ts';
 import type { FindResult, Finder } from './find-bar.ts';
@@ -54,8 +54,6 @@ export class ReaderControls implements ReactiveController {
   #reportedPage = 0;
   /** The `page` property was set from the viewer's scrolling: nothing to push back. */
   #pageFromViewer = false;
-  /** Page and zoom as the last update saw them. */
-  #seen: { page: number; zoom: Zoom } | undefined;
   #announcement = '';
 
   constructor(host: ReaderHost, options: ReaderControlsOptions) {
@@ -90,16 +88,15 @@ export class ReaderControls implements ReactiveController {
     this.#host.removeEventListener('keydown', this.#onKeydown);
   }
 
-  hostUpdate(): void {
+  /** The element is about to update with these changes (its `willUpdate`): the viewer follows. */
+  willUpdate(changed: PropertyValues): void {
     const { page, zoom } = this.#host;
-    const seen = this.#seen;
     const pages = this.#options.pages();
     // Zoom before page: pdf.js keeps the current page in view when the scale changes, so the other
     // order would scroll back to where the reader was before the jump.
-    if (zoom !== seen?.zoom && pages && pages.zoom !== zoom) pages.zoom = zoom;
-    if (page !== seen?.page && !this.#pageFromViewer && pages && pages.page !== page) pages.page = page;
+    if (changed.has('zoom') && pages && pages.zoom !== zoom) pages.zoom = zoom;
+    if (changed.has('page') && !this.#pageFromViewer && pages && pages.page !== page) pages.page = page;
     this.#pageFromViewer = false;
-    this.#seen = { page, zoom };
   }
 
   /** The document opened on its first page. */
