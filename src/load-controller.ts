@@ -17,8 +17,8 @@ export interface LoadOptions<A extends readonly unknown[]> {
 }
 
 /**
- * Runs the element's load the way `@lit/task` runs a task, and owns where it stands: status,
- * error and progress. A load runs once per update in which its arguments changed (however many of
+ * Runs the element's load the way `@lit/task` runs a task, and owns where it stands: status and
+ * error. A load runs once per update in which its arguments changed (however many of
  * them did), again on `rerun()` and when the element is put back on the page. Each run has its own
  * abort signal, aborted when a newer run starts or on disconnect, so a stale run stops at its next
  * check instead of overwriting the current one.
@@ -32,7 +32,6 @@ export class LoadController<A extends readonly unknown[]> implements ReactiveCon
   #connectedBefore = false;
   #status: LoadStatus = 'idle';
   #error: ViewerErrorInfo | null = null;
-  #percent: number | null = null;
 
   constructor(host: ReactiveControllerHost, options: LoadOptions<A>) {
     this.#host = host;
@@ -55,11 +54,6 @@ export class LoadController<A extends readonly unknown[]> implements ReactiveCon
     return this.#error;
   }
 
-  /** Share of the document's bytes loaded, 0–100 (null before the size is known). */
-  get percent(): number | null {
-    return this.#percent;
-  }
-
   /** Loads again with the current arguments (after the pending update). */
   rerun(): void {
     if (this.#queued) return;
@@ -68,15 +62,6 @@ export class LoadController<A extends readonly unknown[]> implements ReactiveCon
       this.#queued = false;
       this.#start();
     });
-  }
-
-  progress(loaded: number, total: number): void {
-    if (total <= 0) return;
-    const percent = Math.round((loaded / total) * 100);
-    // Only a new whole percent draws again: bytes come in many small pieces while pdf.js starts.
-    if (percent === this.#percent) return;
-    this.#percent = percent;
-    this.#host.requestUpdate();
   }
 
   /** Ends the current load in `error`; a load already ended (failed, or idle) stays as it is. */
@@ -110,9 +95,8 @@ export class LoadController<A extends readonly unknown[]> implements ReactiveCon
     this.#abort?.abort();
     const abort = new AbortController();
     this.#abort = abort;
-    // A new load starts clean: no error, no progress.
+    // A new load starts clean: no error from the last one.
     this.#error = null;
-    this.#percent = null;
     this.#host.requestUpdate();
     void this.#options.task(this.#args ?? this.#options.args(), abort.signal);
   }
