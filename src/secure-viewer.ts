@@ -124,6 +124,7 @@ export class SecureViewer extends LitElement {
     watermark: { type: String },
     sidebarOpen: { type: Boolean, attribute: 'sidebar-open' },
     _numPages: { state: true, attribute: false },
+    _percent: { state: true, attribute: false },
     _permissionsOverride: { state: true, attribute: false },
     _scale: { state: true, attribute: false },
   };
@@ -192,6 +193,8 @@ export class SecureViewer extends LitElement {
   sidebarOpen = false;
 
   private _numPages = 0;
+  /** Share of the document's bytes loaded, 0–100 (null before the size is known). */
+  private _percent: number | null = null;
   private _permissionsOverride: readonly string[] | null = null;
   private _scale = 1;
 
@@ -212,7 +215,8 @@ export class SecureViewer extends LitElement {
 
   readonly #documents = new DocumentController(this, this.#tokens, {
     onProgress: (loaded, total) => {
-      this.#load.progress(loaded, total);
+      // Only a new whole percent draws again: bytes come in many small pieces while pdf.js starts.
+      if (total > 0) this._percent = Math.round((loaded / total) * 100);
       this.#emit('sv-progress', { loaded, total });
     },
     onLoaded: (numPages) => {
@@ -352,6 +356,9 @@ export class SecureViewer extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    this.#tokens.willUpdate(changed);
+    this.#controls.willUpdate(changed);
+    this.#watermark.willUpdate(changed);
     if (changed.has('sidebarOpen')) this.#sidebar.open = this.sidebarOpen;
   }
 
@@ -361,7 +368,7 @@ export class SecureViewer extends LitElement {
 
   protected override render(): TemplateResult {
     const strings = resolveStrings(this.strings);
-    const percent = this.#load.percent;
+    const percent = this._percent;
     const error = this.#load.status === 'error' ? this.#load.error : null;
     const ready = this.state === 'ready';
     const viewportClasses = ['viewport', this.#allows('copy') ? '' : 'no-copy', this.#allows('print') ? '' : 'no-print'].join(' ');
@@ -405,6 +412,7 @@ export class SecureViewer extends LitElement {
     this.#controls.reset();
     this.#sidebar.reset();
     this._numPages = 0;
+    this._percent = null;
     if (!this.src || !this.isConnected) {
       this.#tokens.stop();
       await this.#documents.close();
