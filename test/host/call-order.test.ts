@@ -218,4 +218,20 @@ describe('call order', () => {
     expect(passwords).to.deep.equal(['reader-password']);
     expect(viewer.state).to.equal('ready');
   });
+
+  it('a renewToken set after the token arrived renews it before it expires', async () => {
+    const id = await createScenario('sample');
+    const { viewer } = mountHostPage('<secure-viewer style="height: 500px"></secure-viewer>');
+    viewer.token = await mintToken(id, { ttl: 4 });
+    viewer.src = contentUrl(id);
+    await waitForState(viewer, ['ready']);
+    const reasons: string[] = [];
+    viewer.renewToken = async ({ reason }) => {
+      reasons.push(reason);
+      return mintToken(id, { ttl: 60 });
+    };
+    await waitFor(() => reasons.length > 0, 6_000, () => 'no renewal before the token expired');
+    expect(reasons).to.deep.equal(['expiring']);
+    expect(viewer.state).to.equal('ready');
+  });
 });
