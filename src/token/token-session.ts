@@ -70,10 +70,6 @@ export class TokenSession {
     this.#scheduleBudget = options.scheduleBudget ?? new RenewalBudget(30, 60_000);
   }
 
-  get current(): ReceivedToken | null {
-    return this.#current;
-  }
-
   /** True once renewal failed or the session was disposed. */
   get closed(): boolean {
     return this.#failure !== null || this.#disposed;
