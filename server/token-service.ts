@@ -17,7 +17,15 @@ export const MAX_LIFETIME_SECONDS = 15 * 60;
  * (at most 60 s) when instances on several machines verify each other's tokens.
  */
 export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 0;
-const MAX_CLOCK_TOLERANCE_SECONDS = 60;
+export const MAX_CLOCK_TOLERANCE_SECONDS = 60;
+/**
+ * How long a revoked token id is kept, counted from the revocation by the server's clock: no token
+ * of ours verifies longer than its maximum lifetime plus the clock tolerance on either side, so the
+ * caller's idea of its expiry is never needed (a past one would store nothing, a huge one forever).
+ */
+export const TOKEN_REVOCATION_SECONDS = MAX_LIFETIME_SECONDS + 2 * MAX_CLOCK_TOLERANCE_SECONDS;
+/** Times a plain grant is signed again when a revocation of its document lands while it is signed. */
+const REISSUE_ATTEMPTS = 3;
 /** Longer Authorization values are refused before any parsing. */
 export const MAX_TOKEN_LENGTH = 8 * 1024;
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -44,6 +52,27 @@ export interface IssuedToken {
 
 /** The token is missing, malformed, expired, revoked or otherwise not acceptable. */
 export class InvalidTokenError extends Error {}
+
+/**
+ * The document was revoked after the caller's authorization was checked (a refresh in flight while
+ * the document is revoked): no token is handed out, the caller answers as for a dead session.
+ */
+export class RevokedWhileIssuingError extends Error {
+  constructor() {
+    super('the document was revoked while the token was issued');
+  }
+}
+
+/**
+ * The document's revocation time lies ahead of this server's clock by more than the clock
+ * tolerance (clocks of several instances disagree): a token signed now would be refused, so none
+ * is signed. Answer 503 with `Retry-After`.
+ */
+export class IssueDeferredError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('the document was revoked at a time ahead of this server\'s clock');
+  }
+}
 
 export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
@@ -86,13 +115,61 @@ export class TokenService {
     this.#tolerance = tolerance;
   }
 
-  /** Signs a token for one document; the lifetime is capped at 15 minutes. */
-  async issue(input: { doc: string; permissions: Permission[]; sub?: string | undefined; lifetimeSeconds: number }): Promise<IssuedToken> {
-    // A token issued in the same second as a revocation of its document would look revoked:
-    // wait for the next second instead of handing out a token that does not work.
-    while (nowSeconds() <= this.#revocations.revokedBefore(input.doc)) {
+  /**
+   * Where the document's revocation stands now: read it before checking the caller's authorization
+   * (a refresh session, a password) and pass it to {@link issue} as `authorizedAt`, so a revocation
+   * that lands in between is never outlived by the token.
+   */
+  async revocationMark(doc: string): Promise<number> {
+    return this.#currentRevocation(doc);
+  }
+
+  /**
+   * Signs a token for one document; the lifetime is capped at 15 minutes. The document's revocation
+   * is read before and after signing: with `authorizedAt` (from {@link revocationMark}) a revocation
+   * since then throws {@link RevokedWhileIssuingError}; without it the grant is signed again after
+   * the revocation, so it works. A revocation time ahead of this clock (beyond the tolerance) throws
+   * {@link IssueDeferredError} at once instead of waiting for it.
+   */
+  async issue(input: {
+    doc: string;
+    permissions: Permission[];
+    sub?: string | undefined;
+    lifetimeSeconds: number;
+    authorizedAt?: number | undefined;
+  }): Promise<IssuedToken> {
+    for (let attempt = 1; ; attempt++) {
+      const before = await this.#currentRevocation(input.doc);
+      if (input.authorizedAt !== undefined && before > input.authorizedAt) throw new RevokedWhileIssuingError();
+      await this.#waitPast(before);
+      const issued = await this.#sign(input);
+      const after = await this.#currentRevocation(input.doc);
+      if (after === before) return issued;
+      if (input.authorizedAt !== undefined) throw new RevokedWhileIssuingError();
+      if (after < issued.iat) return issued; // it revoked earlier tokens only
+      if (attempt >= REISSUE_ATTEMPTS) throw new IssueDeferredError(1);
+    }
+  }
+
+  /** The store's current revocation time of `doc`: fresh from a shared store, not only the local view. */
+  async #currentRevocation(doc: string): Promise<number> {
+    return this.#revocations.currentRevocation ? await this.#revocations.currentRevocation(doc) : this.#revocations.revokedBefore(doc);
+  }
+
+  /**
+   * A token issued in the same second as a revocation of its document would look revoked: wait
+   * for the next second, but never for a revocation time further ahead than the clock tolerance.
+   */
+  async #waitPast(revokedBefore: number): Promise<void> {
+    const lead = revokedBefore - nowSeconds();
+    if (lead < 0) return;
+    if (lead > this.#tolerance) throw new IssueDeferredError(lead + 1);
+    while (nowSeconds() <= revokedBefore) {
       await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 1));
     }
+  }
+
+  async #sign(input: { doc: string; permissions: Permission[]; sub?: string | undefined; lifetimeSeconds: number }): Promise<IssuedToken> {
     const iat = nowSeconds();
     const exp = iat + Math.min(input.lifetimeSeconds, MAX_LIFETIME_SECONDS);
     const jti = randomBytes(16).toString('base64url');
@@ -169,8 +246,11 @@ export class TokenService {
     await this.#revocations.revokeDocument(doc, nowSeconds());
   }
 
-  /** Refuses one token (by its id) until it expires. */
-  async revokeToken(jti: string, expiresAt: number): Promise<void> {
-    await this.#revocations.revokeToken(jti, expiresAt);
+  /**
+   * Refuses one token (by its id) for as long as any token of ours can verify, counted by this
+   * server's clock. `_expiresAt` (the caller's idea of its expiry) is accepted and not trusted.
+   */
+  async revokeToken(jti: string, _expiresAt?: number): Promise<void> {
+    await this.#revocations.revokeToken(jti, nowSeconds() + TOKEN_REVOCATION_SECONDS);
   }
 }

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requireApiKey } from './api-key.ts';
 import { ALL_PERMISSIONS, isPermission, type DocumentMeta, type Permission } from '../../server/document-meta.ts';
 import { DEFAULT_UPLOAD_PERMISSIONS } from '../../server/document-store.ts';
-import { DEFAULT_LIFETIME_SECONDS, MAX_LIFETIME_SECONDS, nowSeconds } from '../../server/token-service.ts';
+import { DEFAULT_LIFETIME_SECONDS, IssueDeferredError, MAX_LIFETIME_SECONDS, nowSeconds } from '../../server/token-service.ts';
 import type { BackendContext } from './context.ts';
 import { HttpError, mediaType, notFound, readBody, readJsonObject, sendJson } from './http.ts';
 
@@ -119,7 +119,12 @@ export async function issueToken(req: IncomingMessage, res: ServerResponse, ctx:
   const sub = body['sub'];
   if (sub !== undefined && (typeof sub !== 'string' || sub.length > 256)) throw new HttpError(400, 'invalid_request', 'sub must be a short string.');
 
-  const issued = await ctx.tokens.issue({ doc: documentId, permissions, sub, lifetimeSeconds: lifetime });
+  const issued = await ctx.tokens.issue({ doc: documentId, permissions, sub, lifetimeSeconds: lifetime }).catch((error: unknown) => {
+    if (!(error instanceof IssueDeferredError)) throw error;
+    throw new HttpError(503, 'token_unavailable', 'A token cannot be issued for this document right now. Try again shortly.', {
+      'Retry-After': String(Math.min(300, error.retryAfterSeconds)),
+    });
+  });
   ctx.audit(`token.issue doc=${documentId} permissions=${permissions.join(',')} expires_in=${issued.expiresIn}`);
   sendJson(res, 200, { jwt: issued.token, expires_in: issued.expiresIn });
 }
@@ -131,22 +136,27 @@ export async function issueToken(req: IncomingMessage, res: ServerResponse, ctx:
 export async function revokeDocument(req: IncomingMessage, res: ServerResponse, id: string, ctx: BackendContext): Promise<void> {
   requireApiKey(req, ctx.apiKey);
   if (!(await ctx.resolve(id))) throw notFound();
-  await ctx.tokens.revokeDocument(id);
+  // Sessions first: a refresh that reads the new revocation time must find its session dead, and
+  // one that read the old time is refused when it issues (TokenService.issue, authorizedAt).
   await ctx.refreshFamilies.revokeDocument(id);
+  await ctx.tokens.revokeDocument(id);
   ctx.audit(`document.revoke doc=${id}`);
   sendJson(res, 200, { revoked: true });
 }
 
-/** POST /api/tokens/revoke `{jti, exp}`: one token is refused from now until it expires. */
+/**
+ * POST /api/tokens/revoke `{jti, exp?}`: one token is refused from now on, for as long as any
+ * token can live (by this server's clock; `exp` is accepted for compatibility and not trusted).
+ */
 export async function revokeToken(req: IncomingMessage, res: ServerResponse, ctx: BackendContext): Promise<void> {
   requireApiKey(req, ctx.apiKey);
   const body = await readJsonObject(req);
   const jti = body['jti'];
   const exp = body['exp'];
-  if (typeof jti !== 'string' || jti.length === 0 || jti.length > 128 || typeof exp !== 'number' || !Number.isInteger(exp)) {
-    throw new HttpError(400, 'invalid_request', 'jti must be a token id and exp its expiry (Unix seconds).');
+  if (typeof jti !== 'string' || jti.length === 0 || jti.length > 128 || (exp !== undefined && (typeof exp !== 'number' || !Number.isInteger(exp)))) {
+    throw new HttpError(400, 'invalid_request', 'jti must be a token id, and exp (optional) its expiry in Unix seconds.');
   }
-  await ctx.tokens.revokeToken(jti, exp);
+  await ctx.tokens.revokeToken(jti);
   ctx.audit(`token.revoke jti=${jti}`);
   sendJson(res, 200, { revoked: true });
 }

@@ -5,9 +5,10 @@ import type { Permission } from '../document-meta.ts';
 import { HasherBusyError, MAX_PASSWORD_BYTES, type PasswordHash, type PasswordHasher } from '../password-hasher.ts';
 import type { PasswordThrottle } from '../password-throttle.ts';
 import type { RefreshFamilies } from '../store/shared-store.ts';
-import type { TokenService } from '../token-service.ts';
+import { IssueDeferredError, type TokenService } from '../token-service.ts';
 import { readJsonObject } from '../web/request-parts.ts';
 import { errorResponse, jsonResponse } from '../web/responses.ts';
+import { deferred } from './issue-deferred.ts';
 import type { AuditLog } from './audit.ts';
 import type { ClientInfo } from './client-info.ts';
 import { refreshCookie, type RefreshCookieOptions } from './refresh-cookie.ts';
@@ -84,7 +85,13 @@ export function createPasswordExchangeHandler(options: PasswordExchangeOptions):
       audit(`password.failure doc=${id} client=${client.key}`);
       return invalidPassword();
     }
-    const issued = await options.tokens.issue({ doc: id, permissions: [...document.permissions], lifetimeSeconds: lifetime });
+    let issued;
+    try {
+      issued = await options.tokens.issue({ doc: id, permissions: [...document.permissions], lifetimeSeconds: lifetime });
+    } catch (error) {
+      if (error instanceof IssueDeferredError) return deferred(error);
+      throw error;
+    }
     const session = await options.refreshFamilies.create(id);
     audit(`password.success doc=${id} client=${client.key}`);
     return jsonResponse(

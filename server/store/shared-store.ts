@@ -29,7 +29,13 @@ export interface RevocationList {
   isRevoked(token: RevocationSubject): boolean;
   /** Seconds: tokens of `doc` issued at or before this time are refused (0 when never revoked). */
   revokedBefore(doc: string): number;
-  /** Refuses one token until it expires (`expiresAt` in seconds). */
+  /**
+   * The document's "revoked before" time as the store holds it now (a shared store reads it, not
+   * only the local view). Token issuing reads it before and after signing. Optional for stores
+   * written before it existed: `revokedBefore` is used instead.
+   */
+  currentRevocation?(doc: string): Promise<number>;
+  /** Refuses one token until `expiresAt` (seconds, by the server's clock; kept at most 17 minutes ahead). */
   revokeToken(jti: string, expiresAt: number): Promise<void>;
   /** Refuses every token of `doc` issued at or before `at` (seconds). */
   revokeDocument(doc: string, at: number): Promise<void>;
