@@ -83,3 +83,71 @@ describe('refresh sessions in Redis', () => {
     assert.equal(await indexed('idx:', 'doc'), 0);
   });
 });
+
+describe('refresh sessions in the data folder', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'sv-sessions-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('a refresh appends to a journal instead of rewriting every session, and a restart reads both', async () => {
+    const folder = path.join(dir, 'journal');
+    await mkdir(folder);
+    const families = await MemoryRefreshFamilies.open(folder);
+    const others = await Promise.all(Array.from({ length: 20 }, () => families.create('other')));
+    let token = (await families.create('doc')).token;
+    const first = token;
+    await families.flush();
+    const snapshot = path.join(folder, 'refresh-families.json');
+    const before = await stat(snapshot).catch(() => null);
+    for (let i = 0; i < 50; i++) {
+      const rotated = await families.rotate(token, 'doc');
+      assert.equal(rotated.kind, 'ok');
+      token = rotated.kind === 'ok' ? rotated.token : '';
+    }
+    await families.flush();
+    const afterwards = await stat(snapshot).catch(() => null);
+    assert.deepEqual(afterwards && [afterwards.ino, afterwards.mtimeMs, afterwards.size], before && [before.ino, before.mtimeMs, before.size], 'the snapshot was not rewritten');
+    const journal = await readFile(path.join(folder, 'refresh-families.journal'), 'utf8');
+    assert.ok(journal.length < 50 * 4096, `the journal grew by about one session a refresh (${journal.length} bytes)`);
+    const restarted = await MemoryRefreshFamilies.open(folder);
+    assert.equal((await restarted.rotate(others[0]!.token, 'other')).kind, 'ok', 'untouched sessions survive');
+    assert.equal((await restarted.rotate(token, 'doc')).kind, 'ok', 'the latest token works after a restart');
+    assert.equal((await restarted.rotate(first, 'doc')).kind, 'reuse', 'an old one is still recognised as reuse');
+    await restarted.flush();
+  });
+
+  it('the journal is folded into the snapshot once it has grown, and a restart after that loses nothing', async () => {
+    const folder = path.join(dir, 'folded');
+    await mkdir(folder);
+    const families = await MemoryRefreshFamilies.open(folder);
+    let token = (await families.create('doc')).token;
+    for (let i = 0; i < 1100; i++) {
+      const rotated = await families.rotate(token, 'doc');
+      token = rotated.kind === 'ok' ? rotated.token : '';
+    }
+    await families.flush();
+    const lines = (await readFile(path.join(folder, 'refresh-families.journal'), 'utf8')).split('\n').filter(Boolean).length;
+    assert.ok(lines < 1100, `folded: ${lines} lines left`);
+    const restarted = await MemoryRefreshFamilies.open(folder);
+    assert.equal((await restarted.rotate(token, 'doc')).kind, 'ok');
+    await restarted.flush();
+  });
+
+  it('a write that fails is reported, not swallowed', async () => {
+    const folder = path.join(dir, 'failing');
+    await mkdir(folder);
+    const errors: Error[] = [];
+    const families = await MemoryRefreshFamilies.open(folder, { onPersistError: (error) => errors.push(error) });
+    // Nothing can be written where a folder stands in for the file.
+    await mkdir(path.join(folder, 'refresh-families.journal'));
+    const { token } = await families.create('doc');
+    await families.flush();
+    assert.equal(errors.length, 1, 'the failed write was reported');
+    assert.equal((errors[0] as NodeJS.ErrnoException).code, 'EISDIR');
+    assert.equal((await families.rotate(token, 'doc')).kind, 'ok', 'the session still works in this process');
+    await families.flush();
+    assert.equal(errors.length, 2);
+  });
+});
