@@ -124,16 +124,17 @@ function toTrustedProxies(option: BackendOptions['trustedProxies']): TrustedProx
   return 'contains' in option ? option : parseTrustedProxies(option);
 }
 
-async function openStore(opts: BackendOptions): Promise<{ store: SharedStore; owned: boolean }> {
+async function openStore(opts: BackendOptions, log: (line: string) => void): Promise<{ store: SharedStore; owned: boolean }> {
   if (opts.store) return { store: opts.store, owned: false };
   if (opts.redisUrl) return { store: await createRedisStore({ url: opts.redisUrl }), owned: true };
-  return { store: await createMemoryStore({ dataDir: opts.dataDir }), owned: true };
+  const onPersistError = (error: Error): void => log(`error refresh sessions not written: ${(error as NodeJS.ErrnoException).code ?? error.name}`);
+  return { store: await createMemoryStore({ dataDir: opts.dataDir, onPersistError }), owned: true };
 }
 
 export async function createBackend(opts: BackendOptions): Promise<Backend> {
   const log = opts.log ?? ((line: string) => console.log(line));
   // The store first: an unreachable Redis stops the start before anything is written.
-  const { store, owned } = await openStore(opts);
+  const { store, owned } = await openStore(opts, log);
   // Keys, passwords and documents live here: readable by this user only.
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   await chmod(opts.dataDir, 0o700);
