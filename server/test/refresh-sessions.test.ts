@@ -33,7 +33,7 @@ describe('refresh sessions in Redis', () => {
       if (type === 'string') found.push((await client.get(key)) ?? '');
       if (type === 'hash') found.push(...Object.entries(await client.hgetall(key)).flat());
       if (type === 'set') found.push(...(await client.smembers(key)));
-      if (type === 'zset') found.push(...(await client.zrange(key, 0, -1)));
+      if (type === 'zset') found.push(...(await client.zrange(key, '0', '-1')));
     }
     return found;
   }
