@@ -2,11 +2,11 @@
 // presented again revokes its family. Cross-site requests are refused: an Origin must be
 // allowed, cross-site fetch metadata without Origin is refused, and only an empty or JSON body
 // is accepted (a cross-site <form> cannot send JSON).
-import type { Permission } from '../document-meta.ts';
+import { isValidDocumentId, type Permission } from '../document-meta.ts';
 import type { RefreshFamilies } from '../store/shared-store.ts';
 import { IssueDeferredError, RevokedWhileIssuingError, type TokenService } from '../token-service.ts';
 import { cookie as readCookie, mediaType, readJsonObject } from '../web/request-parts.ts';
-import { errorResponse, jsonResponse } from '../web/responses.ts';
+import { errorResponse, jsonResponse, notFoundResponse } from '../web/responses.ts';
 import { deferred } from './issue-deferred.ts';
 import type { AuditLog } from './audit.ts';
 import type { ClientInfo } from './client-info.ts';
@@ -32,6 +32,8 @@ export function createRefreshHandler(options: RefreshOptions): RefreshHandler {
   const lifetime = options.tokenLifetimeSeconds ?? PASSWORD_TOKEN_LIFETIME_SECONDS;
   return async (request, id, client) => {
     if (request.method !== 'POST') return errorResponse(405, 'method_not_allowed', 'Use POST.', { Allow: 'POST' });
+    // An id no document can have is refused before any work: no throttle entry, no hashing.
+    if (!isValidDocumentId(id)) return notFoundResponse();
     const origin = request.headers.get('origin');
     const crossSite = request.headers.get('sec-fetch-site') === 'cross-site';
     if ((origin !== null && !options.originAllowed(origin)) || (origin === null && crossSite)) {
