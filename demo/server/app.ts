@@ -65,6 +65,11 @@ export interface BackendOptions {
   store?: SharedStore;
   /** Shares state with other instances through this Redis (ignored when `store` is given). */
   redisUrl?: string;
+  /**
+   * Seeds the `protected` sample, whose access password is published; default true. `npm run serve`
+   * sets it to false.
+   */
+  seedPublishedPasswords?: boolean;
   /** Mounts POST /demo/session-token (unauthenticated token minting, for the demo pages only). */
   demoSessionTokens?: boolean;
   /**
@@ -170,7 +175,7 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     ...(opts.clockToleranceSeconds !== undefined ? { clockToleranceSeconds: opts.clockToleranceSeconds } : {}),
     audit,
   });
-  const seeded = await seedSamples(documents, viewer.hasher);
+  const seeded = await seedSamples(documents, viewer.hasher, { publishedPasswords: opts.seedPublishedPasswords ?? true });
   if (seeded.length > 0) log(`seeded sample documents: ${seeded.join(', ')}`);
 
   const ctx: BackendContext = {

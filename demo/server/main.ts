@@ -11,7 +11,13 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const backend = await startOrExit(async () => {
   const config = parseConfig(process.env, path.join(repoRoot, '.data'));
   // The port first, then the data folder: a port in use leaves the folder untouched.
-  return startBackend({ ...backendOptions(config), limits: { maxConnections: config.maxConnections }, beforeStart: () => checkDataDir(config.dataDir) });
+  return startBackend({
+    ...backendOptions(config),
+    limits: { maxConnections: config.maxConnections },
+    // A published password is for the demo (npm start), never for a production start.
+    seedPublishedPasswords: false,
+    beforeStart: () => checkDataDir(config.dataDir),
+  });
 });
 
 console.log(`secure-viewer reference backend: ${backend.url}`);
