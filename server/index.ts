@@ -34,7 +34,16 @@ export {
 export { generateSigningKeys, loadOrCreateSigningKeys, SIGNING_ALGORITHM, type SigningKeys } from './signing-keys.ts';
 export { PasswordHasher, HasherBusyError, DEFAULT_SCRYPT_COST, type PasswordHash, type PasswordHasherOptions } from './password-hasher.ts';
 export { PasswordThrottle, PER_CLIENT, PER_DOCUMENT, PER_DOCUMENT_AND_CLIENT, SESSIONS_PER_DOCUMENT_AND_CLIENT, type Reservation } from './password-throttle.ts';
-export { ALL_PERMISSIONS, isPermission, isValidDocumentId, type DocumentMeta, type Permission } from './document-meta.ts';
+export {
+  ALL_PERMISSIONS,
+  KNOWN_PERMISSIONS,
+  RESERVED_PERMISSIONS,
+  isPermission,
+  isValidDocumentId,
+  unknownPermissions,
+  type DocumentMeta,
+  type Permission,
+} from './document-meta.ts';
 export { DocumentStore, DEFAULT_UPLOAD_PERMISSIONS, etagFor, type NewDocument } from './document-store.ts';
 export { decideRange, parseRange, ifRangeAllowsPartial, contentRange, type RangeDecision } from './range.ts';
 export { createMemoryStore, type MemoryStoreOptions } from './store/memory-store.ts';

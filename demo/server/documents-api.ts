@@ -1,7 +1,7 @@
 // Host-backend API (API key): list and upload documents, issue viewer tokens, revoke access.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requireApiKey } from './api-key.ts';
-import { ALL_PERMISSIONS, isPermission, type DocumentMeta, type Permission } from '../../server/document-meta.ts';
+import { KNOWN_PERMISSIONS, isPermission, unknownPermissions, type DocumentMeta, type Permission } from '../../server/document-meta.ts';
 import { DEFAULT_UPLOAD_PERMISSIONS } from '../../server/document-store.ts';
 import { DEFAULT_LIFETIME_SECONDS, IssueDeferredError, MAX_LIFETIME_SECONDS, nowSeconds } from '../../server/token-service.ts';
 import type { BackendContext } from './context.ts';
@@ -78,14 +78,14 @@ function uploadPermissions(text: string | null): Permission[] {
   if (text === null || text.trim() === '') return [...DEFAULT_UPLOAD_PERMISSIONS];
   const requested = text.split(',').map((permission) => permission.trim());
   if (!requested.every(isPermission) || !requested.includes('read')) {
-    throw invalidUpload(`permissions must be a comma-separated subset of ${ALL_PERMISSIONS.join(', ')} including read.`);
+    throw invalidUpload(`permissions must be a comma-separated subset of ${KNOWN_PERMISSIONS.join(', ')} including read.`);
   }
-  return ALL_PERMISSIONS.filter((permission) => requested.includes(permission));
+  return KNOWN_PERMISSIONS.filter((permission) => requested.includes(permission));
 }
 
 /** Permissions a token may carry: what was asked for, limited to what the document grants. */
 export function grantable(meta: DocumentMeta, requested: readonly unknown[]): Permission[] {
-  return ALL_PERMISSIONS.filter((permission) => requested.includes(permission) && meta.permissions.includes(permission));
+  return KNOWN_PERMISSIONS.filter((permission) => requested.includes(permission) && meta.permissions.includes(permission));
 }
 
 /** POST /api/tokens: `{allowed_documents:[{document_id, document_permissions}], exp?, sub?}` → `{jwt}`. */
@@ -101,6 +101,11 @@ export async function issueToken(req: IncomingMessage, res: ServerResponse, ctx:
   const requested = entry?.['document_permissions'] ?? ['read'];
   if (typeof documentId !== 'string' || !Array.isArray(requested) || !requested.every((p) => typeof p === 'string')) {
     throw new HttpError(400, 'invalid_request', 'document_id must be a string and document_permissions a list of strings.');
+  }
+  // A misspelt name would otherwise vanish silently and grant less than the caller believes.
+  const unknown = unknownPermissions(requested as string[]);
+  if (unknown.length > 0) {
+    throw new HttpError(400, 'invalid_request', `Unknown permissions: ${unknown.map((name) => JSON.stringify(name.slice(0, 40))).join(', ')}. Known: ${KNOWN_PERMISSIONS.join(', ')}.`);
   }
   const meta = await ctx.resolve(documentId);
   if (!meta) throw notFound();

@@ -139,6 +139,33 @@ describe('POST /api/tokens', () => {
     }
   });
 
+  it('refuses permission names it does not know with 400 naming them, instead of dropping them', async () => {
+    const response = await tokenRequest({ allowed_documents: [{ document_id: 'sample', document_permissions: ['read', 'downlaod', 'admin', 'admin'] }] });
+    assert.equal(response.status, 400);
+    const { error } = await json<{ error: { code: string; message: string } }>(response);
+    assert.equal(error.code, 'invalid_request');
+    assert.match(error.message, /Unknown permissions: "downlaod", "admin"\./);
+    // Even for a document that does not exist: the request itself is wrong.
+    assert.equal((await tokenRequest({ allowed_documents: [{ document_id: 'nope', document_permissions: ['read', 'edit'] }] })).status, 400);
+  });
+
+  it('knows write as a reserved name: granted where the document grants it, checked by nothing yet', async () => {
+    const uploaded = await api('/api/documents?title=Writable&permissions=read,write', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/pdf' },
+      body: await buildSample(),
+    });
+    assert.equal(uploaded.status, 201);
+    const { document_id: id } = await json<{ document_id: string }>(uploaded);
+    const issued = await tokenRequest({ allowed_documents: [{ document_id: id, document_permissions: ['read', 'write', 'download'] }] });
+    assert.equal(issued.status, 200);
+    const { jwt } = await json<{ jwt: string }>(issued);
+    assert.deepEqual(decodePart(jwt, 1)['permissions'], ['read', 'write']);
+    const served = await content(t.url, id, jwt, { Range: 'bytes=0-7' });
+    assert.equal(served.status, 206, 'a token carrying write verifies');
+    await served.arrayBuffer();
+  });
+
   it('404 for an unknown document, 400 without read or with several documents', async () => {
     assert.equal((await tokenRequest({ allowed_documents: [{ document_id: 'nope', document_permissions: ['read'] }] })).status, 404);
     assert.equal((await tokenRequest({ allowed_documents: [{ document_id: 'sample', document_permissions: ['print'] }] })).status, 400);
