@@ -186,6 +186,27 @@ describe('POST /api/tokens', () => {
   });
 });
 
+describe('POST /api/tokens/revoke', () => {
+  it('refuses the token whatever expiry the caller names, or none', async () => {
+    for (const exp of [undefined, Math.floor(Date.now() / 1000) - 3600]) {
+      const issued = await tokenRequest({ allowed_documents: [{ document_id: 'sample', document_permissions: ['read'] }] });
+      const { jwt } = await json<{ jwt: string }>(issued);
+      const first = await content(t.url, 'sample', jwt, { Range: 'bytes=0-7' });
+      assert.equal(first.status, 206);
+      await first.arrayBuffer();
+      const revoked = await api('/api/tokens/revoke', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ jti: decodePart(jwt, 1)['jti'], ...(exp === undefined ? {} : { exp }) }),
+      });
+      assert.equal(revoked.status, 200, String(exp));
+      const after = await content(t.url, 'sample', jwt, { Range: 'bytes=0-7' });
+      assert.equal(after.status, 401, `exp ${String(exp)}`);
+      await after.arrayBuffer();
+    }
+  });
+});
+
 describe('everything else', () => {
   it('is a JSON 404 with security headers', async () => {
     const response = await fetch(`${t.url}/nothing/here`);
