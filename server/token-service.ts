@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { SignJWT, decodeJwt, jwtVerify, type CryptoKey, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import { isPermission, type Permission } from './document-meta.ts';
+import { SigningKeyRing } from './signing-key-ring.ts';
 import { SIGNING_ALGORITHM, type SigningKeys } from './signing-keys.ts';
 import type { RevocationList } from './store/shared-store.ts';
 
@@ -89,7 +90,8 @@ export function unverifiedJti(token: string): string | null {
 }
 
 export interface TokenServiceOptions {
-  keys: SigningKeys;
+  /** One fixed key, or a ring of keys by id kept in the store (the newest signs, every one verifies). */
+  keys: SigningKeys | SigningKeyRing;
   revocations: RevocationList;
   /** Seconds of clock difference tolerated; default 0, at most 60. */
   clockToleranceSeconds?: number;
@@ -97,7 +99,7 @@ export interface TokenServiceOptions {
 
 /** Issues and verifies viewer tokens. */
 export class TokenService {
-  readonly #keys: SigningKeys;
+  readonly #keys: SigningKeyRing;
   readonly #revocations: RevocationList;
   readonly #tolerance: number;
   /**
@@ -105,10 +107,10 @@ export class TokenService {
    * same token with every range request, and the signature check is the costliest part of
    * serving one; time limits and revocation are still checked on every use.
    */
-  readonly #verified = new Map<string, AccessClaims>();
+  readonly #verified = new Map<string, { claims: AccessClaims; kid: string }>();
 
   constructor(options: TokenServiceOptions) {
-    this.#keys = options.keys;
+    this.#keys = options.keys instanceof SigningKeyRing ? options.keys : SigningKeyRing.fixed(options.keys);
     this.#revocations = options.revocations;
     const tolerance = options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
     if (!(tolerance >= 0 && tolerance <= MAX_CLOCK_TOLERANCE_SECONDS)) throw new RangeError('clockToleranceSeconds must be 0–60');
@@ -174,15 +176,16 @@ export class TokenService {
     const exp = iat + Math.min(input.lifetimeSeconds, MAX_LIFETIME_SECONDS);
     const jti = randomBytes(16).toString('base64url');
     const payload: JWTPayload = { doc: input.doc, permissions: input.permissions };
+    const signing = this.#keys.signing();
     const builder = new SignJWT(payload)
-      .setProtectedHeader({ alg: SIGNING_ALGORITHM, typ: TOKEN_TYPE, kid: this.#keys.kid })
+      .setProtectedHeader({ alg: SIGNING_ALGORITHM, typ: TOKEN_TYPE, kid: signing.kid })
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
       .setJti(jti)
       .setIssuedAt(iat)
       .setExpirationTime(exp);
     if (input.sub) builder.setSubject(input.sub);
-    const token = await builder.sign(this.#keys.privateKey);
+    const token = await builder.sign(signing.privateKey);
     return { token, jti, iat, exp, expiresIn: Math.max(0, exp - iat) };
   }
 
@@ -192,30 +195,35 @@ export class TokenService {
    * revocation. Throws {@link InvalidTokenError}.
    */
   async verify(token: string): Promise<AccessClaims> {
-    const known = this.#verified.get(token);
-    if (known) {
-      if (known.exp <= nowSeconds() - this.#tolerance) {
+    const cached = this.#verified.get(token);
+    if (cached) {
+      const known = cached.claims;
+      // A retired key's tokens stop verifying, also those verified before.
+      if (known.exp <= nowSeconds() - this.#tolerance || !this.#keys.has(cached.kid)) {
         this.#verified.delete(token);
-        throw new InvalidTokenError('expired');
+        throw new InvalidTokenError(known.exp <= nowSeconds() - this.#tolerance ? 'expired' : 'unknown kid');
       }
       if (this.#revocations.isRevoked(known)) throw new InvalidTokenError('revoked');
       return known;
     }
-    const claims = await this.#verifyFully(token);
+    const { claims, kid } = await this.#verifyFully(token);
     if (this.#verified.size >= VERIFIED_CACHE_SIZE) this.#verified.delete(this.#verified.keys().next().value!);
-    this.#verified.set(token, claims);
+    this.#verified.set(token, { claims, kid });
     return claims;
   }
 
-  async #verifyFully(token: string): Promise<AccessClaims> {
+  async #verifyFully(token: string): Promise<{ claims: AccessClaims; kid: string }> {
     if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) throw new InvalidTokenError('malformed');
     let payload: JWTPayload;
+    let kid = '';
     try {
       // Header `jwk`/`jku`/`x5u` are never used to find a key, and `kid` is only an allowlist
-      // lookup: a missing or unknown kid finds no key.
-      const lookup = (header: JWTHeaderParameters): CryptoKey => {
-        if (header.kid !== this.#keys.kid) throw new InvalidTokenError('unknown kid');
-        return this.#keys.publicKey;
+      // lookup in our own key set: a missing or unknown kid finds no key.
+      const lookup = async (header: JWTHeaderParameters): Promise<CryptoKey> => {
+        const key = typeof header.kid === 'string' ? await this.#keys.verificationKey(header.kid) : null;
+        if (!key) throw new InvalidTokenError('unknown kid');
+        kid = header.kid!;
+        return key;
       };
       ({ payload } = await jwtVerify(token, lookup, {
         algorithms: [SIGNING_ALGORITHM],
@@ -238,7 +246,7 @@ export class TokenService {
     if (exp - iat > MAX_LIFETIME_SECONDS) throw new InvalidTokenError('lifetime too long');
     if (!Array.isArray(permissions) || !permissions.every(isPermission)) throw new InvalidTokenError('claims');
     if (this.#revocations.isRevoked({ jti, doc, iat })) throw new InvalidTokenError('revoked');
-    return { jti, doc, permissions, sub: typeof sub === 'string' ? sub : undefined, iat, exp };
+    return { claims: { jti, doc, permissions, sub: typeof sub === 'string' ? sub : undefined, iat, exp }, kid };
   }
 
   /** Every token of the document issued until now is refused from now on; later ones work. */

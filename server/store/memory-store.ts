@@ -3,6 +3,7 @@
 // instances share state through the Redis store instead.
 import path from 'node:path';
 import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { FileSigningKeys } from './file-signing-keys.ts';
 import { FolderDocumentIndex } from './folder-document-index.ts';
 import { MemoryRefreshFamilies } from './memory-refresh-families.ts';
 import { MemoryRevocations } from './memory-revocations.ts';
@@ -40,6 +41,7 @@ export async function createMemoryStore(options: MemoryStoreOptions): Promise<Sh
     revocations,
     refreshFamilies,
     documents,
+    signingKeys: new FileSigningKeys(path.join(options.dataDir, 'keys')),
     limiter(rule: LimiterRule): RateLimiterAbstract {
       let limiter = limiters.get(rule.name);
       if (!limiter) {

@@ -3,6 +3,7 @@
 // process; `createRedisStore` shares it through Redis.
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { DocumentMeta } from '../document-meta.ts';
+import type { StoredSigningKey } from '../signing-keys.ts';
 
 /** A counter: at most `points` consumptions per key within `durationSeconds`. */
 export interface LimiterRule {
@@ -66,11 +67,28 @@ export interface DocumentIndex {
   list(): Promise<DocumentMeta[]>;
 }
 
+/**
+ * The token signing key set, shared by every instance: the newest key signs, every key in the set
+ * verifies. Changes are atomic with other instances' changes.
+ */
+export interface SigningKeyStore {
+  /** The set; when it is empty, `first()` makes its first key (all instances end up with one). */
+  load(first: () => Promise<StoredSigningKey>): Promise<StoredSigningKey[]>;
+  /** Adds a key; returns the new set. */
+  add(key: StoredSigningKey): Promise<StoredSigningKey[]>;
+  /** Removes a key (it stops verifying); returns the new set. */
+  remove(kid: string): Promise<StoredSigningKey[]>;
+  /** Calls `listener` when another instance may have changed the set (a shared store only). */
+  onChange?(listener: () => void): void;
+}
+
 /** All shared state of a server. */
 export interface SharedStore {
   readonly revocations: RevocationList;
   readonly refreshFamilies: RefreshFamilies;
   readonly documents: DocumentIndex;
+  /** The signing key set (optional for stores written before it existed: keys are then passed in). */
+  readonly signingKeys?: SigningKeyStore;
   /** An atomic counter with expiry (rate-limiter-flexible), shared like the rest of the store. */
   limiter(rule: LimiterRule): RateLimiterAbstract;
   /** Waits for pending writes and releases connections. */
