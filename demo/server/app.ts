@@ -9,6 +9,7 @@ import { NO_TRUSTED_PROXIES, parseTrustedProxies, type TrustedProxies } from '..
 import { DocumentStore } from '../../server/document-store.ts';
 import { DEFAULT_SCRYPT_COST } from '../../server/password-hasher.ts';
 import { loadOrCreateSigningKeys } from '../../server/signing-keys.ts';
+import { SigningKeyRing } from '../../server/signing-key-ring.ts';
 import { createMemoryStore } from '../../server/store/memory-store.ts';
 import { createRedisStore } from '../../server/store/redis-store.ts';
 import type { SharedStore } from '../../server/store/shared-store.ts';
@@ -144,7 +145,8 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   await chmod(opts.dataDir, 0o700);
   const [keys, apiKeyInfo, documents] = await Promise.all([
-    loadOrCreateSigningKeys(opts.dataDir),
+    // The store's key set, so keys rotate on every instance; the data folder's key is its first.
+    store.signingKeys ? SigningKeyRing.open(store, { first: () => loadOrCreateSigningKeys(opts.dataDir) }) : loadOrCreateSigningKeys(opts.dataDir),
     opts.apiKey ? Promise.resolve({ apiKey: opts.apiKey, created: false }) : loadOrCreateApiKey(opts.dataDir),
     DocumentStore.open(opts.dataDir, store.documents),
   ]);
@@ -209,6 +211,7 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
       if (method === 'GET') return listDocuments(req, res, ctx);
       if (method === 'POST') return uploadDocument(req, res, query, ctx);
     }
+    if (path === '/.well-known/jwks.json' && (method === 'GET' || method === 'HEAD')) return sendWebResponse(res, await viewer.jwks(toWebRequest(req)));
     if (path === '/api/tokens' && method === 'POST') return issueToken(req, res, ctx);
     if (path === '/api/tokens/revoke' && method === 'POST') return revokeToken(req, res, ctx);
     if (path === '/demo/session-token' && method === 'POST' && opts.demoSessionTokens) return demoSessionToken(req, res, query, ctx);
@@ -248,6 +251,7 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
   }
 
   async function close(): Promise<void> {
+    viewer.keys.close();
     await layer?.close();
     if (owned) await store.close();
   }

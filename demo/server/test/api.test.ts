@@ -207,6 +207,19 @@ describe('POST /api/tokens/revoke', () => {
   });
 });
 
+describe('GET /.well-known/jwks.json', () => {
+  it('lists the public signing keys, the one in issued tokens among them, without private parts', async () => {
+    const response = await fetch(`${t.url}/.well-known/jwks.json`);
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') ?? '', /^application\/jwk-set\+json/);
+    const { keys } = await json<{ keys: Array<Record<string, unknown>> }>(response);
+    const issued = await tokenRequest({ allowed_documents: [{ document_id: 'sample', document_permissions: ['read'] }] });
+    const kid = decodePart((await json<{ jwt: string }>(issued)).jwt, 0)['kid'];
+    assert.ok(keys.some((key) => key['kid'] === kid));
+    for (const key of keys) assert.equal(key['d'], undefined);
+  });
+});
+
 describe('everything else', () => {
   it('is a JSON 404 with security headers', async () => {
     const response = await fetch(`${t.url}/nothing/here`);

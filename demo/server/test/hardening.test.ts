@@ -217,7 +217,7 @@ describe('data folder', () => {
       await t.backend.close();
       const found = await modes(t.dataDir);
       for (const name of ['.', 'documents', 'keys']) assert.equal(found.get(name), 0o700, name);
-      for (const name of ['api-key', 'keys/signing-key.jwk.json', 'documents/sample.pdf', 'documents/sample.json', 'revocations.json', 'refresh-families.journal']) {
+      for (const name of ['api-key', 'keys/signing-key.jwk.json', 'keys/signing-keys.json', 'documents/sample.pdf', 'documents/sample.json', 'revocations.json', 'refresh-families.journal']) {
         assert.equal(found.get(name), 0o600, name);
       }
       for (const [name, mode] of found) assert.equal(mode & 0o077, 0, `${name} is ${mode.toString(8)}`);
