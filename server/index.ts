@@ -36,6 +36,8 @@ export {
 } from './token-service.ts';
 export { generateSigningKeys, loadOrCreateSigningKeys, SIGNING_ALGORITHM, type SigningKeys, type StoredSigningKey } from './signing-keys.ts';
 export { SigningKeyRing, type JsonWebKeySet, type SigningKeyInfo, type SigningKeyRingOptions } from './signing-key-ring.ts';
+export { ApiKeyRegistry, API_KEY_SCOPES, API_KEY_FAILURES_PER_CLIENT, isApiKeyScope, type ApiKeyCheck, type ApiKeyInfo, type ApiKeyRegistryOptions } from './api-key-registry.ts';
+export { generateApiKey, checkApiKeyFormat, hashApiKey, API_KEY_ENVIRONMENTS, type ApiKeyEnvironment } from './api-key-format.ts';
 export { createJwksHandler, JWKS_MAX_AGE_SECONDS, type JwksHandler } from './handlers/jwks-handler.ts';
 export { PasswordHasher, HasherBusyError, DEFAULT_SCRYPT_COST, type PasswordHash, type PasswordHasherOptions } from './password-hasher.ts';
 export { PasswordThrottle, PER_CLIENT, PER_DOCUMENT, PER_DOCUMENT_AND_CLIENT, SESSIONS_PER_DOCUMENT_AND_CLIENT, type Reservation } from './password-throttle.ts';
@@ -53,4 +55,4 @@ export { DocumentStore, DEFAULT_UPLOAD_PERMISSIONS, etagFor, type NewDocument } 
 export { decideRange, parseRange, ifRangeAllowsPartial, contentRange, type RangeDecision } from './range.ts';
 export { createMemoryStore, type MemoryStoreOptions } from './store/memory-store.ts';
 export { createRedisStore, StoreUnavailableError, type RedisStoreOptions } from './store/redis-store.ts';
-export type { DocumentIndex, LimiterRule, RefreshFamilies, RevocationList, RevocationSubject, RotateResult, SharedStore, SigningKeyStore } from './store/shared-store.ts';
+export type { DocumentIndex, LimiterRule, RefreshFamilies, RevocationList, RevocationSubject, RotateResult, SharedStore, SigningKeyStore, ApiKeyRecord, ApiKeyScope, ApiKeyStore } from './store/shared-store.ts';

@@ -3,6 +3,7 @@
 // instances share state through the Redis store instead.
 import path from 'node:path';
 import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { FileApiKeys } from './file-api-keys.ts';
 import { FileSigningKeys } from './file-signing-keys.ts';
 import { FolderDocumentIndex } from './folder-document-index.ts';
 import { MemoryRefreshFamilies } from './memory-refresh-families.ts';
@@ -42,6 +43,7 @@ export async function createMemoryStore(options: MemoryStoreOptions): Promise<Sh
     refreshFamilies,
     documents,
     signingKeys: new FileSigningKeys(path.join(options.dataDir, 'keys')),
+    apiKeys: new FileApiKeys(options.dataDir),
     limiter(rule: LimiterRule): RateLimiterAbstract {
       let limiter = limiters.get(rule.name);
       if (!limiter) {

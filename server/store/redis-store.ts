@@ -2,6 +2,7 @@
 // counters, refresh families and documents. `ioredis` is loaded only when this store is used.
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RedisApiKeys } from './redis-api-keys.ts';
 import { RedisDocumentIndex } from './redis-document-index.ts';
 import { RedisRefreshFamilies } from './redis-refresh-families.ts';
 import { RedisRevocations } from './redis-revocations.ts';
@@ -71,6 +72,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Shar
     refreshFamilies: new RedisRefreshFamilies(client, prefix, options.now),
     documents: new RedisDocumentIndex(client, prefix),
     signingKeys,
+    apiKeys: new RedisApiKeys(client, prefix),
     limiter(rule: LimiterRule): RateLimiterAbstract {
       let limiter = limiters.get(rule.name);
       if (!limiter) {

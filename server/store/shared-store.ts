@@ -82,6 +82,37 @@ export interface SigningKeyStore {
   onChange?(listener: () => void): void;
 }
 
+/** What an API key grants: creating viewer tokens, uploading, revoking, listing, managing keys. */
+export type ApiKeyScope = 'tokens' | 'upload' | 'revoke' | 'list' | 'keys';
+
+/** A stored API key: its hash and what is known about it, never the key. */
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  /** `live`/`test` from the key's prefix; `legacy` for a key of the older format. */
+  environment: 'live' | 'test' | 'legacy';
+  scopes: ApiKeyScope[];
+  /** SHA-256 of the key, base64url. */
+  hash: string;
+  /** Prefix and the first random characters, for people to tell keys apart. */
+  preview: string;
+  /** ms since 1970 */
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+/** API keys by hash, shared by every instance. */
+export interface ApiKeyStore {
+  byHash(hash: string): Promise<ApiKeyRecord | null>;
+  list(): Promise<ApiKeyRecord[]>;
+  add(record: ApiKeyRecord): Promise<void>;
+  /** Adds `record` only while there is no key at all (a fresh deployment's first key); true when it did. */
+  addFirst(record: ApiKeyRecord): Promise<boolean>;
+  /** Changes the last-used or revocation time; returns the record after the change, or null. */
+  update(id: string, change: { lastUsedAt?: number; revokedAt?: number }): Promise<ApiKeyRecord | null>;
+}
+
 /** All shared state of a server. */
 export interface SharedStore {
   readonly revocations: RevocationList;
@@ -89,6 +120,8 @@ export interface SharedStore {
   readonly documents: DocumentIndex;
   /** The signing key set (optional for stores written before it existed: keys are then passed in). */
   readonly signingKeys?: SigningKeyStore;
+  /** API keys (optional for stores written before it existed). */
+  readonly apiKeys?: ApiKeyStore;
   /** An atomic counter with expiry (rate-limiter-flexible), shared like the rest of the store. */
   limiter(rule: LimiterRule): RateLimiterAbstract;
   /** Waits for pending writes and releases connections. */
