@@ -13,7 +13,7 @@ const MULTIPART_OVERHEAD = 1024 * 1024;
 const MAX_TITLE_LENGTH = 200;
 
 export async function listDocuments(req: IncomingMessage, res: ServerResponse, ctx: BackendContext): Promise<void> {
-  requireApiKey(req, ctx.apiKey);
+  await requireApiKey(req, ctx, 'list');
   const documents = (await ctx.documents.list()).map((meta) => ({
     id: meta.id,
     title: meta.title,
@@ -32,7 +32,7 @@ function invalidUpload(message: string): HttpError {
  * print or copy only when its uploader says so.
  */
 export async function uploadDocument(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, ctx: BackendContext): Promise<void> {
-  requireApiKey(req, ctx.apiKey);
+  await requireApiKey(req, ctx, 'upload');
   const type = mediaType(req);
   let bytes: Uint8Array;
   let title: string | null = query.get('title');
@@ -90,7 +90,7 @@ export function grantable(meta: DocumentMeta, requested: readonly unknown[]): Pe
 
 /** POST /api/tokens: `{allowed_documents:[{document_id, document_permissions}], exp?, sub?}` → `{jwt}`. */
 export async function issueToken(req: IncomingMessage, res: ServerResponse, ctx: BackendContext): Promise<void> {
-  requireApiKey(req, ctx.apiKey);
+  await requireApiKey(req, ctx, 'tokens');
   const body = await readJsonObject(req);
   const allowed = body['allowed_documents'];
   if (!Array.isArray(allowed) || allowed.length !== 1) {
@@ -139,7 +139,7 @@ export async function issueToken(req: IncomingMessage, res: ServerResponse, ctx:
  * stops working, on every instance sharing the store; tokens issued afterwards work.
  */
 export async function revokeDocument(req: IncomingMessage, res: ServerResponse, id: string, ctx: BackendContext): Promise<void> {
-  requireApiKey(req, ctx.apiKey);
+  await requireApiKey(req, ctx, 'revoke');
   if (!(await ctx.resolve(id))) throw notFound();
   // Sessions first: a refresh that reads the new revocation time must find its session dead, and
   // one that read the old time is refused when it issues (TokenService.issue, authorizedAt).
@@ -154,7 +154,7 @@ export async function revokeDocument(req: IncomingMessage, res: ServerResponse, 
  * token can live (by this server's clock; `exp` is accepted for compatibility and not trusted).
  */
 export async function revokeToken(req: IncomingMessage, res: ServerResponse, ctx: BackendContext): Promise<void> {
-  requireApiKey(req, ctx.apiKey);
+  await requireApiKey(req, ctx, 'revoke');
   const body = await readJsonObject(req);
   const jti = body['jti'];
   const exp = body['exp'];

@@ -5,7 +5,7 @@
 // server, so they never race with such a change.
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../write-file-atomic.ts';
+import { createFileOnce, writeFileAtomic } from '../write-file-atomic.ts';
 import type { ApiKeyRecord, ApiKeyStore } from './shared-store.ts';
 
 async function readJson<T>(file: string, fallback: T): Promise<T> {
@@ -43,13 +43,11 @@ export class FileApiKeys implements ApiKeyStore {
   }
 
   async addFirst(record: ApiKeyRecord): Promise<boolean> {
-    let added = false;
-    await this.#change((records) => {
-      if (records.length > 0) return null;
-      added = true;
-      return [record];
-    });
-    return added;
+    // The file is created with an exclusive link: of several instances starting on a fresh folder,
+    // exactly one writes the first key.
+    const created = await createFileOnce(this.#file, `${JSON.stringify([record], null, 2)}\n`);
+    if (created) this.#version = '';
+    return created;
   }
 
   async update(id: string, change: { lastUsedAt?: number; revokedAt?: number }): Promise<ApiKeyRecord | null> {
