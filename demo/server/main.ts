@@ -22,8 +22,8 @@ const backend = await startOrExit(async () => {
 
 console.log(`secure-viewer reference backend: ${backend.url}`);
 if (backend.apiKeyGenerated) {
-  // Printed once, on the start that created it; afterwards it is only in the data folder.
-  console.log(`generated API key (stored in the data folder, shown only now): ${backend.apiKey}`);
+  // Printed once, on the start that created it; the data folder keeps only its hash.
+  console.log(`API key "default", every scope (kept as a hash, shown only now; more with npm run keys): ${backend.apiKey}`);
 }
 
 async function shutdown(): Promise<void> {
