@@ -29,8 +29,8 @@ function serve(dataDir: string): Promise<{ url: string; stop(): Promise<void> }>
     let stdout = '';
     const timer = setTimeout(() => {
       void stop();
-      reject(new Error(`no URL after 30 s: ${stdout}`));
-    }, 30_000);
+      reject(new Error(`no URL after 90 s: ${stdout}`));
+    }, 90_000); // seeding the samples takes a while on a loaded machine
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       const match = /reference backend: (http:\/\/\S+)/.exec(stdout);
