@@ -8,7 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { API_KEY_FAILURES_PER_CLIENT } from '../../../server/api-key-registry.ts';
-import { json, requestFrom, startTestBackend, type TestBackend } from './helpers.ts';
+import { SignJWT, importJWK, type CryptoKey, type JWK } from 'jose';
+import { content, json, mint, requestFrom, startTestBackend, type TestBackend } from './helpers.ts';
 
 let t: TestBackend;
 before(async () => {
@@ -140,6 +141,41 @@ describe('npm run keys', () => {
     const wrong = await keysCli('create', 'No scopes');
     assert.equal(wrong.code, 2);
     assert.equal((await keysCli('rotate')).code, 2);
+  });
+});
+
+describe('npm run keys: signing keys', () => {
+  it('a rotation from the shell is taken by the running server at once; tokens signed before keep working', async () => {
+    const before = await mint(t.url, 'sample');
+    const rotated = await keysCli('rotate-signing-key');
+    assert.equal(rotated.code, 0, rotated.stderr);
+    const keys = rotated.stdout.trim().split('\n').map((line) => JSON.parse(line) as { kid: string; signing: boolean });
+    assert.equal(keys.length, 2);
+    const newest = keys.find((key) => key.signing)!;
+    assert.match(rotated.stderr, new RegExp(` audit signingkey\\.rotate kid=${newest.kid} source=cli`));
+    // A token signed with the new key (as any instance that has heard of it would sign) verifies at once.
+    const set = JSON.parse(await readFile(path.join(t.dataDir, 'keys', 'signing-keys.json'), 'utf8')) as Array<{ kid: string; privateJwk: JWK }>;
+    const privateKey = (await importJWK(set.find((key) => key.kid === newest.kid)!.privateJwk, 'EdDSA')) as CryptoKey;
+    const now = Math.floor(Date.now() / 1000);
+    const signedWithNew = await new SignJWT({ doc: 'sample', permissions: ['read'] })
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'secure-viewer+jwt', kid: newest.kid })
+      .setIssuer('secure-viewer-reference')
+      .setAudience('secure-viewer')
+      .setJti(`cli-${now}`)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 300)
+      .sign(privateKey);
+    for (const token of [before, signedWithNew]) {
+      const response = await content(t.url, 'sample', token, { Range: 'bytes=0-7' });
+      assert.equal(response.status, 206);
+      await response.arrayBuffer();
+    }
+    const jwks = await json<{ keys: Array<{ kid: string }> }>(await fetch(`${t.url}/.well-known/jwks.json`));
+    assert.ok(jwks.keys.some((key) => key.kid === newest.kid), 'published once heard of');
+    const retired = await keysCli('retire-signing-key', keys.find((key) => !key.signing)!.kid);
+    assert.equal(retired.code, 0, retired.stderr);
+    assert.equal(retired.stdout.trim().split('\n').length, 1);
+    assert.equal((await keysCli('retire-signing-key', 'no-such-kid')).code, 1);
   });
 });
 
