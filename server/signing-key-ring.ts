@@ -4,6 +4,7 @@
 //
 // Instances learn of a change when the store announces it (Redis), when a token names a key id
 // they do not know (at most one reload a second), and every `reloadIntervalMs` regardless.
+import { KeyObject } from 'node:crypto';
 import type { CryptoKey, JWK } from 'jose';
 import { SIGNING_ALGORITHM, fromStoredKey, generateSigningKeys, toStoredKey, type SigningKeys, type StoredSigningKey } from './signing-keys.ts';
 import type { SharedStore, SigningKeyStore } from './store/shared-store.ts';
@@ -63,7 +64,9 @@ export class SigningKeyRing {
   /** One fixed key, no store (what a plain `SigningKeys` option means). */
   static fixed(keys: SigningKeys): SigningKeyRing {
     const ring = new SigningKeyRing(null, async () => keys);
-    ring.#keys = [{ info: { kid: keys.kid, createdAt: 0, privateJwk: {}, publicJwk: {} }, keys }];
+    // Public keys are always extractable; the private half is never needed here.
+    const publicJwk = KeyObject.from(keys.publicKey).export({ format: 'jwk' }) as JWK;
+    ring.#keys = [{ info: { kid: keys.kid, createdAt: 0, privateJwk: {}, publicJwk }, keys }];
     return ring;
   }
 

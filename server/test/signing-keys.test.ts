@@ -158,6 +158,25 @@ rotationCases('two instances on one Redis', async () => {
   };
 });
 
+describe('a fixed key pair', () => {
+  it('is served as a JWKS too, and verifies what it signed', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'sv-keys-fixed-'));
+    try {
+      const store = await createMemoryStore({ dataDir: dir });
+      const keys = await loadOrCreateSigningKeys(dir);
+      const viewer = createSecureViewerServer({ store, keys, documents: async () => null });
+      const jwks = (await (await viewer.jwks(new Request('https://viewer.example/.well-known/jwks.json'))).json()) as { keys: Array<Record<string, unknown>> };
+      assert.deepEqual(jwks.keys.map((key) => [key['kid'], key['kty'], key['crv'], typeof key['x'], key['d']]), [[keys.kid, 'OKP', 'Ed25519', 'string', undefined]]);
+      const { token } = await viewer.tokens.issue({ doc: 'report', permissions: ['read'], lifetimeSeconds: 300 });
+      await jwtVerify(token, createLocalJWKSet(jwks as never), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['EdDSA'] });
+      await assert.rejects(viewer.keys.rotate(), TypeError, 'a fixed key is not rotated');
+      await store.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('an existing key', () => {
   it('becomes the first key of the set, so tokens signed before the upgrade keep verifying', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'sv-keys-legacy-'));
