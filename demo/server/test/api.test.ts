@@ -1,6 +1,10 @@
 // Host-backend API: API key, document list and upload, token issuing (test plan B25, and uploads).
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createMemoryStore } from '../../../server/store/memory-store.ts';
 import { apiKeyMatches } from '../api-key.ts';
 import { buildSample } from '../samples.ts';
 import { content, decodePart, json, rawRequest, startTestBackend, type TestBackend } from './helpers.ts';
@@ -203,6 +207,35 @@ describe('POST /api/tokens/revoke', () => {
       const after = await content(t.url, 'sample', jwt, { Range: 'bytes=0-7' });
       assert.equal(after.status, 401, `exp ${String(exp)}`);
       await after.arrayBuffer();
+    }
+  });
+});
+
+describe('a revocation time ahead of the clock', () => {
+  it('makes token issuing answer 503 with Retry-After at once, for that document only', async () => {
+    const storeDir = await mkdtemp(path.join(tmpdir(), 'sv-ahead-'));
+    const store = await createMemoryStore({ dataDir: storeDir });
+    const backend = await startTestBackend({ store });
+    try {
+      const issue = (id: string): Promise<Response> =>
+        fetch(`${backend.url}/api/tokens`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${backend.apiKey}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ allowed_documents: [{ document_id: id, document_permissions: ['read'] }] }),
+        });
+      // As another instance whose clock runs an hour ahead would have stored it.
+      await store.revocations.revokeDocument('long', Math.floor(Date.now() / 1000) + 3600);
+      const started = Date.now();
+      const response = await issue('long');
+      assert.equal(response.status, 503);
+      assert.ok(Number(response.headers.get('retry-after')) > 0);
+      assert.equal((await json<{ error: { code: string } }>(response)).error.code, 'token_unavailable');
+      assert.ok(Date.now() - started < 2000, 'answered at once');
+      assert.equal((await issue('sample')).status, 200);
+    } finally {
+      await backend.close();
+      await store.close();
+      await rm(storeDir, { recursive: true, force: true });
     }
   });
 });
