@@ -14,7 +14,7 @@ const { demo, dataDir } = await startOrExit(async () => {
 
 console.log(`secure-viewer demo: ${demo.url}/demo/`);
 // Shown once, when it was generated, so the host-backend API (/api/documents, /api/tokens) can be tried.
-if (demo.apiKeyGenerated) console.log(`API key (kept in ${dataDir}): ${demo.apiKey}`);
+if (demo.apiKeyGenerated) console.log(`API key (kept as a hash in ${dataDir}, shown only now): ${demo.apiKey}`);
 
 async function shutdown(): Promise<void> {
   await demo.close();

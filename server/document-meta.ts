@@ -1,9 +1,16 @@
 // What the server knows about a stored document: everything but its bytes.
 import type { PasswordHash } from './password-hasher.ts';
 
-/** What a viewer token may allow; `read` is always required. */
+/** What a viewer token may allow that the viewer acts on; `read` is always required. */
 export const ALL_PERMISSIONS = ['read', 'download', 'print', 'copy'] as const;
-export type Permission = (typeof ALL_PERMISSIONS)[number];
+/**
+ * Known names that nothing checks yet: `write` (as in the integrators' vocabulary: read, write,
+ * download) is reserved for the write workflows to come. A token may carry it; it grants nothing today.
+ */
+export const RESERVED_PERMISSIONS = ['write'] as const;
+/** Every name a token or a document may list; any other name is refused. */
+export const KNOWN_PERMISSIONS = [...ALL_PERMISSIONS, ...RESERVED_PERMISSIONS] as const;
+export type Permission = (typeof KNOWN_PERMISSIONS)[number];
 
 /** A stored document's metadata; the bytes live in a {@link ByteSource}. */
 export interface DocumentMeta {
@@ -26,5 +33,10 @@ export function isValidDocumentId(id: string): boolean {
 }
 
 export function isPermission(value: unknown): value is Permission {
-  return typeof value === 'string' && (ALL_PERMISSIONS as readonly string[]).includes(value);
+  return typeof value === 'string' && (KNOWN_PERMISSIONS as readonly string[]).includes(value);
+}
+
+/** The names in `requested` that are not permissions at all (not merely not granted). */
+export function unknownPermissions(requested: readonly string[]): string[] {
+  return [...new Set(requested.filter((name) => !isPermission(name)))];
 }

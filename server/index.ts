@@ -22,6 +22,9 @@ export { openByteRange, openByteRanges, type ByteRangeReader, type ByteRanges, t
 export {
   TokenService,
   InvalidTokenError,
+  IssueDeferredError,
+  RevokedWhileIssuingError,
+  TOKEN_REVOCATION_SECONDS,
   TOKEN_TYPE,
   ISSUER,
   AUDIENCE,
@@ -31,12 +34,25 @@ export {
   type IssuedToken,
   type TokenServiceOptions,
 } from './token-service.ts';
-export { generateSigningKeys, loadOrCreateSigningKeys, SIGNING_ALGORITHM, type SigningKeys } from './signing-keys.ts';
+export { generateSigningKeys, loadOrCreateSigningKeys, SIGNING_ALGORITHM, type SigningKeys, type StoredSigningKey } from './signing-keys.ts';
+export { SigningKeyRing, type JsonWebKeySet, type SigningKeyInfo, type SigningKeyRingOptions } from './signing-key-ring.ts';
+export { ApiKeyRegistry, API_KEY_SCOPES, API_KEY_FAILURES_PER_CLIENT, isApiKeyScope, type ApiKeyCheck, type ApiKeyInfo, type ApiKeyRegistryOptions } from './api-key-registry.ts';
+export { generateApiKey, checkApiKeyFormat, hashApiKey, API_KEY_ENVIRONMENTS, type ApiKeyEnvironment } from './api-key-format.ts';
+export { createJwksHandler, JWKS_MAX_AGE_SECONDS, type JwksHandler } from './handlers/jwks-handler.ts';
 export { PasswordHasher, HasherBusyError, DEFAULT_SCRYPT_COST, type PasswordHash, type PasswordHasherOptions } from './password-hasher.ts';
 export { PasswordThrottle, PER_CLIENT, PER_DOCUMENT, PER_DOCUMENT_AND_CLIENT, SESSIONS_PER_DOCUMENT_AND_CLIENT, type Reservation } from './password-throttle.ts';
-export { ALL_PERMISSIONS, isPermission, isValidDocumentId, type DocumentMeta, type Permission } from './document-meta.ts';
+export {
+  ALL_PERMISSIONS,
+  KNOWN_PERMISSIONS,
+  RESERVED_PERMISSIONS,
+  isPermission,
+  isValidDocumentId,
+  unknownPermissions,
+  type DocumentMeta,
+  type Permission,
+} from './document-meta.ts';
 export { DocumentStore, DEFAULT_UPLOAD_PERMISSIONS, etagFor, type NewDocument } from './document-store.ts';
 export { decideRange, parseRange, ifRangeAllowsPartial, contentRange, type RangeDecision } from './range.ts';
 export { createMemoryStore, type MemoryStoreOptions } from './store/memory-store.ts';
 export { createRedisStore, StoreUnavailableError, type RedisStoreOptions } from './store/redis-store.ts';
-export type { DocumentIndex, LimiterRule, RefreshFamilies, RevocationList, RevocationSubject, RotateResult, SharedStore } from './store/shared-store.ts';
+export type { DocumentIndex, LimiterRule, RefreshFamilies, RevocationList, RevocationSubject, RotateResult, SharedStore, SigningKeyStore, ApiKeyRecord, ApiKeyScope, ApiKeyStore } from './store/shared-store.ts';

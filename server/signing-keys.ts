@@ -22,6 +22,26 @@ interface StoredKeyPair {
   publicJwk: JWK;
 }
 
+/** A key pair as a store keeps it: JWKs, and when it was made (ms). */
+export interface StoredSigningKey extends StoredKeyPair {
+  createdAt: number;
+}
+
+/** The stored form of a key pair (the private key must be extractable, as generated here). */
+export async function toStoredKey(keys: SigningKeys, createdAt: number): Promise<StoredSigningKey> {
+  return { kid: keys.kid, createdAt, privateJwk: await exportJWK(keys.privateKey), publicJwk: await exportJWK(keys.publicKey) };
+}
+
+/** The usable key pair of a stored one. */
+export async function fromStoredKey(stored: StoredKeyPair): Promise<SigningKeys> {
+  return {
+    kid: stored.kid,
+    // Extractable, so a key read from a file can become the first key of a stored set.
+    privateKey: (await importJWK(stored.privateJwk, SIGNING_ALGORITHM, { extractable: true })) as CryptoKey,
+    publicKey: (await importJWK(stored.publicJwk, SIGNING_ALGORITHM)) as CryptoKey,
+  };
+}
+
 async function readIfExists(file: string): Promise<string | null> {
   try {
     return await readFile(file, 'utf8');
@@ -50,10 +70,5 @@ export async function loadOrCreateSigningKeys(dataDir: string): Promise<SigningK
     if (await createFileOnce(file, `${JSON.stringify(stored, null, 2)}\n`)) return keys;
     text = await readFile(file, 'utf8');
   }
-  const stored = JSON.parse(text) as StoredKeyPair;
-  return {
-    kid: stored.kid,
-    privateKey: (await importJWK(stored.privateJwk, SIGNING_ALGORITHM)) as CryptoKey,
-    publicKey: (await importJWK(stored.publicJwk, SIGNING_ALGORITHM)) as CryptoKey,
-  };
+  return fromStoredKey(JSON.parse(text) as StoredKeyPair);
 }

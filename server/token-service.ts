@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { SignJWT, decodeJwt, jwtVerify, type CryptoKey, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import { isPermission, type Permission } from './document-meta.ts';
+import { SigningKeyRing } from './signing-key-ring.ts';
 import { SIGNING_ALGORITHM, type SigningKeys } from './signing-keys.ts';
 import type { RevocationList } from './store/shared-store.ts';
 
@@ -17,7 +18,15 @@ export const MAX_LIFETIME_SECONDS = 15 * 60;
  * (at most 60 s) when instances on several machines verify each other's tokens.
  */
 export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 0;
-const MAX_CLOCK_TOLERANCE_SECONDS = 60;
+export const MAX_CLOCK_TOLERANCE_SECONDS = 60;
+/**
+ * How long a revoked token id is kept, counted from the revocation by the server's clock: no token
+ * of ours verifies longer than its maximum lifetime plus the clock tolerance on either side, so the
+ * caller's idea of its expiry is never needed (a past one would store nothing, a huge one forever).
+ */
+export const TOKEN_REVOCATION_SECONDS = MAX_LIFETIME_SECONDS + 2 * MAX_CLOCK_TOLERANCE_SECONDS;
+/** Times a plain grant is signed again when a revocation of its document lands while it is signed. */
+const REISSUE_ATTEMPTS = 3;
 /** Longer Authorization values are refused before any parsing. */
 export const MAX_TOKEN_LENGTH = 8 * 1024;
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -45,6 +54,27 @@ export interface IssuedToken {
 /** The token is missing, malformed, expired, revoked or otherwise not acceptable. */
 export class InvalidTokenError extends Error {}
 
+/**
+ * The document was revoked after the caller's authorization was checked (a refresh in flight while
+ * the document is revoked): no token is handed out, the caller answers as for a dead session.
+ */
+export class RevokedWhileIssuingError extends Error {
+  constructor() {
+    super('the document was revoked while the token was issued');
+  }
+}
+
+/**
+ * The document's revocation time lies ahead of this server's clock by more than the clock
+ * tolerance (clocks of several instances disagree): a token signed now would be refused, so none
+ * is signed. Answer 503 with `Retry-After`.
+ */
+export class IssueDeferredError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('the document was revoked at a time ahead of this server\'s clock');
+  }
+}
+
 export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
@@ -60,7 +90,8 @@ export function unverifiedJti(token: string): string | null {
 }
 
 export interface TokenServiceOptions {
-  keys: SigningKeys;
+  /** One fixed key, or a ring of keys by id kept in the store (the newest signs, every one verifies). */
+  keys: SigningKeys | SigningKeyRing;
   revocations: RevocationList;
   /** Seconds of clock difference tolerated; default 0, at most 60. */
   clockToleranceSeconds?: number;
@@ -68,7 +99,7 @@ export interface TokenServiceOptions {
 
 /** Issues and verifies viewer tokens. */
 export class TokenService {
-  readonly #keys: SigningKeys;
+  readonly #keys: SigningKeyRing;
   readonly #revocations: RevocationList;
   readonly #tolerance: number;
   /**
@@ -76,36 +107,85 @@ export class TokenService {
    * same token with every range request, and the signature check is the costliest part of
    * serving one; time limits and revocation are still checked on every use.
    */
-  readonly #verified = new Map<string, AccessClaims>();
+  readonly #verified = new Map<string, { claims: AccessClaims; kid: string }>();
 
   constructor(options: TokenServiceOptions) {
-    this.#keys = options.keys;
+    this.#keys = options.keys instanceof SigningKeyRing ? options.keys : SigningKeyRing.fixed(options.keys);
     this.#revocations = options.revocations;
     const tolerance = options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
     if (!(tolerance >= 0 && tolerance <= MAX_CLOCK_TOLERANCE_SECONDS)) throw new RangeError('clockToleranceSeconds must be 0–60');
     this.#tolerance = tolerance;
   }
 
-  /** Signs a token for one document; the lifetime is capped at 15 minutes. */
-  async issue(input: { doc: string; permissions: Permission[]; sub?: string | undefined; lifetimeSeconds: number }): Promise<IssuedToken> {
-    // A token issued in the same second as a revocation of its document would look revoked:
-    // wait for the next second instead of handing out a token that does not work.
-    while (nowSeconds() <= this.#revocations.revokedBefore(input.doc)) {
+  /**
+   * Where the document's revocation stands now: read it before checking the caller's authorization
+   * (a refresh session, a password) and pass it to {@link issue} as `authorizedAt`, so a revocation
+   * that lands in between is never outlived by the token.
+   */
+  async revocationMark(doc: string): Promise<number> {
+    return this.#currentRevocation(doc);
+  }
+
+  /**
+   * Signs a token for one document; the lifetime is capped at 15 minutes. The document's revocation
+   * is read before and after signing: with `authorizedAt` (from {@link revocationMark}) a revocation
+   * since then throws {@link RevokedWhileIssuingError}; without it the grant is signed again after
+   * the revocation, so it works. A revocation time ahead of this clock (beyond the tolerance) throws
+   * {@link IssueDeferredError} at once instead of waiting for it.
+   */
+  async issue(input: {
+    doc: string;
+    permissions: Permission[];
+    sub?: string | undefined;
+    lifetimeSeconds: number;
+    authorizedAt?: number | undefined;
+  }): Promise<IssuedToken> {
+    for (let attempt = 1; ; attempt++) {
+      const before = await this.#currentRevocation(input.doc);
+      if (input.authorizedAt !== undefined && before > input.authorizedAt) throw new RevokedWhileIssuingError();
+      await this.#waitPast(before);
+      const issued = await this.#sign(input);
+      const after = await this.#currentRevocation(input.doc);
+      if (after === before) return issued;
+      if (input.authorizedAt !== undefined) throw new RevokedWhileIssuingError();
+      if (after < issued.iat) return issued; // it revoked earlier tokens only
+      if (attempt >= REISSUE_ATTEMPTS) throw new IssueDeferredError(1);
+    }
+  }
+
+  /** The store's current revocation time of `doc`: fresh from a shared store, not only the local view. */
+  async #currentRevocation(doc: string): Promise<number> {
+    return this.#revocations.currentRevocation ? await this.#revocations.currentRevocation(doc) : this.#revocations.revokedBefore(doc);
+  }
+
+  /**
+   * A token issued in the same second as a revocation of its document would look revoked: wait
+   * for the next second, but never for a revocation time further ahead than the clock tolerance.
+   */
+  async #waitPast(revokedBefore: number): Promise<void> {
+    const lead = revokedBefore - nowSeconds();
+    if (lead < 0) return;
+    if (lead > this.#tolerance) throw new IssueDeferredError(lead + 1);
+    while (nowSeconds() <= revokedBefore) {
       await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 1));
     }
+  }
+
+  async #sign(input: { doc: string; permissions: Permission[]; sub?: string | undefined; lifetimeSeconds: number }): Promise<IssuedToken> {
     const iat = nowSeconds();
     const exp = iat + Math.min(input.lifetimeSeconds, MAX_LIFETIME_SECONDS);
     const jti = randomBytes(16).toString('base64url');
     const payload: JWTPayload = { doc: input.doc, permissions: input.permissions };
+    const signing = this.#keys.signing();
     const builder = new SignJWT(payload)
-      .setProtectedHeader({ alg: SIGNING_ALGORITHM, typ: TOKEN_TYPE, kid: this.#keys.kid })
+      .setProtectedHeader({ alg: SIGNING_ALGORITHM, typ: TOKEN_TYPE, kid: signing.kid })
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
       .setJti(jti)
       .setIssuedAt(iat)
       .setExpirationTime(exp);
     if (input.sub) builder.setSubject(input.sub);
-    const token = await builder.sign(this.#keys.privateKey);
+    const token = await builder.sign(signing.privateKey);
     return { token, jti, iat, exp, expiresIn: Math.max(0, exp - iat) };
   }
 
@@ -115,30 +195,35 @@ export class TokenService {
    * revocation. Throws {@link InvalidTokenError}.
    */
   async verify(token: string): Promise<AccessClaims> {
-    const known = this.#verified.get(token);
-    if (known) {
-      if (known.exp <= nowSeconds() - this.#tolerance) {
+    const cached = this.#verified.get(token);
+    if (cached) {
+      const known = cached.claims;
+      // A retired key's tokens stop verifying, also those verified before.
+      if (known.exp <= nowSeconds() - this.#tolerance || !this.#keys.has(cached.kid)) {
         this.#verified.delete(token);
-        throw new InvalidTokenError('expired');
+        throw new InvalidTokenError(known.exp <= nowSeconds() - this.#tolerance ? 'expired' : 'unknown kid');
       }
       if (this.#revocations.isRevoked(known)) throw new InvalidTokenError('revoked');
       return known;
     }
-    const claims = await this.#verifyFully(token);
+    const { claims, kid } = await this.#verifyFully(token);
     if (this.#verified.size >= VERIFIED_CACHE_SIZE) this.#verified.delete(this.#verified.keys().next().value!);
-    this.#verified.set(token, claims);
+    this.#verified.set(token, { claims, kid });
     return claims;
   }
 
-  async #verifyFully(token: string): Promise<AccessClaims> {
+  async #verifyFully(token: string): Promise<{ claims: AccessClaims; kid: string }> {
     if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) throw new InvalidTokenError('malformed');
     let payload: JWTPayload;
+    let kid = '';
     try {
       // Header `jwk`/`jku`/`x5u` are never used to find a key, and `kid` is only an allowlist
-      // lookup: a missing or unknown kid finds no key.
-      const lookup = (header: JWTHeaderParameters): CryptoKey => {
-        if (header.kid !== this.#keys.kid) throw new InvalidTokenError('unknown kid');
-        return this.#keys.publicKey;
+      // lookup in our own key set: a missing or unknown kid finds no key.
+      const lookup = async (header: JWTHeaderParameters): Promise<CryptoKey> => {
+        const key = typeof header.kid === 'string' ? await this.#keys.verificationKey(header.kid) : null;
+        if (!key) throw new InvalidTokenError('unknown kid');
+        kid = header.kid!;
+        return key;
       };
       ({ payload } = await jwtVerify(token, lookup, {
         algorithms: [SIGNING_ALGORITHM],
@@ -161,7 +246,7 @@ export class TokenService {
     if (exp - iat > MAX_LIFETIME_SECONDS) throw new InvalidTokenError('lifetime too long');
     if (!Array.isArray(permissions) || !permissions.every(isPermission)) throw new InvalidTokenError('claims');
     if (this.#revocations.isRevoked({ jti, doc, iat })) throw new InvalidTokenError('revoked');
-    return { jti, doc, permissions, sub: typeof sub === 'string' ? sub : undefined, iat, exp };
+    return { claims: { jti, doc, permissions, sub: typeof sub === 'string' ? sub : undefined, iat, exp }, kid };
   }
 
   /** Every token of the document issued until now is refused from now on; later ones work. */
@@ -169,8 +254,11 @@ export class TokenService {
     await this.#revocations.revokeDocument(doc, nowSeconds());
   }
 
-  /** Refuses one token (by its id) until it expires. */
-  async revokeToken(jti: string, expiresAt: number): Promise<void> {
-    await this.#revocations.revokeToken(jti, expiresAt);
+  /**
+   * Refuses one token (by its id) for as long as any token of ours can verify, counted by this
+   * server's clock. `_expiresAt` (the caller's idea of its expiry) is accepted and not trusted.
+   */
+  async revokeToken(jti: string, _expiresAt?: number): Promise<void> {
+    await this.#revocations.revokeToken(jti, nowSeconds() + TOKEN_REVOCATION_SECONDS);
   }
 }

@@ -1,10 +1,14 @@
-// The API key of the host-backend endpoints: compared in constant time, and generated into the
-// data folder (0600) on first start when none is configured.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+// The API keys of the host-backend endpoints: every request names a scope, and the library's
+// registry checks the key (hash lookup, revocation, scope, failures per client address). A fresh
+// deployment gets one key with every scope, shown once; a key file of an older version is adopted
+// (kept as a hash from then on) and removed.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
-import { createFileOnce } from '../../server/write-file-atomic.ts';
+import { API_KEY_SCOPES, type ApiKeyInfo, type ApiKeyRegistry } from '../../server/api-key-registry.ts';
+import type { ApiKeyScope } from '../../server/store/shared-store.ts';
+import type { BackendContext } from './context.ts';
 import { HttpError, bearerToken, headerValue } from './http.ts';
 
 function digest(value: string): Buffer {
@@ -16,21 +20,36 @@ export function apiKeyMatches(presented: string, expected: string): boolean {
   return timingSafeEqual(digest(presented), digest(expected));
 }
 
-/** Accepts `Authorization: Bearer <key>` or `X-Api-Key: <key>`. */
-export function requireApiKey(req: IncomingMessage, expected: string): void {
+/** Accepts `Authorization: Bearer <key>` or `X-Api-Key: <key>` with `scope`; throws the error reply otherwise. */
+export async function requireApiKey(req: IncomingMessage, ctx: Pick<BackendContext, 'apiKeys' | 'source'>, scope: ApiKeyScope): Promise<ApiKeyInfo> {
   const presented = bearerToken(req) ?? headerValue(req, 'x-api-key');
-  if (presented === null || !apiKeyMatches(presented, expected)) {
-    throw new HttpError(401, 'invalid_api_key', 'A valid API key is required.', { 'WWW-Authenticate': 'Bearer realm="secure-viewer-api"' });
+  const check = await ctx.apiKeys.authenticate(presented, scope, ctx.source.throttleKey(req));
+  if (check.ok) return check.key;
+  if (check.status === 403) throw new HttpError(403, 'insufficient_scope', `This API key does not have the "${scope}" scope.`);
+  if (check.status === 429) {
+    throw new HttpError(429, 'rate_limited', `Too many failed API key attempts. Try again in ${check.retryAfterSeconds} s.`, {
+      'Retry-After': String(check.retryAfterSeconds),
+    });
   }
+  throw new HttpError(401, 'invalid_api_key', 'A valid API key is required.', { 'WWW-Authenticate': 'Bearer realm="secure-viewer-api"' });
 }
 
-/** Returns the stored API key, creating one (256 bits) on first start; `created` says which. */
-export async function loadOrCreateApiKey(dataDir: string): Promise<{ apiKey: string; created: boolean }> {
+/**
+ * The key this start can tell its operator: a configured one; one adopted from `<dataDir>/api-key`
+ * (written by older versions in plain text: now kept as a hash, and the file removed); or, when
+ * there is no key at all, a new one with every scope (`created`, to be shown once). Empty when keys
+ * exist already (another instance created the first one).
+ */
+export async function bootstrapApiKey(registry: ApiKeyRegistry, dataDir: string, configured: string | undefined, log: (line: string) => void): Promise<{ apiKey: string; created: boolean }> {
+  if (configured) return { apiKey: configured, created: false };
   const file = path.join(dataDir, 'api-key');
-  const existing = (await readFile(file, 'utf8').catch(() => '')).trim();
-  if (existing) return { apiKey: existing, created: false };
-  const candidate = `sv_${randomBytes(32).toString('base64url')}`;
-  // Instances starting together on a fresh folder keep the first key written.
-  if (await createFileOnce(file, `${candidate}\n`)) return { apiKey: candidate, created: true };
-  return { apiKey: (await readFile(file, 'utf8')).trim(), created: false };
+  const legacy = (await readFile(file, 'utf8').catch(() => '')).trim();
+  if (legacy) {
+    await registry.adopt({ name: 'api-key file', key: legacy, scopes: API_KEY_SCOPES });
+    await rm(file, { force: true });
+    log(`the API key of ${file} is now kept as a hash only; the file was removed`);
+    return { apiKey: legacy, created: false };
+  }
+  const first = await registry.createFirst({ name: 'default', scopes: API_KEY_SCOPES });
+  return first ? { apiKey: first.key, created: true } : { apiKey: '', created: false };
 }

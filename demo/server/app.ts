@@ -9,13 +9,17 @@ import { NO_TRUSTED_PROXIES, parseTrustedProxies, type TrustedProxies } from '..
 import { DocumentStore } from '../../server/document-store.ts';
 import { DEFAULT_SCRYPT_COST } from '../../server/password-hasher.ts';
 import { loadOrCreateSigningKeys } from '../../server/signing-keys.ts';
+import { SigningKeyRing } from '../../server/signing-key-ring.ts';
 import { createMemoryStore } from '../../server/store/memory-store.ts';
 import { createRedisStore } from '../../server/store/redis-store.ts';
 import type { SharedStore } from '../../server/store/shared-store.ts';
 import type { ClientInfo } from '../../server/handlers/client-info.ts';
 import { sendWebResponse, toWebRequest } from '../../server/node-adapter.ts';
 import { createSecureViewerServer } from '../../server/secure-viewer-server.ts';
-import { loadOrCreateApiKey } from './api-key.ts';
+import { ApiKeyRegistry } from '../../server/api-key-registry.ts';
+import { FileApiKeys } from '../../server/store/file-api-keys.ts';
+import { bootstrapApiKey } from './api-key.ts';
+import { createApiKey, listApiKeys, revokeApiKey } from './api-keys-api.ts';
 import type { BackendLayer, ContentRoute, DocumentLookup, Route } from './backend-layer.ts';
 import type { BackendContext } from './context.ts';
 import { API_CORS, COOKIE_CORS, Cors, type CorsRoute, type OriginPolicy } from './cors.ts';
@@ -50,7 +54,10 @@ export interface BackendOptions {
   port?: number;
   host?: string;
   dataDir: string;
-  /** When absent, one is generated on first start and kept in the data folder. */
+  /**
+   * A key with every scope, from the configuration (never stored). When absent and there is no
+   * key yet, a first one is generated, shown once and kept as a hash.
+   */
   apiKey?: string;
   /** Origins of cross-origin viewer pages (CORS). */
   allowedOrigins?: OriginPolicy;
@@ -65,6 +72,11 @@ export interface BackendOptions {
   store?: SharedStore;
   /** Shares state with other instances through this Redis (ignored when `store` is given). */
   redisUrl?: string;
+  /**
+   * Seeds the `protected` sample, whose access password is published; default true. `npm run serve`
+   * sets it to false.
+   */
+  seedPublishedPasswords?: boolean;
   /** Mounts POST /demo/session-token (unauthenticated token minting, for the demo pages only). */
   demoSessionTokens?: boolean;
   /**
@@ -93,6 +105,11 @@ export interface StartOptions extends BackendOptions {
 }
 
 export interface Backend {
+  /**
+   * The API key this start knows: the configured one, one adopted from an older version's key
+   * file, or the first key, made during this start. Empty when keys existed already (the data
+   * folder keeps hashes only; `npm run keys -- create` makes more).
+   */
   apiKey: string;
   /** True when the API key was generated during this start (print it once). */
   apiKeyGenerated: boolean;
@@ -110,7 +127,8 @@ const PASSWORD_PATH = /^\/api\/documents\/([^/]+)\/password-token$/;
 const REFRESH_PATH = /^\/api\/documents\/([^/]+)\/refresh$/;
 const REVOKE_PATH = /^\/api\/documents\/([^/]+)\/revoke$/;
 /** Server-to-server routes (API key): no CORS, a browser page has no business calling them. */
-const SERVER_TO_SERVER = new Set(['/api/documents', '/api/tokens', '/api/tokens/revoke']);
+const SERVER_TO_SERVER = new Set(['/api/documents', '/api/tokens', '/api/tokens/revoke', '/api/keys']);
+const API_KEY_REVOKE_PATH = /^\/api\/keys\/([A-Za-z0-9_-]{1,64})\/revoke$/;
 
 function corsRouteFor(path: string): CorsRoute | null {
   if (SERVER_TO_SERVER.has(path) || REVOKE_PATH.test(path)) return null;
@@ -124,22 +142,30 @@ function toTrustedProxies(option: BackendOptions['trustedProxies']): TrustedProx
   return 'contains' in option ? option : parseTrustedProxies(option);
 }
 
-async function openStore(opts: BackendOptions): Promise<{ store: SharedStore; owned: boolean }> {
+async function openStore(opts: BackendOptions, log: (line: string) => void): Promise<{ store: SharedStore; owned: boolean }> {
   if (opts.store) return { store: opts.store, owned: false };
   if (opts.redisUrl) return { store: await createRedisStore({ url: opts.redisUrl }), owned: true };
-  return { store: await createMemoryStore({ dataDir: opts.dataDir }), owned: true };
+  const onPersistError = (error: Error): void => log(`error refresh sessions not written: ${(error as NodeJS.ErrnoException).code ?? error.name}`);
+  return { store: await createMemoryStore({ dataDir: opts.dataDir, onPersistError }), owned: true };
 }
 
 export async function createBackend(opts: BackendOptions): Promise<Backend> {
   const log = opts.log ?? ((line: string) => console.log(line));
   // The store first: an unreachable Redis stops the start before anything is written.
-  const { store, owned } = await openStore(opts);
+  const { store, owned } = await openStore(opts, log);
   // Keys, passwords and documents live here: readable by this user only.
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   await chmod(opts.dataDir, 0o700);
+  const audit = (line: string): void => log(`${new Date().toISOString()} audit ${line}`);
+  const apiKeys = new ApiKeyRegistry({
+    store: { limiter: (rule) => store.limiter(rule), apiKeys: store.apiKeys ?? new FileApiKeys(opts.dataDir) },
+    audit,
+    configured: opts.apiKey ? [{ name: 'SV_API_KEY', key: opts.apiKey }] : [],
+  });
   const [keys, apiKeyInfo, documents] = await Promise.all([
-    loadOrCreateSigningKeys(opts.dataDir),
-    opts.apiKey ? Promise.resolve({ apiKey: opts.apiKey, created: false }) : loadOrCreateApiKey(opts.dataDir),
+    // The store's key set, so keys rotate on every instance; the data folder's key is its first.
+    store.signingKeys ? SigningKeyRing.open(store, { first: () => loadOrCreateSigningKeys(opts.dataDir) }) : loadOrCreateSigningKeys(opts.dataDir),
+    bootstrapApiKey(apiKeys, opts.dataDir, opts.apiKey, log),
     DocumentStore.open(opts.dataDir, store.documents),
   ]);
 
@@ -149,7 +175,6 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
   const resolve = layer ? layer.documents(stored) : stored;
   const cors = new Cors(opts.allowedOrigins ?? []);
   const source = new RequestSource(toTrustedProxies(opts.trustedProxies), opts.publicOrigins ?? []);
-  const audit = (line: string): void => log(`${new Date().toISOString()} audit ${line}`);
   // The library's handlers serve documents, password exchanges and refreshes.
   const viewer = createSecureViewerServer({
     store,
@@ -169,7 +194,7 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     ...(opts.clockToleranceSeconds !== undefined ? { clockToleranceSeconds: opts.clockToleranceSeconds } : {}),
     audit,
   });
-  const seeded = await seedSamples(documents, viewer.hasher);
+  const seeded = await seedSamples(documents, viewer.hasher, { publishedPasswords: opts.seedPublishedPasswords ?? true });
   if (seeded.length > 0) log(`seeded sample documents: ${seeded.join(', ')}`);
 
   const ctx: BackendContext = {
@@ -179,6 +204,7 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     cors,
     source,
     apiKey: apiKeyInfo.apiKey,
+    apiKeys,
     audit,
     resolve,
   };
@@ -203,6 +229,11 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
       if (method === 'GET') return listDocuments(req, res, ctx);
       if (method === 'POST') return uploadDocument(req, res, query, ctx);
     }
+    if (path === '/api/keys' && method === 'GET') return listApiKeys(req, res, ctx);
+    if (path === '/api/keys' && method === 'POST') return createApiKey(req, res, ctx);
+    const keyRevoke = API_KEY_REVOKE_PATH.exec(path);
+    if (keyRevoke && method === 'POST') return revokeApiKey(req, res, keyRevoke[1]!, ctx);
+    if (path === '/.well-known/jwks.json' && (method === 'GET' || method === 'HEAD')) return sendWebResponse(res, await viewer.jwks(toWebRequest(req)));
     if (path === '/api/tokens' && method === 'POST') return issueToken(req, res, ctx);
     if (path === '/api/tokens/revoke' && method === 'POST') return revokeToken(req, res, ctx);
     if (path === '/demo/session-token' && method === 'POST' && opts.demoSessionTokens) return demoSessionToken(req, res, query, ctx);
@@ -242,6 +273,7 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
   }
 
   async function close(): Promise<void> {
+    viewer.keys.close();
     await layer?.close();
     if (owned) await store.close();
   }

@@ -1,4 +1,5 @@
 // What every route handler gets: the services of one backend instance.
+import type { ApiKeyRegistry } from '../../server/api-key-registry.ts';
 import type { DocumentMeta } from '../../server/document-meta.ts';
 import type { DocumentStore } from '../../server/document-store.ts';
 import type { RefreshFamilies } from '../../server/store/shared-store.ts';
@@ -12,7 +13,10 @@ export interface BackendContext {
   refreshFamilies: RefreshFamilies;
   cors: Cors;
   source: RequestSource;
+  /** The key this start knows (configured or just created); empty when it knows none. */
   apiKey: string;
+  /** API keys of the host-backend endpoints. */
+  apiKeys: ApiKeyRegistry;
   /** Audit/diagnostic log; callers pass ids and reasons, never secrets. */
   audit(line: string): void;
   /** The document a URL id stands for (a layer may map ids of its own onto stored documents). */

@@ -1,5 +1,6 @@
 // POST /demo/session-token: the demo pages' stand-in for a host backend that signs its users in.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { IssueDeferredError } from '../../server/token-service.ts';
 import type { BackendContext } from './context.ts';
 import { grantable } from './documents-api.ts';
 import { HttpError, notFound, sendJson } from './http.ts';
@@ -29,6 +30,11 @@ export async function demoSessionToken(req: IncomingMessage, res: ServerResponse
   const requested = query.get('permissions')?.split(',').map((p) => p.trim()) ?? ['read'];
   const permissions = grantable(meta, requested);
   if (!permissions.includes('read')) throw new HttpError(400, 'invalid_request', 'permissions must include "read".');
-  const issued = await ctx.tokens.issue({ doc: id, permissions, sub: 'demo-reader', lifetimeSeconds: ttl });
+  const issued = await ctx.tokens.issue({ doc: id, permissions, sub: 'demo-reader', lifetimeSeconds: ttl }).catch((error: unknown) => {
+    if (!(error instanceof IssueDeferredError)) throw error;
+    throw new HttpError(503, 'token_unavailable', 'A token cannot be issued for this document right now. Try again shortly.', {
+      'Retry-After': String(Math.min(300, error.retryAfterSeconds)),
+    });
+  });
   sendJson(res, 200, { token: issued.token, expires_in: issued.expiresIn });
 }

@@ -1,9 +1,9 @@
 // Host-backend API (API key): list and upload documents, issue viewer tokens, revoke access.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requireApiKey } from './api-key.ts';
-import { ALL_PERMISSIONS, isPermission, type DocumentMeta, type Permission } from '../../server/document-meta.ts';
+import { KNOWN_PERMISSIONS, isPermission, unknownPermissions, type DocumentMeta, type Permission } from '../../server/document-meta.ts';
 import { DEFAULT_UPLOAD_PERMISSIONS } from '../../server/document-store.ts';
-import { DEFAULT_LIFETIME_SECONDS, MAX_LIFETIME_SECONDS, nowSeconds } from '../../server/token-service.ts';
+import { DEFAULT_LIFETIME_SECONDS, IssueDeferredError, MAX_LIFETIME_SECONDS, nowSeconds } from '../../server/token-service.ts';
 import type { BackendContext } from './context.ts';
 import { HttpError, mediaType, notFound, readBody, readJsonObject, sendJson } from './http.ts';
 
@@ -13,7 +13,7 @@ const MULTIPART_OVERHEAD = 1024 * 1024;
 const MAX_TITLE_LENGTH = 200;
 
 export async function listDocuments(req: IncomingMessage, res: ServerResponse, ctx: BackendContext): Promise<void> {
-  requireApiKey(req, ctx.apiKey);
+  await requireApiKey(req, ctx, 'list');
   const documents = (await ctx.documents.list()).map((meta) => ({
     id: meta.id,
     title: meta.title,
@@ -32,7 +32,7 @@ function invalidUpload(message: string): HttpError {
  * print or copy only when its uploader says so.
  */
 export async function uploadDocument(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, ctx: BackendContext): Promise<void> {
-  requireApiKey(req, ctx.apiKey);
+  await requireApiKey(req, ctx, 'upload');
   const type = mediaType(req);
   let bytes: Uint8Array;
   let title: string | null = query.get('title');
@@ -78,19 +78,19 @@ function uploadPermissions(text: string | null): Permission[] {
   if (text === null || text.trim() === '') return [...DEFAULT_UPLOAD_PERMISSIONS];
   const requested = text.split(',').map((permission) => permission.trim());
   if (!requested.every(isPermission) || !requested.includes('read')) {
-    throw invalidUpload(`permissions must be a comma-separated subset of ${ALL_PERMISSIONS.join(', ')} including read.`);
+    throw invalidUpload(`permissions must be a comma-separated subset of ${KNOWN_PERMISSIONS.join(', ')} including read.`);
   }
-  return ALL_PERMISSIONS.filter((permission) => requested.includes(permission));
+  return KNOWN_PERMISSIONS.filter((permission) => requested.includes(permission));
 }
 
 /** Permissions a token may carry: what was asked for, limited to what the document grants. */
 export function grantable(meta: DocumentMeta, requested: readonly unknown[]): Permission[] {
-  return ALL_PERMISSIONS.filter((permission) => requested.includes(permission) && meta.permissions.includes(permission));
+  return KNOWN_PERMISSIONS.filter((permission) => requested.includes(permission) && meta.permissions.includes(permission));
 }
 
 /** POST /api/tokens: `{allowed_documents:[{document_id, document_permissions}], exp?, sub?}` → `{jwt}`. */
 export async function issueToken(req: IncomingMessage, res: ServerResponse, ctx: BackendContext): Promise<void> {
-  requireApiKey(req, ctx.apiKey);
+  await requireApiKey(req, ctx, 'tokens');
   const body = await readJsonObject(req);
   const allowed = body['allowed_documents'];
   if (!Array.isArray(allowed) || allowed.length !== 1) {
@@ -101,6 +101,11 @@ export async function issueToken(req: IncomingMessage, res: ServerResponse, ctx:
   const requested = entry?.['document_permissions'] ?? ['read'];
   if (typeof documentId !== 'string' || !Array.isArray(requested) || !requested.every((p) => typeof p === 'string')) {
     throw new HttpError(400, 'invalid_request', 'document_id must be a string and document_permissions a list of strings.');
+  }
+  // A misspelt name would otherwise vanish silently and grant less than the caller believes.
+  const unknown = unknownPermissions(requested as string[]);
+  if (unknown.length > 0) {
+    throw new HttpError(400, 'invalid_request', `Unknown permissions: ${unknown.map((name) => JSON.stringify(name.slice(0, 40))).join(', ')}. Known: ${KNOWN_PERMISSIONS.join(', ')}.`);
   }
   const meta = await ctx.resolve(documentId);
   if (!meta) throw notFound();
@@ -119,7 +124,12 @@ export async function issueToken(req: IncomingMessage, res: ServerResponse, ctx:
   const sub = body['sub'];
   if (sub !== undefined && (typeof sub !== 'string' || sub.length > 256)) throw new HttpError(400, 'invalid_request', 'sub must be a short string.');
 
-  const issued = await ctx.tokens.issue({ doc: documentId, permissions, sub, lifetimeSeconds: lifetime });
+  const issued = await ctx.tokens.issue({ doc: documentId, permissions, sub, lifetimeSeconds: lifetime }).catch((error: unknown) => {
+    if (!(error instanceof IssueDeferredError)) throw error;
+    throw new HttpError(503, 'token_unavailable', 'A token cannot be issued for this document right now. Try again shortly.', {
+      'Retry-After': String(Math.min(300, error.retryAfterSeconds)),
+    });
+  });
   ctx.audit(`token.issue doc=${documentId} permissions=${permissions.join(',')} expires_in=${issued.expiresIn}`);
   sendJson(res, 200, { jwt: issued.token, expires_in: issued.expiresIn });
 }
@@ -129,24 +139,29 @@ export async function issueToken(req: IncomingMessage, res: ServerResponse, ctx:
  * stops working, on every instance sharing the store; tokens issued afterwards work.
  */
 export async function revokeDocument(req: IncomingMessage, res: ServerResponse, id: string, ctx: BackendContext): Promise<void> {
-  requireApiKey(req, ctx.apiKey);
+  await requireApiKey(req, ctx, 'revoke');
   if (!(await ctx.resolve(id))) throw notFound();
-  await ctx.tokens.revokeDocument(id);
+  // Sessions first: a refresh that reads the new revocation time must find its session dead, and
+  // one that read the old time is refused when it issues (TokenService.issue, authorizedAt).
   await ctx.refreshFamilies.revokeDocument(id);
+  await ctx.tokens.revokeDocument(id);
   ctx.audit(`document.revoke doc=${id}`);
   sendJson(res, 200, { revoked: true });
 }
 
-/** POST /api/tokens/revoke `{jti, exp}`: one token is refused from now until it expires. */
+/**
+ * POST /api/tokens/revoke `{jti, exp?}`: one token is refused from now on, for as long as any
+ * token can live (by this server's clock; `exp` is accepted for compatibility and not trusted).
+ */
 export async function revokeToken(req: IncomingMessage, res: ServerResponse, ctx: BackendContext): Promise<void> {
-  requireApiKey(req, ctx.apiKey);
+  await requireApiKey(req, ctx, 'revoke');
   const body = await readJsonObject(req);
   const jti = body['jti'];
   const exp = body['exp'];
-  if (typeof jti !== 'string' || jti.length === 0 || jti.length > 128 || typeof exp !== 'number' || !Number.isInteger(exp)) {
-    throw new HttpError(400, 'invalid_request', 'jti must be a token id and exp its expiry (Unix seconds).');
+  if (typeof jti !== 'string' || jti.length === 0 || jti.length > 128 || (exp !== undefined && (typeof exp !== 'number' || !Number.isInteger(exp)))) {
+    throw new HttpError(400, 'invalid_request', 'jti must be a token id, and exp (optional) its expiry in Unix seconds.');
   }
-  await ctx.tokens.revokeToken(jti, exp);
+  await ctx.tokens.revokeToken(jti);
   ctx.audit(`token.revoke jti=${jti}`);
   sendJson(res, 200, { revoked: true });
 }

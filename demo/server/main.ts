@@ -11,13 +11,19 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const backend = await startOrExit(async () => {
   const config = parseConfig(process.env, path.join(repoRoot, '.data'));
   // The port first, then the data folder: a port in use leaves the folder untouched.
-  return startBackend({ ...backendOptions(config), limits: { maxConnections: config.maxConnections }, beforeStart: () => checkDataDir(config.dataDir) });
+  return startBackend({
+    ...backendOptions(config),
+    limits: { maxConnections: config.maxConnections },
+    // A published password is for the demo (npm start), never for a production start.
+    seedPublishedPasswords: false,
+    beforeStart: () => checkDataDir(config.dataDir),
+  });
 });
 
 console.log(`secure-viewer reference backend: ${backend.url}`);
 if (backend.apiKeyGenerated) {
-  // Printed once, on the start that created it; afterwards it is only in the data folder.
-  console.log(`generated API key (stored in the data folder, shown only now): ${backend.apiKey}`);
+  // Printed once, on the start that created it; the data folder keeps only its hash.
+  console.log(`API key "default", every scope (kept as a hash, shown only now; more with npm run keys): ${backend.apiKey}`);
 }
 
 async function shutdown(): Promise<void> {

@@ -37,9 +37,18 @@ const SAMPLES: SampleSpec[] = [
   },
 ];
 
-export async function seedSamples(store: DocumentStore, hasher: PasswordHasher): Promise<string[]> {
-  const present = await Promise.all(SAMPLES.map((sample) => store.get(sample.id)));
-  const missing = SAMPLES.filter((_, index) => present[index] === null);
+export interface SeedOptions {
+  /**
+   * Seeds `protected`, whose access password is published (README, its own title). Default true;
+   * `npm run serve` turns it off, so a production start never holds a document anyone can open.
+   */
+  publishedPasswords?: boolean;
+}
+
+export async function seedSamples(store: DocumentStore, hasher: PasswordHasher, options: SeedOptions = {}): Promise<string[]> {
+  const samples = options.publishedPasswords === false ? SAMPLES.filter((sample) => sample.password === undefined) : SAMPLES;
+  const present = await Promise.all(samples.map((sample) => store.get(sample.id)));
+  const missing = samples.filter((_, index) => present[index] === null);
   await Promise.all(
     missing.map(async (sample) => {
       const [bytes, passwordHash] = await Promise.all([

@@ -170,7 +170,9 @@ try {
   children.push(second);
   const guesses = await guessLoad([shared, second]);
   const hashed = [shared, second].reduce((sum, instance) => sum + instance.lines.filter((line) => line.includes('audit password.failure')).length, 0);
-  const alive = await Promise.all([shared, second].map(async (instance) => (await fetch(`${instance.url}/api/documents`, { headers: { Authorization: `Bearer ${instance.apiKey}` } })).status));
+  // The first API key is shown only by the instance that made it; it works on both.
+  const apiKey = shared.apiKey || second.apiKey;
+  const alive = await Promise.all([shared, second].map(async (instance) => (await fetch(`${instance.url}/api/documents`, { headers: { Authorization: `Bearer ${apiKey}` } })).status));
 
   console.log(`\nRange serving: ${READERS} concurrent readers of random ${RANGE / 1024} KiB ranges, ${SECONDS} s each after ${WARM_UP_SECONDS} s of warm-up\n`);
   console.log('| round | server | req/s | p99 latency | vs bare (same round) | 2xx | non-2xx | errors |');

@@ -1,13 +1,14 @@
 // POST {password} → a short-lived viewer token plus a rotating refresh cookie. Attempts are
 // counted before any hashing; unknown documents, documents without a password and wrong
 // passwords get the same reply after the same work (one scrypt run each).
-import type { Permission } from '../document-meta.ts';
+import { isValidDocumentId, type Permission } from '../document-meta.ts';
 import { HasherBusyError, MAX_PASSWORD_BYTES, type PasswordHash, type PasswordHasher } from '../password-hasher.ts';
 import type { PasswordThrottle } from '../password-throttle.ts';
 import type { RefreshFamilies } from '../store/shared-store.ts';
-import type { TokenService } from '../token-service.ts';
+import { IssueDeferredError, type TokenService } from '../token-service.ts';
 import { readJsonObject } from '../web/request-parts.ts';
-import { errorResponse, jsonResponse } from '../web/responses.ts';
+import { errorResponse, jsonResponse, notFoundResponse } from '../web/responses.ts';
+import { deferred } from './issue-deferred.ts';
 import type { AuditLog } from './audit.ts';
 import type { ClientInfo } from './client-info.ts';
 import { refreshCookie, type RefreshCookieOptions } from './refresh-cookie.ts';
@@ -48,6 +49,8 @@ export function createPasswordExchangeHandler(options: PasswordExchangeOptions):
   const lifetime = options.tokenLifetimeSeconds ?? PASSWORD_TOKEN_LIFETIME_SECONDS;
   return async (request, id, client) => {
     if (request.method !== 'POST') return errorResponse(405, 'method_not_allowed', 'Use POST.', { Allow: 'POST' });
+    // An id no document can have is refused before any work: no throttle entry, no hashing.
+    if (!isValidDocumentId(id)) return notFoundResponse();
     // Passwords belong in the body only: URLs end up in logs.
     if (new URL(request.url).searchParams.has('password')) {
       return errorResponse(400, 'password_in_url', 'Send the password in the JSON body, never in the URL.');
@@ -84,7 +87,13 @@ export function createPasswordExchangeHandler(options: PasswordExchangeOptions):
       audit(`password.failure doc=${id} client=${client.key}`);
       return invalidPassword();
     }
-    const issued = await options.tokens.issue({ doc: id, permissions: [...document.permissions], lifetimeSeconds: lifetime });
+    let issued;
+    try {
+      issued = await options.tokens.issue({ doc: id, permissions: [...document.permissions], lifetimeSeconds: lifetime });
+    } catch (error) {
+      if (error instanceof IssueDeferredError) return deferred(error);
+      throw error;
+    }
     const session = await options.refreshFamilies.create(id);
     audit(`password.success doc=${id} client=${client.key}`);
     return jsonResponse(

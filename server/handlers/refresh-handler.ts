@@ -2,11 +2,12 @@
 // presented again revokes its family. Cross-site requests are refused: an Origin must be
 // allowed, cross-site fetch metadata without Origin is refused, and only an empty or JSON body
 // is accepted (a cross-site <form> cannot send JSON).
-import type { Permission } from '../document-meta.ts';
+import { isValidDocumentId, type Permission } from '../document-meta.ts';
 import type { RefreshFamilies } from '../store/shared-store.ts';
-import type { TokenService } from '../token-service.ts';
+import { IssueDeferredError, RevokedWhileIssuingError, type TokenService } from '../token-service.ts';
 import { cookie as readCookie, mediaType, readJsonObject } from '../web/request-parts.ts';
-import { errorResponse, jsonResponse } from '../web/responses.ts';
+import { errorResponse, jsonResponse, notFoundResponse } from '../web/responses.ts';
+import { deferred } from './issue-deferred.ts';
 import type { AuditLog } from './audit.ts';
 import type { ClientInfo } from './client-info.ts';
 import { PASSWORD_TOKEN_LIFETIME_SECONDS } from './password-exchange-handler.ts';
@@ -31,6 +32,8 @@ export function createRefreshHandler(options: RefreshOptions): RefreshHandler {
   const lifetime = options.tokenLifetimeSeconds ?? PASSWORD_TOKEN_LIFETIME_SECONDS;
   return async (request, id, client) => {
     if (request.method !== 'POST') return errorResponse(405, 'method_not_allowed', 'Use POST.', { Allow: 'POST' });
+    // An id no document can have is refused before any work: no throttle entry, no hashing.
+    if (!isValidDocumentId(id)) return notFoundResponse();
     const origin = request.headers.get('origin');
     const crossSite = request.headers.get('sec-fetch-site') === 'cross-site';
     if ((origin !== null && !options.originAllowed(origin)) || (origin === null && crossSite)) {
@@ -45,6 +48,9 @@ export function createRefreshHandler(options: RefreshOptions): RefreshHandler {
       errorResponse(401, 'invalid_refresh_token', 'The session has expired. Enter the password again.', headers);
     const presented = readCookie(request, cookie.name);
     if (!presented) return invalid();
+    // Read before the session is checked: a revocation landing after this point, while the
+    // refresh is in flight, must not be outlived by the token it ends with.
+    const authorizedAt = await options.tokens.revocationMark(id);
     const result = await options.refreshFamilies.rotate(presented, id);
     if (result.kind === 'reuse') {
       audit(`refresh.reuse doc=${id} client=${client.key} family=revoked`);
@@ -55,7 +61,17 @@ export function createRefreshHandler(options: RefreshOptions): RefreshHandler {
       audit(`refresh.failure doc=${id} client=${client.key}`);
       return invalid(clear);
     }
-    const issued = await options.tokens.issue({ doc: id, permissions: [...document.permissions], lifetimeSeconds: lifetime });
+    let issued;
+    try {
+      issued = await options.tokens.issue({ doc: id, permissions: [...document.permissions], lifetimeSeconds: lifetime, authorizedAt });
+    } catch (error) {
+      if (error instanceof RevokedWhileIssuingError) {
+        audit(`refresh.failure doc=${id} client=${client.key} reason=revoked-in-flight`);
+        return invalid(clear);
+      }
+      if (error instanceof IssueDeferredError) return deferred(error);
+      throw error;
+    }
     audit(`refresh.success doc=${id}`);
     return jsonResponse(
       200,

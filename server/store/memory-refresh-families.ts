@@ -1,7 +1,11 @@
-// Refresh families held in this process, written to one file (0600) so a restart keeps them.
-// Only one process may use that file: several instances need the Redis store.
+// Refresh families held in this process and kept in the data folder (0600) so a restart keeps them:
+// a snapshot plus a journal of changed families, one JSON line each, so a refresh appends one line
+// instead of rewriting every session. The journal is folded into the snapshot at start and when it
+// has grown well past the number of families. Only one process may use these files: several
+// instances need the Redis store. Write failures are reported (`onPersistError`); the in-memory
+// state stays authoritative meanwhile.
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { appendFile, readFile, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import { FAMILY_LIFETIME_MS, IDLE_TIMEOUT_MS, REUSE_GRACE_MS, hashRefreshToken, newRefreshToken } from '../refresh-policy.ts';
 import { writeFileAtomic } from '../write-file-atomic.ts';
@@ -18,33 +22,69 @@ interface Family {
   used: string[];
 }
 
+/** The journal is folded into the snapshot once it has this many lines more than there are families. */
+const JOURNAL_SLACK = 1000;
+
+export interface MemoryRefreshFamiliesOptions {
+  /** Clock (tests); default Date.now. */
+  now?: () => number;
+  /** Called when the snapshot or the journal could not be written. */
+  onPersistError?: (error: Error) => void;
+}
+
+async function readIfExists(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
 export class MemoryRefreshFamilies implements RefreshFamilies {
   readonly #families = new Map<string, Family>();
   readonly #byHash = new Map<string, string>();
   /** Rotated token hash → successor raw value, kept in memory only for the grace window. */
   readonly #graceSuccessors = new Map<string, { token: string; until: number }>();
   #writing: Promise<void> = Promise.resolve();
+  #journalLines = 0;
+  readonly #now: () => number;
+  readonly #onPersistError: (error: Error) => void;
 
   private constructor(
-    private readonly file: string | null,
-    private readonly now: () => number,
-  ) {}
+    private readonly files: { snapshot: string; journal: string } | null,
+    options: MemoryRefreshFamiliesOptions,
+  ) {
+    this.#now = options.now ?? Date.now;
+    this.#onPersistError = options.onPersistError ?? (() => {});
+  }
 
-  /** `dataDir` null keeps families in memory only. */
-  static async open(dataDir: string | null, now: () => number = Date.now): Promise<MemoryRefreshFamilies> {
-    const store = new MemoryRefreshFamilies(dataDir === null ? null : path.join(dataDir, 'refresh-families.json'), now);
-    if (store.file === null) return store;
-    try {
-      const families = JSON.parse(await readFile(store.file, 'utf8')) as Family[];
-      for (const family of families) store.#index(family);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  /** `dataDir` null keeps families in memory only. A clock function as second argument is still accepted. */
+  static async open(dataDir: string | null, options: MemoryRefreshFamiliesOptions | (() => number) = {}): Promise<MemoryRefreshFamilies> {
+    const settings = typeof options === 'function' ? { now: options } : options;
+    const files = dataDir === null ? null : { snapshot: path.join(dataDir, 'refresh-families.json'), journal: path.join(dataDir, 'refresh-families.journal') };
+    const store = new MemoryRefreshFamilies(files, settings);
+    if (files === null) return store;
+    const snapshot = await readIfExists(files.snapshot);
+    if (snapshot !== null) for (const family of JSON.parse(snapshot) as Family[]) store.#index(family);
+    const journal = await readIfExists(files.journal);
+    if (journal !== null) {
+      for (const line of journal.split('\n')) {
+        if (line === '') continue;
+        try {
+          store.#index(JSON.parse(line) as Family);
+        } catch {
+          // A line cut short by a crash: the change it describes was never confirmed.
+        }
+      }
     }
+    if (journal !== null && journal !== '') store.#compact();
+    await store.#writing;
     return store;
   }
 
   async create(doc: string): Promise<{ token: string; maxAgeSeconds: number }> {
-    const now = this.now();
+    const now = this.#now();
     const token = newRefreshToken();
     const family: Family = {
       id: randomUUID(),
@@ -57,12 +97,12 @@ export class MemoryRefreshFamilies implements RefreshFamilies {
       used: [],
     };
     this.#index(family);
-    this.#persist();
+    this.#record(family);
     return { token, maxAgeSeconds: Math.floor(FAMILY_LIFETIME_MS / 1000) };
   }
 
   async rotate(token: string, doc: string): Promise<RotateResult> {
-    const now = this.now();
+    const now = this.#now();
     const tokenHash = hashRefreshToken(token);
     const family = this.#families.get(this.#byHash.get(tokenHash) ?? '');
     if (!family || family.doc !== doc || family.revoked) return { kind: 'invalid' };
@@ -86,7 +126,7 @@ export class MemoryRefreshFamilies implements RefreshFamilies {
     this.#byHash.set(family.current, family.id);
     this.#graceSuccessors.set(tokenHash, { token: successor, until: now + REUSE_GRACE_MS });
     setTimeout(() => this.#graceSuccessors.delete(tokenHash), REUSE_GRACE_MS).unref();
-    this.#persist();
+    this.#record(family);
     return { kind: 'ok', token: successor, doc, maxAgeSeconds };
   }
 
@@ -102,17 +142,35 @@ export class MemoryRefreshFamilies implements RefreshFamilies {
   #revoke(family: Family): void {
     if (family.revoked) return;
     family.revoked = true;
-    this.#persist();
+    this.#record(family);
   }
 
   #index(family: Family): void {
+    const previous = this.#families.get(family.id);
+    if (previous) for (const hash of [previous.current, ...previous.used]) this.#byHash.delete(hash);
     this.#families.set(family.id, family);
     this.#byHash.set(family.current, family.id);
     for (const used of family.used) this.#byHash.set(used, family.id);
   }
 
-  #persist(): void {
-    const now = this.now();
+  /** Appends the family's new state to the journal, or folds the journal into a new snapshot. */
+  #record(family: Family): void {
+    const files = this.files;
+    if (files === null) return;
+    if (this.#journalLines >= this.#families.size + JOURNAL_SLACK) {
+      this.#compact();
+      return;
+    }
+    this.#journalLines++;
+    // The line is taken now, so lines and snapshots land in the order of the changes they describe.
+    const line = `${JSON.stringify(family)}\n`;
+    this.#enqueue(() => appendFile(files.journal, line, { mode: 0o600 }));
+  }
+
+  #compact(): void {
+    const files = this.files;
+    if (files === null) return;
+    const now = this.#now();
     // Drop families past their absolute lifetime; their tokens are dead either way.
     for (const family of this.#families.values()) {
       if (now >= family.expiresAt) {
@@ -121,14 +179,19 @@ export class MemoryRefreshFamilies implements RefreshFamilies {
         for (const used of family.used) this.#byHash.delete(used);
       }
     }
-    const file = this.file;
-    if (file === null) return;
+    this.#journalLines = 0;
     const snapshot = `${JSON.stringify([...this.#families.values()])}\n`;
-    this.#writing = this.#writing
-      .then(() => writeFileAtomic(file, snapshot))
-      .catch(() => {
-        // Persistence is best effort; the in-memory state stays authoritative.
+    this.#enqueue(async () => {
+      await writeFileAtomic(files.snapshot, snapshot);
+      await truncate(files.journal, 0).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
       });
+    });
+  }
+
+  #enqueue(write: () => Promise<void>): void {
+    this.#writing = this.#writing.then(write).catch((error: unknown) => {
+      this.#onPersistError(error instanceof Error ? error : new Error(String(error)));
+    });
   }
 }
-

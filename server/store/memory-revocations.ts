@@ -31,6 +31,10 @@ export class MemoryRevocations implements RevocationList {
     return this.#view.revokedBefore(doc);
   }
 
+  async currentRevocation(doc: string): Promise<number> {
+    return this.#view.revokedBefore(doc);
+  }
+
   async revokeToken(jti: string, expiresAt: number): Promise<void> {
     this.#view.addToken(jti, expiresAt);
     await this.#persist();

@@ -3,6 +3,8 @@
 // instances share state through the Redis store instead.
 import path from 'node:path';
 import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { FileApiKeys } from './file-api-keys.ts';
+import { FileSigningKeys } from './file-signing-keys.ts';
 import { FolderDocumentIndex } from './folder-document-index.ts';
 import { MemoryRefreshFamilies } from './memory-refresh-families.ts';
 import { MemoryRevocations } from './memory-revocations.ts';
@@ -13,13 +15,26 @@ export interface MemoryStoreOptions {
   dataDir: string;
   /** Clock for refresh families (tests); default Date.now. */
   now?: () => number;
+  /**
+   * Called when refresh sessions could not be written to the data folder (they stay valid in this
+   * process, but a restart would lose the change). Default: one line on stderr.
+   */
+  onPersistError?: (error: Error) => void;
+}
+
+function reportPersistError(error: Error): void {
+  const code = (error as NodeJS.ErrnoException).code ?? error.name;
+  process.stderr.write(`secure-viewer: refresh sessions could not be written to the data folder (${code})\n`);
 }
 
 /** Creates the in-process store. */
 export async function createMemoryStore(options: MemoryStoreOptions): Promise<SharedStore> {
   const [revocations, refreshFamilies, documents] = await Promise.all([
     MemoryRevocations.open(options.dataDir),
-    MemoryRefreshFamilies.open(options.dataDir, options.now),
+    MemoryRefreshFamilies.open(options.dataDir, {
+      ...(options.now ? { now: options.now } : {}),
+      onPersistError: options.onPersistError ?? reportPersistError,
+    }),
     FolderDocumentIndex.open(path.join(options.dataDir, 'documents')),
   ]);
   const limiters = new Map<string, RateLimiterMemory>();
@@ -27,6 +42,8 @@ export async function createMemoryStore(options: MemoryStoreOptions): Promise<Sh
     revocations,
     refreshFamilies,
     documents,
+    signingKeys: new FileSigningKeys(path.join(options.dataDir, 'keys')),
+    apiKeys: new FileApiKeys(options.dataDir),
     limiter(rule: LimiterRule): RateLimiterAbstract {
       let limiter = limiters.get(rule.name);
       if (!limiter) {

@@ -2,6 +2,7 @@
 // pub/sub channel and reloads it whole whenever its subscription (re)connects, so a message lost
 // during a disconnect is not a revocation lost. No Redis round trip happens per token check.
 import type { Redis } from 'ioredis';
+import { TOKEN_REVOCATION_SECONDS } from '../token-service.ts';
 import { RevocationView } from './revocation-view.ts';
 import type { RevocationList, RevocationSubject } from './shared-store.ts';
 
@@ -51,8 +52,18 @@ export class RedisRevocations implements RevocationList {
     return this.#view.revokedBefore(doc);
   }
 
-  async revokeToken(jti: string, expiresAt: number): Promise<void> {
+  /** Read from Redis, not from the view, which may not have heard of a revocation on another instance yet. */
+  async currentRevocation(doc: string): Promise<number> {
+    const at = Number((await this.client.hget(this.#documentsKey, doc)) ?? 0);
+    this.#view.addDocument(doc, at);
+    return Math.max(at, this.#view.revokedBefore(doc));
+  }
+
+  async revokeToken(jti: string, requestedUntil: number): Promise<void> {
     const now = Math.floor(Date.now() / 1000);
+    // Bounded here too, so no caller can make an entry that outlives every token.
+    const expiresAt = Math.min(requestedUntil, now + TOKEN_REVOCATION_SECONDS);
+    if (expiresAt < now) return;
     const announcement: Announcement = { jti, expiresAt };
     await this.client
       .multi()

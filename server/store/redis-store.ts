@@ -2,9 +2,11 @@
 // counters, refresh families and documents. `ioredis` is loaded only when this store is used.
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RedisApiKeys } from './redis-api-keys.ts';
 import { RedisDocumentIndex } from './redis-document-index.ts';
 import { RedisRefreshFamilies } from './redis-refresh-families.ts';
 import { RedisRevocations } from './redis-revocations.ts';
+import { RedisSigningKeys } from './redis-signing-keys.ts';
 import type { LimiterRule, SharedStore } from './shared-store.ts';
 
 export interface RedisStoreOptions {
@@ -57,16 +59,20 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Shar
   // A subscribed connection can run no other commands: revocation announcements get their own.
   const subscriber = client.duplicate();
   subscriber.on('error', () => {});
-  const revocations = await RedisRevocations.open(client, subscriber, prefix).catch((error: unknown) => {
-    subscriber.disconnect();
-    if (ownsClient) client.disconnect();
-    throw error;
-  });
+  const [revocations, signingKeys] = await Promise.all([RedisRevocations.open(client, subscriber, prefix), RedisSigningKeys.open(client, subscriber, prefix)]).catch(
+    (error: unknown) => {
+      subscriber.disconnect();
+      if (ownsClient) client.disconnect();
+      throw error;
+    },
+  );
   const limiters = new Map<string, RateLimiterRedis>();
   return {
     revocations,
     refreshFamilies: new RedisRefreshFamilies(client, prefix, options.now),
     documents: new RedisDocumentIndex(client, prefix),
+    signingKeys,
+    apiKeys: new RedisApiKeys(client, prefix),
     limiter(rule: LimiterRule): RateLimiterAbstract {
       let limiter = limiters.get(rule.name);
       if (!limiter) {

@@ -1,6 +1,7 @@
 // The local, synchronous view of revocations that every token check reads: per-document
 // "revoked at or before" times and a per-token deny-list whose entries leave once the token
 // has expired anyway.
+import { TOKEN_REVOCATION_SECONDS } from '../token-service.ts';
 import type { RevocationSubject } from './shared-store.ts';
 
 export interface RevocationSnapshot {
@@ -31,9 +32,12 @@ export class RevocationView {
     if (at > this.revokedBefore(doc)) this.#documents.set(doc, at);
   }
 
+  /** Keeps a token id until `expiresAt`, but never longer than any token of ours can verify. */
   addToken(jti: string, expiresAt: number): void {
-    if (expiresAt < this.nowSeconds()) return;
-    this.#tokens.set(jti, Math.max(expiresAt, this.#tokens.get(jti) ?? 0));
+    const now = this.nowSeconds();
+    if (expiresAt < now) return;
+    const until = Math.min(expiresAt, now + TOKEN_REVOCATION_SECONDS);
+    this.#tokens.set(jti, Math.max(until, this.#tokens.get(jti) ?? 0));
     this.#pruneTokens();
   }
 

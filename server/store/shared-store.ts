@@ -3,6 +3,7 @@
 // process; `createRedisStore` shares it through Redis.
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { DocumentMeta } from '../document-meta.ts';
+import type { StoredSigningKey } from '../signing-keys.ts';
 
 /** A counter: at most `points` consumptions per key within `durationSeconds`. */
 export interface LimiterRule {
@@ -29,7 +30,13 @@ export interface RevocationList {
   isRevoked(token: RevocationSubject): boolean;
   /** Seconds: tokens of `doc` issued at or before this time are refused (0 when never revoked). */
   revokedBefore(doc: string): number;
-  /** Refuses one token until it expires (`expiresAt` in seconds). */
+  /**
+   * The document's "revoked before" time as the store holds it now (a shared store reads it, not
+   * only the local view). Token issuing reads it before and after signing. Optional for stores
+   * written before it existed: `revokedBefore` is used instead.
+   */
+  currentRevocation?(doc: string): Promise<number>;
+  /** Refuses one token until `expiresAt` (seconds, by the server's clock; kept at most 17 minutes ahead). */
   revokeToken(jti: string, expiresAt: number): Promise<void>;
   /** Refuses every token of `doc` issued at or before `at` (seconds). */
   revokeDocument(doc: string, at: number): Promise<void>;
@@ -60,11 +67,61 @@ export interface DocumentIndex {
   list(): Promise<DocumentMeta[]>;
 }
 
+/**
+ * The token signing key set, shared by every instance: the newest key signs, every key in the set
+ * verifies. Changes are atomic with other instances' changes.
+ */
+export interface SigningKeyStore {
+  /** The set; when it is empty, `first()` makes its first key (all instances end up with one). */
+  load(first: () => Promise<StoredSigningKey>): Promise<StoredSigningKey[]>;
+  /** Adds a key; returns the new set. */
+  add(key: StoredSigningKey): Promise<StoredSigningKey[]>;
+  /** Removes a key (it stops verifying); returns the new set. */
+  remove(kid: string): Promise<StoredSigningKey[]>;
+  /** Calls `listener` when another instance may have changed the set (a shared store only). */
+  onChange?(listener: () => void): void;
+}
+
+/** What an API key grants: creating viewer tokens, uploading, revoking, listing, managing keys. */
+export type ApiKeyScope = 'tokens' | 'upload' | 'revoke' | 'list' | 'keys';
+
+/** A stored API key: its hash and what is known about it, never the key. */
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  /** `live`/`test` from the key's prefix; `legacy` for a key of the older format. */
+  environment: 'live' | 'test' | 'legacy';
+  scopes: ApiKeyScope[];
+  /** SHA-256 of the key, base64url. */
+  hash: string;
+  /** Prefix and the first random characters, for people to tell keys apart. */
+  preview: string;
+  /** ms since 1970 */
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+/** API keys by hash, shared by every instance. */
+export interface ApiKeyStore {
+  byHash(hash: string): Promise<ApiKeyRecord | null>;
+  list(): Promise<ApiKeyRecord[]>;
+  add(record: ApiKeyRecord): Promise<void>;
+  /** Adds `record` only while there is no key at all (a fresh deployment's first key); true when it did. */
+  addFirst(record: ApiKeyRecord): Promise<boolean>;
+  /** Changes the last-used or revocation time; returns the record after the change, or null. */
+  update(id: string, change: { lastUsedAt?: number; revokedAt?: number }): Promise<ApiKeyRecord | null>;
+}
+
 /** All shared state of a server. */
 export interface SharedStore {
   readonly revocations: RevocationList;
   readonly refreshFamilies: RefreshFamilies;
   readonly documents: DocumentIndex;
+  /** The signing key set (optional for stores written before it existed: keys are then passed in). */
+  readonly signingKeys?: SigningKeyStore;
+  /** API keys (optional for stores written before it existed). */
+  readonly apiKeys?: ApiKeyStore;
   /** An atomic counter with expiry (rate-limiter-flexible), shared like the rest of the store. */
   limiter(rule: LimiterRule): RateLimiterAbstract;
   /** Waits for pending writes and releases connections. */

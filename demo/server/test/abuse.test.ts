@@ -167,6 +167,22 @@ describe('password guessing (HTTP)', () => {
     assert.equal(kdf.calls, calls + 1);
   });
 
+  it('B22: an id no document can have (5,000 characters, odd characters) is refused before any counting or hashing', async () => {
+    const calls = kdf.calls;
+    for (const id of ['a'.repeat(5000), 'a'.repeat(65), '-leading-dash', 'dot.ted']) {
+      const exchange = await attempt('127.0.0.17', id, 'reader-2026');
+      assert.equal(exchange.status, 404, id.slice(0, 20));
+      const renewal = await requestFrom(t.url, '127.0.0.17', 'POST', `/api/documents/${id}/refresh`, { Cookie: 'sv_refresh=abc' });
+      assert.equal(renewal.status, 404, id.slice(0, 20));
+    }
+    assert.equal(kdf.calls, calls, 'no KDF run');
+    assert.ok(!t.logs.some((line) => line.includes(' audit ') && line.includes('a'.repeat(65))), 'not even audited as a password failure');
+    // Control: the longest valid id is an unknown document, hashed like any other.
+    const longest = await attempt('127.0.0.17', 'a'.repeat(64), 'reader-2026');
+    assert.equal(longest.status, 401);
+    assert.equal(kdf.calls, calls + 1);
+  });
+
   it('B23: the password of document A on document B is a generic failure without token or cookie', async () => {
     const cases: Array<[string, string]> = [
       ['contract', PROTECTED_PASSWORD],

@@ -1,6 +1,10 @@
 // Host-backend API: API key, document list and upload, token issuing (test plan B25, and uploads).
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createMemoryStore } from '../../../server/store/memory-store.ts';
 import { apiKeyMatches } from '../api-key.ts';
 import { buildSample } from '../samples.ts';
 import { content, decodePart, json, rawRequest, startTestBackend, type TestBackend } from './helpers.ts';
@@ -139,6 +143,33 @@ describe('POST /api/tokens', () => {
     }
   });
 
+  it('refuses permission names it does not know with 400 naming them, instead of dropping them', async () => {
+    const response = await tokenRequest({ allowed_documents: [{ document_id: 'sample', document_permissions: ['read', 'downlaod', 'admin', 'admin'] }] });
+    assert.equal(response.status, 400);
+    const { error } = await json<{ error: { code: string; message: string } }>(response);
+    assert.equal(error.code, 'invalid_request');
+    assert.match(error.message, /Unknown permissions: "downlaod", "admin"\./);
+    // Even for a document that does not exist: the request itself is wrong.
+    assert.equal((await tokenRequest({ allowed_documents: [{ document_id: 'nope', document_permissions: ['read', 'edit'] }] })).status, 400);
+  });
+
+  it('knows write as a reserved name: granted where the document grants it, checked by nothing yet', async () => {
+    const uploaded = await api('/api/documents?title=Writable&permissions=read,write', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/pdf' },
+      body: await buildSample(),
+    });
+    assert.equal(uploaded.status, 201);
+    const { document_id: id } = await json<{ document_id: string }>(uploaded);
+    const issued = await tokenRequest({ allowed_documents: [{ document_id: id, document_permissions: ['read', 'write', 'download'] }] });
+    assert.equal(issued.status, 200);
+    const { jwt } = await json<{ jwt: string }>(issued);
+    assert.deepEqual(decodePart(jwt, 1)['permissions'], ['read', 'write']);
+    const served = await content(t.url, id, jwt, { Range: 'bytes=0-7' });
+    assert.equal(served.status, 206, 'a token carrying write verifies');
+    await served.arrayBuffer();
+  });
+
   it('404 for an unknown document, 400 without read or with several documents', async () => {
     assert.equal((await tokenRequest({ allowed_documents: [{ document_id: 'nope', document_permissions: ['read'] }] })).status, 404);
     assert.equal((await tokenRequest({ allowed_documents: [{ document_id: 'sample', document_permissions: ['print'] }] })).status, 400);
@@ -156,6 +187,69 @@ describe('POST /api/tokens', () => {
     assert.equal(huge.status, 413);
     const broken = await api('/api/tokens', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{' });
     assert.equal(broken.status, 400);
+  });
+});
+
+describe('POST /api/tokens/revoke', () => {
+  it('refuses the token whatever expiry the caller names, or none', async () => {
+    for (const exp of [undefined, Math.floor(Date.now() / 1000) - 3600]) {
+      const issued = await tokenRequest({ allowed_documents: [{ document_id: 'sample', document_permissions: ['read'] }] });
+      const { jwt } = await json<{ jwt: string }>(issued);
+      const first = await content(t.url, 'sample', jwt, { Range: 'bytes=0-7' });
+      assert.equal(first.status, 206);
+      await first.arrayBuffer();
+      const revoked = await api('/api/tokens/revoke', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ jti: decodePart(jwt, 1)['jti'], ...(exp === undefined ? {} : { exp }) }),
+      });
+      assert.equal(revoked.status, 200, String(exp));
+      const after = await content(t.url, 'sample', jwt, { Range: 'bytes=0-7' });
+      assert.equal(after.status, 401, `exp ${String(exp)}`);
+      await after.arrayBuffer();
+    }
+  });
+});
+
+describe('a revocation time ahead of the clock', () => {
+  it('makes token issuing answer 503 with Retry-After at once, for that document only', async () => {
+    const storeDir = await mkdtemp(path.join(tmpdir(), 'sv-ahead-'));
+    const store = await createMemoryStore({ dataDir: storeDir });
+    const backend = await startTestBackend({ store });
+    try {
+      const issue = (id: string): Promise<Response> =>
+        fetch(`${backend.url}/api/tokens`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${backend.apiKey}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ allowed_documents: [{ document_id: id, document_permissions: ['read'] }] }),
+        });
+      // As another instance whose clock runs an hour ahead would have stored it.
+      await store.revocations.revokeDocument('long', Math.floor(Date.now() / 1000) + 3600);
+      const started = Date.now();
+      const response = await issue('long');
+      assert.equal(response.status, 503);
+      assert.ok(Number(response.headers.get('retry-after')) > 0);
+      assert.equal((await json<{ error: { code: string } }>(response)).error.code, 'token_unavailable');
+      assert.ok(Date.now() - started < 2000, 'answered at once');
+      assert.equal((await issue('sample')).status, 200);
+    } finally {
+      await backend.close();
+      await store.close();
+      await rm(storeDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('GET /.well-known/jwks.json', () => {
+  it('lists the public signing keys, the one in issued tokens among them, without private parts', async () => {
+    const response = await fetch(`${t.url}/.well-known/jwks.json`);
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') ?? '', /^application\/jwk-set\+json/);
+    const { keys } = await json<{ keys: Array<Record<string, unknown>> }>(response);
+    const issued = await tokenRequest({ allowed_documents: [{ document_id: 'sample', document_permissions: ['read'] }] });
+    const kid = decodePart((await json<{ jwt: string }>(issued)).jwt, 0)['kid'];
+    assert.ok(keys.some((key) => key['kid'] === kid));
+    for (const key of keys) assert.equal(key['d'], undefined);
   });
 });
 

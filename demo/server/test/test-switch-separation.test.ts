@@ -74,7 +74,8 @@ describe('a backend without test switches', () => {
 
     const issued = await fetch(`${plain.url}/api/tokens`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Api-Key': plain.apiKey },
+      // The first API key was made (and is known) by the instance that started first on the folder.
+      headers: { 'Content-Type': 'application/json', 'X-Api-Key': switched.apiKey },
       body: JSON.stringify({ allowed_documents: [{ document_id: id, document_permissions: ['read'] }] }),
     });
     assert.equal(issued.status, 404);
