@@ -14,11 +14,11 @@ import { permits } from './token/permissions.ts';
 import { TokenController } from './token/token-controller.ts';
 import { CopyGuard } from './ui/copy-guard.ts';
 import { renderError, renderLoading } from './ui/overlays.ts';
-import { PasswordFlow } from './ui/password-flow.ts';
+import { PasswordFlow } from './ui/password/password-flow.ts';
 import { ReaderControls } from './ui/reader-controls.ts';
-import { format, resolveStrings, type ViewerStringOverrides } from './ui/strings.ts';
-import { SidebarController } from './ui/sidebar-controller.ts';
-import { TouchInput } from './ui/touch-input.ts';
+import { format, resolveStrings, type ViewerStringOverrides } from './i18n/strings.ts';
+import { SidebarController } from './ui/sidebar/sidebar-controller.ts';
+import { TouchInput } from './ui/touch/touch-input.ts';
 import { renderToolbar } from './ui/toolbar.ts';
 
 export type { Zoom } from './pdf/zoom.ts';

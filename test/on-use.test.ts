@@ -29,7 +29,7 @@ function part(el: SecureViewer, name: string): HTMLElement | null {
 describe('features loaded on first use', () => {
   it('sidebar: opened with F4 before its content has loaded, the box is there at once, then the outline, with focus in it', async () => {
     const el = await readyViewer('report');
-    expect(loaded('/src/ui/sidebar-panel.ts'), 'the sidebar content before first use').to.equal(false);
+    expect(loaded('/src/ui/sidebar/sidebar-panel.ts'), 'the sidebar content before first use').to.equal(false);
     const viewportLeft = part(el, 'viewport')!.getBoundingClientRect().left;
     part(el, 'viewport')!.focus();
     await sendKeys({ press: 'F4' });
@@ -47,7 +47,7 @@ describe('features loaded on first use', () => {
     el.zoom = 1;
     await waitFor(() => Math.abs((pageElement(el, 1)?.clientWidth ?? 0) - 816) < 3);
     // Not a touch screen: nothing loads the gestures before the first touch.
-    expect(loaded('/src/ui/touch-gestures.ts'), 'the gestures before first use').to.equal(false);
+    expect(loaded('/src/ui/touch/touch-gestures.ts'), 'the gestures before first use').to.equal(false);
     const viewport = part(el, 'viewport')!;
     const box = viewport.getBoundingClientRect();
     const x = box.left + box.width * 0.4;
@@ -70,11 +70,11 @@ describe('features loaded on first use', () => {
 
   it('find: closed again before the find bar has loaded, it stays closed; opened, its field takes focus once there', async () => {
     const el = await readyViewer('sample', ['read', 'copy']);
-    expect(loaded('/src/ui/find-bar.ts'), 'the find bar before first use').to.equal(false);
+    expect(loaded('/src/ui/find/find-bar.ts'), 'the find bar before first use').to.equal(false);
     const ctrlF = () => el.dispatchEvent(new KeyboardEvent('keydown', { key: 'f', ctrlKey: true, bubbles: true, composed: true, cancelable: true }));
     ctrlF();
     part(el, 'find-button')!.click();
-    await waitFor(() => loaded('/src/ui/find-bar.ts'));
+    await waitFor(() => loaded('/src/ui/find/find-bar.ts'));
     await sleep(300);
     expect(part(el, 'find-bar')).to.equal(null);
     expect(part(el, 'find-button')!.getAttribute('aria-expanded')).to.equal('false');
@@ -153,14 +153,14 @@ describe('features loaded on first use', () => {
     const el = await openViewer();
     const asked: string[] = [];
     el.addEventListener('sv-password-required', (event) => asked.push(event.detail.kind));
-    expect(loaded('/src/ui/password-dialog.ts'), 'the dialog before first use').to.equal(false);
+    expect(loaded('/src/ui/password/password-dialog.ts'), 'the dialog before first use').to.equal(false);
     el.passwordUrl = `${backendUrl}/api/documents/${id}/password-token`;
     el.src = contentUrl(id);
     await el.updateComplete;
     await sleep(0);
     // The document goes away while the dialog's code is on its way.
     el.src = null;
-    await waitFor(() => loaded('/src/ui/password-dialog.ts'));
+    await waitFor(() => loaded('/src/ui/password/password-dialog.ts'));
     await sleep(300);
     expect(el.state).to.equal('idle');
     expect(el.shadowRoot!.querySelector('[part="password-dialog"]')).to.equal(null);

@@ -1,8 +1,8 @@
 import type { ReactiveController, ReactiveControllerHost, TemplateResult } from 'lit';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { asViewerError, type ViewerError } from '../errors.ts';
-import type { ViewerStringOverrides } from '../ui/strings.ts';
-import { adoptSheet } from '../ui/styles.ts';
+import type { ViewerStringOverrides } from '../i18n/strings.ts';
+import { adoptSheet } from '../internal/adopt-sheet.ts';
 
 export interface ExportSource {
   /** The open document, or null. */

@@ -1,7 +1,7 @@
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
 // The print button's look while a print is prepared loads with the print code.
-export { printProgressStyles, renderPrintProgress } from '../ui/print-progress.ts';
+export { printProgressStyles, renderPrintProgress } from '../ui/print/print-progress.ts';
 
 /** 150 dpi: sharp on paper; each page is kept only as a compressed image. */
 const PRINT_SCALE = 150 / 72;

@@ -1,7 +1,7 @@
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { EventBus, PDFFindController, PDFLinkService, PDFViewer } from 'pdfjs-dist/legacy/web/pdf_viewer.mjs';
 import type { PdfjsLib, PdfjsViewerLib } from './pdfjs.ts';
-import { adoptSheet } from '../ui/styles.ts';
+import { adoptSheet } from '../internal/adopt-sheet.ts';
 import { resolveIdsInShadowRoot } from './shadow-id-lookup.ts';
 
 import type { Zoom } from './zoom.ts';

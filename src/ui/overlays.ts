@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ViewerErrorInfo } from '../errors.ts';
-import type { CoreStrings } from './strings.ts';
+import type { CoreStrings } from '../i18n/strings.ts';
 
 /** The loading indicator (part `status`): shown while a document loads, with its progress. */
 export function renderLoading(strings: CoreStrings, loading: boolean, percent: number | null): TemplateResult {

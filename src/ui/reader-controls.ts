@@ -1,13 +1,13 @@
 import { nothing, type PropertyValues, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { createViewerEvent } from '../events.ts';
 import type { PageViewer, Zoom } from '../pdf/page-viewer.ts';
-import type { FindResult, Finder } from './find-bar.ts';
+import type { FindResult, Finder } from './find/find-bar.ts';
 import { keyAction } from './keyboard.ts';
-import { format, resolveStrings, type ViewerStringOverrides } from './strings.ts';
-import { adoptSheet } from './styles.ts';
+import { format, resolveStrings, type ViewerStringOverrides } from '../i18n/strings.ts';
+import { adoptSheet } from '../internal/adopt-sheet.ts';
 import type { ToolbarActions } from './toolbar.ts';
 
-type FindBar = typeof import('./find-bar.ts');
+type FindBar = typeof import('./find/find-bar.ts');
 
 /** What the toolbar and the keyboard act on. */
 export interface ReaderHost extends ReactiveControllerHost, HTMLElement {
@@ -172,7 +172,7 @@ export class ReaderControls implements ReactiveController {
       void this.#host.updateComplete.then(() => this.#part('find-input')?.focus());
       return;
     }
-    import('./find-bar.ts').then(
+    import('./find/find-bar.ts').then(
       (findBar) => {
         if (!this.#findBar) adoptSheet(this.#host.renderRoot, findBar.findBarStyles.styleSheet);
         this.#findBar = findBar;

@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { icons } from './icons.ts';
-import { format, type CoreStrings } from './strings.ts';
+import { format, type CoreStrings } from '../i18n/strings.ts';
 
 /** What the toolbar shows. */
 export interface ToolbarModel {

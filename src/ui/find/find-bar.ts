@@ -1,14 +1,11 @@
 import { html, svg, type TemplateResult } from 'lit';
 import type { EventBus } from 'pdfjs-dist/legacy/web/pdf_viewer.mjs';
-import type { PageViewer } from '../pdf/page-viewer.ts';
-import { icon, icons } from './icons.ts';
-import { format, partStrings, type ViewerStringOverrides, type ViewerStrings } from './strings.ts';
-import type { ToolbarActions } from './toolbar.ts';
+import type { PageViewer } from '../../pdf/page-viewer.ts';
+import { icon, icons } from '../icons.ts';
+import { format, partStrings, type FindStrings, type ViewerStringOverrides } from '../../i18n/strings.ts';
+import type { ToolbarActions } from '../toolbar.ts';
 
 export { findBarStyles } from './find-bar.styles.ts';
-
-/** The find bar's own strings, loaded with it. */
-export type FindStrings = Pick<ViewerStrings, 'findLabel' | 'findNext' | 'findPrevious' | 'findClose' | 'findResults' | 'findNoMatches' | 'findSearching'>;
 
 export const FIND_STRINGS: FindStrings = {
   findLabel: 'Find in document',

@@ -1,20 +1,17 @@
 import type { TemplateResult } from 'lit';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { readOutline, visibleEntries, type OutlineEntry } from '../pdf/outline.ts';
-import { THUMBNAIL_WIDTH, ThumbnailPainter } from '../pdf/thumbnail-painter.ts';
-import type { SidebarHost, SidebarOptions } from './sidebar-controller.ts';
+import { readOutline, visibleEntries, type OutlineEntry } from '../../pdf/outline.ts';
+import { THUMBNAIL_WIDTH, ThumbnailPainter } from '../../pdf/thumbnail-painter.ts';
+import type { SidebarHost, SidebarOptions } from './sidebar-options.ts';
 import { sidebarStyles } from './sidebar.styles.ts';
 import { renderSidebar, type OutlineRow, type SidebarActions, type SidebarTab } from './sidebar.ts';
-import { format, partStrings, type CoreStrings, type ViewerStrings } from './strings.ts';
-import { adoptSheet } from './styles.ts';
+import { format, partStrings, type CoreStrings, type SidebarStrings } from '../../i18n/strings.ts';
+import { adoptSheet } from '../../internal/adopt-sheet.ts';
 
 /** Under this width the sidebar folds over the pages instead of pushing them aside. */
 const SIDEBAR_OVERLAY_BELOW = 520;
 /** Thumbnails this far outside the sidebar's view are drawn ahead, and kept. */
 const THUMBNAIL_MARGIN = '400px 0px';
-
-/** The sidebar's own strings, loaded with it. */
-export type SidebarStrings = Pick<ViewerStrings, 'outline' | 'thumbnails'>;
 
 export const SIDEBAR_STRINGS: SidebarStrings = {
   outline: 'Outline',

@@ -1,9 +1,5 @@
 import type { ErrorCode } from '../errors.ts';
 import { DEFAULT_MESSAGES } from '../errors.ts';
-import type { FindStrings } from './find-bar.ts';
-import type { PasswordStrings } from './password-dialog.ts';
-import type { PrintStrings } from './print-progress.ts';
-import type { SidebarStrings } from './sidebar-panel.ts';
 
 /**
  * Every visible string of the element. Set the `strings` property to a partial object to replace
@@ -61,6 +57,32 @@ export interface ViewerStrings {
 
 /** The `strings` property: any subset of the strings, `errors` merged per code. */
 export type ViewerStringOverrides = Partial<Omit<ViewerStrings, 'errors'>> & { errors?: Partial<Record<ErrorCode, string>> };
+
+/** The find bar's own strings, loaded with it. */
+export type FindStrings = Pick<ViewerStrings, 'findLabel' | 'findNext' | 'findPrevious' | 'findClose' | 'findResults' | 'findNoMatches' | 'findSearching'>;
+
+/** The password dialog's own strings, loaded with it. */
+export type PasswordStrings = Pick<
+  ViewerStrings,
+  | 'accessPasswordTitle'
+  | 'accessPasswordDescription'
+  | 'sessionExpiredDescription'
+  | 'documentPasswordTitle'
+  | 'documentPasswordDescription'
+  | 'passwordLabel'
+  | 'passwordSubmit'
+  | 'passwordCancel'
+  | 'passwordIncorrect'
+  | 'passwordRateLimited'
+  | 'passwordUnavailable'
+  | 'enterPassword'
+>;
+
+/** The print button's own string while a print is prepared, loaded with the print code. */
+export type PrintStrings = Pick<ViewerStrings, 'printPreparing'>;
+
+/** The sidebar's own strings, loaded with it. */
+export type SidebarStrings = Pick<ViewerStrings, 'outline' | 'thumbnails'>;
 
 /** The strings that load with the element; the parts loaded on use bring their own defaults. */
 export type CoreStrings = Omit<ViewerStrings, keyof SidebarStrings | keyof PasswordStrings | keyof FindStrings | keyof PrintStrings>;

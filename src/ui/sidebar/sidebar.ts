@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { styleMap } from 'lit/directives/style-map.js';
-import type { OutlineEntry } from '../pdf/outline.ts';
-import type { ViewerStrings } from './strings.ts';
+import type { OutlineEntry } from '../../pdf/outline.ts';
+import type { ViewerStrings } from '../../i18n/strings.ts';
 
 export type SidebarTab = 'outline' | 'thumbnails';
 

@@ -1,10 +1,10 @@
 import { expect } from '@open-wc/testing';
 import { DEFAULT_MESSAGES } from '../../src/errors.ts';
-import { FIND_STRINGS } from '../../src/ui/find-bar.ts';
-import { PASSWORD_STRINGS } from '../../src/ui/password-dialog.ts';
-import { PRINT_STRINGS } from '../../src/ui/print-progress.ts';
-import { SIDEBAR_STRINGS } from '../../src/ui/sidebar-panel.ts';
-import { DEFAULT_STRINGS, format, partStrings, resolveStrings } from '../../src/ui/strings.ts';
+import { FIND_STRINGS } from '../../src/ui/find/find-bar.ts';
+import { PASSWORD_STRINGS } from '../../src/ui/password/password-dialog.ts';
+import { PRINT_STRINGS } from '../../src/ui/print/print-progress.ts';
+import { SIDEBAR_STRINGS } from '../../src/ui/sidebar/sidebar-panel.ts';
+import { DEFAULT_STRINGS, format, partStrings, resolveStrings } from '../../src/i18n/strings.ts';
 
 describe('format', () => {
   it('fills named placeholders with strings and numbers', () => {

@@ -1,24 +1,7 @@
-import { html, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
-import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import type { PageViewer } from '../pdf/page-viewer.ts';
+import { html, type ReactiveController, type TemplateResult } from 'lit';
+import type { CoreStrings } from '../../i18n/strings.ts';
+import type { SidebarHost, SidebarOptions } from './sidebar-options.ts';
 import type { SidebarPanel } from './sidebar-panel.ts';
-import type { CoreStrings, ViewerStringOverrides } from './strings.ts';
-
-export interface SidebarHost extends ReactiveControllerHost, HTMLElement {
-  readonly renderRoot: HTMLElement | DocumentFragment;
-  goToPage(page: number): void;
-}
-
-export interface SidebarOptions {
-  /** The open document and its page viewer, once both exist. */
-  document(): { pdf: PDFDocumentProxy; pages: PageViewer; numPages: number; page: number } | null;
-  /** Draws the watermark into a thumbnail drawn from the document. */
-  decorate(canvas: HTMLCanvasElement): Promise<void>;
-  /** The host's replacements for visible strings. */
-  strings(): ViewerStringOverrides | null;
-  /** The sidebar opened or closed (by the reader or the host). */
-  onToggle(open: boolean): void;
-}
 
 /**
  * The sidebar: open or closed. What it shows (outline, thumbnails), and how, is a chunk of its

@@ -1,12 +1,9 @@
 import { html, type TemplateResult } from 'lit';
 import { styleMap } from 'lit/directives/style-map.js';
-import { icons } from './icons.ts';
-import { format, partStrings, type ViewerStringOverrides, type ViewerStrings } from './strings.ts';
+import { icons } from '../icons.ts';
+import { format, partStrings, type PrintStrings, type ViewerStringOverrides } from '../../i18n/strings.ts';
 
 export { printProgressStyles } from './print-progress.styles.ts';
-
-/** The print button's own string while a print is prepared, loaded with the print code. */
-export type PrintStrings = Pick<ViewerStrings, 'printPreparing'>;
 
 export const PRINT_STRINGS: PrintStrings = {
   printPreparing: 'Preparing to print, {percent} %. Press again or Escape to cancel.',

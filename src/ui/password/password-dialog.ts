@@ -1,25 +1,8 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
-import type { Attempt } from '../net/outcome.ts';
+import type { Attempt } from '../../net/outcome.ts';
 import { passwordDialogStyles } from './password-dialog.styles.ts';
-import { format, partStrings, type CoreStrings, type ViewerStringOverrides, type ViewerStrings } from './strings.ts';
-import { adoptSheet } from './styles.ts';
-
-/** The dialog's own strings, loaded with it. */
-export type PasswordStrings = Pick<
-  ViewerStrings,
-  | 'accessPasswordTitle'
-  | 'accessPasswordDescription'
-  | 'sessionExpiredDescription'
-  | 'documentPasswordTitle'
-  | 'documentPasswordDescription'
-  | 'passwordLabel'
-  | 'passwordSubmit'
-  | 'passwordCancel'
-  | 'passwordIncorrect'
-  | 'passwordRateLimited'
-  | 'passwordUnavailable'
-  | 'enterPassword'
->;
+import { format, partStrings, type CoreStrings, type ViewerStringOverrides, type PasswordStrings } from '../../i18n/strings.ts';
+import { adoptSheet } from '../../internal/adopt-sheet.ts';
 
 export const PASSWORD_STRINGS: PasswordStrings = {
   accessPasswordTitle: 'Password required',

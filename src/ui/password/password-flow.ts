@@ -1,11 +1,11 @@
 import { nothing, type ReactiveController, type TemplateResult } from 'lit';
-import { ViewerError } from '../errors.ts';
-import type { Attempt } from '../net/outcome.ts';
-import type { ReceivedToken } from '../token/token-response.ts';
-import type { AccessPasswordRequest } from '../token/token-plan.ts';
-import type { SvPasswordRequiredDetail } from '../events.ts';
+import { ViewerError } from '../../errors.ts';
+import type { Attempt } from '../../net/outcome.ts';
+import type { ReceivedToken } from '../../token/token-response.ts';
+import type { AccessPasswordRequest } from '../../token/token-plan.ts';
+import type { SvPasswordRequiredDetail } from '../../events.ts';
 import type { PasswordDialog, PasswordHost, PasswordKind } from './password-dialog.ts';
-import type { ViewerStringOverrides } from './strings.ts';
+import type { ViewerStringOverrides } from '../../i18n/strings.ts';
 
 /**
  * Asking the reader for a password, for both kinds: the server's access password (exchanged for

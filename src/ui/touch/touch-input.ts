@@ -1,18 +1,6 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { PageViewer, Zoom } from '../pdf/page-viewer.ts';
+import type { ReactiveController } from 'lit';
 import type { TouchGestures } from './touch-gestures.ts';
-
-export interface TouchHost extends ReactiveControllerHost {
-  zoom: Zoom;
-}
-
-export interface TouchOptions {
-  /** The scrolling area the gestures act on. */
-  viewport(): HTMLElement | null;
-  pages(): PageViewer | null;
-  /** Gestures act only on an open document with no dialog in front of it. */
-  active(): boolean;
-}
+import type { TouchHost, TouchOptions } from './touch-options.ts';
 
 const EVENTS = ['touchstart', 'touchmove', 'touchend', 'touchcancel'] as const;
 

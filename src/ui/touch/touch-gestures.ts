@@ -1,4 +1,4 @@
-import type { TouchHost, TouchOptions } from './touch-input.ts';
+import type { TouchHost, TouchOptions } from './touch-options.ts';
 
 /** Scales a pinch may reach (1 = 100 %). */
 const MIN_SCALE = 0.25;
