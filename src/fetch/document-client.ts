@@ -1,6 +1,6 @@
 import { ViewerError } from '../errors.ts';
 import { discard, errorForStatus, parseRetryAfter } from '../net/outcome.ts';
-import { withTimeout } from '../net/timeout.ts';
+import { withTimeout } from '../internal/timeout.ts';
 import { MAX_BATCH_RANGES } from './batch-limits.ts';
 import { parseContentRange } from './content-range.ts';
 import type { MultiRangeState } from './ranges-request.ts';

@@ -1,6 +1,6 @@
 import { ViewerError } from '../errors.ts';
 import { tokenFailure } from '../net/outcome.ts';
-import { withTimeout } from '../net/timeout.ts';
+import { withTimeout } from '../internal/timeout.ts';
 import type { ReceivedToken, RenewReason } from './token-response.ts';
 import { RenewalBudget } from './renewal-budget.ts';
 import { renewalDelay } from './schedule.ts';

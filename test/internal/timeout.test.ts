@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { withTimeout } from '../../src/net/timeout.ts';
+import { withTimeout } from '../../src/internal/timeout.ts';
 import { FakeClock, flush } from '../token/fake-clock.ts';
 
 /** A promise the test settles by hand. */
