@@ -84,6 +84,19 @@ export type PrintStrings = Pick<ViewerStrings, 'printPreparing'>;
 /** The sidebar's own strings, loaded with it. */
 export type SidebarStrings = Pick<ViewerStrings, 'outline' | 'thumbnails'>;
 
+/**
+ * What pdf.js writes into the pages in a language other than English (pdf.js's own English is
+ * used otherwise): the label of an annotation's icon (`{type}`: the PDF's icon name, such as
+ * `Comment`) and of the button that shows a comment.
+ */
+export interface PdfjsStrings {
+  annotationLabel: string;
+  commentButton: string;
+}
+
+/** A shipped language's strings: every one of the element's and its parts', and pdf.js's. */
+export type TranslatedStrings = ViewerStrings & PdfjsStrings;
+
 /** The strings that load with the element; the parts loaded on use bring their own defaults. */
 export type CoreStrings = Omit<ViewerStrings, keyof SidebarStrings | keyof PasswordStrings | keyof FindStrings | keyof PrintStrings>;
 
@@ -129,7 +142,25 @@ export function partStrings<T extends Partial<ViewerStrings>>(defaults: T, overr
   return { ...defaults, ...resolveStrings(overrides) };
 }
 
-/** Fills `{name}` placeholders with values, as text. */
-export function format(template: string, values: Record<string, string | number>): string {
+/** Fills a template's placeholders with values, as text, by a language's number and plural rules. */
+export type Formatter = (template: string, values: Record<string, string | number>) => string;
+
+/**
+ * Where strings in a language other than English carry its formatter: a symbol, so it travels
+ * through every merge of strings objects and never collides with a string's name.
+ */
+export const FORMATTER = Symbol();
+
+/** Strings in a language, which may carry its formatter. */
+export type LocalizedStrings = ViewerStringOverrides & { [FORMATTER]?: Formatter };
+
+/**
+ * Fills `{name}` placeholders with values, as text. Given the strings the template came from, and
+ * they are in a language other than English, by that language's formatter (numbers and plural
+ * forms through `Intl`).
+ */
+export function format(template: string, values: Record<string, string | number>, strings?: object): string {
+  const formatter = (strings as { [FORMATTER]?: Formatter } | undefined)?.[FORMATTER];
+  if (formatter) return formatter(template, values);
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(values, name) ? String(values[name]) : whole));
 }

@@ -68,14 +68,14 @@ export function renderToolbar(model: ToolbarModel, actions: ToolbarActions): Tem
             .value=${String(page)} ?disabled=${disabled} @change=${onPageInput}
             @keydown=${(event: KeyboardEvent) => event.key === 'Enter' && onPageInput(event)} />
         </label>
-        <span class="page-count">${format(strings.pageCount, { count: numPages || '–' })}</span>
+        <span class="page-count">${format(strings.pageCount, { count: numPages || '–' }, strings)}</span>
         <button type="button" class="icon" part="next-button" aria-label=${strings.nextPage} title=${strings.nextPage}
           ?disabled=${disabled || page >= numPages} @click=${() => actions.goToPage(page + 1)}>${icons.next}</button>
       </div>
       <div class="group">
         <button type="button" class="icon" part="zoom-out-button" aria-label=${strings.zoomOut} title=${strings.zoomOut}
           ?disabled=${disabled} @click=${actions.zoomOut}>${icons.zoomOut}</button>
-        <output class="zoom-level" aria-live="off">${format(strings.zoomLevel, { percent: Math.round(model.scale * 100) })}</output>
+        <output class="zoom-level" aria-live="off">${format(strings.zoomLevel, { percent: Math.round(model.scale * 100) }, strings)}</output>
         <button type="button" class="icon" part="zoom-in-button" aria-label=${strings.zoomIn} title=${strings.zoomIn}
           ?disabled=${disabled} @click=${actions.zoomIn}>${icons.zoomIn}</button>
       </div>

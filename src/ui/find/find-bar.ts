@@ -93,8 +93,8 @@ export interface FindBarModel {
 
 function findStatus(strings: FindStrings, { result, progress }: FindBarModel): string {
   if (!result) return '';
-  if (result.total > 0) return format(strings.findResults, { current: result.current, total: result.total });
-  if (result.status === 'pending') return format(strings.findSearching, { percent: progress ?? 0 });
+  if (result.total > 0) return format(strings.findResults, { current: result.current, total: result.total }, strings);
+  if (result.status === 'pending') return format(strings.findSearching, { percent: progress ?? 0 }, strings);
   if (result.status === 'not-found') return strings.findNoMatches;
   return '';
 }

@@ -110,7 +110,7 @@ export class PasswordDialog implements ReactiveController {
         : strings.accessPasswordDescription
       : strings.documentPasswordDescription;
     const waitSeconds = this.#secondsBlocked();
-    const message = waitSeconds > 0 ? format(strings.passwordRateLimited, { seconds: waitSeconds }) : prompt.message;
+    const message = waitSeconds > 0 ? format(strings.passwordRateLimited, { seconds: waitSeconds }, strings) : prompt.message;
     return html`<dialog
       part="password-dialog"
       class="password-dialog"

@@ -16,9 +16,9 @@ export const PRINT_STRINGS: PrintStrings = {
 export function renderPrintProgress(progress: number, overrides: ViewerStringOverrides | null, cancel: () => void): TemplateResult {
   const strings = partStrings(PRINT_STRINGS, overrides);
   const percent = Math.floor(progress * 100);
-  const label = format(strings.printPreparing, { percent });
+  const label = format(strings.printPreparing, { percent }, strings);
   return html`<button type="button" class="icon printing" part="print-button" aria-label=${label} title=${label}
     style=${styleMap({ '--print-progress': `${percent}%` })} @click=${cancel}>
-    ${icons.close}<span class="print-progress" aria-hidden="true">${format(strings.zoomLevel, { percent })}</span>
+    ${icons.close}<span class="print-progress" aria-hidden="true">${format(strings.zoomLevel, { percent }, strings)}</span>
   </button>`;
 }

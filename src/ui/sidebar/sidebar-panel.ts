@@ -82,7 +82,10 @@ export class SidebarPanel {
     }
     this.#thumbnails ??= new Thumbnails(panel, doc, {
       painter: new ThumbnailPainter({ pdf: doc.pdf, pages: doc.pages, decorate: (canvas) => this.#options.decorate(canvas) }),
-      label: (page) => format(this.#strings().pageLabel, { page }),
+      label: (page) => {
+        const strings = this.#strings();
+        return format(strings.pageLabel, { page }, strings);
+      },
       go: (page) => this.#navigate(() => this.#host.goToPage(page)),
     });
   }
