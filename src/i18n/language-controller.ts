@@ -1,0 +1,39 @@
+import { asksForEnglish } from './language-tags.ts';
+import type { LocalizationHost, LocalizationOptions } from './localization.ts';
+import type { LocalizedStrings } from './strings.ts';
+
+/** `lang` anywhere in the page, and on the element (which may stand in a shadow root). */
+export const LANG_CHANGES: MutationObserverInit = { attributeFilter: ['lang'], subtree: true };
+
+/** The element's side of its language, which the localization chunk fills in. */
+export interface ElementLanguage {
+  /** While a language other than English is shown: its strings, with the host's over them. */
+  strings: LocalizedStrings | null;
+}
+
+/**
+ * The language of the element's own UI, as a reactive controller. English is built in: while the
+ * language asked for (`lang` on the element or its nearest ancestor with one, else the browser's)
+ * is English, only `lang` is watched and nothing loads. The first time another language is asked
+ * for, the localization chunk takes over: it picks the language shipped, brings what it needs
+ * (its strings, number and plural rules, right-to-left layout, pdf.js's messages in the pages)
+ * and follows every change from then on.
+ */
+export function languageController(host: LocalizationHost, options: LocalizationOptions): ElementLanguage {
+  const language: ElementLanguage = { strings: null };
+  let observer: MutationObserver | null = new MutationObserver(follow);
+  function follow(): void {
+    if (!observer) return;
+    if (asksForEnglish(host)) {
+      observer.observe(document, LANG_CHANGES);
+      observer.observe(host, LANG_CHANGES);
+      return;
+    }
+    observer.disconnect();
+    observer = null;
+    // Without its chunk the UI stays in English.
+    import('./localization.ts').then(({ Localization }) => new Localization(host, options, language), () => {});
+  }
+  host.addController({ hostConnected: follow, hostDisconnected: () => observer?.disconnect() });
+  return language;
+}
