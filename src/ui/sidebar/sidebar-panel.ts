@@ -168,12 +168,13 @@ export class SidebarPanel {
       this.#follow(entry);
     },
     tabKeydown: (event) => {
-      if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+      const key = inlineKey(event);
+      if (key !== 'ArrowLeft' && key !== 'ArrowRight') return;
       event.preventDefault();
       event.stopPropagation();
       const tabs = [...this.#host.renderRoot.querySelectorAll<HTMLElement>('.sidebar [role="tab"]')];
       const index = tabs.indexOf(event.target as HTMLElement);
-      const next = tabs[(index + (event.key === 'ArrowRight' ? 1 : -1) + tabs.length) % tabs.length];
+      const next = tabs[(index + (key === 'ArrowRight' ? 1 : -1) + tabs.length) % tabs.length];
       next?.click();
       next?.focus();
     },
@@ -195,7 +196,7 @@ export class SidebarPanel {
     if (!row) return;
     const { entry, parent } = row;
     let handled = true;
-    switch (event.key) {
+    switch (inlineKey(event)) {
       case 'ArrowDown':
         if (rows[index + 1]) this.#focusEntry(rows[index + 1]!.entry.id);
         break;
@@ -382,4 +383,13 @@ class Thumbnails {
     next.tabIndex = 0;
     next.focus();
   };
+}
+
+/**
+ * The key as the reader means it: in a right-to-left UI the arrow pointing to the start is the
+ * right one, so → and ← swap (the ARIA tab and tree patterns follow the reading direction).
+ */
+function inlineKey(event: KeyboardEvent): string {
+  if (!(event.currentTarget as Element | null)?.matches(':dir(rtl)')) return event.key;
+  return event.key === 'ArrowLeft' ? 'ArrowRight' : event.key === 'ArrowRight' ? 'ArrowLeft' : event.key;
 }
