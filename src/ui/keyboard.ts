@@ -1,3 +1,5 @@
+import type { Zoom } from '../pdf/zoom.ts';
+
 /** What a key press inside the element asks for. */
 export type KeyAction =
   | { kind: 'page'; delta: number }
@@ -60,4 +62,57 @@ export function keyAction(event: KeyboardEvent): KeyAction | null {
     default:
       return null;
   }
+}
+
+/** What the keymap acts on: the element… */
+export interface KeyHost {
+  page: number;
+  readonly numPages: number;
+  zoom: Zoom;
+  goToPage(page: number): void;
+}
+
+/** …and the reader's controls. */
+export interface KeyControls {
+  scrollBy(delta: number): void;
+  zoomBy(direction: 1 | -1): void;
+  openFind(): void;
+  toggleSidebar(fromKeyboard: boolean): void;
+}
+
+/** Acts on a key press that the keymap knows (and keeps it from the page); false for any other. */
+export function runKey(event: KeyboardEvent, host: KeyHost, controls: KeyControls): boolean {
+  const action = keyAction(event);
+  if (!action) return false;
+  event.preventDefault();
+  switch (action.kind) {
+    case 'page':
+      host.goToPage(host.page + action.delta);
+      break;
+    case 'first':
+      host.goToPage(1);
+      break;
+    case 'last':
+      host.goToPage(host.numPages);
+      break;
+    case 'scroll':
+      controls.scrollBy(action.delta);
+      break;
+    case 'zoom-in':
+      controls.zoomBy(1);
+      break;
+    case 'zoom-out':
+      controls.zoomBy(-1);
+      break;
+    case 'zoom-reset':
+      host.zoom = 'auto';
+      break;
+    case 'find':
+      controls.openFind();
+      break;
+    case 'sidebar':
+      controls.toggleSidebar(true);
+      break;
+  }
+  return true;
 }

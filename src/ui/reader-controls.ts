@@ -2,12 +2,12 @@ import { nothing, type PropertyValues, type ReactiveController, type ReactiveCon
 import { createViewerEvent } from '../events.ts';
 import type { PageViewer, Zoom } from '../pdf/page-viewer.ts';
 import type { FindResult, Finder } from './find/find-bar.ts';
-import { keyAction } from './keyboard.ts';
 import { format, resolveStrings, type ViewerStringOverrides } from '../i18n/strings.ts';
 import { adoptSheet } from '../internal/adopt-sheet.ts';
 import type { ToolbarActions } from './toolbar.ts';
 
 type FindBar = typeof import('./find/find-bar.ts');
+type Keymap = typeof import('./keyboard.ts');
 
 /** What the toolbar and the keyboard act on. */
 export interface ReaderHost extends ReactiveControllerHost, HTMLElement {
@@ -39,7 +39,8 @@ export interface ReaderControlsOptions {
  * The reader's controls: toolbar actions, keyboard shortcuts inside the element, the state of the
  * find bar and the "more tools" menu, and the page and zoom kept in step between the element's
  * properties and the page viewer. The find bar is a chunk of its own, loaded the first time find
- * opens; its field takes focus once it is there.
+ * opens; its field takes focus once it is there. The keymap is one too, loaded as a document
+ * starts to load: keys act only on an open document, which takes far longer to come.
  */
 export class ReaderControls implements ReactiveController {
   readonly #host: ReaderHost;
@@ -55,6 +56,8 @@ export class ReaderControls implements ReactiveController {
   /** The `page` property was set from the viewer's scrolling: nothing to push back. */
   #pageFromViewer = false;
   #announcement = '';
+  #keymap: Keymap | null = null;
+  #keymapLoading = false;
 
   constructor(host: ReaderHost, options: ReaderControlsOptions) {
     this.#host = host;
@@ -119,8 +122,9 @@ export class ReaderControls implements ReactiveController {
     host.dispatchEvent(createViewerEvent('sv-page-change', { page, numPages: host.numPages }));
   }
 
-  /** A new document: find and menus start closed. */
+  /** A new document: find and menus start closed, and the keymap is on its way. */
   reset(): void {
+    this.#loadKeymap();
     this.#reportedPage = 0;
     this.#findOpen = false;
     this.#moreOpen = false;
@@ -130,8 +134,8 @@ export class ReaderControls implements ReactiveController {
 
   readonly actions: ToolbarActions = {
     goToPage: (page) => this.#host.goToPage(page),
-    zoomIn: () => this.#zoomBy(1),
-    zoomOut: () => this.#zoomBy(-1),
+    zoomIn: () => this.zoomBy(1),
+    zoomOut: () => this.zoomBy(-1),
     fit: (mode) => {
       this.#host.zoom = mode;
     },
@@ -201,12 +205,37 @@ export class ReaderControls implements ReactiveController {
     return this.#finder;
   }
 
-  #zoomBy(direction: 1 | -1): void {
+  /** The keymap's: scrolls the pages by `delta` pixels. */
+  scrollBy(delta: number): void {
+    this.#options.viewport()?.scrollBy({ top: delta });
+  }
+
+  /** The keymap's: opens or closes the sidebar, focus moving into it when it opens. */
+  toggleSidebar(fromKeyboard: boolean): void {
+    this.#options.toggleSidebar(fromKeyboard);
+  }
+
+  /** Zooms one step in (1) or out (-1). */
+  zoomBy(direction: 1 | -1): void {
     const pages = this.#options.pages();
     if (!pages) return;
     if (direction > 0) pages.zoomIn();
     else pages.zoomOut();
     this.#host.zoom = pages.zoom;
+  }
+
+  #loadKeymap(): void {
+    if (this.#keymap || this.#keymapLoading) return;
+    this.#keymapLoading = true;
+    import('./keyboard.ts').then(
+      (keymap) => {
+        this.#keymap = keymap;
+      },
+      // Offline, say: the next document, or the next key, asks again.
+      () => {
+        this.#keymapLoading = false;
+      },
+    );
   }
 
   #part(name: string): HTMLElement | null {
@@ -221,38 +250,7 @@ export class ReaderControls implements ReactiveController {
       event.preventDefault();
       return;
     }
-    const action = keyAction(event);
-    if (!action) return;
-    event.preventDefault();
-    const host = this.#host;
-    switch (action.kind) {
-      case 'page':
-        host.goToPage(host.page + action.delta);
-        break;
-      case 'first':
-        host.goToPage(1);
-        break;
-      case 'last':
-        host.goToPage(host.numPages);
-        break;
-      case 'scroll':
-        this.#options.viewport()?.scrollBy({ top: action.delta });
-        break;
-      case 'zoom-in':
-        this.#zoomBy(1);
-        break;
-      case 'zoom-out':
-        this.#zoomBy(-1);
-        break;
-      case 'zoom-reset':
-        host.zoom = 'auto';
-        break;
-      case 'find':
-        this.openFind();
-        break;
-      case 'sidebar':
-        this.#options.toggleSidebar(true);
-        break;
-    }
+    if (this.#keymap) this.#keymap.runKey(event, this.#host, this);
+    else this.#loadKeymap();
   };
 }
