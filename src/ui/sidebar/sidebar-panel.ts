@@ -88,6 +88,8 @@ export class SidebarPanel {
       },
       go: (page) => this.#navigate(() => this.#host.goToPage(page)),
     });
+    // The reader's language changed: the thumbnails' names follow.
+    this.#thumbnails.relabel();
   }
 
   render(open: boolean): TemplateResult {
@@ -294,6 +296,12 @@ class Thumbnails {
     panel.style.setProperty('--thumbnail-width', `${THUMBNAIL_WIDTH}px`);
     this.setCurrent(doc.page);
     for (const button of this.#buttons) this.#observer.observe(button);
+  }
+
+  /** Names each thumbnail again, when the label it was given has changed. */
+  relabel(): void {
+    if (this.#options.label(1) === this.#buttons[0]?.getAttribute('aria-label')) return;
+    this.#buttons.forEach((button, index) => button.setAttribute('aria-label', this.#options.label(index + 1)));
   }
 
   showsIn(panel: HTMLElement, pdf: PDFDocumentProxy): boolean {
