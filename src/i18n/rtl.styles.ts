@@ -37,4 +37,9 @@ export const rtlStyles = css`
   .frame[dir='rtl'] .outline-item[aria-expanded='false']::before {
     content: '◂';
   }
+
+  /* The print button's progress bar grows from the start. */
+  .frame[dir='rtl'] button.icon.printing {
+    background-position: right bottom;
+  }
 `;
