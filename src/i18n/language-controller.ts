@@ -1,15 +1,5 @@
+import { LANG_CHANGES, type ElementLanguage, type LocalizationHost, type LocalizationOptions } from './element-language.ts';
 import { asksForEnglish } from './language-tags.ts';
-import type { LocalizationHost, LocalizationOptions } from './localization.ts';
-import type { LocalizedStrings } from './strings.ts';
-
-/** `lang` anywhere in the page, and on the element (which may stand in a shadow root). */
-export const LANG_CHANGES: MutationObserverInit = { attributeFilter: ['lang'], subtree: true };
-
-/** The element's side of its language, which the localization chunk fills in. */
-export interface ElementLanguage {
-  /** While a language other than English is shown: its strings, with the host's over them. */
-  strings: LocalizedStrings | null;
-}
 
 /**
  * The language of the element's own UI, as a reactive controller. English is built in: while the

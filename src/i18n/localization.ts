@@ -1,25 +1,12 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveController } from 'lit';
 import { adoptSheet } from '../internal/adopt-sheet.ts';
-import type { PageViewer } from '../pdf/page-viewer.ts';
 import { messageFormatter } from './message-format.ts';
 import { PDFJS_STRINGS, PdfjsL10n } from './pdfjs-l10n.ts';
-import { LANG_CHANGES, type ElementLanguage } from './language-controller.ts';
+import { LANG_CHANGES, type ElementLanguage, type LocalizationHost, type LocalizationOptions } from './element-language.ts';
 import { languageTags, pickLanguage } from './shipped-languages.ts';
 import { rtlStyles } from './rtl.styles.ts';
-import { FORMATTER, resolveStrings, type Formatter, type LocalizedStrings, type TranslatedStrings, type ViewerStringOverrides } from './strings.ts';
-import { loadTranslation, type Translation } from './translation.ts';
-
-export interface LocalizationHost extends ReactiveControllerHost, HTMLElement {
-  readonly renderRoot: HTMLElement | DocumentFragment;
-}
-
-export interface LocalizationOptions {
-  /** The host's replacements for visible strings: they win over the language's. */
-  overrides(): ViewerStringOverrides | null;
-  /** The open document's pages, whose pdf.js messages follow the language. */
-  pages(): PageViewer | null;
-}
-
+import { FORMATTER, resolveStrings, type Formatter, type LocalizedStrings, type TranslatedStrings, type Translation } from './strings.ts';
+import { loadTranslation } from './translation.ts';
 
 /**
  * The element's UI in a shipped language: its strings (with the host's over them), its number and

@@ -97,6 +97,14 @@ export interface PdfjsStrings {
 /** A shipped language's strings: every one of the element's and its parts', and pdf.js's. */
 export type TranslatedStrings = ViewerStrings & PdfjsStrings;
 
+/** One shipped language: what a module in `languages/` exports. */
+export interface Translation {
+  /** The BCP 47 tag whose number, plural and date rules `Intl` applies. */
+  locale: string;
+  dir: 'ltr' | 'rtl';
+  strings: TranslatedStrings;
+}
+
 /** The strings that load with the element; the parts loaded on use bring their own defaults. */
 export type CoreStrings = Omit<ViewerStrings, keyof SidebarStrings | keyof PasswordStrings | keyof FindStrings | keyof PrintStrings>;
 

@@ -1,13 +1,5 @@
 import type { ReaderLanguage } from './shipped-languages.ts';
-import type { TranslatedStrings } from './strings.ts';
-
-/** One shipped language: what a module in `languages/` exports. */
-export interface Translation {
-  /** The BCP 47 tag whose number, plural and date rules `Intl` applies. */
-  locale: string;
-  dir: 'ltr' | 'rtl';
-  strings: TranslatedStrings;
-}
+import type { Translation } from './strings.ts';
 
 /** Each language is a chunk of its own: a reader loads only theirs. */
 const LANGUAGES: Record<Exclude<ReaderLanguage, 'en'>, () => Promise<{ default: Translation }>> = {

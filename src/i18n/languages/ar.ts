@@ -1,4 +1,4 @@
-import type { Translation } from '../translation.ts';
+import type { Translation } from '../strings.ts';
 
 /** Arabic (Modern Standard Arabic), right to left, with its six plural forms. */
 export default {

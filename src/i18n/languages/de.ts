@@ -1,4 +1,4 @@
-import type { Translation } from '../translation.ts';
+import type { Translation } from '../strings.ts';
 
 /** German (formal "Sie"). */
 export default {

@@ -1,4 +1,4 @@
-import type { Translation } from '../translation.ts';
+import type { Translation } from '../strings.ts';
 
 /** Spanish (formal "usted", neutral between Spain and Latin America where the words allow). */
 export default {

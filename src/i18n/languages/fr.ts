@@ -1,4 +1,4 @@
-import type { Translation } from '../translation.ts';
+import type { Translation } from '../strings.ts';
 
 /** French (formal "vous"; a narrow no-break space before "%", as French typography has it). */
 export default {

@@ -1,4 +1,4 @@
-import type { Translation } from '../translation.ts';
+import type { Translation } from '../strings.ts';
 
 /** Italian (informal "tu", as Italian software usually addresses its reader). */
 export default {

@@ -1,4 +1,4 @@
-import type { Translation } from '../translation.ts';
+import type { Translation } from '../strings.ts';
 
 /** Polish (the informal imperative Polish software uses; every plural form). */
 export default {

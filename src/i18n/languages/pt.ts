@@ -1,4 +1,4 @@
-import type { Translation } from '../translation.ts';
+import type { Translation } from '../strings.ts';
 
 /** Portuguese, as written in Brazil ("você", "senha", "arquivo"). */
 export default {

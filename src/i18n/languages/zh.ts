@@ -1,4 +1,4 @@
-import type { Translation } from '../translation.ts';
+import type { Translation } from '../strings.ts';
 
 /** Chinese in simplified script (mainland China, Singapore). */
 export default {
