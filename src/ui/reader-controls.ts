@@ -117,7 +117,8 @@ export class ReaderControls implements ReactiveController {
       host.page = page;
     }
     this.#options.onPageShown(page);
-    this.#announcement = format(resolveStrings(this.#options.strings()).pageAnnouncement, { page, count: host.numPages });
+    const strings = resolveStrings(this.#options.strings());
+    this.#announcement = format(strings.pageAnnouncement, { page, count: host.numPages }, strings);
     host.requestUpdate();
     host.dispatchEvent(createViewerEvent('sv-page-change', { page, numPages: host.numPages }));
   }
