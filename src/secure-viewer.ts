@@ -20,6 +20,7 @@ import { format, resolveStrings, type ViewerStringOverrides } from './i18n/strin
 import { SidebarController } from './ui/sidebar/sidebar-controller.ts';
 import { TouchInput } from './ui/touch/touch-input.ts';
 import { renderToolbar } from './ui/toolbar.ts';
+import { languageController } from './i18n/language-controller.ts';
 
 export type { Zoom } from './pdf/zoom.ts';
 export { parseZoom } from './pdf/zoom.ts';
@@ -34,6 +35,11 @@ export type ViewerState = 'idle' | 'loading' | 'password' | 'ready' | 'error';
  * it expires, while the reader keeps reading.
  *
  * @summary A secure, token-authenticated PDF viewer.
+ *
+ * @attr {string} lang - The language of the element's own UI, a BCP 47 tag as on any element; without
+ * it, the nearest ancestor's `lang`, then the browser's languages. English is built in; German,
+ * French, Spanish, Italian, Portuguese, Dutch, Polish, Japanese, Simplified Chinese and Arabic
+ * (right to left) load on first use. Followed live as it changes, here or on an ancestor.
  *
  * @fires {CustomEvent<SvLoadDetail>} sv-load - The document opened; `detail.numPages`.
  * @fires {CustomEvent<SvErrorDetail>} sv-error - Loading failed; `detail` is `{ code, message, status? }`.
@@ -173,7 +179,10 @@ export class SecureViewer extends LitElement {
   /** Milliseconds the host may take to give a token before `token-failed` (the first) or `renewal-failed`. */
   renewTimeout = 30_000;
 
-  /** Replaces any visible string (for example for another language); missing keys keep the English default. */
+  /**
+   * Replaces any visible string. It wins over the reader's language (see `lang`); missing keys
+   * keep that language's string, or the English default.
+   */
   strings: ViewerStringOverrides | null = null;
 
   /** Hides the toolbar (keyboard shortcuts keep working). */
@@ -200,7 +209,7 @@ export class SecureViewer extends LitElement {
 
   readonly #password = new PasswordFlow(
     this,
-    () => this.strings,
+    () => this.#shown,
     (detail) => this.#emit('sv-password-required', detail),
   );
 
@@ -256,7 +265,7 @@ export class SecureViewer extends LitElement {
     viewport: () => this.renderRoot.querySelector('.viewport'),
     cancelPrint: () => this.#exports.cancelPrint(),
     toggleSidebar: (fromKeyboard) => this.#sidebar.toggle(fromKeyboard),
-    strings: () => this.strings,
+    strings: () => this.#shown,
     onPageShown: (page) => this.#sidebar.showPage(page),
   });
 
@@ -267,7 +276,7 @@ export class SecureViewer extends LitElement {
       return pdf && pages && this.#load.status === 'ready' ? { pdf, pages, numPages: this._numPages, page: this.page } : null;
     },
     decorate: (canvas) => this.#watermark.decorateWhenReady(canvas),
-    strings: () => this.strings,
+    strings: () => this.#shown,
     onToggle: (open) => {
       if (open === this.sidebarOpen) return;
       this.sidebarOpen = open;
@@ -285,6 +294,8 @@ export class SecureViewer extends LitElement {
       this.#emit('sv-error', error.toInfo());
     },
   });
+
+  readonly #language = languageController(this, { overrides: () => this.strings, pages: () => this.#documents.pages });
 
   constructor() {
     super();
@@ -367,7 +378,7 @@ export class SecureViewer extends LitElement {
   }
 
   protected override render(): TemplateResult {
-    const strings = resolveStrings(this.strings);
+    const strings = resolveStrings(this.#shown);
     const percent = this._percent;
     const error = this.#load.status === 'error' ? this.#load.error : null;
     const ready = this.state === 'ready';
@@ -385,7 +396,7 @@ export class SecureViewer extends LitElement {
               canDownload: ready && this.#allows('download'),
               canPrint: ready && this.#allows('print'),
               busy: this.#exports.busy,
-              printing: this.#exports.renderPrintProgress(this.strings),
+              printing: this.#exports.renderPrintProgress(this.#shown),
               moreOpen: this.#controls.moreOpen,
               findOpen: this.#controls.findOpen,
               sidebarOpen: this.#sidebar.open,
@@ -401,7 +412,7 @@ export class SecureViewer extends LitElement {
       </div>
       <div class="visually-hidden" role="status" aria-live="polite">${this.#controls.announcement}</div>
       ${renderLoading(strings, this.state === 'loading', percent)}
-      ${renderError(strings, error, error ? this.strings?.errors?.[error.code] : undefined, () => this.reload())}
+      ${renderError(strings, error, error ? this.#shown?.errors?.[error.code] : undefined, () => this.reload())}
       ${this.#password.render()}
     </div>`;
   }
@@ -435,10 +446,18 @@ export class SecureViewer extends LitElement {
       viewer: viewport.querySelector<HTMLDivElement>('.pdfViewer')!,
       shadowRoot: this.renderRoot as ShadowRoot,
       textLayer: this.#allows('copy'),
-      pageLabel: (page) => format(resolveStrings(this.strings).pageLabel, { page }),
+      pageLabel: (page) => {
+        const strings = resolveStrings(this.#shown);
+        return format(strings.pageLabel, { page }, strings);
+      },
       view: () => ({ page: this.page, zoom: this.zoom }),
       beforePages: () => this.#watermark.beforePages(),
     });
+  }
+
+  /** The strings to show: the reader's language's (once loaded), with the host's over them. */
+  get #shown(): ViewerStringOverrides | null {
+    return this.#language.strings ?? this.strings;
   }
 
   /** A UI hint from the token or the host's override; the server decides what it serves. */
