@@ -1,7 +1,7 @@
+import { declaredLanguage } from './language-tags.ts';
+
 /** The languages shipped besides English, each a chunk of its own (`src/i18n/languages/`). */
 export const SHIPPED_LANGUAGES = ['de', 'fr', 'es', 'it', 'pt', 'nl', 'pl', 'ja', 'zh', 'ar'] as const;
-
-import { declaredLanguage } from './language-tags.ts';
 
 /** English, or one of the shipped languages. */
 export type ReaderLanguage = 'en' | (typeof SHIPPED_LANGUAGES)[number];
