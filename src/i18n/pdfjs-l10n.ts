@@ -1,5 +1,5 @@
 import type { PageViewer } from '../pdf/page-viewer.ts';
-import { format, type PdfjsStrings, type ViewerStrings } from './strings.ts';
+import { format, type LocalizedStrings, type PdfjsStrings, type ViewerStrings } from './strings.ts';
 
 type Args = Record<string, string | number>;
 
@@ -10,7 +10,7 @@ export const PDFJS_STRINGS: PdfjsStrings = {
 };
 
 /** What pdf.js's viewer writes into the pages that a reader meets, and the strings that say it. */
-export type PdfjsMessageStrings = PdfjsStrings & Pick<ViewerStrings, 'pageLabel'>;
+export type PdfjsMessageStrings = PdfjsStrings & Pick<ViewerStrings, 'pageLabel'> & LocalizedStrings;
 
 /**
  * pdf.js's localization service for one element, in the element's language: pdf.js marks the
