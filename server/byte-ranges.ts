@@ -80,7 +80,8 @@ export function multipartLength(boundary: string, contentType: string, spans: re
 /**
  * A `multipart/byteranges` body for `spans` of a source: each part's head, its bytes read from
  * the source only when the part is reached, and the closing delimiter. The source is opened
- * when the body is first read and closed when it ends, fails or is destroyed.
+ * when the body is first read and closed when it ends, fails or is destroyed. `announce` is what
+ * each part's head says it carries (the span itself but for a test server's lying fault).
  */
 export function multipartBody(
   open: () => Promise<ByteRanges>,
@@ -88,12 +89,13 @@ export function multipartBody(
   size: number,
   contentType: string,
   boundary: string,
+  announce: (span: ByteSpan) => ByteSpan = (span) => span,
 ): Readable {
   async function* parts(): AsyncGenerator<Uint8Array> {
     const source = await open();
     try {
       for (const [index, span] of spans.entries()) {
-        yield Buffer.from((index === 0 ? '' : '\r\n') + partHead(boundary, contentType, span, size));
+        yield Buffer.from((index === 0 ? '' : '\r\n') + partHead(boundary, contentType, announce(span), size));
         yield* source.read(span.start, span.end);
       }
       yield Buffer.from(closingDelimiter(boundary));

@@ -6,6 +6,35 @@
 export { createSecureViewerServer, type HostedDocument, type SecureViewerServer, type SecureViewerServerOptions } from './secure-viewer-server.ts';
 export { createDocumentHandler, type DocumentHandler, type DocumentHandlerOptions, type ServedDocument } from './handlers/document-handler.ts';
 export {
+  authorizeDocumentRequest,
+  decideDocumentBytes,
+  openDocumentBody,
+  pipeBody,
+  pipingWriter,
+  sendDocumentReply,
+  type AccessDependencies,
+  type BodyWriter,
+  type BytesOptions,
+  type DocumentAccess,
+  type DocumentBody,
+  type DocumentReply,
+  type DocumentRequest,
+} from './handlers/document-reply.ts';
+export { DEFAULT_STREAM_LIMITS, IdleBodyError, OpenStreams, endWhenIdle, type StreamLimits } from './open-streams.ts';
+export {
+  DEFAULT_RANGE_LIMITS,
+  closingDelimiter,
+  decideRanges,
+  multipartBody,
+  multipartLength,
+  newBoundary,
+  parseRanges,
+  partHead,
+  type ByteSpan,
+  type RangeLimits,
+  type RangesDecision,
+} from './byte-ranges.ts';
+export {
   createPasswordExchangeHandler,
   PASSWORD_TOKEN_LIFETIME_SECONDS,
   type PasswordExchangeHandler,

@@ -8,6 +8,7 @@ import { createPasswordExchangeHandler, type PasswordExchangeHandler, type Passw
 import { createRefreshHandler, type RefreshHandler } from './handlers/refresh-handler.ts';
 import { PasswordHasher, type PasswordHasherOptions } from './password-hasher.ts';
 import { PasswordThrottle } from './password-throttle.ts';
+import type { StreamLimits } from './open-streams.ts';
 import type { SigningKeys } from './signing-keys.ts';
 import type { SharedStore } from './store/shared-store.ts';
 import { TokenService } from './token-service.ts';
@@ -27,6 +28,8 @@ export interface SecureViewerServerOptions {
   passwordHashing?: PasswordHasherOptions;
   clockToleranceSeconds?: number;
   audit?: AuditLog;
+  /** Bounds on document bodies being sent (idle time, per token, per client address). */
+  streams?: Partial<StreamLimits>;
 }
 
 export interface SecureViewerServer {
@@ -54,7 +57,12 @@ export function createSecureViewerServer(options: SecureViewerServerOptions): Se
   const originAllowed = options.originAllowed ?? (() => false);
   const shared = { tokens, refreshFamilies: options.store.refreshFamilies, originAllowed, ...(options.audit ? { audit: options.audit } : {}) };
   const cookie = { path: (id: string) => `${base}/${id}/` };
-  const content = createDocumentHandler({ tokens, documents: options.documents, ...(options.audit ? { audit: options.audit } : {}) });
+  const content = createDocumentHandler({
+    tokens,
+    documents: options.documents,
+    ...(options.audit ? { audit: options.audit } : {}),
+    ...(options.streams ? { streams: options.streams } : {}),
+  });
   const passwordExchange = createPasswordExchangeHandler({
     ...shared,
     hasher,
@@ -73,7 +81,7 @@ export function createSecureViewerServer(options: SecureViewerServerOptions): Se
       const match = route.exec(new URL(request.url).pathname);
       if (!match) return null;
       const [, id, action] = match as unknown as [string, string, string];
-      if (action === 'content') return content(request, id);
+      if (action === 'content') return content(request, id, client);
       if (action === 'password-token') return passwordExchange(request, id, client);
       return refresh(request, id, client);
     },
