@@ -15,6 +15,7 @@ import type { SharedStore } from '../../server/store/shared-store.ts';
 import type { ClientInfo } from '../../server/handlers/client-info.ts';
 import { sendWebResponse, toWebRequest } from '../../server/node-adapter.ts';
 import { createSecureViewerServer } from '../../server/secure-viewer-server.ts';
+import { DEFAULT_STREAM_LIMITS } from '../../server/open-streams.ts';
 import { loadOrCreateApiKey } from './api-key.ts';
 import type { BackendLayer, ContentRoute, DocumentLookup, Route } from './backend-layer.ts';
 import type { BackendContext } from './context.ts';
@@ -37,6 +38,12 @@ export interface ServerLimits {
   keepAliveTimeoutMs?: number;
   /** Open connections at most; more are closed at once. Default 1000. */
   maxConnections?: number;
+  /** A document body the client takes no bytes of for this long is ended; default 30 s. */
+  bodyIdleTimeoutMs?: number;
+  /** Document bodies one token may have open at once; default 16. */
+  streamsPerToken?: number;
+  /** Document bodies one client address may have open at once; default 64. */
+  streamsPerClient?: number;
 }
 
 export const DEFAULT_LIMITS: Required<ServerLimits> = {
@@ -44,6 +51,9 @@ export const DEFAULT_LIMITS: Required<ServerLimits> = {
   requestTimeoutMs: 120_000,
   keepAliveTimeoutMs: 5_000,
   maxConnections: 1000,
+  bodyIdleTimeoutMs: DEFAULT_STREAM_LIMITS.idleTimeoutMs,
+  streamsPerToken: DEFAULT_STREAM_LIMITS.perToken,
+  streamsPerClient: DEFAULT_STREAM_LIMITS.perClient,
 };
 
 export interface BackendOptions {
@@ -132,6 +142,7 @@ async function openStore(opts: BackendOptions): Promise<{ store: SharedStore; ow
 
 export async function createBackend(opts: BackendOptions): Promise<Backend> {
   const log = opts.log ?? ((line: string) => console.log(line));
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   // The store first: an unreachable Redis stops the start before anything is written.
   const { store, owned } = await openStore(opts);
   // Keys, passwords and documents live here: readable by this user only.
@@ -168,6 +179,7 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     passwordHashing: { cost: opts.scryptCost ?? DEFAULT_SCRYPT_COST, ...opts.passwordHashing },
     ...(opts.clockToleranceSeconds !== undefined ? { clockToleranceSeconds: opts.clockToleranceSeconds } : {}),
     audit,
+    streams: { idleTimeoutMs: limits.bodyIdleTimeoutMs, perToken: limits.streamsPerToken, perClient: limits.streamsPerClient },
   });
   const seeded = await seedSamples(documents, viewer.hasher);
   if (seeded.length > 0) log(`seeded sample documents: ${seeded.join(', ')}`);
@@ -182,8 +194,9 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     audit,
     resolve,
   };
-  const content: ContentRoute = layer ? layer.content(viewer.content.node, ctx) : viewer.content.node;
   const clientOf = (req: IncomingMessage): ClientInfo => ({ key: source.throttleKey(req), https: source.isHttps(req) });
+  const served: ContentRoute = (req, res, id) => viewer.content.node(req, res, id, clientOf(req));
+  const content: ContentRoute = layer ? layer.content(served, ctx) : served;
 
   const ownRoute: Route = async (req, res, path, query) => {
     const method = req.method ?? 'GET';
