@@ -13,6 +13,7 @@ import { endWhenIdle } from '../open-streams.ts';
 import { contentRange } from '../range.ts';
 import type { ByteSpan } from '../range-header.ts';
 import { InvalidTokenError, type AccessClaims, type TokenService } from '../token-service.ts';
+import { bearerCredential } from '../web/request-parts.ts';
 import { SECURITY_HEADERS } from '../web/responses.ts';
 import type { AuditLog } from './audit.ts';
 
@@ -60,14 +61,7 @@ export function errorReply(status: number, code: string, message: string, header
   };
 }
 
-/** The one Bearer reading of the host side: the credential of an Authorization header, or null. */
-export function bearerCredential(header: string | null): string | null {
-  if (!header) return null;
-  const match = /^Bearer[ ]+(\S+)[ ]*$/i.exec(header);
-  return match ? match[1]! : null;
-}
-
-/** The one 401 of the host side, for a missing, invalid or expired token. */
+/** The one 401 of the host side, for a missing, invalid or expired access token. */
 export function invalidTokenReply(): DocumentReply {
   return errorReply(401, 'invalid_token', 'The access token is missing, invalid or expired.', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
 }

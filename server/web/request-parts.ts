@@ -1,9 +1,8 @@
-// Reading what a handler needs from a web Request: the bearer token, cookies, and a JSON body
+// Reading what a handler needs from a request: the bearer credential, cookies, and a JSON body
 // read with a byte limit (the stream is cancelled at the limit, not buffered whole).
 
-/** The Bearer credential of the Authorization header, or null. */
-export function bearerToken(request: Request): string | null {
-  const header = request.headers.get('authorization');
+/** The one reading of `Authorization: Bearer <credential>` on the host side: the credential, or null. */
+export function bearerCredential(header: string | null | undefined): string | null {
   if (!header) return null;
   const match = /^Bearer[ ]+(\S+)[ ]*$/i.exec(header);
   return match ? match[1]! : null;

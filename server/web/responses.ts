@@ -22,17 +22,6 @@ export function errorResponse(status: number, code: string, message: string, hea
   return jsonResponse(status, { error: { code, message } }, headers);
 }
 
-/** The one "not found", whatever the reason, so a reply reveals nothing about what exists. */
-export function notFoundResponse(): Response {
-  return errorResponse(404, 'not_found', 'Not found.');
-}
-
-export function invalidTokenResponse(): Response {
-  return errorResponse(401, 'invalid_token', 'The access token is missing, invalid or expired.', {
-    'WWW-Authenticate': 'Bearer error="invalid_token"',
-  });
-}
-
 const nodeBodies = new WeakMap<Response, Readable>();
 
 /**
