@@ -8,6 +8,8 @@ export { createDocumentHandler, type DocumentHandler, type DocumentHandlerOption
 export {
   authorizeDocumentRequest,
   decideDocumentBytes,
+  errorReply,
+  invalidTokenReply,
   openDocumentBody,
   pipeBody,
   pipingWriter,
@@ -46,6 +48,7 @@ export type { ClientInfo } from './handlers/client-info.ts';
 export type { AuditLog } from './handlers/audit.ts';
 export type { RefreshCookieOptions } from './handlers/refresh-cookie.ts';
 export { toNodeListener, toWebRequest, sendWebResponse } from './node-adapter.ts';
+export { bearerCredential } from './web/request-parts.ts';
 export { clientAddress, parseTrustedProxies, throttleKey, NO_TRUSTED_PROXIES, type TrustedProxies } from './client-address.ts';
 export { openByteRange, openByteRanges, type ByteRangeReader, type ByteRanges, type ByteSource } from './byte-source.ts';
 export {
@@ -56,6 +59,8 @@ export {
   AUDIENCE,
   MAX_LIFETIME_SECONDS,
   DEFAULT_LIFETIME_SECONDS,
+  nowSeconds,
+  unverifiedJti,
   type AccessClaims,
   type IssuedToken,
   type TokenServiceOptions,

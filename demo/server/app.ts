@@ -5,17 +5,22 @@
 // file knows what it adds.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { chmod, mkdir } from 'node:fs/promises';
-import { NO_TRUSTED_PROXIES, parseTrustedProxies, type TrustedProxies } from '../../server/client-address.ts';
-import { DocumentStore } from '../../server/document-store.ts';
-import { DEFAULT_SCRYPT_COST } from '../../server/password-hasher.ts';
-import { loadOrCreateSigningKeys } from '../../server/signing-keys.ts';
-import { createMemoryStore } from '../../server/store/memory-store.ts';
-import { createRedisStore } from '../../server/store/redis-store.ts';
-import type { SharedStore } from '../../server/store/shared-store.ts';
-import type { ClientInfo } from '../../server/handlers/client-info.ts';
-import { sendWebResponse, toWebRequest } from '../../server/node-adapter.ts';
-import { createSecureViewerServer } from '../../server/secure-viewer-server.ts';
-import { DEFAULT_STREAM_LIMITS } from '../../server/open-streams.ts';
+import {
+  createMemoryStore,
+  createRedisStore,
+  createSecureViewerServer,
+  DEFAULT_SCRYPT_COST,
+  DEFAULT_STREAM_LIMITS,
+  DocumentStore,
+  loadOrCreateSigningKeys,
+  NO_TRUSTED_PROXIES,
+  parseTrustedProxies,
+  sendWebResponse,
+  toWebRequest,
+  type ClientInfo,
+  type SharedStore,
+  type TrustedProxies,
+} from '../../server/index.ts';
 import { loadOrCreateApiKey } from './api-key.ts';
 import type { BackendLayer, ContentRoute, DocumentLookup, Route } from './backend-layer.ts';
 import type { BackendContext } from './context.ts';

@@ -1,9 +1,16 @@
 // Host-backend API (API key): list and upload documents, issue viewer tokens, revoke access.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requireApiKey } from './api-key.ts';
-import { ALL_PERMISSIONS, isPermission, type DocumentMeta, type Permission } from '../../server/document-meta.ts';
-import { DEFAULT_UPLOAD_PERMISSIONS } from '../../server/document-store.ts';
-import { DEFAULT_LIFETIME_SECONDS, MAX_LIFETIME_SECONDS, nowSeconds } from '../../server/token-service.ts';
+import {
+  ALL_PERMISSIONS,
+  DEFAULT_LIFETIME_SECONDS,
+  DEFAULT_UPLOAD_PERMISSIONS,
+  isPermission,
+  MAX_LIFETIME_SECONDS,
+  nowSeconds,
+  type DocumentMeta,
+  type Permission,
+} from '../../server/index.ts';
 import type { BackendContext } from './context.ts';
 import { HttpError, mediaType, notFound, readBody, readJsonObject, sendJson } from './http.ts';
 

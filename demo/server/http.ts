@@ -1,5 +1,6 @@
 // Small HTTP helpers shared by every route: JSON replies, bounded body reading, common headers.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { bearerCredential } from '../../server/index.ts';
 
 /** A failure that maps to one JSON error reply; never carries internals or secrets. */
 export class HttpError extends Error {
@@ -98,22 +99,9 @@ export function headerValue(req: IncomingMessage, name: string): string | null {
   return Array.isArray(value) ? (value[0] ?? null) : value;
 }
 
-/** The Bearer credential, or null. */
+/** The Bearer credential, or null: the library's one reading of the header. */
 export function bearerToken(req: IncomingMessage): string | null {
-  const header = headerValue(req, 'authorization');
-  if (!header) return null;
-  const match = /^Bearer[ ]+(\S+)[ ]*$/i.exec(header);
-  return match ? match[1]! : null;
-}
-
-export function parseCookies(req: IncomingMessage): Map<string, string> {
-  const cookies = new Map<string, string>();
-  for (const part of (headerValue(req, 'cookie') ?? '').split(';')) {
-    const index = part.indexOf('=');
-    if (index <= 0) continue;
-    cookies.set(part.slice(0, index).trim(), part.slice(index + 1).trim());
-  }
-  return cookies;
+  return bearerCredential(headerValue(req, 'authorization'));
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -4,19 +4,21 @@
 // shortened file or a changing ETag, ranges ignored or merged) and in the body writer
 // (bandwidth, resets, parts that lie about their bytes).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DEFAULT_RANGE_LIMITS, type ByteSpan, type RangesDecision } from '../../../server/byte-ranges.ts';
-import type { DocumentStore } from '../../../server/document-store.ts';
 import {
   authorizeDocumentRequest,
+  contentRange,
   decideDocumentBytes,
+  DEFAULT_RANGE_LIMITS,
+  DEFAULT_STREAM_LIMITS,
   errorReply,
   sendDocumentReply,
+  type ByteSpan,
   type DocumentRequest,
+  type DocumentStore,
+  type RangesDecision,
   type ServedDocument,
-} from '../../../server/handlers/document-reply.ts';
-import { DEFAULT_STREAM_LIMITS } from '../../../server/open-streams.ts';
-import { contentRange } from '../../../server/range.ts';
-import type { TokenService } from '../../../server/token-service.ts';
+  type TokenService,
+} from '../../../server/index.ts';
 import type { Faults } from './faults.ts';
 import { shapedWriter } from './shaped-body.ts';
 import type { Scenario } from './scenarios.ts';

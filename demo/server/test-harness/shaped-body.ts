@@ -3,8 +3,7 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { ByteSpan } from '../../../server/byte-ranges.ts';
-import { openDocumentBody, pipeBody, type BodyWriter } from '../../../server/handlers/document-reply.ts';
+import { openDocumentBody, pipeBody, type BodyWriter, type ByteSpan } from '../../../server/index.ts';
 import type { BandwidthLimiter } from './bandwidth-limiter.ts';
 
 export interface BodyShaping {

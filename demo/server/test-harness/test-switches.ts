@@ -2,8 +2,7 @@
 // fault-injecting scenario aliases, read their request logs, revoke their tokens. Never enable
 // them in a deployment: they hand out tokens without any authentication.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ALL_PERMISSIONS, isPermission, type Permission } from '../../../server/document-meta.ts';
-import { DEFAULT_LIFETIME_SECONDS } from '../../../server/token-service.ts';
+import { ALL_PERMISSIONS, DEFAULT_LIFETIME_SECONDS, isPermission, type Permission } from '../../../server/index.ts';
 import type { BackendContext } from '../context.ts';
 import type { CorsRoute } from '../cors.ts';
 import { parseFaults } from './faults.ts';
