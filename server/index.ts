@@ -48,7 +48,8 @@ export type { ClientInfo } from './handlers/client-info.ts';
 export type { AuditLog } from './handlers/audit.ts';
 export type { RefreshCookieOptions } from './handlers/refresh-cookie.ts';
 export { toNodeListener, toWebRequest, sendWebResponse } from './node-adapter.ts';
-export { bearerCredential } from './web/request-parts.ts';
+export { bearerCredential, cookie, mediaType, readBytes, readJsonObject, type BodyBytes, type JsonBody } from './web/request-parts.ts';
+export { SECURITY_HEADERS, errorResponse, jsonResponse } from './web/responses.ts';
 export { clientAddress, parseTrustedProxies, throttleKey, NO_TRUSTED_PROXIES, type TrustedProxies } from './client-address.ts';
 export { openByteRange, openByteRanges, type ByteRangeReader, type ByteRanges, type ByteSource } from './byte-source.ts';
 export {
