@@ -12,9 +12,11 @@ import {
   DEFAULT_SCRYPT_COST,
   DEFAULT_STREAM_LIMITS,
   DocumentStore,
+  errorResponse,
   loadOrCreateSigningKeys,
   NO_TRUSTED_PROXIES,
   parseTrustedProxies,
+  SECURITY_HEADERS,
   sendWebResponse,
   toWebRequest,
   type ClientInfo,
@@ -26,7 +28,7 @@ import type { BackendLayer, ContentRoute, DocumentLookup, Route } from './backen
 import type { BackendContext } from './context.ts';
 import { API_CORS, COOKIE_CORS, Cors, type CorsRoute, type OriginPolicy } from './cors.ts';
 import { issueToken, listDocuments, revokeDocument, revokeToken, uploadDocument } from './documents-api.ts';
-import { HttpError, notFound, sendError, setSecurityHeaders } from './http.ts';
+import { HttpError, headerValue, notFound } from './http.ts';
 import { listen } from './listen.ts';
 import { listenOrigins } from './own-origins.ts';
 import { RequestSource } from './request-source.ts';
@@ -203,37 +205,53 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
   const served: ContentRoute = (req, res, id) => viewer.content.node(req, res, id, clientOf(req));
   const content: ContentRoute = layer ? layer.content(served, ctx) : served;
 
-  const ownRoute: Route = async (req, res, path, query) => {
-    const method = req.method ?? 'GET';
-    if (method === 'OPTIONS') {
-      const corsRoute = corsRouteFor(path);
-      if (!corsRoute) throw notFound();
-      if (path === '/demo/session-token' && !opts.demoSessionTokens) throw notFound();
-      ctx.cors.preflight(req, res, corsRoute);
-      return;
-    }
-    const corsRoute = corsRouteFor(path);
-    if (corsRoute) ctx.cors.apply(req, res, corsRoute);
+  /** Every route but the content's, `Request → Response`; an HttpError is thrown as its reply. */
+  async function answer(request: Request, req: IncomingMessage, path: string, query: URLSearchParams): Promise<Response> {
+    const method = request.method;
     // State-changing requests from a foreign page are refused outright (CSRF).
-    if (method !== 'GET' && method !== 'HEAD') ctx.cors.assertOrigin(req, ctx.source);
-
+    if (method !== 'GET' && method !== 'HEAD') cors.assertOrigin(request, source);
     if (path === '/api/documents') {
-      if (method === 'GET') return listDocuments(req, res, ctx);
-      if (method === 'POST') return uploadDocument(req, res, query, ctx);
+      if (method === 'GET') return listDocuments(req, ctx);
+      if (method === 'POST') return uploadDocument(request, req, query, ctx);
     }
-    if (path === '/api/tokens' && method === 'POST') return issueToken(req, res, ctx);
-    if (path === '/api/tokens/revoke' && method === 'POST') return revokeToken(req, res, ctx);
-    if (path === '/demo/session-token' && method === 'POST' && opts.demoSessionTokens) return demoSessionToken(req, res, query, ctx);
-
-    let match = CONTENT_PATH.exec(path);
-    if (match && (method === 'GET' || method === 'HEAD')) return content(req, res, match[1]!);
-    match = PASSWORD_PATH.exec(path);
-    if (match && method === 'POST') return sendWebResponse(res, await viewer.passwordExchange(toWebRequest(req), match[1]!, clientOf(req)));
+    if (path === '/api/tokens' && method === 'POST') return issueToken(request, req, ctx);
+    if (path === '/api/tokens/revoke' && method === 'POST') return revokeToken(request, req, ctx);
+    if (path === '/demo/session-token' && method === 'POST' && opts.demoSessionTokens) return demoSessionToken(request, query, ctx);
+    let match = PASSWORD_PATH.exec(path);
+    if (match && method === 'POST') return viewer.passwordExchange(request, match[1]!, clientOf(req));
     match = REFRESH_PATH.exec(path);
-    if (match && method === 'POST') return sendWebResponse(res, await viewer.refresh(toWebRequest(req), match[1]!, clientOf(req)));
+    if (match && method === 'POST') return viewer.refresh(request, match[1]!, clientOf(req));
     match = REVOKE_PATH.exec(path);
-    if (match && method === 'POST') return revokeDocument(req, res, match[1]!, ctx);
+    if (match && method === 'POST') return revokeDocument(req, match[1]!, ctx);
     throw notFound();
+  }
+
+  /** The web routes with their CORS: preflights answered, and the headers on every answer. */
+  async function webRoute(request: Request, req: IncomingMessage, path: string, query: URLSearchParams): Promise<Response> {
+    const corsRoute = corsRouteFor(path);
+    if (request.method === 'OPTIONS') {
+      if (!corsRoute || (path === '/demo/session-token' && !opts.demoSessionTokens)) return notFound().response();
+      return cors.preflight(request, corsRoute);
+    }
+    let response: Response;
+    try {
+      response = await answer(request, req, path, query);
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      response = error.response();
+    }
+    return corsRoute ? cors.apply(request, response, corsRoute) : response;
+  }
+
+  const ownRoute: Route = async (req, res, path, query) => {
+    const match = CONTENT_PATH.exec(path);
+    if (match && (req.method === 'GET' || req.method === 'HEAD')) {
+      // Document bytes go the Node way: web Request/Response objects would cost more than
+      // serving a 32 KiB range does.
+      for (const [name, value] of Object.entries(cors.headers(headerValue(req, 'origin'), API_CORS))) res.setHeader(name, value);
+      return content(req, res, match[1]!);
+    }
+    return sendWebResponse(res, await webRoute(toWebRequest(req), req, path, query));
   };
   const route: Route = layer ? layer.route(ownRoute, ctx) : ownRoute;
 
@@ -244,18 +262,20 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     // The raw path is matched as-is: no normalisation, so encoded or dotted ids simply don't match.
     const path = queryIndex < 0 ? rawUrl : rawUrl.slice(0, queryIndex);
     const query = new URLSearchParams(queryIndex < 0 ? '' : rawUrl.slice(queryIndex + 1));
-    setSecurityHeaders(res);
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     res.on('finish', () => log(`${req.method ?? '?'} ${path} ${res.statusCode} ${Date.now() - started}ms`));
     route(req, res, path, query).catch((error: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
       if (error instanceof HttpError) {
-        if (!res.headersSent) sendError(res, error);
-        else res.destroy();
+        void sendWebResponse(res, error.response());
         return;
       }
       // Unexpected: log the kind only, answer without details (no stack traces to clients).
       log(`error ${req.method ?? '?'} ${path}: ${error instanceof Error ? error.name : 'unknown'}`);
-      if (!res.headersSent) sendError(res, new HttpError(500, 'internal_error', 'Internal server error.'));
-      else res.destroy();
+      void sendWebResponse(res, errorResponse(500, 'internal_error', 'Internal server error.'));
     });
   }
 

@@ -1,5 +1,6 @@
 // Host-backend API (API key): list and upload documents, issue viewer tokens, revoke access.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+// Each route is `Request → Response`; the Node request is passed only for the API-key check.
+import type { IncomingMessage } from 'node:http';
 import { requireApiKey } from './api-key.ts';
 import {
   ALL_PERMISSIONS,
@@ -7,26 +8,28 @@ import {
   DEFAULT_UPLOAD_PERMISSIONS,
   isPermission,
   MAX_LIFETIME_SECONDS,
+  jsonResponse,
+  mediaType,
   nowSeconds,
   type DocumentMeta,
   type Permission,
 } from '../../server/index.ts';
 import type { BackendContext } from './context.ts';
-import { HttpError, mediaType, notFound, readBody, readJsonObject, sendJson } from './http.ts';
+import { HttpError, bodyBytes, jsonBody, notFound } from './http.ts';
 
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 /** Room for multipart boundaries and the title field around the file. */
 const MULTIPART_OVERHEAD = 1024 * 1024;
 const MAX_TITLE_LENGTH = 200;
 
-export async function listDocuments(req: IncomingMessage, res: ServerResponse, ctx: BackendContext): Promise<void> {
+export async function listDocuments(req: IncomingMessage, ctx: BackendContext): Promise<Response> {
   requireApiKey(req, ctx.apiKey);
   const documents = (await ctx.documents.list()).map((meta) => ({
     id: meta.id,
     title: meta.title,
     password_protected: meta.password_hash !== undefined,
   }));
-  sendJson(res, 200, { documents });
+  return jsonResponse(200, { documents });
 }
 
 function invalidUpload(message: string): HttpError {
@@ -38,26 +41,26 @@ function invalidUpload(message: string): HttpError {
  * `?title=` and `?permissions=`. Permissions default to `read`: a document grants download,
  * print or copy only when its uploader says so.
  */
-export async function uploadDocument(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, ctx: BackendContext): Promise<void> {
+export async function uploadDocument(request: Request, req: IncomingMessage, query: URLSearchParams, ctx: BackendContext): Promise<Response> {
   requireApiKey(req, ctx.apiKey);
-  const type = mediaType(req);
+  const type = mediaType(request);
   let bytes: Uint8Array;
   let title: string | null = query.get('title');
   let permissionsText: string | null = query.get('permissions');
   let fileName: string | null = null;
   if (type === 'application/pdf') {
-    bytes = await readBody(req, MAX_UPLOAD_BYTES);
+    bytes = await bodyBytes(request, MAX_UPLOAD_BYTES);
   } else if (type === 'multipart/form-data') {
-    const body = await readBody(req, MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD);
+    const body = await bodyBytes(request, MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD);
     let form: FormData;
     try {
       // The Fetch API's multipart parser; the body is already bounded above.
-      const request = new Request('http://upload.invalid/', {
+      const bounded = new Request('http://upload.invalid/', {
         method: 'POST',
-        headers: { 'content-type': req.headers['content-type'] ?? '' },
+        headers: { 'content-type': request.headers.get('content-type') ?? '' },
         body: new Blob([new Uint8Array(body)]),
       });
-      form = await request.formData();
+      form = await bounded.formData();
     } catch {
       throw invalidUpload('The multipart body could not be parsed.');
     }
@@ -78,7 +81,7 @@ export async function uploadDocument(req: IncomingMessage, res: ServerResponse, 
   const finalTitle = (title ?? fileName?.replace(/\.pdf$/i, '') ?? 'Untitled document').trim().slice(0, MAX_TITLE_LENGTH) || 'Untitled document';
   const meta = await ctx.documents.add({ title: finalTitle, bytes, permissions: uploadPermissions(permissionsText) });
   ctx.audit(`document.upload doc=${meta.id} size=${meta.size}`);
-  sendJson(res, 201, { document_id: meta.id });
+  return jsonResponse(201, { document_id: meta.id });
 }
 
 function uploadPermissions(text: string | null): Permission[] {
@@ -96,9 +99,9 @@ export function grantable(meta: DocumentMeta, requested: readonly unknown[]): Pe
 }
 
 /** POST /api/tokens: `{allowed_documents:[{document_id, document_permissions}], exp?, sub?}` → `{jwt}`. */
-export async function issueToken(req: IncomingMessage, res: ServerResponse, ctx: BackendContext): Promise<void> {
+export async function issueToken(request: Request, req: IncomingMessage, ctx: BackendContext): Promise<Response> {
   requireApiKey(req, ctx.apiKey);
-  const body = await readJsonObject(req);
+  const body = await jsonBody(request);
   const allowed = body['allowed_documents'];
   if (!Array.isArray(allowed) || allowed.length !== 1) {
     throw new HttpError(400, 'invalid_request', 'allowed_documents must list exactly one document.');
@@ -128,26 +131,26 @@ export async function issueToken(req: IncomingMessage, res: ServerResponse, ctx:
 
   const issued = await ctx.tokens.issue({ doc: documentId, permissions, sub, lifetimeSeconds: lifetime });
   ctx.audit(`token.issue doc=${documentId} permissions=${permissions.join(',')} expires_in=${issued.expiresIn}`);
-  sendJson(res, 200, { jwt: issued.token, expires_in: issued.expiresIn });
+  return jsonResponse(200, { jwt: issued.token, expires_in: issued.expiresIn });
 }
 
 /**
  * POST /api/documents/:id/revoke: every token and refresh session of the document issued so far
  * stops working, on every instance sharing the store; tokens issued afterwards work.
  */
-export async function revokeDocument(req: IncomingMessage, res: ServerResponse, id: string, ctx: BackendContext): Promise<void> {
+export async function revokeDocument(req: IncomingMessage, id: string, ctx: BackendContext): Promise<Response> {
   requireApiKey(req, ctx.apiKey);
   if (!(await ctx.resolve(id))) throw notFound();
   await ctx.tokens.revokeDocument(id);
   await ctx.refreshFamilies.revokeDocument(id);
   ctx.audit(`document.revoke doc=${id}`);
-  sendJson(res, 200, { revoked: true });
+  return jsonResponse(200, { revoked: true });
 }
 
 /** POST /api/tokens/revoke `{jti, exp}`: one token is refused from now until it expires. */
-export async function revokeToken(req: IncomingMessage, res: ServerResponse, ctx: BackendContext): Promise<void> {
+export async function revokeToken(request: Request, req: IncomingMessage, ctx: BackendContext): Promise<Response> {
   requireApiKey(req, ctx.apiKey);
-  const body = await readJsonObject(req);
+  const body = await jsonBody(request);
   const jti = body['jti'];
   const exp = body['exp'];
   if (typeof jti !== 'string' || jti.length === 0 || jti.length > 128 || typeof exp !== 'number' || !Number.isInteger(exp)) {
@@ -155,5 +158,5 @@ export async function revokeToken(req: IncomingMessage, res: ServerResponse, ctx
   }
   await ctx.tokens.revokeToken(jti, exp);
   ctx.audit(`token.revoke jti=${jti}`);
-  sendJson(res, 200, { revoked: true });
+  return jsonResponse(200, { revoked: true });
 }
