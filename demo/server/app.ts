@@ -202,7 +202,8 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     resolve,
   };
   const clientOf = (req: IncomingMessage): ClientInfo => ({ key: source.throttleKey(req), https: source.isHttps(req) });
-  const served: ContentRoute = (req, res, id) => viewer.content.node(req, res, id, clientOf(req));
+  // The content route counts open bodies per client address: only the address is needed.
+  const served: ContentRoute = (req, res, id) => viewer.content.node(req, res, id, { key: source.throttleKey(req) });
   const content: ContentRoute = layer ? layer.content(served, ctx) : served;
 
   /** Every route but the content's, `Request → Response`; an HttpError is thrown as its reply. */

@@ -44,9 +44,9 @@ export interface DocumentHandlerOptions {
  * per-address bound applies (web).
  */
 export interface DocumentHandler {
-  (request: Request, documentId: string, client?: ClientInfo): Promise<Response>;
+  (request: Request, documentId: string, client?: Pick<ClientInfo, 'key'>): Promise<Response>;
   /** The same handler for Node's http, without web Request/Response objects. */
-  node(req: IncomingMessage, res: ServerResponse, documentId: string, client?: ClientInfo): Promise<void>;
+  node(req: IncomingMessage, res: ServerResponse, documentId: string, client?: Pick<ClientInfo, 'key'>): Promise<void>;
 }
 
 /** A body admitted under the stream bounds, with the lease to give back when it closes. */
@@ -73,7 +73,7 @@ export function createDocumentHandler(options: DocumentHandlerOptions): Document
     return { reply, release };
   }
 
-  const web = async (request: Request, id: string, client?: ClientInfo): Promise<Response> => {
+  const web = async (request: Request, id: string, client?: Pick<ClientInfo, 'key'>): Promise<Response> => {
     const url = new URL(request.url);
     const { reply, release } = await decide({ method: request.method, query: url.search.slice(1), header: (name) => request.headers.get(name) }, id, client?.key ?? null);
     if (reply.body === null || typeof reply.body === 'string') return new Response(reply.body, { status: reply.status, headers: reply.headers });
@@ -90,7 +90,7 @@ export function createDocumentHandler(options: DocumentHandlerOptions): Document
     return nodeStreamResponse(stream, { status: reply.status, headers: reply.headers });
   };
 
-  const node = async (req: IncomingMessage, res: ServerResponse, id: string, client?: ClientInfo): Promise<void> => {
+  const node = async (req: IncomingMessage, res: ServerResponse, id: string, client?: Pick<ClientInfo, 'key'>): Promise<void> => {
     const rawUrl = req.url ?? '';
     const queryStart = rawUrl.indexOf('?');
     const header = (name: string): string | null => {
