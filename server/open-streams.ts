@@ -64,7 +64,8 @@ function add(counts: Map<string, number>, key: string, delta: number): void {
  * not. The body's own end or destruction stops the watch.
  */
 export function endWhenIdle(body: Readable, idleMs: number): void {
-  const timer = setTimeout(() => body.destroy(new IdleBodyError()), idleMs);
+  // With no one to hear it (a web body not yet read), an error would be an uncaught exception.
+  const timer = setTimeout(() => body.destroy(body.listenerCount('error') > 0 ? new IdleBodyError() : undefined), idleMs);
   timer.unref();
   // A second 'data' listener, added once the writer set the body flowing (a listener added
   // earlier would start the flow itself, and chunks would go to it alone).

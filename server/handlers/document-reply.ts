@@ -202,5 +202,11 @@ export async function sendDocumentReply(res: ServerResponse, reply: DocumentRepl
     res.end(reply.body ?? undefined);
     return;
   }
-  await writer(reply.body, res);
+  try {
+    await writer(reply.body, res);
+  } catch (error) {
+    // The source could not be opened: whatever answers instead must not carry the bytes' headers.
+    if (!res.headersSent) for (const name of Object.keys(reply.headers)) if (!(name in SECURITY_HEADERS)) res.removeHeader(name);
+    throw error;
+  }
 }
