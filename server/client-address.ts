@@ -34,16 +34,25 @@ export function parseTrustedProxies(entries: readonly string[]): TrustedProxies 
     if (!/^\d{1,3}$/.test(prefixText) || prefix > (family === 4 ? 32 : 128)) throw new Error(`"${entry}" has an invalid prefix length`);
     list.addSubnet(address, prefix, type);
   }
+  // BlockList.check costs about as much as serving a small range; the set never changes, so
+  // answers are remembered (a bounded map, emptied when full).
+  const known = new Map<string, boolean>();
   return {
     empty: entries.length === 0,
     contains(address: string): boolean {
+      const remembered = known.get(address);
+      if (remembered !== undefined) return remembered;
       const plain = unmapIpv4(address);
       const family = isIP(plain);
-      if (family === 0) return false;
-      return list.check(plain, family === 4 ? 'ipv4' : 'ipv6');
+      const answer = family !== 0 && list.check(plain, family === 4 ? 'ipv4' : 'ipv6');
+      if (known.size >= KNOWN_ADDRESSES) known.clear();
+      known.set(address, answer);
+      return answer;
     },
   };
 }
+
+const KNOWN_ADDRESSES = 4096;
 
 /** No proxy trusted: the socket address is the client. */
 export const NO_TRUSTED_PROXIES: TrustedProxies = parseTrustedProxies([]);

@@ -6,6 +6,37 @@
 export { createSecureViewerServer, type HostedDocument, type SecureViewerServer, type SecureViewerServerOptions } from './secure-viewer-server.ts';
 export { createDocumentHandler, type DocumentHandler, type DocumentHandlerOptions, type ServedDocument } from './handlers/document-handler.ts';
 export {
+  authorizeDocumentRequest,
+  decideDocumentBytes,
+  errorReply,
+  invalidTokenReply,
+  openDocumentBody,
+  pipeBody,
+  pipingWriter,
+  sendDocumentReply,
+  type AccessDependencies,
+  type BodyWriter,
+  type BytesOptions,
+  type DocumentAccess,
+  type DocumentBody,
+  type DocumentReply,
+  type DocumentRequest,
+} from './handlers/document-reply.ts';
+export { DEFAULT_STREAM_LIMITS, IdleBodyError, OpenStreams, endWhenIdle, type StreamLimits } from './open-streams.ts';
+export {
+  DEFAULT_RANGE_LIMITS,
+  closingDelimiter,
+  decideRanges,
+  multipartBody,
+  multipartLength,
+  newBoundary,
+  parseRanges,
+  partHead,
+  type ByteSpan,
+  type RangeLimits,
+  type RangesDecision,
+} from './byte-ranges.ts';
+export {
   createPasswordExchangeHandler,
   PASSWORD_TOKEN_LIFETIME_SECONDS,
   type PasswordExchangeHandler,
@@ -17,6 +48,8 @@ export type { ClientInfo } from './handlers/client-info.ts';
 export type { AuditLog } from './handlers/audit.ts';
 export type { RefreshCookieOptions } from './handlers/refresh-cookie.ts';
 export { toNodeListener, toWebRequest, sendWebResponse } from './node-adapter.ts';
+export { bearerCredential, cookie, mediaType, readBytes, readJsonObject, type BodyBytes, type JsonBody } from './web/request-parts.ts';
+export { SECURITY_HEADERS, errorResponse, jsonResponse } from './web/responses.ts';
 export { clientAddress, parseTrustedProxies, throttleKey, NO_TRUSTED_PROXIES, type TrustedProxies } from './client-address.ts';
 export { openByteRange, openByteRanges, type ByteRangeReader, type ByteRanges, type ByteSource } from './byte-source.ts';
 export {
@@ -30,6 +63,8 @@ export {
   AUDIENCE,
   MAX_LIFETIME_SECONDS,
   DEFAULT_LIFETIME_SECONDS,
+  nowSeconds,
+  unverifiedJti,
   type AccessClaims,
   type IssuedToken,
   type TokenServiceOptions,
@@ -55,4 +90,6 @@ export { DocumentStore, DEFAULT_UPLOAD_PERMISSIONS, etagFor, type NewDocument } 
 export { decideRange, parseRange, ifRangeAllowsPartial, contentRange, type RangeDecision } from './range.ts';
 export { createMemoryStore, type MemoryStoreOptions } from './store/memory-store.ts';
 export { createRedisStore, StoreUnavailableError, type RedisStoreOptions } from './store/redis-store.ts';
+export { FileApiKeys } from './store/file-api-keys.ts';
+export { FileSigningKeys } from './store/file-signing-keys.ts';
 export type { DocumentIndex, LimiterRule, RefreshFamilies, RevocationList, RevocationSubject, RotateResult, SharedStore, SigningKeyStore, ApiKeyRecord, ApiKeyScope, ApiKeyStore } from './store/shared-store.ts';

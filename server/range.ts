@@ -4,7 +4,9 @@
 // Choices: one `bytes=` range is honoured. Several ranges, non-`bytes` units and anything
 // malformed are ignored and the whole representation is sent (200), which RFC 9110 allows and
 // which never produces multipart bodies. A syntactically valid range that starts at or after
-// the end of the file is unsatisfiable (416).
+// the end of the file is unsatisfiable (416), and so is a header longer than 2 KiB (read by the
+// same bounded scanner as several ranges: range-header.ts).
+import { DEFAULT_RANGE_HEADER_LIMITS, readRangeSet, spanOf } from './range-header.ts';
 
 export type RangeDecision =
   | { kind: 'full' }
@@ -13,27 +15,16 @@ export type RangeDecision =
 
 const FULL: RangeDecision = { kind: 'full' };
 const UNSATISFIABLE: RangeDecision = { kind: 'unsatisfiable' };
-// 15 digits keeps every value a safe integer and bounds the parsing work.
-const SPEC = /^(?:(\d{1,15})-(\d{0,15})|-(\d{1,15}))$/;
+// Several ranges are answered with the whole, however many: only the header's length is bounded.
+const LIMITS = { ...DEFAULT_RANGE_HEADER_LIMITS, maxRanges: Number.POSITIVE_INFINITY };
 
 export function parseRange(header: string | null | undefined, size: number): RangeDecision {
   if (header === null || header === undefined) return FULL;
-  const match = /^\s*bytes\s*=\s*(.*?)\s*$/i.exec(header);
-  if (!match) return FULL;
-  const set = match[1]!;
-  if (set.includes(',')) return FULL;
-  const spec = SPEC.exec(set);
-  if (!spec) return FULL;
-  if (spec[3] !== undefined) {
-    const suffix = Number(spec[3]);
-    if (suffix === 0 || size === 0) return UNSATISFIABLE;
-    return { kind: 'partial', start: Math.max(0, size - suffix), end: size - 1 };
-  }
-  const start = Number(spec[1]);
-  const last = spec[2] === '' ? null : Number(spec[2]);
-  if (last !== null && last < start) return FULL;
-  if (start >= size) return UNSATISFIABLE;
-  return { kind: 'partial', start, end: last === null ? size - 1 : Math.min(last, size - 1) };
+  const set = readRangeSet(header, LIMITS);
+  if (set.kind === 'refuse') return UNSATISFIABLE;
+  if (set.kind === 'ignore' || set.specs.length !== 1 || header.includes(',')) return FULL;
+  const span = spanOf(set.specs[0]!, size);
+  return span ? { kind: 'partial', ...span } : UNSATISFIABLE;
 }
 
 /**

@@ -10,6 +10,7 @@ import { createRefreshHandler, type RefreshHandler } from './handlers/refresh-ha
 import { PasswordHasher, type PasswordHasherOptions } from './password-hasher.ts';
 import { PasswordThrottle } from './password-throttle.ts';
 import { SigningKeyRing } from './signing-key-ring.ts';
+import type { StreamLimits } from './open-streams.ts';
 import type { SigningKeys } from './signing-keys.ts';
 import { createJwksHandler, type JwksHandler } from './handlers/jwks-handler.ts';
 import type { SharedStore } from './store/shared-store.ts';
@@ -34,6 +35,8 @@ export interface SecureViewerServerOptions {
   passwordHashing?: PasswordHasherOptions;
   clockToleranceSeconds?: number;
   audit?: AuditLog;
+  /** Bounds on document bodies being sent (idle time, per token, per client address). */
+  streams?: Partial<StreamLimits>;
 }
 
 export interface SecureViewerServer {
@@ -68,7 +71,12 @@ export function createSecureViewerServer(options: SecureViewerServerOptions): Se
   const originAllowed = options.originAllowed ?? (() => false);
   const shared = { tokens, refreshFamilies: options.store.refreshFamilies, originAllowed, ...(options.audit ? { audit: options.audit } : {}) };
   const cookie = { path: (id: string) => `${base}/${id}/` };
-  const content = createDocumentHandler({ tokens, documents: options.documents, ...(options.audit ? { audit: options.audit } : {}) });
+  const content = createDocumentHandler({
+    tokens,
+    documents: options.documents,
+    ...(options.audit ? { audit: options.audit } : {}),
+    ...(options.streams ? { streams: options.streams } : {}),
+  });
   const passwordExchange = createPasswordExchangeHandler({
     ...shared,
     hasher,
@@ -91,7 +99,7 @@ export function createSecureViewerServer(options: SecureViewerServerOptions): Se
       const match = route.exec(pathname);
       if (!match) return null;
       const [, id, action] = match as unknown as [string, string, string];
-      if (action === 'content') return content(request, id);
+      if (action === 'content') return content(request, id, client);
       if (action === 'password-token') return passwordExchange(request, id, client);
       return refresh(request, id, client);
     },

@@ -6,8 +6,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
-import { API_KEY_SCOPES, type ApiKeyInfo, type ApiKeyRegistry } from '../../server/api-key-registry.ts';
-import type { ApiKeyScope } from '../../server/store/shared-store.ts';
+import { API_KEY_SCOPES, type ApiKeyInfo, type ApiKeyRegistry, type ApiKeyScope } from '../../server/index.ts';
 import type { BackendContext } from './context.ts';
 import { HttpError, bearerToken, headerValue } from './http.ts';
 

@@ -1,11 +1,11 @@
 // API key management over HTTP (scope `keys`): list, create (the key is in this one answer only)
 // and revoke. The library's registry audits every operation, never a key.
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isApiKeyScope, type ApiKeyInfo } from '../../server/api-key-registry.ts';
-import { API_KEY_ENVIRONMENTS, type ApiKeyEnvironment } from '../../server/api-key-format.ts';
+// Each route is `Request → Response`; the Node request is passed only for the API-key check.
+import type { IncomingMessage } from 'node:http';
+import { API_KEY_ENVIRONMENTS, isApiKeyScope, jsonResponse, type ApiKeyEnvironment, type ApiKeyInfo } from '../../server/index.ts';
 import { requireApiKey } from './api-key.ts';
 import type { BackendContext } from './context.ts';
-import { HttpError, notFound, readJsonObject, sendJson } from './http.ts';
+import { HttpError, jsonBody, notFound } from './http.ts';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -25,15 +25,15 @@ export function describeApiKey(info: ApiKeyInfo) {
 }
 
 /** GET /api/keys */
-export async function listApiKeys(req: IncomingMessage, res: ServerResponse, ctx: BackendContext): Promise<void> {
+export async function listApiKeys(req: IncomingMessage, ctx: BackendContext): Promise<Response> {
   await requireApiKey(req, ctx, 'keys');
-  sendJson(res, 200, { keys: (await ctx.apiKeys.list()).map(describeApiKey) });
+  return jsonResponse(200, { keys: (await ctx.apiKeys.list()).map(describeApiKey) });
 }
 
 /** POST /api/keys `{name, scopes, environment?}` → 201 with the key, shown this once. */
-export async function createApiKey(req: IncomingMessage, res: ServerResponse, ctx: BackendContext): Promise<void> {
+export async function createApiKey(request: Request, req: IncomingMessage, ctx: BackendContext): Promise<Response> {
   await requireApiKey(req, ctx, 'keys');
-  const body = await readJsonObject(req);
+  const body = await jsonBody(request);
   const { name, scopes, environment = 'live' } = body;
   if (typeof name !== 'string' || !Array.isArray(scopes) || !scopes.every(isApiKeyScope)) {
     throw new HttpError(400, 'invalid_request', 'name must be a string and scopes a list of tokens, upload, revoke, list, keys.');
@@ -46,14 +46,14 @@ export async function createApiKey(req: IncomingMessage, res: ServerResponse, ct
     if (error instanceof RangeError) throw new HttpError(400, 'invalid_request', error.message);
     throw error;
   }
-  sendJson(res, 201, { ...describeApiKey(created.info), key: created.key });
+  return jsonResponse(201, { ...describeApiKey(created.info), key: created.key });
 }
 
 /** POST /api/keys/:id/revoke */
-export async function revokeApiKey(req: IncomingMessage, res: ServerResponse, id: string, ctx: BackendContext): Promise<void> {
+export async function revokeApiKey(req: IncomingMessage, id: string, ctx: BackendContext): Promise<Response> {
   await requireApiKey(req, ctx, 'keys');
   const outcome = await ctx.apiKeys.revoke(id);
   if (outcome === 'unknown') throw notFound();
   if (outcome === 'configured') throw new HttpError(409, 'configured_key', 'This key comes from the configuration (SV_API_KEY): change it there.');
-  sendJson(res, 200, { revoked: true });
+  return jsonResponse(200, { revoked: true });
 }

@@ -5,26 +5,34 @@
 // file knows what it adds.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { chmod, mkdir } from 'node:fs/promises';
-import { NO_TRUSTED_PROXIES, parseTrustedProxies, type TrustedProxies } from '../../server/client-address.ts';
-import { DocumentStore } from '../../server/document-store.ts';
-import { DEFAULT_SCRYPT_COST } from '../../server/password-hasher.ts';
-import { loadOrCreateSigningKeys } from '../../server/signing-keys.ts';
-import { SigningKeyRing } from '../../server/signing-key-ring.ts';
-import { createMemoryStore } from '../../server/store/memory-store.ts';
-import { createRedisStore } from '../../server/store/redis-store.ts';
-import type { SharedStore } from '../../server/store/shared-store.ts';
-import type { ClientInfo } from '../../server/handlers/client-info.ts';
-import { sendWebResponse, toWebRequest } from '../../server/node-adapter.ts';
-import { createSecureViewerServer } from '../../server/secure-viewer-server.ts';
-import { ApiKeyRegistry } from '../../server/api-key-registry.ts';
-import { FileApiKeys } from '../../server/store/file-api-keys.ts';
+import {
+  ApiKeyRegistry,
+  createMemoryStore,
+  createRedisStore,
+  createSecureViewerServer,
+  DEFAULT_SCRYPT_COST,
+  DEFAULT_STREAM_LIMITS,
+  DocumentStore,
+  errorResponse,
+  FileApiKeys,
+  loadOrCreateSigningKeys,
+  NO_TRUSTED_PROXIES,
+  parseTrustedProxies,
+  SECURITY_HEADERS,
+  sendWebResponse,
+  SigningKeyRing,
+  toWebRequest,
+  type ClientInfo,
+  type SharedStore,
+  type TrustedProxies,
+} from '../../server/index.ts';
 import { bootstrapApiKey } from './api-key.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys-api.ts';
 import type { BackendLayer, ContentRoute, DocumentLookup, Route } from './backend-layer.ts';
 import type { BackendContext } from './context.ts';
 import { API_CORS, COOKIE_CORS, Cors, type CorsRoute, type OriginPolicy } from './cors.ts';
 import { issueToken, listDocuments, revokeDocument, revokeToken, uploadDocument } from './documents-api.ts';
-import { HttpError, notFound, sendError, setSecurityHeaders } from './http.ts';
+import { HttpError, headerValue, notFound } from './http.ts';
 import { listen } from './listen.ts';
 import { listenOrigins } from './own-origins.ts';
 import { RequestSource } from './request-source.ts';
@@ -41,6 +49,12 @@ export interface ServerLimits {
   keepAliveTimeoutMs?: number;
   /** Open connections at most; more are closed at once. Default 1000. */
   maxConnections?: number;
+  /** A document body the client takes no bytes of for this long is ended; default 30 s. */
+  bodyIdleTimeoutMs?: number;
+  /** Document bodies one token may have open at once; default 16. */
+  streamsPerToken?: number;
+  /** Document bodies one client address may have open at once; default 64. */
+  streamsPerClient?: number;
 }
 
 export const DEFAULT_LIMITS: Required<ServerLimits> = {
@@ -48,6 +62,9 @@ export const DEFAULT_LIMITS: Required<ServerLimits> = {
   requestTimeoutMs: 120_000,
   keepAliveTimeoutMs: 5_000,
   maxConnections: 1000,
+  bodyIdleTimeoutMs: DEFAULT_STREAM_LIMITS.idleTimeoutMs,
+  streamsPerToken: DEFAULT_STREAM_LIMITS.perToken,
+  streamsPerClient: DEFAULT_STREAM_LIMITS.perClient,
 };
 
 export interface BackendOptions {
@@ -151,6 +168,7 @@ async function openStore(opts: BackendOptions, log: (line: string) => void): Pro
 
 export async function createBackend(opts: BackendOptions): Promise<Backend> {
   const log = opts.log ?? ((line: string) => console.log(line));
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   // The store first: an unreachable Redis stops the start before anything is written.
   const { store, owned } = await openStore(opts, log);
   // Keys, passwords and documents live here: readable by this user only.
@@ -193,6 +211,7 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     passwordHashing: { cost: opts.scryptCost ?? DEFAULT_SCRYPT_COST, ...opts.passwordHashing },
     ...(opts.clockToleranceSeconds !== undefined ? { clockToleranceSeconds: opts.clockToleranceSeconds } : {}),
     audit,
+    streams: { idleTimeoutMs: limits.bodyIdleTimeoutMs, perToken: limits.streamsPerToken, perClient: limits.streamsPerClient },
   });
   const seeded = await seedSamples(documents, viewer.hasher, { publishedPasswords: opts.seedPublishedPasswords ?? true });
   if (seeded.length > 0) log(`seeded sample documents: ${seeded.join(', ')}`);
@@ -208,45 +227,63 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     audit,
     resolve,
   };
-  const content: ContentRoute = layer ? layer.content(viewer.content.node, ctx) : viewer.content.node;
   const clientOf = (req: IncomingMessage): ClientInfo => ({ key: source.throttleKey(req), https: source.isHttps(req) });
+  // The content route counts open bodies per client address: only the address is needed.
+  const served: ContentRoute = (req, res, id) => viewer.content.node(req, res, id, { key: source.throttleKey(req) });
+  const content: ContentRoute = layer ? layer.content(served, ctx) : served;
+
+  /** Every route but the content's, `Request → Response`; an HttpError is thrown as its reply. */
+  async function answer(request: Request, req: IncomingMessage, path: string, query: URLSearchParams): Promise<Response> {
+    const method = request.method;
+    // State-changing requests from a foreign page are refused outright (CSRF).
+    if (method !== 'GET' && method !== 'HEAD') cors.assertOrigin(request, source);
+    if (path === '/api/documents') {
+      if (method === 'GET') return listDocuments(req, ctx);
+      if (method === 'POST') return uploadDocument(request, req, query, ctx);
+    }
+    if (path === '/api/keys' && method === 'GET') return listApiKeys(req, ctx);
+    if (path === '/api/keys' && method === 'POST') return createApiKey(request, req, ctx);
+    const keyRevoke = API_KEY_REVOKE_PATH.exec(path);
+    if (keyRevoke && method === 'POST') return revokeApiKey(req, keyRevoke[1]!, ctx);
+    if (path === '/.well-known/jwks.json' && (method === 'GET' || method === 'HEAD')) return viewer.jwks(request);
+    if (path === '/api/tokens' && method === 'POST') return issueToken(request, req, ctx);
+    if (path === '/api/tokens/revoke' && method === 'POST') return revokeToken(request, req, ctx);
+    if (path === '/demo/session-token' && method === 'POST' && opts.demoSessionTokens) return demoSessionToken(request, query, ctx);
+    let match = PASSWORD_PATH.exec(path);
+    if (match && method === 'POST') return viewer.passwordExchange(request, match[1]!, clientOf(req));
+    match = REFRESH_PATH.exec(path);
+    if (match && method === 'POST') return viewer.refresh(request, match[1]!, clientOf(req));
+    match = REVOKE_PATH.exec(path);
+    if (match && method === 'POST') return revokeDocument(req, match[1]!, ctx);
+    throw notFound();
+  }
+
+  /** The web routes with their CORS: preflights answered, and the headers on every answer. */
+  async function webRoute(request: Request, req: IncomingMessage, path: string, query: URLSearchParams): Promise<Response> {
+    const corsRoute = corsRouteFor(path);
+    if (request.method === 'OPTIONS') {
+      if (!corsRoute || (path === '/demo/session-token' && !opts.demoSessionTokens)) return notFound().response();
+      return cors.preflight(request, corsRoute);
+    }
+    let response: Response;
+    try {
+      response = await answer(request, req, path, query);
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      response = error.response();
+    }
+    return corsRoute ? cors.apply(request, response, corsRoute) : response;
+  }
 
   const ownRoute: Route = async (req, res, path, query) => {
-    const method = req.method ?? 'GET';
-    if (method === 'OPTIONS') {
-      const corsRoute = corsRouteFor(path);
-      if (!corsRoute) throw notFound();
-      if (path === '/demo/session-token' && !opts.demoSessionTokens) throw notFound();
-      ctx.cors.preflight(req, res, corsRoute);
-      return;
+    const match = CONTENT_PATH.exec(path);
+    if (match && (req.method === 'GET' || req.method === 'HEAD')) {
+      // Document bytes go the Node way: web Request/Response objects would cost more than
+      // serving a 32 KiB range does.
+      for (const [name, value] of Object.entries(cors.headers(headerValue(req, 'origin'), API_CORS))) res.setHeader(name, value);
+      return content(req, res, match[1]!);
     }
-    const corsRoute = corsRouteFor(path);
-    if (corsRoute) ctx.cors.apply(req, res, corsRoute);
-    // State-changing requests from a foreign page are refused outright (CSRF).
-    if (method !== 'GET' && method !== 'HEAD') ctx.cors.assertOrigin(req, ctx.source);
-
-    if (path === '/api/documents') {
-      if (method === 'GET') return listDocuments(req, res, ctx);
-      if (method === 'POST') return uploadDocument(req, res, query, ctx);
-    }
-    if (path === '/api/keys' && method === 'GET') return listApiKeys(req, res, ctx);
-    if (path === '/api/keys' && method === 'POST') return createApiKey(req, res, ctx);
-    const keyRevoke = API_KEY_REVOKE_PATH.exec(path);
-    if (keyRevoke && method === 'POST') return revokeApiKey(req, res, keyRevoke[1]!, ctx);
-    if (path === '/.well-known/jwks.json' && (method === 'GET' || method === 'HEAD')) return sendWebResponse(res, await viewer.jwks(toWebRequest(req)));
-    if (path === '/api/tokens' && method === 'POST') return issueToken(req, res, ctx);
-    if (path === '/api/tokens/revoke' && method === 'POST') return revokeToken(req, res, ctx);
-    if (path === '/demo/session-token' && method === 'POST' && opts.demoSessionTokens) return demoSessionToken(req, res, query, ctx);
-
-    let match = CONTENT_PATH.exec(path);
-    if (match && (method === 'GET' || method === 'HEAD')) return content(req, res, match[1]!);
-    match = PASSWORD_PATH.exec(path);
-    if (match && method === 'POST') return sendWebResponse(res, await viewer.passwordExchange(toWebRequest(req), match[1]!, clientOf(req)));
-    match = REFRESH_PATH.exec(path);
-    if (match && method === 'POST') return sendWebResponse(res, await viewer.refresh(toWebRequest(req), match[1]!, clientOf(req)));
-    match = REVOKE_PATH.exec(path);
-    if (match && method === 'POST') return revokeDocument(req, res, match[1]!, ctx);
-    throw notFound();
+    return sendWebResponse(res, await webRoute(toWebRequest(req), req, path, query));
   };
   const route: Route = layer ? layer.route(ownRoute, ctx) : ownRoute;
 
@@ -257,18 +294,20 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     // The raw path is matched as-is: no normalisation, so encoded or dotted ids simply don't match.
     const path = queryIndex < 0 ? rawUrl : rawUrl.slice(0, queryIndex);
     const query = new URLSearchParams(queryIndex < 0 ? '' : rawUrl.slice(queryIndex + 1));
-    setSecurityHeaders(res);
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     res.on('finish', () => log(`${req.method ?? '?'} ${path} ${res.statusCode} ${Date.now() - started}ms`));
     route(req, res, path, query).catch((error: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
       if (error instanceof HttpError) {
-        if (!res.headersSent) sendError(res, error);
-        else res.destroy();
+        void sendWebResponse(res, error.response());
         return;
       }
       // Unexpected: log the kind only, answer without details (no stack traces to clients).
       log(`error ${req.method ?? '?'} ${path}: ${error instanceof Error ? error.name : 'unknown'}`);
-      if (!res.headersSent) sendError(res, new HttpError(500, 'internal_error', 'Internal server error.'));
-      else res.destroy();
+      void sendWebResponse(res, errorResponse(500, 'internal_error', 'Internal server error.'));
     });
   }
 

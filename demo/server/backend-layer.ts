@@ -8,7 +8,7 @@ import type { BackendContext } from './context.ts';
 /** A document by the id in the URL, or null. */
 export type DocumentLookup = BackendContext['resolve'];
 
-/** Answers one request from its raw path and parsed query; an HttpError becomes the error reply. */
+/** Answers one request from its raw path and parsed query; an HttpError thrown becomes the error reply. */
 export type Route = (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams) => Promise<void>;
 
 /** Answers GET/HEAD of one document's content. */

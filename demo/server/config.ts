@@ -4,7 +4,7 @@
 import { access, constants, mkdir, rm, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import path from 'node:path';
-import { parseTrustedProxies, type TrustedProxies } from '../../server/client-address.ts';
+import { parseTrustedProxies, type TrustedProxies } from '../../server/index.ts';
 
 /** A setting that cannot work; the message names the variable and what it expects. */
 export class ConfigError extends Error {}

@@ -1,9 +1,5 @@
 // What every route handler gets: the services of one backend instance.
-import type { ApiKeyRegistry } from '../../server/api-key-registry.ts';
-import type { DocumentMeta } from '../../server/document-meta.ts';
-import type { DocumentStore } from '../../server/document-store.ts';
-import type { RefreshFamilies } from '../../server/store/shared-store.ts';
-import type { TokenService } from '../../server/token-service.ts';
+import type { ApiKeyRegistry, DocumentMeta, DocumentStore, RefreshFamilies, TokenService } from '../../server/index.ts';
 import type { Cors } from './cors.ts';
 import type { RequestSource } from './request-source.ts';
 

@@ -1,7 +1,6 @@
 // CORS for cross-origin viewers and the Origin check for state-changing requests. Only the routes a
 // browser calls get CORS; the API-key routes are server-to-server and get none.
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HttpError, headerValue } from './http.ts';
+import { HttpError } from './http.ts';
 import type { RequestSource } from './request-source.ts';
 
 export type OriginPolicy = string[] | ((origin: string) => boolean);
@@ -41,27 +40,32 @@ export class Cors {
     return origin !== 'null' && this.#allows(origin);
   }
 
-  /** Adds CORS headers for an allowed Origin; other origins get none (the browser blocks them). */
-  apply(req: IncomingMessage, res: ServerResponse, route: CorsRoute): void {
-    res.setHeader('Vary', 'Origin');
-    const origin = headerValue(req, 'origin');
-    if (!origin || !this.isAllowed(origin)) return;
-    res.setHeader('Access-Control-Allow-Origin', origin);
-    res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
-    if (route.credentials) res.setHeader('Access-Control-Allow-Credentials', 'true');
+  /** The CORS headers of an answer to a request from `origin`: none but `Vary` for other origins (the browser blocks them). */
+  headers(origin: string | null, route: CorsRoute): Record<string, string> {
+    const headers: Record<string, string> = { Vary: 'Origin' };
+    if (!origin || !this.isAllowed(origin)) return headers;
+    headers['Access-Control-Allow-Origin'] = origin;
+    headers['Access-Control-Expose-Headers'] = EXPOSED_HEADERS;
+    if (route.credentials) headers['Access-Control-Allow-Credentials'] = 'true';
+    return headers;
+  }
+
+  /** Adds the CORS headers for `request` to `response` (which must have mutable headers). */
+  apply(request: Request, response: Response, route: CorsRoute): Response {
+    for (const [name, value] of Object.entries(this.headers(request.headers.get('origin'), route))) response.headers.set(name, value);
+    return response;
   }
 
   /** Answers OPTIONS without authentication; never 401. */
-  preflight(req: IncomingMessage, res: ServerResponse, route: CorsRoute): void {
-    this.apply(req, res, route);
-    const origin = headerValue(req, 'origin');
+  preflight(request: Request, route: CorsRoute): Response {
+    const origin = request.headers.get('origin');
+    const headers = this.headers(origin, route);
     if (origin && this.isAllowed(origin)) {
-      res.setHeader('Access-Control-Allow-Methods', route.methods);
-      res.setHeader('Access-Control-Allow-Headers', route.headers);
-      res.setHeader('Access-Control-Max-Age', MAX_AGE_SECONDS);
+      headers['Access-Control-Allow-Methods'] = route.methods;
+      headers['Access-Control-Allow-Headers'] = route.headers;
+      headers['Access-Control-Max-Age'] = MAX_AGE_SECONDS;
     }
-    res.statusCode = 204;
-    res.end();
+    return new Response(null, { status: 204, headers });
   }
 
   /**
@@ -69,8 +73,8 @@ export class Cors {
    * origins (configured, never taken from Host) or an allowed one. Requests without Origin
    * (server-to-server, curl) pass unless `required`; cookie endpoints add their own checks.
    */
-  assertOrigin(req: IncomingMessage, source: RequestSource, options: { required?: boolean } = {}): void {
-    const origin = headerValue(req, 'origin');
+  assertOrigin(request: Request, source: RequestSource, options: { required?: boolean } = {}): void {
+    const origin = request.headers.get('origin');
     if (origin === null && !options.required) return;
     if (origin !== null && (source.isOwnOrigin(origin) || this.isAllowed(origin))) return;
     throw new HttpError(403, 'origin_not_allowed', 'Origin not allowed.');

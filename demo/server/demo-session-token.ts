@@ -1,9 +1,8 @@
 // POST /demo/session-token: the demo pages' stand-in for a host backend that signs its users in.
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { IssueDeferredError } from '../../server/token-service.ts';
 import type { BackendContext } from './context.ts';
 import { grantable } from './documents-api.ts';
-import { HttpError, notFound, sendJson } from './http.ts';
+import { HttpError, notFound } from './http.ts';
+import { IssueDeferredError, jsonResponse } from '../../server/index.ts';
 
 const SESSION_TOKEN_DEFAULT_TTL = 300;
 const SESSION_TOKEN_MIN_TTL = 5;
@@ -17,8 +16,8 @@ const SESSION_TOKEN_MAX_TTL = 900;
  * server (or an allowed one) is required, tokens grant `read` unless more is asked for, and an
  * unknown document and one with an access password get the same 404.
  */
-export async function demoSessionToken(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, ctx: BackendContext): Promise<void> {
-  ctx.cors.assertOrigin(req, ctx.source, { required: true });
+export async function demoSessionToken(request: Request, query: URLSearchParams, ctx: BackendContext): Promise<Response> {
+  ctx.cors.assertOrigin(request, ctx.source, { required: true });
   const id = query.get('doc') ?? '';
   const meta = await ctx.resolve(id);
   if (!meta || meta.password_hash) throw notFound();
@@ -36,5 +35,5 @@ export async function demoSessionToken(req: IncomingMessage, res: ServerResponse
       'Retry-After': String(Math.min(300, error.retryAfterSeconds)),
     });
   });
-  sendJson(res, 200, { token: issued.token, expires_in: issued.expiresIn });
+  return jsonResponse(200, { token: issued.token, expires_in: issued.expiresIn });
 }

@@ -1,25 +1,37 @@
 // Host-backend API (API key): list and upload documents, issue viewer tokens, revoke access.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+// Each route is `Request → Response`; the Node request is passed only for the API-key check.
+import type { IncomingMessage } from 'node:http';
 import { requireApiKey } from './api-key.ts';
-import { KNOWN_PERMISSIONS, isPermission, unknownPermissions, type DocumentMeta, type Permission } from '../../server/document-meta.ts';
-import { DEFAULT_UPLOAD_PERMISSIONS } from '../../server/document-store.ts';
-import { DEFAULT_LIFETIME_SECONDS, IssueDeferredError, MAX_LIFETIME_SECONDS, nowSeconds } from '../../server/token-service.ts';
+import {
+  DEFAULT_LIFETIME_SECONDS,
+  DEFAULT_UPLOAD_PERMISSIONS,
+  IssueDeferredError,
+  isPermission,
+  KNOWN_PERMISSIONS,
+  MAX_LIFETIME_SECONDS,
+  jsonResponse,
+  mediaType,
+  nowSeconds,
+  unknownPermissions,
+  type DocumentMeta,
+  type Permission,
+} from '../../server/index.ts';
 import type { BackendContext } from './context.ts';
-import { HttpError, mediaType, notFound, readBody, readJsonObject, sendJson } from './http.ts';
+import { HttpError, bodyBytes, jsonBody, notFound } from './http.ts';
 
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 /** Room for multipart boundaries and the title field around the file. */
 const MULTIPART_OVERHEAD = 1024 * 1024;
 const MAX_TITLE_LENGTH = 200;
 
-export async function listDocuments(req: IncomingMessage, res: ServerResponse, ctx: BackendContext): Promise<void> {
+export async function listDocuments(req: IncomingMessage, ctx: BackendContext): Promise<Response> {
   await requireApiKey(req, ctx, 'list');
   const documents = (await ctx.documents.list()).map((meta) => ({
     id: meta.id,
     title: meta.title,
     password_protected: meta.password_hash !== undefined,
   }));
-  sendJson(res, 200, { documents });
+  return jsonResponse(200, { documents });
 }
 
 function invalidUpload(message: string): HttpError {
@@ -31,26 +43,26 @@ function invalidUpload(message: string): HttpError {
  * `?title=` and `?permissions=`. Permissions default to `read`: a document grants download,
  * print or copy only when its uploader says so.
  */
-export async function uploadDocument(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, ctx: BackendContext): Promise<void> {
+export async function uploadDocument(request: Request, req: IncomingMessage, query: URLSearchParams, ctx: BackendContext): Promise<Response> {
   await requireApiKey(req, ctx, 'upload');
-  const type = mediaType(req);
+  const type = mediaType(request);
   let bytes: Uint8Array;
   let title: string | null = query.get('title');
   let permissionsText: string | null = query.get('permissions');
   let fileName: string | null = null;
   if (type === 'application/pdf') {
-    bytes = await readBody(req, MAX_UPLOAD_BYTES);
+    bytes = await bodyBytes(request, MAX_UPLOAD_BYTES);
   } else if (type === 'multipart/form-data') {
-    const body = await readBody(req, MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD);
+    const body = await bodyBytes(request, MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD);
     let form: FormData;
     try {
       // The Fetch API's multipart parser; the body is already bounded above.
-      const request = new Request('http://upload.invalid/', {
+      const bounded = new Request('http://upload.invalid/', {
         method: 'POST',
-        headers: { 'content-type': req.headers['content-type'] ?? '' },
+        headers: { 'content-type': request.headers.get('content-type') ?? '' },
         body: new Blob([new Uint8Array(body)]),
       });
-      form = await request.formData();
+      form = await bounded.formData();
     } catch {
       throw invalidUpload('The multipart body could not be parsed.');
     }
@@ -71,7 +83,7 @@ export async function uploadDocument(req: IncomingMessage, res: ServerResponse, 
   const finalTitle = (title ?? fileName?.replace(/\.pdf$/i, '') ?? 'Untitled document').trim().slice(0, MAX_TITLE_LENGTH) || 'Untitled document';
   const meta = await ctx.documents.add({ title: finalTitle, bytes, permissions: uploadPermissions(permissionsText) });
   ctx.audit(`document.upload doc=${meta.id} size=${meta.size}`);
-  sendJson(res, 201, { document_id: meta.id });
+  return jsonResponse(201, { document_id: meta.id });
 }
 
 function uploadPermissions(text: string | null): Permission[] {
@@ -89,9 +101,9 @@ export function grantable(meta: DocumentMeta, requested: readonly unknown[]): Pe
 }
 
 /** POST /api/tokens: `{allowed_documents:[{document_id, document_permissions}], exp?, sub?}` → `{jwt}`. */
-export async function issueToken(req: IncomingMessage, res: ServerResponse, ctx: BackendContext): Promise<void> {
+export async function issueToken(request: Request, req: IncomingMessage, ctx: BackendContext): Promise<Response> {
   await requireApiKey(req, ctx, 'tokens');
-  const body = await readJsonObject(req);
+  const body = await jsonBody(request);
   const allowed = body['allowed_documents'];
   if (!Array.isArray(allowed) || allowed.length !== 1) {
     throw new HttpError(400, 'invalid_request', 'allowed_documents must list exactly one document.');
@@ -131,14 +143,14 @@ export async function issueToken(req: IncomingMessage, res: ServerResponse, ctx:
     });
   });
   ctx.audit(`token.issue doc=${documentId} permissions=${permissions.join(',')} expires_in=${issued.expiresIn}`);
-  sendJson(res, 200, { jwt: issued.token, expires_in: issued.expiresIn });
+  return jsonResponse(200, { jwt: issued.token, expires_in: issued.expiresIn });
 }
 
 /**
  * POST /api/documents/:id/revoke: every token and refresh session of the document issued so far
  * stops working, on every instance sharing the store; tokens issued afterwards work.
  */
-export async function revokeDocument(req: IncomingMessage, res: ServerResponse, id: string, ctx: BackendContext): Promise<void> {
+export async function revokeDocument(req: IncomingMessage, id: string, ctx: BackendContext): Promise<Response> {
   await requireApiKey(req, ctx, 'revoke');
   if (!(await ctx.resolve(id))) throw notFound();
   // Sessions first: a refresh that reads the new revocation time must find its session dead, and
@@ -146,16 +158,16 @@ export async function revokeDocument(req: IncomingMessage, res: ServerResponse, 
   await ctx.refreshFamilies.revokeDocument(id);
   await ctx.tokens.revokeDocument(id);
   ctx.audit(`document.revoke doc=${id}`);
-  sendJson(res, 200, { revoked: true });
+  return jsonResponse(200, { revoked: true });
 }
 
 /**
  * POST /api/tokens/revoke `{jti, exp?}`: one token is refused from now on, for as long as any
  * token can live (by this server's clock; `exp` is accepted for compatibility and not trusted).
  */
-export async function revokeToken(req: IncomingMessage, res: ServerResponse, ctx: BackendContext): Promise<void> {
+export async function revokeToken(request: Request, req: IncomingMessage, ctx: BackendContext): Promise<Response> {
   await requireApiKey(req, ctx, 'revoke');
-  const body = await readJsonObject(req);
+  const body = await jsonBody(request);
   const jti = body['jti'];
   const exp = body['exp'];
   if (typeof jti !== 'string' || jti.length === 0 || jti.length > 128 || (exp !== undefined && (typeof exp !== 'number' || !Number.isInteger(exp)))) {
@@ -163,5 +175,5 @@ export async function revokeToken(req: IncomingMessage, res: ServerResponse, ctx
   }
   await ctx.tokens.revokeToken(jti);
   ctx.audit(`token.revoke jti=${jti}`);
-  sendJson(res, 200, { revoked: true });
+  return jsonResponse(200, { revoked: true });
 }

@@ -1,5 +1,8 @@
-// Small HTTP helpers shared by every route: JSON replies, bounded body reading, common headers.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+// What the backend's routes share beyond the library's web toolkit: a failure that maps to one
+// JSON error reply, and request bodies read through the library's bounded readers with their
+// failures thrown as such.
+import type { IncomingMessage } from 'node:http';
+import { bearerCredential, errorResponse, readBytes, readJsonObject } from '../../server/index.ts';
 
 /** A failure that maps to one JSON error reply; never carries internals or secrets. */
 export class HttpError extends Error {
@@ -11,34 +14,14 @@ export class HttpError extends Error {
   ) {
     super(message);
   }
+
+  /** The error reply, with the library's security headers. */
+  response(): Response {
+    return errorResponse(this.status, this.code, this.message, this.headers);
+  }
 }
 
 export const JSON_BODY_LIMIT = 16 * 1024;
-
-/** Headers every response carries: private data, never cached, never sniffed, never referred. */
-export function setSecurityHeaders(res: ServerResponse): void {
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
-}
-
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  const text = JSON.stringify(body);
-  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-  res.statusCode = status;
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', Buffer.byteLength(text));
-  res.end(text);
-}
-
-export function sendError(res: ServerResponse, error: HttpError): void {
-  sendJson(res, error.status, { error: { code: error.code, message: error.message } }, error.headers);
-}
 
 /**
  * The one "not found": unknown routes, unknown documents and documents a token does not cover
@@ -48,48 +31,18 @@ export function notFound(): HttpError {
   return new HttpError(404, 'not_found', 'Not found.');
 }
 
-/** Reads the whole body, refusing more than `limit` bytes with 413 (and stopping the upload). */
-export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) {
-    req.resume();
-    throw new HttpError(413, 'payload_too_large', 'Request body is too large.');
-  }
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    total += chunk.length;
-    if (total > limit) {
-      req.resume();
-      throw new HttpError(413, 'payload_too_large', 'Request body is too large.');
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, total);
+/** A JSON object body; requires `Content-Type: application/json` (forces a CORS preflight). */
+export async function jsonBody(request: Request, options: { allowEmpty?: boolean } = {}): Promise<Record<string, unknown>> {
+  const body = await readJsonObject(request, JSON_BODY_LIMIT, options);
+  if (!body.ok) throw new HttpError(body.status, body.code, body.message);
+  return body.value;
 }
 
-export function mediaType(req: IncomingMessage): string {
-  return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-}
-
-/** Parses a JSON object body; requires `Content-Type: application/json` (forces a CORS preflight). */
-export async function readJsonObject(req: IncomingMessage, options: { allowEmpty?: boolean } = {}): Promise<Record<string, unknown>> {
-  const type = mediaType(req);
-  const body = await readBody(req, JSON_BODY_LIMIT);
-  if (body.length === 0 && options.allowEmpty && (type === '' || type === 'application/json')) return {};
-  if (type !== 'application/json') {
-    throw new HttpError(415, 'unsupported_media_type', 'Content-Type must be application/json.');
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new HttpError(400, 'invalid_json', 'Body is not valid JSON.');
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new HttpError(400, 'invalid_json', 'Body must be a JSON object.');
-  }
-  return parsed as Record<string, unknown>;
+/** The whole body, refusing more than `limit` bytes with 413. */
+export async function bodyBytes(request: Request, limit: number): Promise<Uint8Array> {
+  const body = await readBytes(request, limit);
+  if (!body.ok) throw new HttpError(body.status, body.code, body.message);
+  return body.bytes;
 }
 
 export function headerValue(req: IncomingMessage, name: string): string | null {
@@ -98,24 +51,7 @@ export function headerValue(req: IncomingMessage, name: string): string | null {
   return Array.isArray(value) ? (value[0] ?? null) : value;
 }
 
-/** The Bearer credential, or null. */
+/** The Bearer credential of a Node request, or null: the library's one reading of the header. */
 export function bearerToken(req: IncomingMessage): string | null {
-  const header = headerValue(req, 'authorization');
-  if (!header) return null;
-  const match = /^Bearer[ ]+(\S+)[ ]*$/i.exec(header);
-  return match ? match[1]! : null;
-}
-
-export function parseCookies(req: IncomingMessage): Map<string, string> {
-  const cookies = new Map<string, string>();
-  for (const part of (headerValue(req, 'cookie') ?? '').split(';')) {
-    const index = part.indexOf('=');
-    if (index <= 0) continue;
-    cookies.set(part.slice(0, index).trim(), part.slice(index + 1).trim());
-  }
-  return cookies;
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return bearerCredential(headerValue(req, 'authorization'));
 }

@@ -7,13 +7,18 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { API_KEY_SCOPES, ApiKeyRegistry, isApiKeyScope } from '../../server/api-key-registry.ts';
-import { SigningKeyRing } from '../../server/signing-key-ring.ts';
-import { loadOrCreateSigningKeys } from '../../server/signing-keys.ts';
-import { FileApiKeys } from '../../server/store/file-api-keys.ts';
-import { FileSigningKeys } from '../../server/store/file-signing-keys.ts';
-import { createRedisStore } from '../../server/store/redis-store.ts';
-import type { ApiKeyStore, SigningKeyStore } from '../../server/store/shared-store.ts';
+import {
+  API_KEY_SCOPES,
+  ApiKeyRegistry,
+  createRedisStore,
+  FileApiKeys,
+  FileSigningKeys,
+  isApiKeyScope,
+  loadOrCreateSigningKeys,
+  SigningKeyRing,
+  type ApiKeyStore,
+  type SigningKeyStore,
+} from '../../server/index.ts';
 import { describeApiKey } from './api-keys-api.ts';
 import { ConfigError, checkDataDir, parseConfig } from './config.ts';
 import { startOrExit } from './startup.ts';

@@ -2,7 +2,7 @@
 // trusted proxies only), whether the client's connection is HTTPS, and whether an Origin header
 // names this server. The Host header is never trusted for any of these.
 import type { IncomingMessage } from 'node:http';
-import { clientAddress, throttleKey, type TrustedProxies } from '../../server/client-address.ts';
+import { clientAddress, throttleKey, type TrustedProxies } from '../../server/index.ts';
 import type { OriginPolicy } from './cors.ts';
 import { headerValue } from './http.ts';
 

@@ -2,9 +2,7 @@
 // find its metadata and skip it, so startup stays fast.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { ALL_PERMISSIONS } from '../../server/document-meta.ts';
-import type { DocumentStore } from '../../server/document-store.ts';
-import type { PasswordHasher } from '../../server/password-hasher.ts';
+import { ALL_PERMISSIONS, type DocumentStore, type PasswordHasher } from '../../server/index.ts';
 import { buildReport } from './report-sample.ts';
 import { buildBoardMinutes, buildLargeScan, buildManyPages, buildSample } from './samples.ts';
 

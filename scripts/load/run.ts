@@ -1,5 +1,7 @@
 // `npm run load`: a bounded load check of the reference backend on 127.0.0.1 (not part of npm test).
-//  1. Range serving: 200 concurrent readers of random 32 KiB ranges of the 24.7 MiB sample, for
+//  1. Range serving: 200 concurrent readers (each with its own token and forwarded client address,
+//     so the server's per-token and per-address bounds on open bodies are on, at their defaults,
+//     as for 200 real readers) of random 32 KiB ranges of the 24.7 MiB sample, for
 //     LOAD_SECONDS (default 10) each, after a 3 s warm-up, against a bare Node range server, the
 //     backend with its in-process store and the backend with the Redis store, in LOAD_ROUNDS
 //     (default 2) alternating rounds, since other work on the machine shifts the numbers.
@@ -91,21 +93,30 @@ interface RangeResult {
   errors: number;
 }
 
-function rangeRequests(size: number) {
+/** The headers of one reader: its token and the address a trusted proxy forwarded for. */
+type Reader = Record<string, string>;
+
+function readersOf(tokens: readonly string[]): Reader[] {
+  return tokens.map((jwt, i) => ({ authorization: `Bearer ${jwt}`, 'x-forwarded-for': `198.19.${Math.floor(i / 250)}.${(i % 250) + 1}` }));
+}
+
+function rangeRequests(size: number, readers: readonly Reader[]) {
   const chunks = Math.floor(size / RANGE);
+  let next = 0;
   return [
     {
       setupRequest(request: { headers?: Record<string, string> }) {
         const start = Math.floor(Math.random() * chunks) * RANGE;
-        return { ...request, headers: { ...request.headers, range: `bytes=${start}-${start + RANGE - 1}` } };
+        const reader = readers.length > 0 ? readers[next++ % readers.length]! : {};
+        return { ...request, headers: { ...request.headers, ...reader, range: `bytes=${start}-${start + RANGE - 1}` } };
       },
     },
   ];
 }
 
-async function rangeLoad(round: number, name: string, url: string, size: number, headers: Record<string, string>): Promise<RangeResult> {
-  await autocannon({ url, connections: READERS, duration: WARM_UP_SECONDS, timeout: 10, headers, requests: rangeRequests(size) });
-  const result = await autocannon({ url, connections: READERS, duration: SECONDS, timeout: 10, headers, requests: rangeRequests(size) });
+async function rangeLoad(round: number, name: string, url: string, size: number, readers: readonly Reader[]): Promise<RangeResult> {
+  await autocannon({ url, connections: READERS, duration: WARM_UP_SECONDS, timeout: 10, requests: rangeRequests(size, readers) });
+  const result = await autocannon({ url, connections: READERS, duration: SECONDS, timeout: 10, requests: rangeRequests(size, readers) });
   return {
     round,
     name,
@@ -147,20 +158,20 @@ const redis = await startRedis();
 const children: Child[] = [];
 try {
   // 1. Range serving: the three servers side by side, taking turns.
-  const memory = await startProcess('backend-instance.ts', [], { SV_DATA_DIR: path.join(work, 'memory') });
+  const memory = await startProcess('backend-instance.ts', [], { SV_DATA_DIR: path.join(work, 'memory'), SV_TRUSTED_PROXIES: 'loopback' });
   children.push(memory);
   const shared = await startProcess('backend-instance.ts', [], { SV_DATA_DIR: path.join(work, 'shared'), SV_REDIS_URL: redis.url, SV_TRUSTED_PROXIES: 'loopback' });
   children.push(shared);
-  const memoryToken = await token(memory, 'large');
-  const sharedToken = await token(shared, 'large');
-  const size = await documentSize(memory, memoryToken, 'large');
+  const memoryReaders = readersOf(await Promise.all(Array.from({ length: READERS }, () => token(memory, 'large'))));
+  const sharedReaders = readersOf(await Promise.all(Array.from({ length: READERS }, () => token(shared, 'large'))));
+  const size = await documentSize(memory, memoryReaders[0]!.authorization!.slice('Bearer '.length), 'large');
   const bare = await startProcess('bare-range-server.ts', [path.join(work, 'memory', 'documents', 'large.pdf')]);
   children.push(bare);
   const results: RangeResult[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
-    results.push(await rangeLoad(round, 'bare Node range server', `${bare.url}/large.pdf`, size, {}));
-    results.push(await rangeLoad(round, 'backend, in-process store', `${memory.url}/api/documents/large/content`, size, { authorization: `Bearer ${memoryToken}` }));
-    results.push(await rangeLoad(round, 'backend, Redis store', `${shared.url}/api/documents/large/content`, size, { authorization: `Bearer ${sharedToken}` }));
+    results.push(await rangeLoad(round, 'bare Node range server', `${bare.url}/large.pdf`, size, []));
+    results.push(await rangeLoad(round, 'backend, in-process store', `${memory.url}/api/documents/large/content`, size, memoryReaders));
+    results.push(await rangeLoad(round, 'backend, Redis store', `${shared.url}/api/documents/large/content`, size, sharedReaders));
   }
   await memory.stop();
   await bare.stop();

@@ -1,168 +1,109 @@
 // GET/HEAD of a document: the token is checked on every request (signature, scope, permission,
-// revocation), then the byte ranges asked for (one, or several as multipart/byteranges) are served from the document's byte source with a strong
-// ETag, no content coding and private-data headers.
+// revocation), then the byte ranges asked for (one, or several as multipart/byteranges) are
+// served from the document's byte source with a strong ETag, no content coding and private-data
+// headers. Bodies are bounded: one that the client stops reading is ended, and one token or one
+// client address may have only so many open at once (more get 503 with Retry-After).
 //
-// One decision, two shapes: a web `Request → Response` handler for any runtime, and the same
-// decision written straight to a Node ServerResponse (`handler.node`), because building web
-// Request/Response objects costs more than serving a 32 KiB range does.
+// One decision (document-reply.ts), two shapes: a web `Request → Response` handler for any
+// runtime, and the same decision written straight to a Node ServerResponse (`handler.node`),
+// because building web Request/Response objects costs more than serving a 32 KiB range does.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Readable } from 'node:stream';
-import { openByteRange, openByteRanges, type ByteSource } from '../byte-source.ts';
-import { contentDisposition } from '../content-disposition.ts';
-import { decideRanges, multipartBody, multipartLength, newBoundary } from '../byte-ranges.ts';
-import { contentRange } from '../range.ts';
-import { InvalidTokenError, type TokenService } from '../token-service.ts';
-import { SECURITY_HEADERS, nodeStreamResponse } from '../web/responses.ts';
+import { throttleKey } from '../client-address.ts';
+import { endWhenIdle, OpenStreams, type StreamLimits } from '../open-streams.ts';
+import { nodeStreamResponse } from '../web/responses.ts';
 import type { AuditLog } from './audit.ts';
+import type { ClientInfo } from './client-info.ts';
+import {
+  authorizeDocumentRequest,
+  decideDocumentBytes,
+  errorReply,
+  openDocumentBody,
+  pipingWriter,
+  sendDocumentReply,
+  type DocumentReply,
+  type DocumentRequest,
+  type ServedDocument,
+} from './document-reply.ts';
+import type { TokenService } from '../token-service.ts';
 
-/** A document as the handler serves it. */
-export interface ServedDocument {
-  title: string;
-  /** Bytes in total. */
-  size: number;
-  /** Strong validator, quoted (`"…"`). */
-  etag: string;
-  source: ByteSource;
-}
+export type { ServedDocument } from './document-reply.ts';
 
 export interface DocumentHandlerOptions {
   tokens: TokenService;
   /** The document by id, or null when unknown (or not servable): answered with 404. */
   documents(id: string): Promise<ServedDocument | null>;
   audit?: AuditLog;
+  /** Bounds on bodies being sent; see {@link StreamLimits} for the defaults. */
+  streams?: Partial<StreamLimits>;
 }
 
-/** Serves one document: `(request, documentId) → Response`, or `.node(req, res, documentId)`. */
+/**
+ * Serves one document: `(request, documentId, client?) → Response`, or `.node(req, res, documentId, client?)`.
+ * `client` names the reader's address for the per-address bound (behind proxies, pass what your
+ * trusted proxies forwarded for); without it the socket's peer address counts (`.node`), or no
+ * per-address bound applies (web).
+ */
 export interface DocumentHandler {
-  (request: Request, documentId: string): Promise<Response>;
+  (request: Request, documentId: string, client?: Pick<ClientInfo, 'key'>): Promise<Response>;
   /** The same handler for Node's http, without web Request/Response objects. */
-  node(req: IncomingMessage, res: ServerResponse, documentId: string): Promise<void>;
+  node(req: IncomingMessage, res: ServerResponse, documentId: string, client?: Pick<ClientInfo, 'key'>): Promise<void>;
 }
 
-/** What the handler reads from a request, whichever shape it came in. */
-interface DocumentRequest {
-  method: string;
-  /** The query string without `?`. */
-  query: string;
-  header(name: 'authorization' | 'range' | 'if-range'): string | null;
-}
+/** A body admitted under the stream bounds, with the lease to give back when it closes. */
+type Decided = { reply: DocumentReply; release: () => void };
 
-interface Reply {
-  status: number;
-  headers: Record<string, string>;
-  /** A JSON error body, or the document bytes, or nothing. */
-  body: string | Readable | null;
-}
-
-function errorReply(status: number, code: string, message: string, headers: Record<string, string> = {}): Reply {
-  return {
-    status,
-    headers: { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', ...headers },
-    body: JSON.stringify({ error: { code, message } }),
-  };
-}
-
-const INVALID_TOKEN_HEADERS = { 'WWW-Authenticate': 'Bearer error="invalid_token"' };
-
-function bearer(header: string | null): string | null {
-  if (!header) return null;
-  const match = /^Bearer[ ]+(\S+)[ ]*$/i.exec(header);
-  return match ? match[1]! : null;
-}
-
-async function decide(options: DocumentHandlerOptions, audit: AuditLog, request: DocumentRequest, id: string): Promise<Reply> {
-  if (request.method !== 'GET' && request.method !== 'HEAD') {
-    return errorReply(405, 'method_not_allowed', 'Use GET or HEAD.', { Allow: 'GET, HEAD' });
-  }
-  const token = bearer(request.header('authorization'));
-  if (!token) return errorReply(401, 'invalid_token', 'The access token is missing, invalid or expired.', INVALID_TOKEN_HEADERS);
-  let claims;
-  try {
-    claims = await options.tokens.verify(token);
-  } catch (error) {
-    if (!(error instanceof InvalidTokenError)) throw error;
-    audit(`auth.failure route=content doc=${id} reason=${error.message}`);
-    return errorReply(401, 'invalid_token', 'The access token is missing, invalid or expired.', INVALID_TOKEN_HEADERS);
-  }
-  const document = claims.doc === id ? await options.documents(id) : null;
-  if (!document) {
-    // The same reply whether the document is unknown or the token is for another one.
-    audit(`auth.failure route=content doc=${id} reason=document-mismatch`);
-    return errorReply(404, 'not_found', 'Not found.');
-  }
-  const attachment = request.query !== '' && new URLSearchParams(request.query).get('disposition') === 'attachment';
-  const needed = attachment ? 'download' : 'read';
-  if (!claims.permissions.includes('read') || !claims.permissions.includes(needed)) {
-    return errorReply(403, 'insufficient_scope', 'The access token does not allow this.', {
-      'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${needed}"`,
-    });
-  }
-  const { size, etag } = document;
-  const decision = decideRanges(request.header('range'), request.header('if-range'), size, etag);
-  if (decision.kind === 'unsatisfiable') {
-    return errorReply(416, 'range_not_satisfiable', 'Range not satisfiable.', { 'Accept-Ranges': 'bytes', ETag: etag, 'Content-Range': `bytes */${size}` });
-  }
-  const headers: Record<string, string> = {
-    ...SECURITY_HEADERS,
-    'Accept-Ranges': 'bytes',
-    ETag: etag,
-    'Content-Type': 'application/pdf',
-    'Content-Disposition': contentDisposition(attachment ? 'attachment' : 'inline', document.title),
-  };
-  if (decision.kind === 'partial' && decision.ranges.length > 1) {
-    // Several ranges: one part each, read from one opening of the source as each part is reached.
-    const boundary = newBoundary();
-    headers['Content-Type'] = `multipart/byteranges; boundary=${boundary}`;
-    headers['Content-Length'] = String(multipartLength(boundary, 'application/pdf', decision.ranges, size));
-    if (request.method === 'HEAD') return { status: 206, headers, body: null };
-    const body = multipartBody(() => openByteRanges(document.source), decision.ranges, size, 'application/pdf', boundary);
-    return { status: 206, headers, body };
-  }
-  const single = decision.kind === 'partial' ? decision.ranges[0]! : null;
-  const start = single ? single.start : 0;
-  const end = single ? single.end : size - 1;
-  const length = size === 0 ? 0 : end - start + 1;
-  headers['Content-Length'] = String(length);
-  if (single) headers['Content-Range'] = contentRange(start, end, size);
-  const status = single ? 206 : 200;
-  if (request.method === 'HEAD' || length === 0) return { status, headers, body: null };
-  return { status, headers, body: await openByteRange(document.source, start, end) };
-}
+const NOTHING_HELD = (): void => {};
 
 export function createDocumentHandler(options: DocumentHandlerOptions): DocumentHandler {
-  const audit = options.audit ?? (() => {});
-  const web = async (request: Request, id: string): Promise<Response> => {
+  const deps = { tokens: options.tokens, documents: options.documents, audit: options.audit ?? (() => {}) };
+  const streams = new OpenStreams(options.streams);
+  const idleMs = streams.limits.idleTimeoutMs;
+  const writeBody = pipingWriter(idleMs);
+
+  async function decide(request: DocumentRequest, id: string, client: string | null): Promise<Decided> {
+    const access = await authorizeDocumentRequest(deps, request, id);
+    if (access.kind === 'refused') return { reply: access.reply, release: NOTHING_HELD };
+    const reply = decideDocumentBytes(request, access.document, { attachment: access.attachment });
+    if (reply.body === null || typeof reply.body === 'string') return { reply, release: NOTHING_HELD };
+    const release = streams.admit(access.claims.jti, client);
+    if (!release) {
+      deps.audit(`content.refused doc=${id} reason=too-many-streams`);
+      return { reply: errorReply(503, 'too_many_streams', 'Too many downloads at once; retry shortly.', { 'Retry-After': '1' }), release: NOTHING_HELD };
+    }
+    return { reply, release };
+  }
+
+  const web = async (request: Request, id: string, client?: Pick<ClientInfo, 'key'>): Promise<Response> => {
     const url = new URL(request.url);
-    const reply = await decide(options, audit, { method: request.method, query: url.search.slice(1), header: (name) => request.headers.get(name) }, id);
+    const { reply, release } = await decide({ method: request.method, query: url.search.slice(1), header: (name) => request.headers.get(name) }, id, client?.key ?? null);
     if (reply.body === null || typeof reply.body === 'string') return new Response(reply.body, { status: reply.status, headers: reply.headers });
-    return nodeStreamResponse(reply.body, { status: reply.status, headers: reply.headers });
+    let stream;
+    try {
+      stream = await openDocumentBody(reply.body);
+    } catch (error) {
+      release();
+      throw error;
+    }
+    stream.once('close', release);
+    // Also a body that no one starts reading is ended after the idle time.
+    endWhenIdle(stream, idleMs);
+    return nodeStreamResponse(stream, { status: reply.status, headers: reply.headers });
   };
-  const node = async (req: IncomingMessage, res: ServerResponse, id: string): Promise<void> => {
+
+  const node = async (req: IncomingMessage, res: ServerResponse, id: string, client?: Pick<ClientInfo, 'key'>): Promise<void> => {
     const rawUrl = req.url ?? '';
     const queryStart = rawUrl.indexOf('?');
     const header = (name: string): string | null => {
       const value = req.headers[name];
       return typeof value === 'string' ? value : null;
     };
-    const reply = await decide(options, audit, { method: req.method ?? 'GET', query: queryStart < 0 ? '' : rawUrl.slice(queryStart + 1), header }, id);
-    res.statusCode = reply.status;
-    for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
-    if (reply.body === null || typeof reply.body === 'string') {
-      if (typeof reply.body === 'string') res.setHeader('Content-Length', Buffer.byteLength(reply.body));
-      res.end(reply.body ?? undefined);
-      return;
+    const request = { method: req.method ?? 'GET', query: queryStart < 0 ? '' : rawUrl.slice(queryStart + 1), header };
+    const { reply, release } = await decide(request, id, client?.key ?? throttleKey(req.socket.remoteAddress ?? ''));
+    try {
+      await sendDocumentReply(res, reply, writeBody);
+    } finally {
+      release();
     }
-    // A plain pipe, as a bare static server would: the cheapest way to move the bytes.
-    const body = reply.body;
-    // The client went away while the request was decided: its 'close' has passed, and a pipe into
-    // it would wait for ever with the source open.
-    if (res.destroyed) {
-      body.destroy();
-      return;
-    }
-    body.once('error', () => res.destroy());
-    res.once('close', () => body.destroy());
-    body.pipe(res);
   };
   return Object.assign(web, { node });
 }

@@ -11,9 +11,10 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 
 /** A JSON reply with the security headers. */
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
+  const text = JSON.stringify(body);
+  return new Response(text, {
     status,
-    headers: { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', ...headers },
+    headers: { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(text)), ...headers },
   });
 }
 
@@ -22,15 +23,9 @@ export function errorResponse(status: number, code: string, message: string, hea
   return jsonResponse(status, { error: { code, message } }, headers);
 }
 
-/** The one "not found", whatever the reason, so a reply reveals nothing about what exists. */
+/** The one 404: unknown ids and documents a token does not cover look the same. */
 export function notFoundResponse(): Response {
   return errorResponse(404, 'not_found', 'Not found.');
-}
-
-export function invalidTokenResponse(): Response {
-  return errorResponse(401, 'invalid_token', 'The access token is missing, invalid or expired.', {
-    'WWW-Authenticate': 'Bearer error="invalid_token"',
-  });
 }
 
 const nodeBodies = new WeakMap<Response, Readable>();

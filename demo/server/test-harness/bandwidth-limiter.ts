@@ -1,18 +1,24 @@
-// The bandwidth fault: one budget of bytes per second for all responses of a scenario.
-import { sleep } from '../http.ts';
+// One budget of bytes per second shared by every response it paces: each chunk reserves its slot
+// on a single virtual clock, so concurrent responses take turns (by arrival) and never add up to
+// more than the rate. The bandwidth fault of a scenario is one; a benchmark pacing all its
+// document responses can use one as well.
 
-/** One bucket per scenario, so parallel range requests share the configured bandwidth. */
 export class BandwidthLimiter {
-  #nextFree = 0;
+  #nextFreeAt = 0;
 
   constructor(readonly bytesPerSecond: number) {}
 
   /** Resolves when `bytes` may be sent. */
   async take(bytes: number): Promise<void> {
-    const now = Date.now();
-    const start = Math.max(now, this.#nextFree);
-    this.#nextFree = start + (bytes / this.bytesPerSecond) * 1000;
-    const wait = this.#nextFree - now;
-    if (wait > 1) await sleep(wait);
+    const now = performance.now();
+    const start = Math.max(now, this.#nextFreeAt);
+    this.#nextFreeAt = start + (bytes / this.bytesPerSecond) * 1000;
+    const wait = this.#nextFreeAt - now;
+    if (wait >= 1) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+
+  /** Forgets the reservations made so far (a new measurement). */
+  reset(): void {
+    this.#nextFreeAt = 0;
   }
 }

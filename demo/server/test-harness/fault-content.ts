@@ -1,15 +1,26 @@
-// GET/HEAD of a test scenario's content, with the scenario's faults: the same token check on
-// every request (scope, permission, revocation) and the same byte ranges as the library's
-// document handler, then whatever the faults change (status, hangs, truncation, lies, resets).
+// GET/HEAD of a test scenario's content, with the scenario's faults: the library's own decision
+// (document-reply.ts: the same token check, ranges and headers as the document handler), with the
+// faults put around it: before it (latency, hangs), between its steps (injected statuses, a
+// shortened file or a changing ETag, ranges ignored or merged) and in the body writer
+// (bandwidth, resets, parts that lie about their bytes).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { contentDisposition } from '../../../server/content-disposition.ts';
-import type { DocumentStore } from '../../../server/document-store.ts';
-import { closingDelimiter, decideRanges, DEFAULT_RANGE_LIMITS, multipartLength, newBoundary, partHead, type ByteSpan } from '../../../server/byte-ranges.ts';
-import { contentRange } from '../../../server/range.ts';
-import { InvalidTokenError, type TokenService } from '../../../server/token-service.ts';
-import { HttpError, bearerToken, headerValue, notFound, sendJson, sleep } from '../http.ts';
+import {
+  authorizeDocumentRequest,
+  contentRange,
+  decideDocumentBytes,
+  DEFAULT_RANGE_LIMITS,
+  DEFAULT_STREAM_LIMITS,
+  errorReply,
+  sendDocumentReply,
+  type ByteSpan,
+  type DocumentRequest,
+  type DocumentStore,
+  type RangesDecision,
+  type ServedDocument,
+  type TokenService,
+} from '../../../server/index.ts';
 import type { Faults } from './faults.ts';
-import { writeFileRange } from './shaped-body.ts';
+import { shapedWriter } from './shaped-body.ts';
 import type { Scenario } from './scenarios.ts';
 
 export interface FaultContentDependencies {
@@ -20,18 +31,36 @@ export interface FaultContentDependencies {
   hung: Set<ServerResponse>;
 }
 
-function invalidToken(): HttpError {
-  return new HttpError(401, 'invalid_token', 'The access token is missing, invalid or expired.', {
-    'WWW-Authenticate': 'Bearer error="invalid_token"',
-  });
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The scenario's document as served: its file, shortened and with its ETag changed as the faults say. */
+async function scenarioDocument(scenario: Scenario, deps: FaultContentDependencies): Promise<ServedDocument | null> {
+  const meta = await deps.documents.get(scenario.documentId);
+  if (!meta) return null;
+  const file = await deps.documents.containedFile(meta);
+  if (file === null) {
+    deps.audit(`content.refused doc=${scenario.id} reason=outside-storage`);
+    return null;
+  }
+  const { faults } = scenario;
+  const size = faults.truncateTo !== undefined ? Math.min(faults.truncateTo, meta.size) : meta.size;
+  let etag = meta.etag;
+  if (faults.truncateTo !== undefined) etag = `${etag.slice(0, -1)}-t${size}"`;
+  if (faults.etagChangeAfter !== undefined && scenario.seen > faults.etagChangeAfter) etag = `${etag.slice(0, -1)}-changed"`;
+  return { title: meta.title, size, etag, source: file };
+}
+
+/** multiRange ignore: several ranges get the whole; merge: one range from the first to the last. */
+function adjustRanges(faults: Faults): ((decision: RangesDecision) => RangesDecision) | undefined {
+  if (faults.multiRange !== 'ignore' && faults.multiRange !== 'merge') return undefined;
+  return (decision) => {
+    if (decision.kind !== 'partial' || decision.ranges.length < 2) return decision;
+    if (faults.multiRange === 'ignore') return { kind: 'full' };
+    return { kind: 'partial', ranges: [{ start: decision.ranges[0]!.start, end: decision.ranges.at(-1)!.end }] };
+  };
 }
 
 export async function serveFaultyContent(req: IncomingMessage, res: ServerResponse, scenario: Scenario, deps: FaultContentDependencies): Promise<void> {
-  const { id } = scenario;
-  const rawUrl = req.url ?? '';
-  const queryIndex = rawUrl.indexOf('?');
-  const query = new URLSearchParams(queryIndex < 0 ? '' : rawUrl.slice(queryIndex + 1));
-  const meta = await deps.documents.get(scenario.documentId);
   const faults: Faults = scenario.faults;
   scenario.seen++;
 
@@ -42,37 +71,25 @@ export async function serveFaultyContent(req: IncomingMessage, res: ServerRespon
     return;
   }
 
-  const token = bearerToken(req);
-  if (!token) throw invalidToken();
-  let claims;
-  try {
-    claims = await deps.tokens.verify(token);
-  } catch (error) {
-    if (error instanceof InvalidTokenError) {
-      deps.audit(`auth.failure route=content doc=${id} reason=${error.message}`);
-      throw invalidToken();
-    }
-    throw error;
-  }
-  if (!meta || claims.doc !== id) {
-    deps.audit(`auth.failure route=content doc=${id} reason=document-mismatch`);
-    // The same reply whether the document is unknown or the token is for another one.
-    throw notFound();
-  }
-  const attachment = query.get('disposition') === 'attachment';
-  const needed = attachment ? 'download' : 'read';
-  if (!claims.permissions.includes('read') || !claims.permissions.includes(needed)) {
-    throw new HttpError(403, 'insufficient_scope', 'The access token does not allow this.', {
-      'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${needed}"`,
-    });
-  }
+  const rawUrl = req.url ?? '';
+  const queryIndex = rawUrl.indexOf('?');
+  const header = (name: string): string | null => {
+    const value = req.headers[name];
+    return typeof value === 'string' ? value : null;
+  };
+  const request: DocumentRequest = { method: req.method ?? 'GET', query: queryIndex < 0 ? '' : rawUrl.slice(queryIndex + 1), header };
+  const access = await authorizeDocumentRequest(
+    { tokens: deps.tokens, audit: deps.audit, documents: (id) => (id === scenario.id ? scenarioDocument(scenario, deps) : Promise.resolve(null)) },
+    request,
+    scenario.id,
+  );
+  if (access.kind === 'refused') return sendDocumentReply(res, access.reply, async () => {});
 
   if (faults.status !== undefined && scenario.served >= (faults.after ?? 0)) {
     const headers: Record<string, string> = {};
     if (faults.retryAfter !== undefined) headers['Retry-After'] = String(faults.retryAfter);
     if (faults.status === 401) headers['WWW-Authenticate'] = 'Bearer error="invalid_token"';
-    sendJson(res, faults.status, { error: { code: 'injected_fault', message: 'Injected failure.' } }, headers);
-    return;
+    return sendDocumentReply(res, errorReply(faults.status, 'injected_fault', 'Injected failure.', headers), async () => {});
   }
   if (faults.redirectTo) {
     res.writeHead(302, { Location: faults.redirectTo, 'Content-Length': '0' }).end();
@@ -85,96 +102,37 @@ export async function serveFaultyContent(req: IncomingMessage, res: ServerRespon
     return;
   }
 
-  const filePath = await deps.documents.containedFile(meta);
-  if (filePath === null) {
-    deps.audit(`content.refused doc=${id} reason=outside-storage`);
-    throw notFound();
+  // lie: any answer to several ranges comes as parts, each announcing the range one byte later
+  // than the bytes it carries.
+  const lying = faults.multiRange === 'lie' && (header('range') ?? '').includes(',');
+  const adjust = adjustRanges(faults);
+  const reply = decideDocumentBytes(
+    { method: request.method, header: (name) => (name === 'range' && faults.ignoreRange ? null : header(name)) },
+    access.document,
+    {
+      attachment: access.attachment,
+      limits: { ...DEFAULT_RANGE_LIMITS, maxRanges: faults.maxRanges ?? DEFAULT_RANGE_LIMITS.maxRanges },
+      ...(adjust ? { adjustRanges: adjust } : {}),
+      alwaysMultipart: lying,
+    },
+  );
+  if (reply.status !== 416) {
+    scenario.served++;
+    if (faults.unauthorizedAfter !== undefined && !scenario.unauthorizedTriggered && scenario.served >= faults.unauthorizedAfter) {
+      // The tokens in use "expire" now; tokens minted from here on work.
+      scenario.unauthorizedTriggered = true;
+      await deps.tokens.revokeDocument(scenario.id);
+    }
   }
-  const size = faults.truncateTo !== undefined ? Math.min(faults.truncateTo, meta.size) : meta.size;
-  let etag = meta.etag;
-  if (faults.truncateTo !== undefined) etag = `${etag.slice(0, -1)}-t${size}"`;
-  if (faults.etagChangeAfter !== undefined && scenario.seen > faults.etagChangeAfter) etag = `${etag.slice(0, -1)}-changed"`;
-
-  let decision = faults.ignoreRange
-    ? ({ kind: 'full' } as const)
-    : decideRanges(headerValue(req, 'range'), headerValue(req, 'if-range'), size, etag, {
-        ...DEFAULT_RANGE_LIMITS,
-        maxRanges: faults.maxRanges ?? DEFAULT_RANGE_LIMITS.maxRanges,
-      });
-  if (decision.kind === 'partial' && decision.ranges.length > 1 && faults.multiRange === 'ignore') decision = { kind: 'full' };
-  if (decision.kind === 'partial' && decision.ranges.length > 1 && faults.multiRange === 'merge') {
-    decision = { kind: 'partial', ranges: [{ start: decision.ranges[0]!.start, end: decision.ranges.at(-1)!.end }] };
+  if (faults.badContentRange && reply.headers['Content-Range'] !== undefined && !reply.headers['Content-Range'].startsWith('bytes */')) {
+    // Announce a range shifted by one byte; the body is still the requested one.
+    const [start, end] = /^bytes (\d+)-(\d+)\//.exec(reply.headers['Content-Range'])!.slice(1).map(Number) as [number, number];
+    reply.headers['Content-Range'] = contentRange(start + 1, end + 1, access.document.size + 1);
   }
-
-  res.setHeader('Accept-Ranges', 'bytes');
-  res.setHeader('ETag', etag);
-  if (decision.kind === 'unsatisfiable') {
-    res.setHeader('Content-Range', `bytes */${size}`);
-    sendJson(res, 416, { error: { code: 'range_not_satisfiable', message: 'Range not satisfiable.' } });
-    return;
-  }
-
-  scenario.served++;
-  if (faults.unauthorizedAfter !== undefined && !scenario.unauthorizedTriggered && scenario.served >= faults.unauthorizedAfter) {
-    // The tokens in use "expire" now; tokens minted from here on work.
-    scenario.unauthorizedTriggered = true;
-    await deps.tokens.revokeDocument(scenario.id);
-  }
-
-  res.setHeader('Content-Disposition', contentDisposition(attachment ? 'attachment' : 'inline', meta.title));
-  // lie: any answer to several ranges comes as parts, each announcing the wrong bytes.
-  const lying = faults.multiRange === 'lie' && (headerValue(req, 'range') ?? '').includes(',');
-  if (decision.kind === 'partial' && (decision.ranges.length > 1 || lying)) {
-    await writeParts(req, res, filePath, decision.ranges, size, faults, scenario);
-    return;
-  }
-  const single = decision.kind === 'partial' ? decision.ranges[0]! : null;
-  const start = single ? single.start : 0;
-  const end = single ? single.end : size - 1;
-  const length = size === 0 ? 0 : end - start + 1;
-  res.statusCode = single ? 206 : 200;
-  res.setHeader('Content-Type', 'application/pdf');
-  res.setHeader('Content-Length', String(length));
-  if (single) {
-    // badContentRange: announce a range shifted by one byte, the body is still the requested one.
-    const announced = faults.badContentRange ? contentRange(start + 1, end + 1, size + 1) : contentRange(start, end, size);
-    res.setHeader('Content-Range', announced);
-  }
-  if (req.method === 'HEAD' || length === 0) {
-    res.end();
-    return;
-  }
-  await writeFileRange(res, filePath, start, end, { limiter: scenario.limiter, resetAfterBytes: faults.resetAfterBytes });
-}
-
-/** A `206 multipart/byteranges` answer, shaped like single ranges (bandwidth, resets, lies). */
-async function writeParts(
-  req: IncomingMessage,
-  res: ServerResponse,
-  filePath: string,
-  spans: readonly ByteSpan[],
-  size: number,
-  faults: Faults,
-  scenario: Scenario,
-): Promise<void> {
-  const boundary = newBoundary();
-  // lie: every part announces the range one byte later than the bytes it carries.
-  const announced = (span: ByteSpan): ByteSpan => (faults.multiRange === 'lie' ? { start: span.start + 1, end: span.end + 1 } : span);
-  res.statusCode = 206;
-  res.setHeader('Content-Type', `multipart/byteranges; boundary=${boundary}`);
-  res.setHeader('Content-Length', String(multipartLength(boundary, 'application/pdf', spans, size)));
-  if (req.method === 'HEAD') {
-    res.end();
-    return;
-  }
-  // resetAfterBytes counts the bytes of the whole answer's parts, as for a single range.
-  let sent = 0;
-  for (const [index, span] of spans.entries()) {
-    if (res.destroyed) return;
-    res.write((index === 0 ? '' : '\r\n') + partHead(boundary, 'application/pdf', announced(span), size));
-    const resetAfterBytes = faults.resetAfterBytes === undefined ? undefined : Math.max(0, faults.resetAfterBytes - sent);
-    await writeFileRange(res, filePath, span.start, span.end, { limiter: scenario.limiter, resetAfterBytes, more: true });
-    sent += span.end - span.start + 1;
-  }
-  if (!res.destroyed) res.end(closingDelimiter(boundary));
+  const announce = lying ? (span: ByteSpan): ByteSpan => ({ start: span.start + 1, end: span.end + 1 }) : undefined;
+  await sendDocumentReply(
+    res,
+    reply,
+    shapedWriter({ limiter: scenario.limiter, resetAfterBytes: faults.resetAfterBytes, announce }, DEFAULT_STREAM_LIMITS.idleTimeoutMs),
+  );
 }

@@ -1,7 +1,7 @@
 // Request logs of test scenarios: one entry per request to a scenario's document, recorded by
 // wrapping that one response, so tests can check what the viewer asked for and what it got.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { unverifiedJti } from '../../../server/token-service.ts';
+import { unverifiedJti } from '../../../server/index.ts';
 import { bearerToken, headerValue } from '../http.ts';
 import type { LoggedRequest } from './test-switch-types.ts';
 

@@ -3,6 +3,7 @@
 // /__test/* is answered. The backend composes this only with `testSwitches: true`; everything
 // else passes straight through to the backend's own pieces.
 import type { ServerResponse } from 'node:http';
+import { sendWebResponse, toWebRequest } from '../../../server/index.ts';
 import type { BackendLayer } from '../backend-layer.ts';
 import { serveFaultyContent } from './fault-content.ts';
 import { logRequest } from './request-log.ts';
@@ -24,7 +25,7 @@ export function createTestSwitchLayer(registry: ScenarioRegistry = new ScenarioR
     },
 
     route: (next, ctx) => async (req, res, path, query) => {
-      if (path.startsWith('/__test/')) return handleTestSwitch(req, res, path, ctx, registry);
+      if (path.startsWith('/__test/')) return sendWebResponse(res, await handleTestSwitch(toWebRequest(req), path, ctx, registry));
       const scenarioId = DOCUMENT_SUBPATH.exec(path)?.[1];
       const scenario = scenarioId === undefined ? null : registry.get(scenarioId);
       // Before the route runs, so the entry sees everything written, preflights included.

@@ -1,13 +1,11 @@
 // /__test/* endpoints, answered only by the test-switch layer: mint arbitrary tokens, create
 // fault-injecting scenario aliases, read their request logs, revoke their tokens. Never enable
 // them in a deployment: they hand out tokens without any authentication.
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ALL_PERMISSIONS, isPermission, type Permission } from '../../../server/document-meta.ts';
-import { DEFAULT_LIFETIME_SECONDS } from '../../../server/token-service.ts';
+import { ALL_PERMISSIONS, DEFAULT_LIFETIME_SECONDS, isPermission, jsonResponse, type Permission } from '../../../server/index.ts';
 import type { BackendContext } from '../context.ts';
 import type { CorsRoute } from '../cors.ts';
 import { parseFaults } from './faults.ts';
-import { HttpError, notFound, readJsonObject, sendJson } from '../http.ts';
+import { HttpError, jsonBody, notFound } from '../http.ts';
 import type { Scenario, ScenarioRegistry } from './scenarios.ts';
 
 /** Test pages on allowed origins call these directly, with JSON bodies. */
@@ -31,31 +29,30 @@ function scenarioOrNotFound(registry: ScenarioRegistry, id: string): Scenario {
   return scenario;
 }
 
-/** Handles a /__test path, preflights included. */
-export async function handleTestSwitch(
-  req: IncomingMessage,
-  res: ServerResponse,
-  path: string,
-  ctx: BackendContext,
-  registry: ScenarioRegistry,
-): Promise<void> {
-  const method = req.method ?? 'GET';
-  if (method === 'OPTIONS') {
-    ctx.cors.preflight(req, res, TEST_SWITCH_CORS);
-    return;
+/** Handles a /__test path, preflights included; a failure is thrown as an HttpError carrying the CORS headers. */
+export async function handleTestSwitch(request: Request, path: string, ctx: BackendContext, registry: ScenarioRegistry): Promise<Response> {
+  if (request.method === 'OPTIONS') return ctx.cors.preflight(request, TEST_SWITCH_CORS);
+  try {
+    return ctx.cors.apply(request, await answer(request, path, ctx, registry), TEST_SWITCH_CORS);
+  } catch (error) {
+    if (!(error instanceof HttpError)) throw error;
+    const cors = ctx.cors.headers(request.headers.get('origin'), TEST_SWITCH_CORS);
+    throw new HttpError(error.status, error.code, error.message, { ...error.headers, ...cors });
   }
-  ctx.cors.apply(req, res, TEST_SWITCH_CORS);
+}
+
+async function answer(request: Request, path: string, ctx: BackendContext, registry: ScenarioRegistry): Promise<Response> {
+  const method = request.method;
   // State-changing requests from a foreign page are refused outright (CSRF), as on every route.
-  if (method !== 'GET') ctx.cors.assertOrigin(req, ctx.source);
+  if (method !== 'GET') ctx.cors.assertOrigin(request, ctx.source);
 
   if (path === '/__test/documents' && method === 'GET') {
     const documents = (await ctx.documents.list()).map(({ id, title, size, pages }) => ({ id, title, size, pages }));
-    sendJson(res, 200, { documents });
-    return;
+    return jsonResponse(200, { documents });
   }
 
   if (path === '/__test/tokens' && method === 'POST') {
-    const body = await readJsonObject(req);
+    const body = await jsonBody(request);
     const document = body['document'];
     if (typeof document !== 'string') throw badRequest('document is required.');
     const meta = await ctx.resolve(document);
@@ -74,17 +71,15 @@ export async function handleTestSwitch(
     if (sub !== undefined && typeof sub !== 'string') throw badRequest('sub must be a string.');
     // ttl ≤ 0 mints a token that is already expired.
     const issued = await ctx.tokens.issue({ doc: document, permissions, sub, lifetimeSeconds: Math.trunc(ttl) });
-    sendJson(res, 200, { token: issued.token, expires_in: issued.expiresIn, jti: issued.jti });
-    return;
+    return jsonResponse(200, { token: issued.token, expires_in: issued.expiresIn, jti: issued.jti });
   }
 
   if (path === '/__test/scenarios' && method === 'POST') {
-    const body = await readJsonObject(req);
+    const body = await jsonBody(request);
     const document = body['document'];
     if (typeof document !== 'string' || !(await ctx.documents.get(document))) throw notFound();
     const scenario = registry.create(document, faultsFrom(body['faults']));
-    sendJson(res, 200, { id: scenario.id });
-    return;
+    return jsonResponse(200, { id: scenario.id });
   }
 
   const match = /^\/__test\/scenarios\/([A-Za-z0-9_-]{1,64})(\/log|\/revoke)?$/.exec(path);
@@ -92,19 +87,16 @@ export async function handleTestSwitch(
     const scenario = scenarioOrNotFound(registry, match[1]!);
     const action = match[2] ?? '';
     if (action === '' && method === 'PATCH') {
-      const body = await readJsonObject(req);
+      const body = await jsonBody(request);
       scenario.setFaults(faultsFrom(body['faults']));
-      sendJson(res, 200, { ok: true });
-      return;
+      return jsonResponse(200, { ok: true });
     }
     if (action === '/log' && method === 'GET') {
-      sendJson(res, 200, { requests: scenario.requests, bytes: scenario.totalBytes });
-      return;
+      return jsonResponse(200, { requests: scenario.requests, bytes: scenario.totalBytes });
     }
     if (action === '/revoke' && method === 'POST') {
       await ctx.tokens.revokeDocument(scenario.id);
-      sendJson(res, 200, { ok: true });
-      return;
+      return jsonResponse(200, { ok: true });
     }
   }
   throw notFound();
