@@ -1,10 +1,10 @@
 import type { PDFDataRangeTransport } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { ViewerError, asViewerError } from '../errors.ts';
-import type { AheadReads } from './ahead-reads.ts';
 import { MAX_BATCH_BYTES } from './batch-limits.ts';
-import type { ByteRange, DocumentClient } from './document-client.ts';
-import type { PrefetchedRange } from './first-bytes.ts';
+import type { ByteRange, PrefetchedRange } from './byte-ranges.ts';
+import type { DocumentClient } from './document-client.ts';
 import { FrontRead } from './front-read.ts';
+import type { AheadReads } from './page-tree/ahead-reads.ts';
 import { RangePlanner } from './range-planner.ts';
 
 export interface RangeTransportOptions {

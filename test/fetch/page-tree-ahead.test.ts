@@ -1,10 +1,11 @@
 // Reading the page tree ahead of pdf.js: the held reads, the walk over a hand-made file with a
 // recording client, and the viewer against the reference backend.
 import { expect } from '@open-wc/testing';
-import { AheadReads } from '../../src/fetch/ahead-reads.ts';
-import type { ByteRange, DocumentClient } from '../../src/fetch/document-client.ts';
-import { readPageTreeAhead } from '../../src/fetch/page-tree-ahead.ts';
-import { mayReadPageTreeAhead } from '../../src/fetch/page-tree-hint.ts';
+import { AheadReads } from '../../src/fetch/page-tree/ahead-reads.ts';
+import type { ByteRange } from '../../src/fetch/byte-ranges.ts';
+import type { DocumentClient } from '../../src/fetch/document-client.ts';
+import { readPageTreeAhead } from '../../src/fetch/page-tree/page-tree-ahead.ts';
+import { mayReadPageTreeAhead } from '../../src/fetch/page-tree/page-tree-hint.ts';
 import { contentRequests, contentUrl, createScenario, mintToken, requestLog, sampleDocuments, type Faults } from '../helpers/backend.ts';
 import { openViewer, renderedCanvas, waitForState } from '../helpers/viewer.ts';
 

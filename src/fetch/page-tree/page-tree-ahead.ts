@@ -1,6 +1,7 @@
 import { AheadReads, firstAbove } from './ahead-reads.ts';
-import { MAX_BATCH_BYTES, MAX_BATCH_RANGES } from './batch-limits.ts';
-import { concat, joinTouching, type ByteRange, type DocumentClient } from './document-client.ts';
+import { MAX_BATCH_BYTES, MAX_BATCH_RANGES } from '../batch-limits.ts';
+import { concat, joinTouching, type ByteRange } from '../byte-ranges.ts';
+import type { DocumentClient } from '../document-client.ts';
 import { dictEntries, objectDict, refNumber, refNumbers } from './pdf-dict.ts';
 import { bytesToText, findStartXref, readXrefSection, type XrefSection } from './pdf-syntax.ts';
 
