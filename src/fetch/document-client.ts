@@ -177,22 +177,13 @@ export class DocumentClient {
   }
 }
 
-/** HTML error pages served with 200 are the usual impostor: check the magic bytes before pdf.js. */
+/**
+ * HTML error pages served with 200 are the usual impostor: a text, HTML or JSON type, or no
+ * `%PDF-` within the first 1024 bytes (where the PDF specification allows it), is not a PDF.
+ */
 function assertPdf(response: Response, body: Uint8Array): void {
   const type = (response.headers.get('Content-Type') ?? '').toLowerCase();
-  if (type.startsWith('text/') || type.includes('html') || type.includes('json')) {
+  if (type.startsWith('text/') || type.includes('html') || type.includes('json') || !String.fromCharCode(...body.subarray(0, 1024)).includes('%PDF-')) {
     throw new ViewerError('invalid-document', { status: response.status });
   }
-  if (!startsWithPdfHeader(body)) throw new ViewerError('invalid-document', { status: response.status });
-}
-
-/** True when `%PDF-` appears within the first 1024 bytes, as the PDF specification allows. */
-export function startsWithPdfHeader(bytes: Uint8Array): boolean {
-  const limit = Math.min(bytes.byteLength, 1024) - 5;
-  for (let i = 0; i <= limit; i++) {
-    if (bytes[i] === 0x25 && bytes[i + 1] === 0x50 && bytes[i + 2] === 0x44 && bytes[i + 3] === 0x46 && bytes[i + 4] === 0x2d) {
-      return true;
-    }
-  }
-  return false;
 }
