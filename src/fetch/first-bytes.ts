@@ -129,8 +129,7 @@ export function fetchFirstBytes(url: string, tokens: TokenAccess, options: First
         { begin: 0, bytes: first.initial.slice() },
         { begin: end.begin, bytes: end.bytes.slice() },
       ];
-      const coming = frontRead ? [[frontRead.begin, frontRead.end] as const] : [];
-      return readPageTreeAhead({ client, total: first.total, chunkSize: RANGE_CHUNK_SIZE, held, coming });
+      return readPageTreeAhead({ client, url, total: first.total, chunkSize: RANGE_CHUNK_SIZE, held, front: frontRead });
     })
     .catch(() => null);
   return { client, probe, tail, front, whole, ahead };

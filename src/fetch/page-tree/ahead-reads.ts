@@ -1,3 +1,5 @@
+import type { FrontRead } from '../front-read.ts';
+
 /**
  * Bytes fetched before pdf.js asked for them, held until it does. Each read is a chunk-aligned
  * range, here or on its way; pdf.js's request that falls inside one is answered from it (from
@@ -7,7 +9,23 @@
 export class AheadReads {
   /** Sorted by `begin`; reads do not overlap. */
   #reads: AheadRead[] = [];
+  /** Streamed reads through many of them: any request inside one waits for it. */
+  #streams: FrontRead[] = [];
   #released = false;
+
+  /**
+   * A streamed read: every request inside it is answered from it once it has passed there (pdf.js
+   * needs all the objects it brings before its first page). The copy goes a while after the read
+   * has ended (see FrontRead), or when the document closes.
+   */
+  stream(read: FrontRead): void {
+    if (this.#released) return read.release();
+    this.#streams.push(read);
+    read.follow(
+      () => {},
+      () => {},
+    );
+  }
 
   /** A read going out now; the returned function settles it with its bytes, or null if they will not come. */
   expect(begin: number, end: number): (bytes: Uint8Array | null) => void {
@@ -29,7 +47,7 @@ export class AheadReads {
   answer(begin: number, end: number): Promise<Uint8Array | null> | null {
     const index = firstAbove(this.#reads, begin, (r) => r.begin) - 1;
     const read = this.#reads[index];
-    if (!read || end > read.end) return null;
+    if (!read || end > read.end) return this.#streams.find((stream) => stream.covers(begin, end))?.slice(begin, end) ?? null;
     if (begin > read.begin) {
       const arrived = read.arrived.then((bytes) => bytes?.subarray(0, begin - read.begin) ?? null);
       this.#reads.splice(index, 1, { begin: read.begin, end: begin, arrived });
@@ -40,10 +58,17 @@ export class AheadReads {
     return read.arrived.then((bytes) => (bytes && !this.#released ? bytes.slice(begin - read.begin) : null));
   }
 
+  /** True once the document closed. */
+  get released(): boolean {
+    return this.#released;
+  }
+
   /** The document closed: nothing more is held. */
   release(): void {
     this.#released = true;
     this.#reads = [];
+    for (const read of this.#streams) read.release();
+    this.#streams = [];
   }
 }
 
