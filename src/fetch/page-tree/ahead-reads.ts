@@ -9,22 +9,28 @@ import type { FrontRead } from '../front-read.ts';
 export class AheadReads {
   /** Sorted by `begin`; reads do not overlap. */
   #reads: AheadRead[] = [];
-  /** Streamed reads through many of them: any request inside one waits for it. */
-  #streams: FrontRead[] = [];
+  /** Streamed reads through many of them, with pdf.js's chunk size: any request inside one waits for it. */
+  #streams: Array<{ read: FrontRead; chunk: number }> = [];
   #released = false;
 
   /**
-   * A streamed read: every request inside it is answered from it once it has passed there (pdf.js
-   * needs all the objects it brings before its first page). The copy goes a while after the read
-   * has ended (see FrontRead), or when the document closes.
+   * A streamed read: every request inside it is answered from it once it has passed there, with
+   * every whole chunk it has brought beyond (pdf.js keeps them, and asks for none of them again:
+   * a flat page tree's thousands of page objects then cost a few answers, not one each). The copy
+   * goes a while after the read has ended (see FrontRead), or when the document closes.
    */
-  stream(read: FrontRead): void {
+  stream(read: FrontRead, chunkSize: number): void {
     if (this.#released) return read.release();
-    this.#streams.push(read);
+    this.#streams.push({ read, chunk: chunkSize });
     read.follow(
       () => {},
       () => {},
     );
+  }
+
+  /** Drops what is held in [begin, end): a stream brings it from now on. */
+  forget(begin: number, end: number): void {
+    this.#reads = this.#reads.filter((read) => read.end <= begin || read.begin >= end);
   }
 
   /** A read going out now; the returned function settles it with its bytes, or null if they will not come. */
@@ -45,9 +51,18 @@ export class AheadReads {
    * bytes handed out are no longer held; those before `begin` stay for a later request.
    */
   answer(begin: number, end: number): Promise<Uint8Array | null> | null {
+    const stream = this.#streams.find((s) => s.read.covers(begin, end));
+    if (stream) {
+      const { read: from, chunk } = stream;
+      return from.slice(begin, end).then((bytes) => {
+        // Up to the last whole chunk here, or the read's end (pdf.js takes answers that end so).
+        const here = from.position >= from.end ? from.end : begin + Math.floor((from.position - begin) / chunk) * chunk;
+        return bytes && here > end ? from.slice(begin, here) : bytes;
+      });
+    }
     const index = firstAbove(this.#reads, begin, (r) => r.begin) - 1;
     const read = this.#reads[index];
-    if (!read || end > read.end) return this.#streams.find((stream) => stream.covers(begin, end))?.slice(begin, end) ?? null;
+    if (!read || end > read.end) return null;
     if (begin > read.begin) {
       const arrived = read.arrived.then((bytes) => bytes?.subarray(0, begin - read.begin) ?? null);
       this.#reads.splice(index, 1, { begin: read.begin, end: begin, arrived });
@@ -67,7 +82,7 @@ export class AheadReads {
   release(): void {
     this.#released = true;
     this.#reads = [];
-    for (const read of this.#streams) read.release();
+    for (const { read } of this.#streams) read.release();
     this.#streams = [];
   }
 }

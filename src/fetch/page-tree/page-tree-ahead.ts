@@ -227,11 +227,28 @@ class PageTreeRead {
       await this.#streamThrough(pending, settle);
       return;
     }
+    // The walk measures itself: once a few rounds are done with the link to itself (the front read
+    // no longer streaming), what each request really cost (round trips, the link, and the page's
+    // own work for every request) tells whether streaming through the rest comes sooner after all.
+    const parallel = link?.parallel ?? MAX_IN_FLIGHT;
+    let walkFrom = 0;
+    let done = 0;
+    let rest: ByteRange[] | null = null;
     const sendOn = async (): Promise<void> => {
-      for (let range = pending.shift(); range && !this.#ahead.released; range = pending.shift()) await this.#fetchOne(range, settle);
+      for (let range = pending.shift(); range && !this.#ahead.released && !rest; range = pending.shift()) {
+        await this.#fetchOne(range, settle);
+        if (front && !front.stopped) continue;
+        // The first request done with the link to itself starts the clock.
+        walkFrom ||= performance.now();
+        if (++done <= 2 * parallel || !link) continue;
+        const costMs = (performance.now() - walkFrom) / (done - 1);
+        if (cheaperToStream(pending, { ...link, rttMs: costMs * parallel })) rest = pending.splice(0);
+      }
     };
-    await Promise.all(Array.from({ length: link?.parallel ?? MAX_IN_FLIGHT }, sendOn));
+    await Promise.all(Array.from({ length: parallel }, sendOn));
+    if (rest) await this.#streamThrough(rest, settle);
   }
+
 
   async #fetchOne([begin, end]: ByteRange, settle: Map<number, (bytes: Uint8Array | null) => void>): Promise<void> {
     try {
@@ -247,9 +264,13 @@ class PageTreeRead {
    * from it (page 1's objects among the page objects come no second time).
    */
   async #streamThrough(ranges: ByteRange[], settle: Map<number, (bytes: Uint8Array | null) => void>): Promise<void> {
-    const read = new FrontRead(this.#options.client, ranges[0]![0], ranges.at(-1)![1], { yields: false });
-    this.#ahead.stream(read);
-    await Promise.all(ranges.map(async ([begin, end]) => this.#settle(settle, begin, await read.slice(begin, end))));
+    const begin = ranges[0]![0];
+    const end = ranges.at(-1)![1];
+    const read = new FrontRead(this.#options.client, begin, end, { yields: false });
+    this.#ahead.stream(read, this.#options.chunkSize);
+    // Requests already waiting for one of these get it as the stream passes; later ones go to the stream.
+    await Promise.all(ranges.map(async ([from, to]) => this.#settle(settle, from, await read.slice(from, to))));
+    this.#ahead.forget(begin, end);
   }
 
   #settle(settle: Map<number, (bytes: Uint8Array | null) => void>, begin: number, bytes: Uint8Array | null): void {
