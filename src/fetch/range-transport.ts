@@ -134,13 +134,13 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
         void this.#answerFrom(span.slice(begin, end), begin, end);
         return;
       }
+      // pdf.js needs something the front read does not bring: that comes first.
+      this.#front?.yieldTo();
       const ahead = this.#ahead?.answer(begin, end);
       if (ahead) {
         void this.#answerFrom(ahead, begin, end);
         return;
       }
-      // pdf.js needs something that nothing on its way brings: that comes first.
-      this.#front?.yieldTo();
       this.#planner.request(begin, end);
       this.#schedulePump();
     }
