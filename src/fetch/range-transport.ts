@@ -134,9 +134,11 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
         void this.#answerFrom(span.slice(begin, end), begin, end);
         return;
       }
-      // pdf.js needs something the front read does not bring: that comes first.
-      this.#front?.yieldTo();
       const ahead = this.#ahead?.answer(begin, end);
+      // pdf.js needs something the front read does not bring: that comes first. On a server that
+      // serves one range per request, not when the read ahead brings it: the page objects in the
+      // front would then come one request each.
+      if (!ahead || this.#client.multiRange !== 'no') this.#front?.yieldTo();
       if (ahead) {
         void this.#answerFrom(ahead, begin, end);
         return;

@@ -44,7 +44,9 @@ describe('a flat page tree on a server that serves one range per request', () =>
     // Walking the ~480 kids not in hand would cost ~120 round trips; the stream costs its bytes.
     const streams = singles.filter((r) => span(r)[1] - span(r)[0] > size / 2);
     expect(streams, lines(log)).to.have.length(1);
-    expect(log.length, 'first bytes, end, front, the refusal, the stream, page 1').to.be.at.most(16);
+    // First bytes, end, front, the refusal, the stream, page 1: about ten. When pdf.js asks before
+    // the refusal has come, the front gives way and its few dozen page objects come one each.
+    expect(log.length, lines(log)).to.be.at.most(64);
     // The refused answer's body is dropped at once (what the server sent before that is counted
     // apart); what was asked for adds up to no more than the file.
     expect(several[0]!.bytes).to.be.lessThan(size / 4);
