@@ -9,6 +9,16 @@ export const outDir = path.join(benchDir, '.out');
 export type Protocol = 'http1' | 'http2';
 const protocols: readonly Protocol[] = ['http1', 'http2'];
 
+/**
+ * How the document server answers a request for several ranges:
+ * - multi:      `206 multipart/byteranges` (nginx, Apache, the reference backend);
+ * - single-200: `200` and the whole file (Express's `send`, Django's `FileResponse`, many CDNs);
+ * - single-416: `416` (a server that takes one range only; S3 and the like serve one per GET).
+ * A request for one range gets its `206` from all three.
+ */
+export type RangeMode = 'multi' | 'single-200' | 'single-416';
+export const rangeModes: readonly RangeMode[] = ['multi', 'single-200', 'single-416'];
+
 export interface BenchConfig {
   /** Bytes per second shared by every document response in flight. */
   bandwidth: number;
@@ -29,6 +39,8 @@ export interface BenchConfig {
    * over TLS on loopback with a certificate made at start.
    */
   protocols: Protocol[];
+  /** First-page runs go to a server of each of these, over each protocol; the other scenarios use multi. */
+  rangeModes: RangeMode[];
 }
 
 const usage = `Usage: npm run bench -- [options]   (each option also as an environment variable)
@@ -43,6 +55,10 @@ const usage = `Usage: npm run bench -- [options]   (each option also as an envir
   --protocols=<a,b>     BENCH_PROTOCOLS   http1, http2 or both (default): first-page runs go over each,
                                           the other scenarios over the first
   --http2               BENCH_HTTP2=1     HTTP/2 only (over TLS, certificate made at start)
+  --range-modes=<a,b>   BENCH_RANGE_MODES how the server answers several ranges in one request:
+                                          multi (multipart/byteranges), single-200 (the whole file, as
+                                          Express's send does), single-416; default all three for the
+                                          first-page runs, the other scenarios use multi
   CHROME_PATH                             browser, default /usr/bin/chromium`;
 
 const list = (raw: string | undefined): string[] => (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -72,6 +88,10 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
   for (const name of chosen) {
     if (!protocols.includes(name as Protocol)) throw new Error(`--protocols takes ${protocols.join(', ')}, got ${name}`);
   }
+  const modes = list(pick('range-modes', 'BENCH_RANGE_MODES'));
+  for (const name of modes) {
+    if (!rangeModes.includes(name as RangeMode)) throw new Error(`--range-modes takes ${rangeModes.join(', ')}, got ${name}`);
+  }
   return {
     bandwidth: number('bandwidth', 'BENCH_BANDWIDTH', 4) * 1_000_000,
     latencyMs: number('latency', 'BENCH_LATENCY', 40),
@@ -81,6 +101,7 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
     chromiumPath: env['CHROME_PATH'] ?? '/usr/bin/chromium',
     only: list(pick('only', 'BENCH_ONLY')),
     documents: list(pick('documents', 'BENCH_DOCUMENTS')),
+    rangeModes: modes.length > 0 ? [...new Set(modes as RangeMode[])] : [...rangeModes],
     protocols: chosen.length > 0 ? [...new Set(chosen as Protocol[])] : yes('http2', 'BENCH_HTTP2') ? ['http2'] : [...protocols],
   };
 }

@@ -15,7 +15,7 @@ const run = promisify(execFile);
 export type Layout = 'packed' | 'scattered';
 
 /** Which first-page targets a document is held to (bench/report.ts). */
-export type DocumentKind = 'packed' | 'scattered' | 'linearized' | 'object-streams';
+export type DocumentKind = 'packed' | 'scattered' | 'linearized' | 'object-streams' | 'real';
 
 interface CommonSpec {
   /** File name in bench/.cache. Bump the version suffix when the generator changes. */
@@ -196,7 +196,8 @@ export async function ensureLinearized(dir: string, source: GeneratedDocument): 
   return { name, label: `${source.label} + qpdf --linearize`, kind: 'linearized', file, ...facts };
 }
 
-async function cachedFacts(file: string, build: () => Promise<Uint8Array>, pages: number): Promise<CachedFacts> {
+/** A document made by `build` the first time, with its facts measured once and kept beside it. */
+export async function cachedFacts(file: string, build: () => Promise<Uint8Array>, pages: number): Promise<CachedFacts> {
   const metaFile = `${file}.json`;
   if (existsSync(file) && existsSync(metaFile)) {
     const cached = JSON.parse(await readFile(metaFile, 'utf8')) as Partial<CachedFacts>;

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { launchBrowser } from './browser.ts';
 import { buildElement, cdnBuildDir, sourceRevision } from './build.ts';
-import { benchDir, cacheDir, readConfig, repoDir } from './config.ts';
+import { benchDir, cacheDir, readConfig, repoDir, type Protocol, type RangeMode } from './config.ts';
 import {
   ensureDocument,
   ensureLinearized,
@@ -15,6 +15,7 @@ import {
   scrollDocument,
   type GeneratedDocument,
 } from './documents.ts';
+import { ensureRealDocuments } from './real-documents.ts';
 import { defineOnlyPage, elementPage, floorPage, pdfjsPage } from './pages.ts';
 import { evaluateTargets, formatSummary, type BenchResults } from './report.ts';
 import { DEFINE_ONLY_PAGE, ELEMENT_PAGE, FLOOR_PAGE, PDFJS_PAGE, type ScenarioContext } from './scenarios/context.ts';
@@ -49,6 +50,7 @@ if (wanted('first-page')) {
       else skipped.push(`${spec.label} + qpdf --linearize (qpdf not found at /usr/bin/qpdf)`);
     }
   }
+  firstPageDocs.push(...(await ensureRealDocuments(cacheDir, wantedDocument, skipped)));
   if (firstPageDocs.length === 0 && skipped.length === 0) throw new Error(`--documents=${config.documents.join(',')} matches no document`);
 }
 const jumpDoc = wanted('jump') ? await ensureDocument(cacheDir, jumpDocument) : null;
@@ -56,28 +58,32 @@ const scrollDoc = wanted('memory') ? await ensureDocument(cacheDir, scrollDocume
 const smallDoc = wanted('footprint') ? (jumpDoc ?? (await ensureDocument(cacheDir, jumpDocument))) : null;
 
 const certificate = config.protocols.includes('http2') ? await selfSignedCertificate() : undefined;
+const startOne = (protocol: Protocol, rangeMode: RangeMode): Promise<BenchServer> =>
+  startServer({
+    documentsDir: cacheDir,
+    staticRoots: { '/cdn/': cdnBuildDir, '/pdfjs-dist/': path.join(repoDir, 'node_modules/pdfjs-dist') },
+    pages: {
+      [ELEMENT_PAGE]: elementPage('/cdn/secure-viewer.js'),
+      [PDFJS_PAGE]: pdfjsPage('/pdfjs-dist'),
+      [FLOOR_PAGE]: floorPage('/pdfjs-dist'),
+      [DEFINE_ONLY_PAGE]: defineOnlyPage('/cdn/secure-viewer.js'),
+    },
+    bandwidth: config.bandwidth,
+    latencyMs: config.latencyMs,
+    protocol,
+    rangeMode,
+    ...(certificate ? { certificate } : {}),
+  });
+// First-page runs go to every protocol × range mode; the other scenarios to the first protocol's multi-range server.
 const servers: BenchServer[] = [];
 for (const protocol of config.protocols) {
-  servers.push(
-    await startServer({
-      documentsDir: cacheDir,
-      staticRoots: { '/cdn/': cdnBuildDir, '/pdfjs-dist/': path.join(repoDir, 'node_modules/pdfjs-dist') },
-      pages: {
-        [ELEMENT_PAGE]: elementPage('/cdn/secure-viewer.js'),
-        [PDFJS_PAGE]: pdfjsPage('/pdfjs-dist'),
-        [FLOOR_PAGE]: floorPage('/pdfjs-dist'),
-        [DEFINE_ONLY_PAGE]: defineOnlyPage('/cdn/secure-viewer.js'),
-      },
-      bandwidth: config.bandwidth,
-      latencyMs: config.latencyMs,
-      protocol,
-      ...(certificate ? { certificate } : {}),
-    }),
-  );
+  for (const rangeMode of config.rangeModes) servers.push(await startOne(protocol, rangeMode));
 }
+const mainServer = servers.find((server) => server.rangeMode === 'multi') ?? (await startOne(config.protocols[0]!, 'multi'));
+const allServers = servers.includes(mainServer) ? servers : [...servers, mainServer];
 const browserArgs = certificate ? acceptCertificateArgs(certificate) : [];
 const browser = await launchBrowser(config.chromiumPath, browserArgs);
-const context: ScenarioContext = { config, server: servers[0]!, servers, browser, browserArgs, log };
+const context: ScenarioContext = { config, server: mainServer, servers, browser, browserArgs, log };
 
 try {
   const firstPage = firstPageDocs.length > 0 ? (log('\nFirst page'), await measureFirstPage(context, firstPageDocs)) : [];
@@ -102,6 +108,7 @@ try {
       runs: config.runs,
       quick: config.quick,
       protocols: config.protocols,
+      rangeModes: config.rangeModes,
     },
     durationSeconds: Math.round((performance.now() - started) / 1000),
     firstPage,
@@ -116,5 +123,5 @@ try {
   log(`\nWrote bench/results.json (${results.durationSeconds} s)`);
 } finally {
   await browser.close();
-  for (const server of servers) await server.close();
+  for (const server of allServers) await server.close();
 }

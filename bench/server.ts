@@ -8,7 +8,7 @@ import path from 'node:path';
 // The reference backend's Range parsing and multipart framing (pure, no I/O): all the bench takes from
 // server/, so the bench's byte counts rest on the same reading of Range as the backend's.
 import { closingDelimiter, multipartLength, newBoundary, parseRanges, partHead, type ByteSpan } from '../server/byte-ranges.ts';
-import type { Protocol } from './config.ts';
+import type { Protocol, RangeMode } from './config.ts';
 import type { Certificate } from './tls.ts';
 
 /**
@@ -64,6 +64,8 @@ export interface ServerOptions {
    */
   protocol: Protocol;
   certificate?: Certificate;
+  /** How a request for several ranges is answered (default multi). */
+  rangeMode?: RangeMode;
 }
 
 /** What the handlers use of a request: HTTP/1.1's and HTTP/2's compatibility API both have it. */
@@ -79,6 +81,7 @@ interface Response extends Writable {
 
 export interface BenchServer {
   protocol: Protocol;
+  rangeMode: RangeMode;
   origin: string;
   /** Starts a new measurement: clears counters and the bandwidth clock. */
   resetRun(): void;
@@ -105,6 +108,7 @@ const contentTypes: Record<string, string> = {
 
 export async function startServer(options: ServerOptions): Promise<BenchServer> {
   const bandwidth = new SharedBandwidth(options.bandwidth);
+  const rangeMode = options.rangeMode ?? 'multi';
   let bytesSent = 0;
   let requests: DocumentRequestLog[] = [];
   let marks = new Map<string, { bytes: number; requests: number }>();
@@ -207,7 +211,13 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
       return void res.writeHead(404).end();
     }
 
-    const spans = documentRanges(req.headers.range, size);
+    let spans = documentRanges(req.headers.range, size);
+    // A server that serves one range per request: the several asked for (before merging) get the
+    // whole file or a 416.
+    if (spans !== 'invalid' && (req.headers.range ?? '').includes(',') && rangeMode !== 'multi') {
+      if (rangeMode === 'single-200') spans = null;
+      else spans = 'invalid';
+    }
     if (spans === 'invalid') {
       log.status = 416;
       return void res.writeHead(416, { 'Content-Range': `bytes */${size}` }).end();
@@ -298,6 +308,7 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
 
   return {
     protocol: options.protocol,
+    rangeMode,
     origin: `${options.protocol === 'http2' ? 'https' : 'http'}://127.0.0.1:${port}`,
     resetRun() {
       generation++;

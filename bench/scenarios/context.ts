@@ -4,9 +4,9 @@ import type { BenchServer } from '../server.ts';
 
 export interface ScenarioContext {
   config: BenchConfig;
-  /** The first configured protocol's server: jump, memory and footprint run against it. */
+  /** The first configured protocol's multi-range server: jump, memory and footprint run against it. */
   server: BenchServer;
-  /** One server per configured protocol, for the first-page runs. */
+  /** One server per configured protocol and range mode, for the first-page runs. */
   servers: readonly BenchServer[];
   browser: Browser;
   /** Flags every browser of the bench is started with (accepting the HTTP/2 server's certificate). */

@@ -1,4 +1,4 @@
-import type { Protocol } from '../config.ts';
+import type { Protocol, RangeMode } from '../config.ts';
 import type { DocumentKind, GeneratedDocument } from '../documents.ts';
 import { openPage } from '../browser.ts';
 import { UNTIMED_DOCS, type BenchServer } from '../server.ts';
@@ -52,6 +52,8 @@ export interface VariantSummary {
 export interface FirstPageResult {
   document: string;
   protocol: Protocol;
+  /** How the server answered several ranges in one request. */
+  rangeMode: RangeMode;
   /** Every nextHopProtocol seen for the document's requests over all runs (h2 for http2, http/1.1 for http1). */
   nextHopProtocols: string[];
   label: string;
@@ -89,14 +91,14 @@ export async function measureFirstPage(context: ScenarioContext, documents: Gene
           const measured = await measureOnce(context, server, doc, variant, viewport, run);
           runs.get(server)!.push(measured);
           log(
-            `  ${doc.label.padEnd(36)} ${server.protocol} run ${run + 1} ${variant.padEnd(15)} ${measured.ms.toFixed(0).padStart(6)} ms ` +
+            `  ${doc.label.padEnd(36)} ${server.protocol} ${server.rangeMode.padEnd(10)} run ${run + 1} ${variant.padEnd(15)} ${measured.ms.toFixed(0).padStart(6)} ms ` +
               `${(measured.bytes / 1e6).toFixed(2).padStart(6)} MB ${String(measured.requests).padStart(4)} req  ` +
               `canvas ${measured.canvasWidth ?? '?'} px  ${measured.nextHopProtocols.join(',')}`,
           );
         }
       }
     }
-    for (const server of servers) results.push(summarize(doc, server.protocol, runs.get(server)!, config.runs, config.bandwidth, config.latencyMs, viewport));
+    for (const server of servers) results.push(summarize(doc, server, runs.get(server)!, config.runs, config.bandwidth, config.latencyMs, viewport));
   }
   return results;
 }
@@ -141,7 +143,7 @@ async function measureOnce(
 
 function summarize(
   doc: GeneratedDocument,
-  protocol: Protocol,
+  server: BenchServer,
   runs: FirstPageRun[],
   runCount: number,
   bandwidth: number,
@@ -164,7 +166,8 @@ function summarize(
     );
   return {
     document: doc.name,
-    protocol,
+    protocol: server.protocol,
+    rangeMode: server.rangeMode,
     nextHopProtocols: [...new Set(runs.flatMap((r) => r.nextHopProtocols))].sort(),
     label: doc.label,
     kind: doc.kind,

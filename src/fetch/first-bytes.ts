@@ -1,7 +1,8 @@
+import type { PrefetchedRange } from './byte-ranges.ts';
 import { DocumentClient, type ProbeResult, type TokenAccess } from './document-client.ts';
-import type { AheadReads } from './ahead-reads.ts';
 import { FrontRead } from './front-read.ts';
-import { mayReadPageTreeAhead } from './page-tree-hint.ts';
+import type { AheadReads } from './page-tree/ahead-reads.ts';
+import { mayReadPageTreeAhead } from './page-tree/page-tree-hint.ts';
 
 /**
  * pdf.js's unit of loading, far below its default (64 KiB). Before the first page pdf.js reads
@@ -23,12 +24,6 @@ export const FRONT_BYTES = 524_288;
 export const WHOLE_FILE_BYTES = 4_194_304;
 
 type RangedProbe = Extract<ProbeResult, { kind: 'ranged' }>;
-
-/** Bytes fetched ahead of pdf.js, chunk-aligned. */
-export interface PrefetchedRange {
-  begin: number;
-  bytes: Uint8Array;
-}
 
 /** The document's first bytes, on their way before pdf.js itself has loaded. */
 export interface FirstBytes {
@@ -128,14 +123,13 @@ export function fetchFirstBytes(url: string, tokens: TokenAccess, options: First
       if (!mayReadPageTreeAhead(first.initial, end, frontRead?.end ?? first.initial.byteLength)) return null;
       // Its requests need the code for several ranges: both load at once.
       client.prepareRanges();
-      const { readPageTreeAhead } = await import('./page-tree-ahead.ts');
+      const { readPageTreeAhead } = await import('./page-tree/page-tree-ahead.ts');
       // Copies: pdf.js may transfer these buffers to its worker while the read ahead still uses them.
       const held = [
         { begin: 0, bytes: first.initial.slice() },
         { begin: end.begin, bytes: end.bytes.slice() },
       ];
-      const coming = frontRead ? [[frontRead.begin, frontRead.end] as const] : [];
-      return readPageTreeAhead({ client, total: first.total, chunkSize: RANGE_CHUNK_SIZE, held, coming });
+      return readPageTreeAhead({ client, url, total: first.total, chunkSize: RANGE_CHUNK_SIZE, held, front: frontRead });
     })
     .catch(() => null);
   return { client, probe, tail, front, whole, ahead };

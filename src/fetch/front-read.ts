@@ -31,6 +31,9 @@ export class FrontRead {
   readonly end: number;
   #bytes: Uint8Array;
   #received = 0;
+  /** When the read was sent and when its latest chunk came: the link's rate. */
+  readonly #sentAt = performance.now();
+  #lastAt = 0;
   #stopped = false;
   #released = false;
   #releaseTimer: ReturnType<typeof setTimeout> | undefined;
@@ -74,6 +77,15 @@ export class FrontRead {
   /** Where the bytes received so far end (absolute offset). */
   get position(): number {
     return this.begin + this.#received;
+  }
+
+  /**
+   * Bytes a millisecond this read brought, from sending it to its latest chunk: a round trip and
+   * any wait for the page's main thread included, so never more than the link gives. 0 while
+   * that is too little to tell (less than 64 KiB).
+   */
+  get rate(): number {
+    return this.#received < 65_536 ? 0 : this.#received / (this.#lastAt - this.#sentAt);
   }
 
   /** True while [begin, end) lies within what this read has or will still bring (and still holds). */
@@ -123,6 +135,7 @@ export class FrontRead {
     if (this.#stopped || this.#released) return false;
     this.#bytes.set(bytes, this.#received);
     this.#received += bytes.byteLength;
+    this.#lastAt = performance.now();
     // Kept above; the consumer may hand this buffer on to the worker.
     this.#onChunk?.(bytes);
     for (const waiter of this.#waiters) {

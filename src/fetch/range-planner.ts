@@ -1,5 +1,4 @@
-/** A byte range [begin, end) of the document. */
-export type ByteRange = readonly [begin: number, end: number];
+import type { ByteRange } from './byte-ranges.ts';
 
 export interface RangePlannerOptions {
   /** pdf.js's chunk size: every request starts on a chunk and ends on one (or at the file end). */

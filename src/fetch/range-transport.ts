@@ -1,10 +1,10 @@
 import type { PDFDataRangeTransport } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { ViewerError, asViewerError } from '../errors.ts';
-import type { AheadReads } from './ahead-reads.ts';
 import { MAX_BATCH_BYTES } from './batch-limits.ts';
-import type { ByteRange, DocumentClient } from './document-client.ts';
-import type { PrefetchedRange } from './first-bytes.ts';
+import type { ByteRange, PrefetchedRange } from './byte-ranges.ts';
+import type { DocumentClient } from './document-client.ts';
 import { FrontRead } from './front-read.ts';
+import type { AheadReads } from './page-tree/ahead-reads.ts';
 import { RangePlanner } from './range-planner.ts';
 
 export interface RangeTransportOptions {
@@ -134,9 +134,11 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
         void this.#answerFrom(span.slice(begin, end), begin, end);
         return;
       }
-      // pdf.js needs something the front read does not bring: that comes first.
-      this.#front?.yieldTo();
       const ahead = this.#ahead?.answer(begin, end);
+      // pdf.js needs something the front read does not bring: that comes first. On a server that
+      // serves one range per request, not when the read ahead brings it: the page objects in the
+      // front would then come one request each.
+      if (!ahead || this.#client.multiRange !== 'no') this.#front?.yieldTo();
       if (ahead) {
         void this.#answerFrom(ahead, begin, end);
         return;

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { MultipartByteRangesReader, byterangesBoundary, type BytesPart } from '../../src/fetch/multipart-byteranges.ts';
+import { MultipartByteRangesReader, byterangesBoundary, type BytesPart } from '../../src/fetch/multi-range/multipart-byteranges.ts';
 
 const TOTAL = 1000;
 const encoder = new TextEncoder();

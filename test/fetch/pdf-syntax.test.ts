@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { dictEntries, objectDict, refNumber, refNumbers } from '../../src/fetch/pdf-dict.ts';
-import { findStartXref, readXrefSection } from '../../src/fetch/pdf-syntax.ts';
+import { dictEntries, objectDict, refNumber, refNumbers } from '../../src/fetch/page-tree/pdf-dict.ts';
+import { findStartXref, readXrefSection } from '../../src/fetch/page-tree/pdf-syntax.ts';
 
 const TABLE = [
   'xref',

@@ -3,8 +3,8 @@
 import { expect } from '@open-wc/testing';
 import { ViewerError } from '../../src/errors.ts';
 import { MAX_BATCH_RANGES } from '../../src/fetch/batch-limits.ts';
-import type { ByteRange } from '../../src/fetch/document-client.ts';
-import { fetchRanges, type MultiRangeState, type RangesRequestContext } from '../../src/fetch/ranges-request.ts';
+import type { ByteRange } from '../../src/fetch/byte-ranges.ts';
+import { fetchRanges, type MultiRangeState, type RangesRequestContext } from '../../src/fetch/multi-range/ranges-request.ts';
 
 const TOTAL = 100_000;
 const file = Uint8Array.from({ length: TOTAL }, (_, i) => i % 251);

@@ -1,4 +1,4 @@
-import type { PrefetchedRange } from './first-bytes.ts';
+import type { PrefetchedRange } from '../byte-ranges.ts';
 
 const latin1 = new TextDecoder('latin1');
 

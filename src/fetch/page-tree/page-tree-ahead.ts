@@ -1,18 +1,23 @@
 import { AheadReads, firstAbove } from './ahead-reads.ts';
-import { MAX_BATCH_BYTES, MAX_BATCH_RANGES } from './batch-limits.ts';
-import { concat, joinTouching, type ByteRange, type DocumentClient } from './document-client.ts';
+import { MAX_BATCH_BYTES, MAX_BATCH_RANGES } from '../batch-limits.ts';
+import { concat, joinTouching, type ByteRange } from '../byte-ranges.ts';
+import type { DocumentClient } from '../document-client.ts';
+import { FrontRead } from '../front-read.ts';
+import { cheaperToStream, estimateLink } from '../link-estimate.ts';
 import { dictEntries, objectDict, refNumber, refNumbers } from './pdf-dict.ts';
 import { bytesToText, findStartXref, readXrefSection, type XrefSection } from './pdf-syntax.ts';
 
 export interface PageTreeAheadOptions {
   client: DocumentClient;
+  /** The document's URL: Resource Timing may tell its protocol. */
+  url: string;
   total: number;
   /** pdf.js's chunk size: reads are aligned to it, as pdf.js's requests are. */
   chunkSize: number;
   /** Bytes in hand: the first chunk and the end of the file. */
   held: ReadonlyArray<{ begin: number; bytes: Uint8Array }>;
-  /** Stretches another read is bringing (the streamed front): not asked for again. */
-  coming: readonly ByteRange[];
+  /** The streamed front, if any: its bytes are not asked for again, and its rate measures the link. */
+  front: FrontRead | null;
 }
 
 /** A page object is a small dictionary; a larger one is left for pdf.js to ask for. */
@@ -43,9 +48,11 @@ const MAX_SHARE_OF_FILE = 0.25;
  * second to start, and the connection is idle meanwhile. This reads the cross-reference table
  * from the end of the file the loader already holds, finds the catalog, the page tree's root and
  * its kids, and fetches exactly those objects in a few multi-range requests, so that pdf.js's
- * requests are answered from memory. Best effort: anything it cannot read (a cross-reference
- * stream, a kids array that is not plain references, a server that serves one range per request)
- * stops it, and pdf.js asks for what it needs as before.
+ * requests are answered from memory. On a server that serves one range per request, they come
+ * one request each, several at once, or, when that would take longer, as one streamed read from
+ * the first to the last (see `cheaperToStream`). Best effort: anything it cannot read (a
+ * cross-reference stream, a kids array that is not plain references) stops it, and pdf.js asks
+ * for what it needs as before.
  */
 export function readPageTreeAhead(options: PageTreeAheadOptions): AheadReads {
   const ahead = new AheadReads();
@@ -134,12 +141,12 @@ class PageTreeRead {
 
   /** The chunk-aligned ranges that hold the kids' objects and are not in hand or coming, merged. */
   #objectRanges(kids: number[]): ByteRange[] {
-    const { chunkSize, total, coming } = this.#options;
+    const { chunkSize, total, front } = this.#options;
     const aligned = kids
       .map((kid) => this.#extent(kid, MAX_PAGE_OBJECT_BYTES))
       .filter((extent): extent is ByteRange => extent !== null)
       .map(([begin, end]) => [Math.floor(begin / chunkSize) * chunkSize, Math.min(total, Math.ceil(end / chunkSize) * chunkSize)] as const)
-      .filter(([begin, end]) => end > begin && !this.#contiguous(begin, end) && !coming.some(([b, e]) => begin >= b && end <= e))
+      .filter(([begin, end]) => end > begin && !this.#contiguous(begin, end) && !(front && begin >= front.begin && end <= front.end))
       .sort((a, b) => a[0] - b[0]);
     return joinTouching(aligned);
   }
@@ -147,7 +154,8 @@ class PageTreeRead {
   /**
    * Fetches the ranges in multi-range requests, up to MAX_IN_FLIGHT at once, each finished one
    * sending the next. While the server's answer to several ranges is not known, the first goes
-   * alone until its answer starts. A server that serves one range per request ends it here.
+   * alone until its answer starts. On a server that serves one range per request, the ranges not
+   * yet here go on one per request (`#fetchSingly`).
    */
   async #fetchAll(ranges: ByteRange[]): Promise<void> {
     const bytes = ranges.reduce((sum, [begin, end]) => sum + end - begin, 0);
@@ -177,34 +185,97 @@ class PageTreeRead {
         });
         await rest;
       }
+      if (client.multiRange === 'no') await this.#fetchSingly(ranges.filter(([begin]) => settle.has(begin)), settle);
     } finally {
       // What did not come is pdf.js's to ask for.
       for (const done of settle.values()) done(null);
     }
   }
 
-  /** One multi-range request. */
+  /**
+   * One multi-range request. Ranges the server did not bring stay unsettled: they are read one
+   * per request next, or left to pdf.js.
+   */
   async #fetchBatch(
     batch: ByteRange[],
     settle: Map<number, (bytes: Uint8Array | null) => void>,
     onAnswer?: (answer: 'multipart' | 'single-only') => void,
   ): Promise<void> {
     try {
-      const result = await this.#options.client.fetchRanges(
-        batch,
-        (begin, bytes) => {
-          settle.get(begin)?.(bytes);
-          settle.delete(begin);
-        },
-        onAnswer,
-      );
-      for (const [begin] of result.missing) {
-        settle.get(begin)?.(null);
-        settle.delete(begin);
-      }
+      await this.#options.client.fetchRanges(batch, (begin, bytes) => this.#settle(settle, begin, bytes), onAnswer);
     } catch {
-      // What did not come is pdf.js's to ask for.
+      // What did not come is read singly, or pdf.js's to ask for.
     }
+  }
+
+  /**
+   * The ranges on a server that serves one range per request: one streamed read from the first
+   * to the last when that comes sooner (see `cheaperToStream`), else one request each, as many
+   * at once as the link takes. The first range's request measures what one request costs now
+   * (its round trip, and its wait behind what else the link carries); the front read, what a
+   * stream brings.
+   */
+  async #fetchSingly(ranges: ByteRange[], settle: Map<number, (bytes: Uint8Array | null) => void>): Promise<void> {
+    const { url, front } = this.#options;
+    const pending = [...ranges];
+    const first = pending.shift();
+    if (!first) return;
+    const sentAt = performance.now();
+    await this.#fetchOne(first, settle);
+    const link = estimateLink(url, performance.now() - sentAt, front?.rate ?? 0);
+    if (link && cheaperToStream(pending, link)) {
+      await this.#streamThrough(pending, settle);
+      return;
+    }
+    // The walk measures itself: once a few rounds are done with the link to itself (the front read
+    // no longer streaming), what each request really cost (round trips, the link, and the page's
+    // own work for every request) tells whether streaming through the rest comes sooner after all.
+    const parallel = link?.parallel ?? MAX_IN_FLIGHT;
+    let walkFrom = 0;
+    let done = 0;
+    let rest: ByteRange[] | null = null;
+    const sendOn = async (): Promise<void> => {
+      for (let range = pending.shift(); range && !this.#ahead.released && !rest; range = pending.shift()) {
+        await this.#fetchOne(range, settle);
+        if (front && !front.stopped) continue;
+        // The first request done with the link to itself starts the clock.
+        walkFrom ||= performance.now();
+        if (++done <= 2 * parallel || !link) continue;
+        const costMs = (performance.now() - walkFrom) / (done - 1);
+        if (cheaperToStream(pending, { ...link, rttMs: costMs * parallel })) rest = pending.splice(0);
+      }
+    };
+    await Promise.all(Array.from({ length: parallel }, sendOn));
+    if (rest) await this.#streamThrough(rest, settle);
+  }
+
+
+  async #fetchOne([begin, end]: ByteRange, settle: Map<number, (bytes: Uint8Array | null) => void>): Promise<void> {
+    try {
+      this.#settle(settle, begin, await this.#options.client.fetchRange(begin, end));
+    } catch {
+      // pdf.js asks for it itself.
+    }
+  }
+
+  /**
+   * One streamed read from the first range's start to the last one's end. Each range is handed
+   * over as soon as the read has passed it, and any request of pdf.js inside the read is answered
+   * from it (page 1's objects among the page objects come no second time).
+   */
+  async #streamThrough(ranges: ByteRange[], settle: Map<number, (bytes: Uint8Array | null) => void>): Promise<void> {
+    const begin = ranges[0]![0];
+    const end = ranges.at(-1)![1];
+    const read = new FrontRead(this.#options.client, begin, end, { yields: false });
+    this.#ahead.stream(read, this.#options.chunkSize);
+    // Requests already waiting for one of these get it as the stream passes; later ones go to the stream.
+    await Promise.all(ranges.map(async ([from, to]) => this.#settle(settle, from, await read.slice(from, to))));
+    this.#ahead.forget(begin, end);
+  }
+
+  #settle(settle: Map<number, (bytes: Uint8Array | null) => void>, begin: number, bytes: Uint8Array | null): void {
+    settle.get(begin)?.(bytes);
+    settle.delete(begin);
   }
 
   /**

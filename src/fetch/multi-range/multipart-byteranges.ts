@@ -1,5 +1,5 @@
-import { ViewerError } from '../errors.ts';
-import { parseContentRange } from './content-range.ts';
+import { ViewerError } from '../../errors.ts';
+import { parseContentRange } from '../content-range.ts';
 
 /** One part of a `multipart/byteranges` answer: bytes [begin, end) of the file. */
 export interface BytesPart {

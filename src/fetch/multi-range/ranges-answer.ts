@@ -1,6 +1,6 @@
-import { ViewerError } from '../errors.ts';
-import { parseContentRange } from './content-range.ts';
-import type { ByteRange, RangesResult } from './document-client.ts';
+import { ViewerError } from '../../errors.ts';
+import type { ByteRange, RangesResult } from '../byte-ranges.ts';
+import { parseContentRange } from '../content-range.ts';
 import { byterangesBoundary, MultipartByteRangesReader, type BytesPart } from './multipart-byteranges.ts';
 
 /**

@@ -1,6 +1,6 @@
-import { ViewerError } from '../errors.ts';
-import { discard } from '../net/outcome.ts';
-import { joinTouching, type ByteRange, type RangesResult } from './document-client.ts';
+import { ViewerError } from '../../errors.ts';
+import { discard } from '../../net/outcome.ts';
+import { joinTouching, type ByteRange, type RangesResult } from '../byte-ranges.ts';
 import { readRangesAnswer } from './ranges-answer.ts';
 
 /** What a client learnt of how its server serves several ranges, kept across its requests. */

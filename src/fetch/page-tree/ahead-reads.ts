@@ -1,3 +1,5 @@
+import type { FrontRead } from '../front-read.ts';
+
 /**
  * Bytes fetched before pdf.js asked for them, held until it does. Each read is a chunk-aligned
  * range, here or on its way; pdf.js's request that falls inside one is answered from it (from
@@ -7,7 +9,29 @@
 export class AheadReads {
   /** Sorted by `begin`; reads do not overlap. */
   #reads: AheadRead[] = [];
+  /** Streamed reads through many of them, with pdf.js's chunk size: any request inside one waits for it. */
+  #streams: Array<{ read: FrontRead; chunk: number }> = [];
   #released = false;
+
+  /**
+   * A streamed read: every request inside it is answered from it once it has passed there, with
+   * every whole chunk it has brought beyond (pdf.js keeps them, and asks for none of them again:
+   * a flat page tree's thousands of page objects then cost a few answers, not one each). The copy
+   * goes a while after the read has ended (see FrontRead), or when the document closes.
+   */
+  stream(read: FrontRead, chunkSize: number): void {
+    if (this.#released) return read.release();
+    this.#streams.push({ read, chunk: chunkSize });
+    read.follow(
+      () => {},
+      () => {},
+    );
+  }
+
+  /** Drops what is held in [begin, end): a stream brings it from now on. */
+  forget(begin: number, end: number): void {
+    this.#reads = this.#reads.filter((read) => read.end <= begin || read.begin >= end);
+  }
 
   /** A read going out now; the returned function settles it with its bytes, or null if they will not come. */
   expect(begin: number, end: number): (bytes: Uint8Array | null) => void {
@@ -27,6 +51,15 @@ export class AheadReads {
    * bytes handed out are no longer held; those before `begin` stay for a later request.
    */
   answer(begin: number, end: number): Promise<Uint8Array | null> | null {
+    const stream = this.#streams.find((s) => s.read.covers(begin, end));
+    if (stream) {
+      const { read: from, chunk } = stream;
+      return from.slice(begin, end).then((bytes) => {
+        // Up to the last whole chunk here, or the read's end (pdf.js takes answers that end so).
+        const here = from.position >= from.end ? from.end : begin + Math.floor((from.position - begin) / chunk) * chunk;
+        return bytes && here > end ? from.slice(begin, here) : bytes;
+      });
+    }
     const index = firstAbove(this.#reads, begin, (r) => r.begin) - 1;
     const read = this.#reads[index];
     if (!read || end > read.end) return null;
@@ -40,10 +73,17 @@ export class AheadReads {
     return read.arrived.then((bytes) => (bytes && !this.#released ? bytes.slice(begin - read.begin) : null));
   }
 
+  /** True once the document closed. */
+  get released(): boolean {
+    return this.#released;
+  }
+
   /** The document closed: nothing more is held. */
   release(): void {
     this.#released = true;
     this.#reads = [];
+    for (const { read } of this.#streams) read.release();
+    this.#streams = [];
   }
 }
 

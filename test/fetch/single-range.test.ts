@@ -1,0 +1,73 @@
+// A flat page tree of 500 pages spread through 4.4 MB, on a server that serves one range per
+// request (several answered with 200, or refused with 416), against the reference backend.
+import { expect } from '@open-wc/testing';
+import { contentRequests, contentUrl, createScenario, mintToken, requestLog, sampleDocuments, type Faults, type LoggedRequest } from '../helpers/backend.ts';
+import { openViewer, renderedCanvas, waitForState } from '../helpers/viewer.ts';
+
+async function openLong(faults: Faults): Promise<{ size: number; log: LoggedRequest[] }> {
+  const size = (await sampleDocuments()).find((d) => d.id === 'long')!.size;
+  expect(size, 'loaded by ranges, not read whole').to.be.greaterThan(4_194_304);
+  const id = await createScenario('long', faults);
+  const el = await openViewer();
+  el.token = await mintToken(id);
+  el.src = contentUrl(id);
+  await waitForState(el, ['ready', 'error'], 30_000);
+  expect(el.error).to.equal(null);
+  await renderedCanvas(el, 1);
+  return { size, log: contentRequests(await requestLog(id)) };
+}
+
+/** The one range a request asked for, as [begin, end). */
+function span(request: LoggedRequest): [number, number] {
+  const [begin, last] = (request.range ?? '').replace('bytes=', '').split('-').map(Number) as [number, number];
+  return [begin, last + 1];
+}
+
+const total = (log: LoggedRequest[]) => log.reduce((sum, r) => sum + r.bytes, 0);
+const lines = (log: LoggedRequest[]) => log.map((r) => `${r.at} ${r.status} ${r.range} ${r.bytes}`).join('\n');
+
+describe('a flat page tree on a server that serves one range per request', () => {
+  // The test server builds each module on first request; the build ships the read ahead as one
+  // small chunk. Loaded once before, it starts as it would from the build.
+  before(async () => {
+    await import('../../src/fetch/page-tree/page-tree-ahead.ts');
+    await import('../../src/fetch/multi-range/ranges-request.ts');
+  });
+
+  it('several answered with 200, a fast link: one refusal, then one stream through the page objects; no more bytes than the file', async () => {
+    const { size, log } = await openLong({ multiRange: 'ignore', bandwidth: 4_000_000, latency: 20 });
+    const several = log.filter((r) => (r.range ?? '').includes(','));
+    expect(several, 'tried once').to.have.length(1);
+    expect(several[0]!.status).to.equal(200);
+    const singles = log.filter((r) => r !== several[0]);
+    expect(singles.every((r) => r.status === 206)).to.equal(true);
+    // Walking the ~480 kids not in hand would cost ~120 round trips; the stream costs its bytes.
+    const streams = singles.filter((r) => span(r)[1] - span(r)[0] > size / 2);
+    expect(streams, lines(log)).to.have.length(1);
+    // First bytes, end, front, the refusal, the stream, page 1: about ten. When pdf.js asks before
+    // the refusal has come, the front gives way and its few dozen page objects come one each.
+    expect(log.length, lines(log)).to.be.at.most(64);
+    // The refused answer's body is dropped at once (what the server sent before that is counted
+    // apart); what was asked for adds up to no more than the file.
+    expect(several[0]!.bytes).to.be.lessThan(size / 4);
+    expect(total(singles), lines(log)).to.be.at.most(size);
+  });
+
+  it('several refused with 416, a slow link: refusals down to two ranges, then every page object one request each, none twice', async () => {
+    const { size, log } = await openLong({ maxRanges: 1, bandwidth: 250_000, latency: 10 });
+    const several = log.filter((r) => (r.range ?? '').includes(','));
+    // 64 ranges, then half as many after each 416, down to two (a server may take fewer, not none).
+    expect(several.length).to.be.within(1, 6);
+    expect(several.every((r) => r.status === 416)).to.equal(true);
+    expect(several.at(-1)!.range!.split(',')).to.have.length(2);
+    const singles = log.filter((r) => !several.includes(r));
+    expect(singles.every((r) => r.status === 206)).to.equal(true);
+    // Through 4.4 MB at 250 kB/s the stream would take 17 s: the page objects go one per request.
+    expect(singles.some((r) => span(r)[1] - span(r)[0] > size / 2), `no stream through the file\n${lines(log)}`).to.equal(false);
+    const small = singles.filter((r) => span(r)[1] - span(r)[0] <= 8_192 + 512);
+    expect(small.length, 'the kids not in hand').to.be.within(400, 520);
+    const spans = small.map(span).sort((a, b) => a[0] - b[0]);
+    for (let i = 1; i < spans.length; i++) expect(spans[i]![0], 'no byte asked twice').to.be.at.least(spans[i - 1]![1]);
+    expect(total(log)).to.be.lessThan(size / 2);
+  });
+});
