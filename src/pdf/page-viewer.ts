@@ -279,6 +279,9 @@ export class PageViewer {
    */
   #refit(): void {
     if (!this.#ready || !this.#hasSize()) return;
+    // pdf.js takes the reader's place from its last scroll event; a jump made since (an outline
+    // entry, a page number) has not had one yet, and fitting would scroll back to before it.
+    this.#viewer.update();
     if (typeof this.#zoom !== 'number') this.#applyZoom();
     this.#viewer.update();
   }
