@@ -27,6 +27,7 @@ export const ENGINE_FILES = Object.freeze([
   'test/token/**/*.test.ts',
   'test/host/**/*.test.ts',
   'test/a11y/**/*.test.ts',
+  'test/pdf/canvas-budget.test.ts',
 ]);
 
 /** @returns {Engine} */
@@ -76,8 +77,10 @@ export async function engineLauncher(engine, { chromiumPath, chromiumArgs }) {
 /** WebKitWebDriver on a free loopback port, on its own virtual display; stopped with the test run. */
 async function startWebKitDriver() {
   const port = await freePort();
-  // Its own process group, so that stopping it also stops the display and the browser.
-  const child = spawn('xvfb-run', ['--auto-servernum', '--server-args=-screen 0 1280x1024x24', WEBKIT_DRIVER_PATH, `--port=${port}`], {
+  // Its own process group, so that stopping it also stops the display and the browser. A large
+  // screen, as on a tablet: pdf.js caps a canvas at three screens' area, and on a small virtual
+  // screen that cap would hide whether the engine's own canvas budget holds (canvas-budget.test.ts).
+  const child = spawn('xvfb-run', ['--auto-servernum', '--server-args=-screen 0 2560x1600x24', WEBKIT_DRIVER_PATH, `--port=${port}`], {
     stdio: ['ignore', 'ignore', 'inherit'],
     detached: true,
   });

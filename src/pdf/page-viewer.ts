@@ -3,6 +3,7 @@ import type { EventBus, PDFFindController, PDFLinkService, PDFViewer } from 'pdf
 import type { PdfjsLib, PdfjsViewerLib } from './pdfjs.ts';
 import { adoptSheet } from '../ui/styles.ts';
 import { resolveIdsInShadowRoot } from './shadow-id-lookup.ts';
+import { canvasBudget } from './canvas-budget.ts';
 
 import type { Zoom } from './zoom.ts';
 
@@ -94,8 +95,8 @@ export class PageViewer {
       textLayerMode: options.textLayer ? 1 : 0,
       annotationMode: lib.AnnotationMode.ENABLE,
       annotationEditorMode: lib.AnnotationEditorType.DISABLE,
-      // 16 megapixels per canvas: sharp at 2x on large screens, bounded memory on long documents.
-      maxCanvasPixels: 2 ** 24,
+      // Per engine: WebKit blanks canvases beyond its memory limits (canvas-budget.ts).
+      maxCanvasPixels: canvasBudget(navigator.userAgent).maxCanvasPixels,
       enableAutoLinking: false,
       // One canvas per page, so a watermark drawn into it covers the whole page at every zoom.
       enableDetailCanvas: false,
