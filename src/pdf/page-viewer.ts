@@ -3,7 +3,7 @@ import type { EventBus, PDFFindController, PDFLinkService, PDFViewer } from 'pdf
 import type { PdfjsLib, PdfjsViewerLib } from './pdfjs.ts';
 import { adoptSheet } from '../ui/styles.ts';
 import { resolveIdsInShadowRoot } from './shadow-id-lookup.ts';
-import { canvasBudget } from './canvas-budget.ts';
+import { maxCanvasPixels } from './canvas-budget.ts';
 
 import type { Zoom } from './zoom.ts';
 
@@ -96,7 +96,7 @@ export class PageViewer {
       annotationMode: lib.AnnotationMode.ENABLE,
       annotationEditorMode: lib.AnnotationEditorType.DISABLE,
       // Per engine: WebKit blanks canvases beyond its memory limits (canvas-budget.ts).
-      maxCanvasPixels: canvasBudget(navigator.userAgent).maxCanvasPixels,
+      maxCanvasPixels: maxCanvasPixels(navigator.vendor),
       enableAutoLinking: false,
       // One canvas per page, so a watermark drawn into it covers the whole page at every zoom.
       enableDetailCanvas: false,
