@@ -35,6 +35,27 @@ function pdfjsAssets(shared: string): Plugin {
   };
 }
 
+/**
+ * pdf.js imports two modules from URLs known only at run time (its worker's code on the page when
+ * no worker can start, and the scripting sandbox, which stays off) and marks those `import()` calls
+ * for bundlers to leave alone. Minifying drops the marks, and an app's bundler then reports each
+ * call as one it cannot analyse (Vite's dev server on every start, webpack as a "critical
+ * dependency"): they are put back. pdf.js's chunks ship without source maps, so none moves.
+ */
+function pdfjsImportMarks(): Plugin {
+  return {
+    name: 'secure-viewer:pdfjs-import-marks',
+    apply: 'build',
+    generateBundle(_, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type !== 'chunk' || !chunk.moduleIds.some((id) => id.includes('node_modules/pdfjs-dist/'))) continue;
+        // `import(this.workerSrc)`, `import(e)`: a name, never a string our bundler resolved.
+        chunk.code = chunk.code.replace(/\bimport\((?=[\w$.]+\))/g, 'import(/*webpackIgnore:true*//*@vite-ignore*/');
+      }
+    },
+  };
+}
+
 /** Lit `css` templates in our style modules ship without comments and indentation. */
 function compactStyles(): Plugin {
   return {
@@ -147,7 +168,7 @@ export default defineConfig(({ mode }) => {
     : { index: 'src/index.ts', react: 'src/react.ts', vue: 'src/vue.ts' };
   return {
     base: './',
-    plugins: [compactStyles(), compactTemplates(), pdfjsAssets(shared)],
+    plugins: [compactStyles(), compactTemplates(), pdfjsImportMarks(), pdfjsAssets(shared)],
     experimental: { renderBuiltUrl: relativeFileUrl },
     build: {
       target: 'es2022',

@@ -1,5 +1,6 @@
-// Browser tests: TypeScript through esbuild, Debian's Chromium (no browser download), and the real
-// reference backend started on 127.0.0.1 with its test switches. The test page is served from
+// Browser tests: TypeScript through esbuild, Debian's browsers (no browser download; SV_ENGINE picks
+// chromium, firefox or webkit: scripts/wtr-engines.mjs), and the real reference backend started on
+// 127.0.0.1 with its test switches. The test page is served from
 // localhost, so every document request is cross-origin and exercises CORS and preflights.
 import { createRequire } from 'node:module';
 import { readdirSync } from 'node:fs';
@@ -8,15 +9,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defaultReporter } from '@web/test-runner';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
-import { chromeLauncher } from '@web/test-runner-chrome';
 import { tsImport } from 'tsx/esm/api';
-import { CHROMIUM_FLAGS } from './scripts/chromium-flags.mjs';
 import { devtoolsCommandsPlugin } from './scripts/wtr-devtools-commands.mjs';
+import { ENGINE_FILES, engineFromEnv, engineLauncher } from './scripts/wtr-engines.mjs';
 
 const require = createRequire(import.meta.url);
 const rootDir = process.cwd();
 const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const testPort = Number(process.env.WTR_PORT ?? 8765);
+const engine = engineFromEnv();
 
 const { startBackend } = await tsImport('./demo/server/app.ts', import.meta.url);
 const dataDir = await mkdtemp(path.join(tmpdir(), 'sv-test-data-'));
@@ -96,16 +97,23 @@ const viteGlobUrls = {
   },
 };
 
-/** Stops the backend with the test server. */
+const browser = await engineLauncher(engine, {
+  chromiumPath: executablePath,
+  // gc() for the test that checks a page's text can be collected once it left the view.
+  chromiumArgs: ['--js-flags=--expose-gc'],
+});
+
+/** Stops the backend (and WebKit's driver) with the test server. */
 const backendLifecycle = {
   name: 'reference-backend',
   async serverStop() {
+    await browser.stop();
     await backend.close();
     await rm(dataDir, { recursive: true, force: true });
   },
 };
 
-/** One plain closing line for CI: "web-test-runner: N passed, N failed, N skipped". */
+/** One plain closing line for CI: "web-test-runner (engine): N passed, N failed, N skipped". */
 function countReporter() {
   return {
     stop({ sessions }) {
@@ -125,15 +133,16 @@ function countReporter() {
         const empty = !s.testResults?.tests?.length && !s.testResults?.suites?.length;
         if (!s.passed && empty) failed++; // the file failed to load
       }
-      const line = `web-test-runner: ${passed} passed, ${failed} failed, ${skipped} skipped`;
+      const line = `web-test-runner (${engine}): ${passed} passed, ${failed} failed, ${skipped} skipped`;
       process.once('exit', () => process.stdout.write(`${line}\n`));
     },
   };
 }
 
 export default {
-  // test/e2e and test/ssr run in Node (node:test), not in the page.
-  files: ['test/**/*.test.ts', '!test/e2e/**', '!test/ssr/**'],
+  // test/e2e and test/ssr run in Node (node:test), not in the page. Files named on the command
+  // line replace these.
+  files: engine === 'chromium' ? ['test/**/*.test.ts', '!test/e2e/**', '!test/ssr/**'] : [...ENGINE_FILES],
   nodeResolve: true,
   port: testPort,
   hostname: 'localhost',
@@ -147,22 +156,10 @@ export default {
     devtoolsCommandsPlugin(),
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
   ],
-  browsers: [
-    chromeLauncher({
-      launchOptions: {
-        executablePath,
-        headless: true,
-        args: [
-          ...CHROMIUM_FLAGS,
-          // gc() for the test that checks a page's text can be collected once it left the view.
-          '--js-flags=--expose-gc',
-        ],
-      },
-    }),
-  ],
+  browsers: [browser.launcher],
   testRunnerHtml: (testFramework) => `<!doctype html>
 <html><head><meta charset="utf-8"></head><body>
-<script>window.__SV_TEST__ = ${JSON.stringify({ backend: backend.url })};</script>
+<script>window.__SV_TEST__ = ${JSON.stringify({ backend: backend.url, engine })};</script>
 <script type="module" src="${testFramework}"></script>
 </body></html>`,
   reporters: [defaultReporter(), countReporter()],

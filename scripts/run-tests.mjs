@@ -1,9 +1,11 @@
 // `npm test`: the type-check (one check per TypeScript project), the backend suite (node:test),
-// the browser suite (web-test-runner in Chromium), the package build, and the end-to-end suite
-// (node:test driving Chromium, using the build), then one closing line for the whole run:
-// "N passed, N failed". It needs nothing but `npm install` before it.
+// the browser suite (web-test-runner in Chromium, then part of it in Firefox and in WebKit), the
+// package build, and the end-to-end suite (node:test driving Chromium, using the build), then one
+// closing line for the whole run, every engine counted: "N passed, N failed". It needs nothing but
+// `npm install` (and .ci/run's browsers) before it.
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { ENGINES } from './wtr-engines.mjs';
 
 // Node 20's test runner takes no globs: list the test files here.
 function testFiles(dir) {
@@ -40,15 +42,21 @@ const suites = [
     args: ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...serverTests],
     count: nodeTestCount,
   },
-  {
+  // The browser suite once per engine (scripts/wtr-engines.mjs): Chromium runs every file, Firefox
+  // and WebKit their part of it. One engine after the other: in parallel, the 2-core machines CI
+  // runs on make timing-sensitive tests fail for load alone.
+  ...ENGINES.map((engine) => ({
     name: 'browser',
+    engine,
+    label: engine === 'chromium' ? undefined : `web-test-runner in ${engine}`,
     command: 'npx',
     args: ['web-test-runner', ...process.argv.slice(2)],
+    env: { SV_ENGINE: engine },
     count: (out) => {
-      const match = [...out.matchAll(/web-test-runner: (\d+) passed, (\d+) failed/g)].at(-1);
+      const match = [...out.matchAll(/web-test-runner \(\w+\): (\d+) passed, (\d+) failed/g)].at(-1);
       return match ? { passed: Number(match[1]), failed: Number(match[2]) } : { passed: 0, failed: null };
     },
-  },
+  })),
   {
     // Always rebuilt (a few seconds): the end-to-end suite must never test a stale dist/.
     name: 'build',
@@ -69,12 +77,15 @@ const suites = [
 ];
 
 const only = process.env.SV_TEST_SUITE;
+// SV_ENGINE narrows the browser suite to one engine.
+const onlyEngine = process.env.SV_ENGINE;
 let passed = 0;
 let failed = 0;
 for (const suite of suites) {
   if ((only && only !== suite.name && only !== suite.alsoFor) || suite.skip) continue;
+  if (onlyEngine && suite.engine && suite.engine !== onlyEngine) continue;
   if (suite.label) process.stdout.write(`\n> ${suite.label}\n`);
-  const { code, output } = await run(suite.command, suite.args);
+  const { code, output } = await run(suite.command, suite.args, suite.env);
   const counts = suite.count(output, code);
   if (suite.label) process.stdout.write(`${code === 0 ? '✔' : '✖'} ${suite.label}\n`);
   passed += counts.passed ?? 0;
@@ -90,9 +101,9 @@ function last(text, pattern) {
   return all.length ? Number(all.at(-1)[1]) : null;
 }
 
-function run(command, args) {
+function run(command, args, env = {}) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'], shell: false });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'], shell: false, env: { ...process.env, ...env } });
     let output = '';
     child.stdout.on('data', (chunk) => {
       output += chunk;

@@ -36,6 +36,9 @@ function thumbnailCanvas(el: SecureViewer, page: number, timeoutMs = 15_000): Pr
 }
 
 
+/** How long the viewer waits for resizing to settle before it fits the pages again (src/pdf/page-viewer.ts). */
+const RESIZE_SETTLE_MS = 120;
+
 function treeItems(el: SecureViewer): HTMLElement[] {
   return [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part~="outline"] [role="treeitem"]')];
 }
@@ -121,6 +124,49 @@ describe('sidebar', () => {
     await waitFor(() => el.shadowRoot!.activeElement?.textContent === 'Annual report 2025');
     await sendKeys({ press: 'ArrowLeft' });
     await waitFor(() => treeItems(el).length === 1);
+  });
+
+  it('outline: a jump just after the viewer was resized stays where it went', async () => {
+    // Fitting the pages to a new size keeps the reader's place; it must be the place after the jump.
+    const { el } = await readyViewer('report');
+    el.sidebarOpen = true;
+    await waitFor(() => treeItems(el).length > 0);
+    treeItems(el)[0]!.focus();
+    await sendKeys({ press: 'ArrowRight' });
+    await waitFor(() => treeItems(el).length === 6);
+    el.goToPage(4);
+    await renderedCanvas(el, 4);
+    // The viewer narrows and fits the pages to the new width once the resizing has settled (a
+    // debounced timer). The jump lands in the same task just before that fit, before any scroll
+    // event has told pdf.js where the reader went: the order a reader hits when the two coincide.
+    const viewport = part(el, 'viewport')!;
+    const setTimer = window.setTimeout;
+    const jumped = new Promise<void>((resolve) => {
+      window.setTimeout = ((handler: () => void, delay?: number) => {
+        if (delay !== RESIZE_SETTLE_MS) return setTimer(handler, delay);
+        window.setTimeout = setTimer;
+        return setTimer(async () => {
+          const before = viewport.scrollTop;
+          treeItems(el).find((i) => i.textContent === 'Summary')!.click();
+          // pdf.js resolves the destination in promise callbacks: still this task, before any frame.
+          for (let i = 0; i < 100 && viewport.scrollTop === before; i++) await Promise.resolve();
+          handler();
+          resolve();
+        }, delay);
+      }) as typeof window.setTimeout;
+    });
+    try {
+      el.style.width = '640px';
+      await jumped;
+    } finally {
+      window.setTimeout = setTimer;
+    }
+    await waitFor(() => el.page === 2);
+    await sleep(RESIZE_SETTLE_MS * 3);
+    expect(el.page, 'still where the outline went').to.equal(2);
+    const box = pageElement(el, 2)!.getBoundingClientRect();
+    const view = viewport.getBoundingClientRect();
+    expect(box.bottom > view.top && box.top < view.bottom, 'page 2 in view').to.equal(true);
   });
 
   it('outline: hidden when the document has no bookmarks', async () => {

@@ -3,6 +3,7 @@ import type { EventBus, PDFFindController, PDFLinkService, PDFViewer } from 'pdf
 import type { PdfjsLib, PdfjsViewerLib } from './pdfjs.ts';
 import { adoptSheet } from '../internal/adopt-sheet.ts';
 import { resolveIdsInShadowRoot } from './shadow-id-lookup.ts';
+import { maxCanvasPixels } from './canvas-budget.ts';
 
 import type { Zoom } from './zoom.ts';
 
@@ -94,8 +95,8 @@ export class PageViewer {
       textLayerMode: options.textLayer ? 1 : 0,
       annotationMode: lib.AnnotationMode.ENABLE,
       annotationEditorMode: lib.AnnotationEditorType.DISABLE,
-      // 16 megapixels per canvas: sharp at 2x on large screens, bounded memory on long documents.
-      maxCanvasPixels: 2 ** 24,
+      // Per engine: WebKit blanks canvases beyond its memory limits (canvas-budget.ts).
+      maxCanvasPixels: maxCanvasPixels(navigator.vendor),
       enableAutoLinking: false,
       // One canvas per page, so a watermark drawn into it covers the whole page at every zoom.
       enableDetailCanvas: false,
@@ -279,6 +280,9 @@ export class PageViewer {
    */
   #refit(): void {
     if (!this.#ready || !this.#hasSize()) return;
+    // pdf.js takes the reader's place from its last scroll event; a jump made since (an outline
+    // entry, a page number) has not had one yet, and fitting would scroll back to before it.
+    this.#viewer.update();
     if (typeof this.#zoom !== 'number') this.#applyZoom();
     this.#viewer.update();
   }

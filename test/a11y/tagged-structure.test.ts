@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import type { SecureViewer } from '../../src/index.ts';
 import { contentUrl, createScenario, mintToken } from '../helpers/backend.ts';
 import { cdp } from '../helpers/devtools.ts';
+import { NOT_IN_ENGINE, onlyIn } from '../helpers/engine.ts';
 import { openViewer, pageElement, renderedCanvas, waitFor, waitForState } from '../helpers/viewer.ts';
 
 interface AXNode {
@@ -61,7 +62,7 @@ async function exposed(...roles: string[]): Promise<Exposed[]> {
 }
 
 describe('tagged PDF structure inside the shadow root', () => {
-  it('exposes headings and paragraphs with their text in the accessibility tree', async () => {
+  onlyIn(['chromium'], NOT_IN_ENGINE.devtools)('exposes headings and paragraphs with their text in the accessibility tree', async () => {
     const el = await reportViewer();
     await showPage(el, 1);
     await waitFor(async () => (await exposed('heading')).some((h) => h.name === 'Annual report 2025'), 5_000, () => 'no H1 with its text');
@@ -84,7 +85,7 @@ describe('tagged PDF structure inside the shadow root', () => {
     }
   });
 
-  it('gives a figure its description, placed in the text layer through the shadow root', async () => {
+  onlyIn(['chromium'], NOT_IN_ENGINE.devtools)('gives a figure its description, placed in the text layer through the shadow root', async () => {
     const el = await reportViewer();
     await showPage(el, 4);
     const description = 'Bar chart of quarterly revenue: 12.4, 13.9, 14.3 and 16.8 million';
