@@ -1,7 +1,8 @@
 // secure-viewer/server: the host side of <secure-viewer> for Node ≥ 20 and fetch-based runtimes.
 // Token issuing and verification, a document handler over a pluggable byte source, password
-// exchange with throttling, refresh rotation with reuse detection, and shared state in a store
-// (in-process, or Redis for several instances). Never imported by the browser entry.
+// exchange with throttling, refresh rotation with reuse detection, server-side page rendering and
+// stamped downloads, and shared state in a store (in-process, or Redis for several instances).
+// Never imported by the browser entry.
 
 export { createSecureViewerServer, type HostedDocument, type SecureViewerServer, type SecureViewerServerOptions } from './secure-viewer-server.ts';
 export { createDocumentHandler, type DocumentHandler, type DocumentHandlerOptions, type ServedDocument } from './handlers/document-handler.ts';
@@ -40,3 +41,14 @@ export { decideRange, parseRange, ifRangeAllowsPartial, contentRange, type Range
 export { createMemoryStore, type MemoryStoreOptions } from './store/memory-store.ts';
 export { createRedisStore, StoreUnavailableError, type RedisStoreOptions } from './store/redis-store.ts';
 export type { DocumentIndex, LimiterRule, RefreshFamilies, RevocationList, RevocationSubject, RotateResult, SharedStore } from './store/shared-store.ts';
+export { createServerRendering, type ServerRendering, type ServerRenderingOptions } from './render/server-rendering.ts';
+export { DEFAULT_SCALES, DEFAULT_MAX_PIXELS, type PageHandlers, type RenderedDocumentManifest, type RenderedDocumentUrls } from './render/page-handlers.ts';
+export { createRenderPool, defaultPoolSize, RenderPoolError, type RenderPool, type RenderPoolOptions, type RenderPoolStats } from './render/render-pool.ts';
+export { RenderFailure } from './render/render-failure.ts';
+export type { DocumentLayout, ImageFormat, OutlineItem, PageText, RenderErrorCode, TextRun } from './render/render-jobs.ts';
+export { createMemoryRenderCache, type MemoryRenderCacheOptions, type RenderCache } from './render/render-cache.ts';
+export { createRedisRenderCache, type RedisRenderCacheOptions } from './render/redis-render-cache.ts';
+export type { RenderBudgetOptions } from './render/render-budget.ts';
+export type { DocumentBytesOptions } from './render/document-bytes.ts';
+export { defaultWatermarkLines, type WatermarkLines } from './render/watermark-lines.ts';
+export { createStampedDownloadHandler, defaultStampLines, type StampedDownloadHandler, type StampLines } from './stamp/stamped-download-handler.ts';
