@@ -15,6 +15,11 @@ import type { SharedStore } from '../../server/store/shared-store.ts';
 import type { ClientInfo } from '../../server/handlers/client-info.ts';
 import { sendWebResponse, toWebRequest } from '../../server/node-adapter.ts';
 import { createSecureViewerServer } from '../../server/secure-viewer-server.ts';
+import { createServerRendering } from '../../server/render/server-rendering.ts';
+import { createRedisRenderCache } from '../../server/render/redis-render-cache.ts';
+import { openByteRange } from '../../server/byte-source.ts';
+import { nodeStreamResponse } from '../../server/web/responses.ts';
+import { requireApiKey } from './api-key.ts';
 import { loadOrCreateApiKey } from './api-key.ts';
 import type { BackendLayer, ContentRoute, DocumentLookup, Route } from './backend-layer.ts';
 import type { BackendContext } from './context.ts';
@@ -109,13 +114,17 @@ const CONTENT_PATH = /^\/api\/documents\/([^/]+)\/content$/;
 const PASSWORD_PATH = /^\/api\/documents\/([^/]+)\/password-token$/;
 const REFRESH_PATH = /^\/api\/documents\/([^/]+)\/refresh$/;
 const REVOKE_PATH = /^\/api\/documents\/([^/]+)\/revoke$/;
+/** Server-side viewing: manifest, page images, page text and the stamped download. */
+const RENDERED_PATH = /^\/api\/documents\/[^/]+\/(?:pages(?:\/\d+\/(?:image|text))?|download)$/;
+/** The unstamped file, for the host's backend (API key) only. */
+const ORIGINAL_PATH = /^\/api\/documents\/([^/]+)\/original$/;
 /** Server-to-server routes (API key): no CORS, a browser page has no business calling them. */
 const SERVER_TO_SERVER = new Set(['/api/documents', '/api/tokens', '/api/tokens/revoke']);
 
 function corsRouteFor(path: string): CorsRoute | null {
-  if (SERVER_TO_SERVER.has(path) || REVOKE_PATH.test(path)) return null;
+  if (SERVER_TO_SERVER.has(path) || REVOKE_PATH.test(path) || ORIGINAL_PATH.test(path)) return null;
   if (PASSWORD_PATH.test(path) || REFRESH_PATH.test(path)) return COOKIE_CORS;
-  if (CONTENT_PATH.test(path) || path === '/demo/session-token') return API_CORS;
+  if (CONTENT_PATH.test(path) || RENDERED_PATH.test(path) || path === '/demo/session-token') return API_CORS;
   return null;
 }
 
@@ -151,22 +160,33 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
   const source = new RequestSource(toTrustedProxies(opts.trustedProxies), opts.publicOrigins ?? []);
   const audit = (line: string): void => log(`${new Date().toISOString()} audit ${line}`);
   // The library's handlers serve documents, password exchanges and refreshes.
+  async function hostedDocument(id: string) {
+    const meta = await resolve(id);
+    if (!meta) return null;
+    const file = await documents.containedFile(meta);
+    if (file === null) {
+      audit(`content.refused doc=${id} reason=outside-storage`);
+      return null;
+    }
+    return { title: meta.title, size: meta.size, etag: meta.etag, source: file, permissions: meta.permissions, passwordHash: meta.password_hash };
+  }
   const viewer = createSecureViewerServer({
     store,
     keys,
-    async documents(id) {
-      const meta = await resolve(id);
-      if (!meta) return null;
-      const file = await documents.containedFile(meta);
-      if (file === null) {
-        audit(`content.refused doc=${id} reason=outside-storage`);
-        return null;
-      }
-      return { title: meta.title, size: meta.size, etag: meta.etag, source: file, permissions: meta.permissions, passwordHash: meta.password_hash };
-    },
+    documents: hostedDocument,
     originAllowed: (origin) => source.isOwnOrigin(origin) || cors.isAllowed(origin),
     passwordHashing: { cost: opts.scryptCost ?? DEFAULT_SCRYPT_COST, ...opts.passwordHashing },
     ...(opts.clockToleranceSeconds !== undefined ? { clockToleranceSeconds: opts.clockToleranceSeconds } : {}),
+    audit,
+  });
+  // Pages rendered here: one render worker beside the request thread; renders shared through Redis when configured.
+  const renderCache = opts.redisUrl && !opts.store ? await createRedisRenderCache({ url: opts.redisUrl }) : null;
+  const rendering = createServerRendering({
+    tokens: viewer.tokens,
+    store,
+    documents: hostedDocument,
+    pool: { size: 1 },
+    ...(renderCache ? { cache: renderCache } : {}),
     audit,
   });
   const seeded = await seedSamples(documents, viewer.hasher);
@@ -215,6 +235,19 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     if (match && method === 'POST') return sendWebResponse(res, await viewer.refresh(toWebRequest(req), match[1]!, clientOf(req)));
     match = REVOKE_PATH.exec(path);
     if (match && method === 'POST') return revokeDocument(req, res, match[1]!, ctx);
+    if (RENDERED_PATH.test(path)) {
+      const rendered = await rendering.handle(toWebRequest(req));
+      if (!rendered) throw notFound();
+      return sendWebResponse(res, rendered);
+    }
+    match = ORIGINAL_PATH.exec(path);
+    if (match && method === 'GET') {
+      requireApiKey(req, ctx.apiKey);
+      const hosted = await hostedDocument(match[1]!);
+      if (!hosted || hosted.size === 0) throw notFound();
+      const headers = { 'Content-Type': 'application/pdf', 'Content-Length': String(hosted.size), 'Cache-Control': 'no-store', ETag: hosted.etag };
+      return sendWebResponse(res, nodeStreamResponse(await openByteRange(hosted.source, 0, hosted.size - 1), { status: 200, headers }));
+    }
     throw notFound();
   };
   const route: Route = layer ? layer.route(ownRoute, ctx) : ownRoute;
@@ -243,6 +276,8 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
 
   async function close(): Promise<void> {
     await layer?.close();
+    await rendering.close();
+    await renderCache?.close();
     if (owned) await store.close();
   }
 
