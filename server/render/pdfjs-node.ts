@@ -49,9 +49,20 @@ export function pdfjsFile(relative: string): string {
 
 let loaded: Promise<PdfjsModule> | null = null;
 
+/**
+ * Loads pdf.js and its worker code into this thread: in Node pdf.js runs its "worker" in the same
+ * thread, and finds the code already loaded through `globalThis.pdfjsWorker` instead of
+ * importing it on the first document.
+ */
 export function loadPdfjs(): Promise<PdfjsModule> {
   fillMissingBuiltIns();
-  loaded ??= import('pdfjs-dist/legacy/build/pdf.mjs');
+  loaded ??= (async () => {
+    // The worker module ships without types; only its presence matters here.
+    const workerModule: string = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
+    const [pdfjs, worker] = await Promise.all([import('pdfjs-dist/legacy/build/pdf.mjs'), import(workerModule) as Promise<unknown>]);
+    (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = worker;
+    return pdfjs;
+  })();
   return loaded;
 }
 

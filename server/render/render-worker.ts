@@ -178,5 +178,7 @@ port.on('message', (message: { id: number; job: RenderJob }) => {
     },
   );
 });
-// Jobs are sent once the worker says it listens (a message sent earlier could be missed).
+// pdf.js loads before the first job, so a job's time limit measures its own work. Jobs are sent
+// once the worker says it listens (a message sent earlier could be missed).
+await loadPdfjs();
 port.postMessage('ready');
