@@ -169,7 +169,8 @@ export function createPageHandlers(options: PageHandlersOptions): PageHandlers {
       }
       try {
         const { image, hit } = await pageImage(id, access.document, access.claims, page, scale);
-        return new Response(image, {
+        // Images come back from the worker in plain (not shared) memory.
+        return new Response(image as Uint8Array<ArrayBuffer>, {
           status: 200,
           headers: { ...SECURITY_HEADERS, 'Content-Type': contentType, 'Content-Length': String(image.byteLength), 'X-Render-Cache': hit ? 'hit' : 'miss' },
         });
