@@ -17,6 +17,7 @@ import {
   type Permission,
   type RenderedDocumentManifest,
   type PageText,
+  type RenderCache,
   type SecureViewerServer,
   type ServerRendering,
   type SharedStore,
@@ -249,21 +250,22 @@ describe('server rendering: budget', () => {
 
 describe('server rendering: two instances on one Redis', () => {
   let redis: TestRedis;
-  const instances: Array<{ store: SharedStore; rendering: ServerRendering; server: TestServer; viewer: SecureViewerServer }> = [];
+  const instances: Array<{ store: SharedStore; rendering: ServerRendering; server: TestServer; viewer: SecureViewerServer; cache: RenderCache }> = [];
 
   before(async () => {
     redis = await startRedis();
     for (let i = 0; i < 2; i++) {
       const shared = await createRedisStore({ url: redis.url });
       const instanceViewer = createSecureViewerServer({ store: shared, keys, documents: async (id) => documents.get(id) ?? null });
+      const cache = await createRedisRenderCache({ url: redis.url });
       const instanceRendering = createServerRendering({
         tokens: instanceViewer.tokens,
         store: shared,
         documents: async (id) => documents.get(id) ?? null,
         pool: { size: 1 },
-        cache: await createRedisRenderCache({ url: redis.url }),
+        cache,
       });
-      instances.push({ store: shared, rendering: instanceRendering, viewer: instanceViewer, server: await serve((request) => instanceRendering.handle(request)) });
+      instances.push({ store: shared, rendering: instanceRendering, viewer: instanceViewer, cache, server: await serve((request) => instanceRendering.handle(request)) });
     }
   });
 
@@ -271,6 +273,7 @@ describe('server rendering: two instances on one Redis', () => {
     for (const instance of instances) {
       await instance.server.close();
       await instance.rendering.close();
+      await instance.cache.close();
       await instance.store.close();
     }
     await redis?.stop();
@@ -294,12 +297,13 @@ describe('server rendering: two instances on one Redis', () => {
     const reader = (await instances[0]!.viewer.tokens.issue({ doc: 'report', permissions: ['read'], sub: 'dave', lifetimeSeconds: 300 })).token;
     const images: Uint8Array[] = [];
     for (const [index, instance] of instances.entries()) {
+      const ownCache = await createRedisRenderCache({ url: redis.url, prefix: `sv:render-own-${index}:` });
       const own = createServerRendering({
         tokens: instance.viewer.tokens,
         store: instance.store,
         documents: async (id) => documents.get(id) ?? null,
         pool: instance.rendering.pool,
-        cache: await createRedisRenderCache({ url: redis.url, prefix: `sv:render-own-${index}:` }),
+        cache: ownCache,
       });
       const ownServer = await serve((request) => own.handle(request));
       try {
@@ -309,6 +313,7 @@ describe('server rendering: two instances on one Redis', () => {
       } finally {
         await ownServer.close();
         await own.close();
+        await ownCache.close();
       }
     }
     assert.deepEqual(images[1], images[0]);
