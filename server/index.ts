@@ -1,7 +1,8 @@
 // secure-viewer/server: the host side of <secure-viewer> for Node ≥ 20 and fetch-based runtimes.
 // Token issuing and verification, a document handler over a pluggable byte source, password
-// exchange with throttling, refresh rotation with reuse detection, and shared state in a store
-// (in-process, or Redis for several instances). Never imported by the browser entry.
+// exchange with throttling, refresh rotation with reuse detection, server-side page rendering and
+// stamped downloads, and shared state in a store (in-process, or Redis for several instances).
+// Never imported by the browser entry.
 
 export { createSecureViewerServer, type HostedDocument, type SecureViewerServer, type SecureViewerServerOptions } from './secure-viewer-server.ts';
 export { createDocumentHandler, type DocumentHandler, type DocumentHandlerOptions, type ServedDocument } from './handlers/document-handler.ts';
@@ -49,7 +50,7 @@ export type { AuditLog } from './handlers/audit.ts';
 export type { RefreshCookieOptions } from './handlers/refresh-cookie.ts';
 export { toNodeListener, toWebRequest, sendWebResponse } from './node-adapter.ts';
 export { bearerCredential, cookie, mediaType, readBytes, readJsonObject, type BodyBytes, type JsonBody } from './web/request-parts.ts';
-export { SECURITY_HEADERS, errorResponse, jsonResponse } from './web/responses.ts';
+export { SECURITY_HEADERS, errorResponse, jsonResponse, nodeStreamResponse } from './web/responses.ts';
 export { clientAddress, parseTrustedProxies, throttleKey, NO_TRUSTED_PROXIES, type TrustedProxies } from './client-address.ts';
 export { openByteRange, openByteRanges, type ByteRangeReader, type ByteRanges, type ByteSource } from './byte-source.ts';
 export {
@@ -93,3 +94,14 @@ export { createRedisStore, StoreUnavailableError, type RedisStoreOptions } from 
 export { FileApiKeys } from './store/file-api-keys.ts';
 export { FileSigningKeys } from './store/file-signing-keys.ts';
 export type { DocumentIndex, LimiterRule, RefreshFamilies, RevocationList, RevocationSubject, RotateResult, SharedStore, SigningKeyStore, ApiKeyRecord, ApiKeyScope, ApiKeyStore } from './store/shared-store.ts';
+export { createServerRendering, type ServerRendering, type ServerRenderingOptions } from './render/server-rendering.ts';
+export { DEFAULT_SCALES, DEFAULT_MAX_PIXELS, type PageHandlers, type RenderedDocumentManifest, type RenderedDocumentUrls } from './render/page-handlers.ts';
+export { createRenderPool, defaultPoolSize, RenderPoolError, type RenderPool, type RenderPoolOptions, type RenderPoolStats } from './render/render-pool.ts';
+export { RenderFailure } from './render/render-failure.ts';
+export type { DocumentLayout, ImageFormat, OutlineItem, PageText, RenderErrorCode, TextRun } from './render/render-jobs.ts';
+export { createMemoryRenderCache, type MemoryRenderCacheOptions, type RenderCache } from './render/render-cache.ts';
+export { createRedisRenderCache, type RedisRenderCacheOptions } from './render/redis-render-cache.ts';
+export type { RenderBudgetOptions } from './render/render-budget.ts';
+export type { DocumentBytesOptions } from './render/document-bytes.ts';
+export { defaultWatermarkLines, type WatermarkLines } from './render/watermark-lines.ts';
+export { createStampedDownloadHandler, defaultStampLines, type StampedDownloadHandler, type StampLines } from './stamp/stamped-download-handler.ts';

@@ -8,8 +8,10 @@ import { chmod, mkdir } from 'node:fs/promises';
 import {
   ApiKeyRegistry,
   createMemoryStore,
+  createRedisRenderCache,
   createRedisStore,
   createSecureViewerServer,
+  createServerRendering,
   DEFAULT_SCRYPT_COST,
   DEFAULT_STREAM_LIMITS,
   DocumentStore,
@@ -17,6 +19,8 @@ import {
   FileApiKeys,
   loadOrCreateSigningKeys,
   NO_TRUSTED_PROXIES,
+  nodeStreamResponse,
+  openByteRange,
   parseTrustedProxies,
   SECURITY_HEADERS,
   sendWebResponse,
@@ -26,7 +30,7 @@ import {
   type SharedStore,
   type TrustedProxies,
 } from '../../server/index.ts';
-import { bootstrapApiKey } from './api-key.ts';
+import { bootstrapApiKey, requireApiKey } from './api-key.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys-api.ts';
 import type { BackendLayer, ContentRoute, DocumentLookup, Route } from './backend-layer.ts';
 import type { BackendContext } from './context.ts';
@@ -143,14 +147,18 @@ const CONTENT_PATH = /^\/api\/documents\/([^/]+)\/content$/;
 const PASSWORD_PATH = /^\/api\/documents\/([^/]+)\/password-token$/;
 const REFRESH_PATH = /^\/api\/documents\/([^/]+)\/refresh$/;
 const REVOKE_PATH = /^\/api\/documents\/([^/]+)\/revoke$/;
+/** Server-side viewing: manifest, page images, page text and the stamped download. */
+const RENDERED_PATH = /^\/api\/documents\/[^/]+\/(?:pages(?:\/\d+\/(?:image|text))?|download)$/;
+/** The unstamped file, for the host's backend (API key) only. */
+const ORIGINAL_PATH = /^\/api\/documents\/([^/]+)\/original$/;
 /** Server-to-server routes (API key): no CORS, a browser page has no business calling them. */
 const SERVER_TO_SERVER = new Set(['/api/documents', '/api/tokens', '/api/tokens/revoke', '/api/keys']);
 const API_KEY_REVOKE_PATH = /^\/api\/keys\/([A-Za-z0-9_-]{1,64})\/revoke$/;
 
 function corsRouteFor(path: string): CorsRoute | null {
-  if (SERVER_TO_SERVER.has(path) || REVOKE_PATH.test(path)) return null;
+  if (SERVER_TO_SERVER.has(path) || REVOKE_PATH.test(path) || ORIGINAL_PATH.test(path)) return null;
   if (PASSWORD_PATH.test(path) || REFRESH_PATH.test(path)) return COOKIE_CORS;
-  if (CONTENT_PATH.test(path) || path === '/demo/session-token') return API_CORS;
+  if (CONTENT_PATH.test(path) || RENDERED_PATH.test(path) || path === '/demo/session-token') return API_CORS;
   return null;
 }
 
@@ -194,24 +202,35 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
   const cors = new Cors(opts.allowedOrigins ?? []);
   const source = new RequestSource(toTrustedProxies(opts.trustedProxies), opts.publicOrigins ?? []);
   // The library's handlers serve documents, password exchanges and refreshes.
+  async function hostedDocument(id: string) {
+    const meta = await resolve(id);
+    if (!meta) return null;
+    const file = await documents.containedFile(meta);
+    if (file === null) {
+      audit(`content.refused doc=${id} reason=outside-storage`);
+      return null;
+    }
+    return { title: meta.title, size: meta.size, etag: meta.etag, source: file, permissions: meta.permissions, passwordHash: meta.password_hash };
+  }
   const viewer = createSecureViewerServer({
     store,
     keys,
-    async documents(id) {
-      const meta = await resolve(id);
-      if (!meta) return null;
-      const file = await documents.containedFile(meta);
-      if (file === null) {
-        audit(`content.refused doc=${id} reason=outside-storage`);
-        return null;
-      }
-      return { title: meta.title, size: meta.size, etag: meta.etag, source: file, permissions: meta.permissions, passwordHash: meta.password_hash };
-    },
+    documents: hostedDocument,
     originAllowed: (origin) => source.isOwnOrigin(origin) || cors.isAllowed(origin),
     passwordHashing: { cost: opts.scryptCost ?? DEFAULT_SCRYPT_COST, ...opts.passwordHashing },
     ...(opts.clockToleranceSeconds !== undefined ? { clockToleranceSeconds: opts.clockToleranceSeconds } : {}),
     audit,
     streams: { idleTimeoutMs: limits.bodyIdleTimeoutMs, perToken: limits.streamsPerToken, perClient: limits.streamsPerClient },
+  });
+  // Pages rendered here: one render worker beside the request thread; renders shared through Redis when configured.
+  const renderCache = opts.redisUrl && !opts.store ? await createRedisRenderCache({ url: opts.redisUrl }) : null;
+  const rendering = createServerRendering({
+    tokens: viewer.tokens,
+    store,
+    documents: hostedDocument,
+    pool: { size: 1 },
+    ...(renderCache ? { cache: renderCache } : {}),
+    audit,
   });
   const seeded = await seedSamples(documents, viewer.hasher, { publishedPasswords: opts.seedPublishedPasswords ?? true });
   if (seeded.length > 0) log(`seeded sample documents: ${seeded.join(', ')}`);
@@ -255,6 +274,20 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     if (match && method === 'POST') return viewer.refresh(request, match[1]!, clientOf(req));
     match = REVOKE_PATH.exec(path);
     if (match && method === 'POST') return revokeDocument(req, match[1]!, ctx);
+    if (RENDERED_PATH.test(path)) {
+      const rendered = await rendering.handle(request);
+      if (!rendered) throw notFound();
+      return rendered;
+    }
+    match = ORIGINAL_PATH.exec(path);
+    if (match && method === 'GET') {
+      // The unstamped file: the host's backend only, with a key that may manage documents.
+      await requireApiKey(req, ctx, 'upload');
+      const hosted = await hostedDocument(match[1]!);
+      if (!hosted || hosted.size === 0) throw notFound();
+      const headers = { 'Content-Type': 'application/pdf', 'Content-Length': String(hosted.size), 'Cache-Control': 'no-store', ETag: hosted.etag };
+      return nodeStreamResponse(await openByteRange(hosted.source, 0, hosted.size - 1), { status: 200, headers });
+    }
     throw notFound();
   }
 
@@ -314,6 +347,8 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
   async function close(): Promise<void> {
     viewer.keys.close();
     await layer?.close();
+    await rendering.close();
+    await renderCache?.close();
     if (owned) await store.close();
   }
 
