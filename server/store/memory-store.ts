@@ -6,6 +6,7 @@ import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexib
 import { FileApiKeys } from './file-api-keys.ts';
 import { FileSigningKeys } from './file-signing-keys.ts';
 import { FolderDocumentIndex } from './folder-document-index.ts';
+import { MemoryAccountabilityLog } from './memory-accountability-log.ts';
 import { MemoryRefreshFamilies } from './memory-refresh-families.ts';
 import { MemoryRevocations } from './memory-revocations.ts';
 import type { LimiterRule, SharedStore } from './shared-store.ts';
@@ -44,6 +45,7 @@ export async function createMemoryStore(options: MemoryStoreOptions): Promise<Sh
     documents,
     signingKeys: new FileSigningKeys(path.join(options.dataDir, 'keys')),
     apiKeys: new FileApiKeys(options.dataDir),
+    accountability: new MemoryAccountabilityLog(),
     limiter(rule: LimiterRule): RateLimiterAbstract {
       let limiter = limiters.get(rule.name);
       if (!limiter) {
