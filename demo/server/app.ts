@@ -31,6 +31,7 @@ import { createApiKey, listApiKeys, revokeApiKey } from './api-keys-api.ts';
 import type { BackendLayer, ContentRoute, DocumentLookup, Route } from './backend-layer.ts';
 import type { BackendContext } from './context.ts';
 import { API_CORS, COOKIE_CORS, Cors, type CorsRoute, type OriginPolicy } from './cors.ts';
+import { documentAudit } from './audit-api.ts';
 import { issueToken, listDocuments, revokeDocument, revokeToken, uploadDocument } from './documents-api.ts';
 import { HttpError, headerValue, notFound } from './http.ts';
 import { listen } from './listen.ts';
@@ -143,14 +144,16 @@ const CONTENT_PATH = /^\/api\/documents\/([^/]+)\/content$/;
 const PASSWORD_PATH = /^\/api\/documents\/([^/]+)\/password-token$/;
 const REFRESH_PATH = /^\/api\/documents\/([^/]+)\/refresh$/;
 const REVOKE_PATH = /^\/api\/documents\/([^/]+)\/revoke$/;
+const EVENTS_PATH = /^\/api\/documents\/([^/]+)\/events$/;
+const AUDIT_PATH = /^\/api\/documents\/([^/]+)\/audit$/;
 /** Server-to-server routes (API key): no CORS, a browser page has no business calling them. */
 const SERVER_TO_SERVER = new Set(['/api/documents', '/api/tokens', '/api/tokens/revoke', '/api/keys']);
 const API_KEY_REVOKE_PATH = /^\/api\/keys\/([A-Za-z0-9_-]{1,64})\/revoke$/;
 
 function corsRouteFor(path: string): CorsRoute | null {
-  if (SERVER_TO_SERVER.has(path) || REVOKE_PATH.test(path)) return null;
+  if (SERVER_TO_SERVER.has(path) || REVOKE_PATH.test(path) || AUDIT_PATH.test(path)) return null;
   if (PASSWORD_PATH.test(path) || REFRESH_PATH.test(path)) return COOKIE_CORS;
-  if (CONTENT_PATH.test(path) || path === '/demo/session-token') return API_CORS;
+  if (CONTENT_PATH.test(path) || EVENTS_PATH.test(path) || path === '/demo/session-token') return API_CORS;
   return null;
 }
 
@@ -225,6 +228,7 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     apiKey: apiKeyInfo.apiKey,
     apiKeys,
     audit,
+    accountability: viewer.accountability,
     resolve,
   };
   const clientOf = (req: IncomingMessage): ClientInfo => ({ key: source.throttleKey(req), https: source.isHttps(req) });
@@ -255,6 +259,10 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     if (match && method === 'POST') return viewer.refresh(request, match[1]!, clientOf(req));
     match = REVOKE_PATH.exec(path);
     if (match && method === 'POST') return revokeDocument(req, match[1]!, ctx);
+    match = EVENTS_PATH.exec(path);
+    if (match && method === 'POST') return viewer.analytics(request, match[1]!);
+    match = AUDIT_PATH.exec(path);
+    if (match && method === 'GET') return documentAudit(req, match[1]!, query, ctx);
     throw notFound();
   }
 
@@ -314,6 +322,7 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
   async function close(): Promise<void> {
     viewer.keys.close();
     await layer?.close();
+    await viewer.accountability.flush();
     if (owned) await store.close();
   }
 
