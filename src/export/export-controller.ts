@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost, TemplateResult } from 'lit';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { asViewerError, type ViewerError } from '../errors.ts';
+import { createViewerEvent } from '../events.ts';
 import type { ViewerStringOverrides } from '../i18n/strings.ts';
 import { adoptSheet } from '../internal/adopt-sheet.ts';
 
@@ -17,14 +18,15 @@ export interface ExportSource {
   onError(error: ViewerError): void;
 }
 
-export interface ExportHost extends ReactiveControllerHost {
+export interface ExportHost extends ReactiveControllerHost, EventTarget {
   readonly renderRoot: HTMLElement | DocumentFragment;
 }
 
 /**
- * Download and print of the open document, one at a time. Leaving the page or opening another
- * document abandons the one under way. The code that saves or prints is a chunk of its own,
- * loaded on first use (the button shows the export as busy meanwhile).
+ * Download and print of the open document, one at a time, each announced (`sv-download`,
+ * `sv-print`) once done. Leaving the page or opening another document abandons the one under
+ * way. The code that saves or prints is a chunk of its own, loaded on first use (the button shows
+ * the export as busy meanwhile).
  */
 export class ExportController implements ReactiveController {
   readonly #host: ExportHost;
@@ -117,6 +119,8 @@ export class ExportController implements ReactiveController {
     this.#host.requestUpdate();
     try {
       await work(pdf, abort.signal);
+      // Saved, or the print dialog closed; a cancelled one is neither.
+      if (!abort.signal.aborted) this.#host.dispatchEvent(createViewerEvent(`sv-${permission}`, { numPages: pdf.numPages }));
     } catch (error) {
       if (!abort.signal.aborted && this.#source.document() === pdf) this.#source.onError(asViewerError(error));
     } finally {
