@@ -2,7 +2,8 @@
 // spans, bytes, first and last time. Off the request path and without reading the document:
 // answers are merged per token in memory and written to the store once a second.
 import type { ServedRanges } from '../handlers/document-handler.ts';
-import { mergeServed, type AccountabilityLog, type ServedIncrement } from '../store/accountability-log.ts';
+import type { AccountabilityLog, ServedIncrement } from '../store/accountability-log.ts';
+import { MAX_SPANS, mergeSpans } from './span-set.ts';
 
 export interface ServedRecorderOptions {
   log: AccountabilityLog;
@@ -36,7 +37,19 @@ export class ServedRecorder {
       last: served.at,
     };
     if (served.sub !== undefined) increment.sub = served.sub;
-    this.#pending.set(served.tokenId, mergeServed(this.#pending.get(served.tokenId), increment));
+    const pending = this.#pending.get(served.tokenId);
+    if (!pending) {
+      this.#pending.set(served.tokenId, increment);
+    } else {
+      // Spans are only appended here (serving must stay cheap) and merged when written, or when
+      // a token has asked for very many ranges within one interval.
+      pending.spans.push(...increment.spans);
+      if (pending.spans.length > 2 * MAX_SPANS) pending.spans = mergeSpans(pending.spans) as Array<[number, number]>;
+      pending.bytes += increment.bytes;
+      pending.requests += 1;
+      pending.last = Math.max(pending.last, served.at);
+      pending.first = Math.min(pending.first, served.at);
+    }
     if (!this.#timer) {
       this.#timer = setTimeout(() => void this.flush(), this.#options.flushIntervalMs ?? 1000);
       this.#timer.unref?.();
@@ -47,7 +60,7 @@ export class ServedRecorder {
   flush(): Promise<void> {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
-    const pending = [...this.#pending.values()];
+    const pending = [...this.#pending.values()].map((entry) => ({ ...entry, spans: mergeSpans(entry.spans) as Array<[number, number]> }));
     this.#pending = new Map();
     // One write at a time, in order: a query after a flush sees every earlier write.
     this.#writing = this.#writing
