@@ -202,6 +202,34 @@ describe('reader events sent to analytics-url', () => {
     expect(el.state).to.equal('ready');
   });
 
+  it('print and download are announced and sent once done', async () => {
+    const { id, el, fired } = await readyViewer({ document: 'sample', permissions: ['read', 'print', 'download'], analytics: true });
+    const print = window.print;
+    const click = HTMLAnchorElement.prototype.click;
+    const saved: string[] = [];
+    window.print = () => {};
+    // The file is not written anywhere: the link the download clicks is only recorded.
+    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+      saved.push(this.download);
+    };
+    try {
+      await el.print();
+      await el.download();
+    } finally {
+      window.print = print;
+      HTMLAnchorElement.prototype.click = click;
+    }
+    expect(saved.length).to.equal(1);
+    expect(fired.filter((e) => e.type === 'sv-print' || e.type === 'sv-download')).to.deep.equal([
+      { type: 'sv-print', detail: { numPages: 3 } },
+      { type: 'sv-download', detail: { numPages: 3 } },
+    ]);
+    window.dispatchEvent(new PageTransitionEvent('pagehide'));
+    await waitFor(async () => (await storedEvents(id)).some((e) => e.type === 'download'), 5000, () => 'not sent');
+    const types = (await storedEvents(id)).map((e) => e.type);
+    expect(types).to.include.members(['print', 'download']);
+  });
+
   it('on pagehide what is queued goes out at once with keepalive', async () => {
     const { id, el, fired } = await readyViewer({ analytics: true });
     const sent: RequestInit[] = [];
