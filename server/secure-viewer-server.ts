@@ -93,7 +93,7 @@ export function createSecureViewerServer(options: SecureViewerServerOptions): Se
   const originAllowed = options.originAllowed ?? (() => false);
   const shared = { tokens, refreshFamilies: options.store.refreshFamilies, originAllowed, ...(options.audit ? { audit: options.audit } : {}) };
   const cookie = { path: (id: string) => `${base}/${id}/` };
-  const log = options.store.accountability ?? new MemoryAccountabilityLog();
+  const log = options.store.accountability ?? MemoryAccountabilityLog.inMemory();
   const failure = (error: unknown): void => options.audit?.(`accountability.failure reason=${error instanceof Error ? error.name : 'unknown'}`);
   const recorder = new ServedRecorder({ log, onError: failure });
   const pageMaps = new PageMaps(options.documents, failure);

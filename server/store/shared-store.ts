@@ -125,7 +125,7 @@ export interface SharedStore {
   readonly apiKeys?: ApiKeyStore;
   /**
    * Reader events and what each token was served. Both stores have one; a store of your own
-   * without it gets an in-process log from `createSecureViewerServer`.
+   * without it gets one in memory only from `createSecureViewerServer`.
    */
   readonly accountability?: AccountabilityLog;
   /** An atomic counter with expiry (rate-limiter-flexible), shared like the rest of the store. */

@@ -118,6 +118,25 @@ for (const kind of ['memory', 'redis'] as const) {
       assert.deepEqual(await viewer.accountability.served({ doc: 'elsewhere' }), []);
     });
 
+    if (kind === 'memory') {
+      it('keeps the log across a restart (one file per document in the data folder)', async () => {
+        const reader = await viewer.tokens.issue({ doc: 'report', permissions: ['read'], sub: 'carol', lifetimeSeconds: 60 });
+        assert.equal(await fetchRange(reader.token, 'bytes=0-49'), 206);
+        assert.equal((await postEvents(reader.token, { events: [{ type: 'copy', chars: 7, at: Date.now() }] })).status, 202);
+        const served = await viewer.accountability.served({ doc: 'report', tokenId: reader.jti });
+        const events = await viewer.accountability.readerEvents({ doc: 'report', tokenId: reader.jti });
+        await store.close();
+        const reopened = await createMemoryStore({ dataDir: path.join(dir, 'data') });
+        try {
+          assert.deepEqual(await reopened.accountability!.served({ doc: 'report', tokenId: reader.jti }), served.map(({ pages, ...entry }) => entry));
+          assert.deepEqual(await reopened.accountability!.readerEvents({ doc: 'report', tokenId: reader.jti }), events);
+          assert.equal(events[0]?.sub, 'carol');
+        } finally {
+          await reopened.close();
+        }
+      });
+    }
+
     it('names no pages for a document replaced since it was served', async () => {
       const reader = await viewer.tokens.issue({ doc: 'report', permissions: ['read'], lifetimeSeconds: 60 });
       assert.equal(await fetchRange(reader.token, 'bytes=0-9'), 206);
