@@ -5,7 +5,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { createViewerEvent, type SecureViewerEventDetail, type SecureViewerEventName } from '../events.ts';
 import type { TokenAccess } from '../fetch/document-client.ts';
 import type { PageViewer, Zoom } from '../pdf/page-viewer.ts';
-import { EventSender } from './event-sender.ts';
+import { EventSender, type SentEvent } from './event-sender.ts';
 import { PageAttention } from './page-attention.ts';
 
 /** Without pointer, key, wheel, touch or scroll input for this long, the reader is idle. */
@@ -14,6 +14,7 @@ export const IDLE_MS = 60_000;
 const ZOOM_SETTLE_MS = 300;
 /** A query is reported once the reader has stopped typing it for this long. */
 const FIND_SETTLE_MS = 1000;
+const MAX_SENT_QUERY = 200;
 
 const INPUT_EVENTS = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart'] as const;
 
@@ -132,7 +133,10 @@ export class ReaderEventsController implements ReactiveController {
 
   #report<K extends SecureViewerEventName>(name: K, detail: SecureViewerEventDetail<K>): void {
     this.#host.dispatchEvent(createViewerEvent(name, detail));
-    this.#sender?.add({ type: name.slice(3), ...detail, at: Date.now() });
+    const sent: SentEvent = { type: name.slice(3), ...detail, at: Date.now() };
+    // The server keeps 200 characters of a query; a longer one would only swell the batch.
+    if (typeof sent.query === 'string') sent.query = sent.query.slice(0, MAX_SENT_QUERY);
+    this.#sender?.add(sent);
   }
 
   #observePages(): void {
