@@ -118,6 +118,31 @@ for (const kind of ['memory', 'redis'] as const) {
       assert.deepEqual(await viewer.accountability.served({ doc: 'elsewhere' }), []);
     });
 
+    if (kind === 'redis') {
+      it('two instances on one Redis: a token served by both has one entry, merged', async () => {
+        const prefix = `sv-test-shared-${Date.now()}:`;
+        const keys = await generateSigningKeys();
+        const stores = [await createRedisStore({ url: redis.url, prefix }), await createRedisStore({ url: redis.url, prefix })];
+        try {
+          const [a, b] = stores.map((shared) => createSecureViewerServer({ store: shared, keys, documents: async (id) => (id === 'report' ? hosted : null) }));
+          const reader = await a!.tokens.issue({ doc: 'report', permissions: ['read'], lifetimeSeconds: 60 });
+          const serve = async (server: SecureViewerServer, range: string) => {
+            const response = await server.handle(new Request('http://viewer.test/api/documents/report/content', { headers: { Authorization: `Bearer ${reader.token}`, Range: range } }), client);
+            await response!.arrayBuffer();
+          };
+          const second = spanOf(2);
+          await serve(a!, 'bytes=0-9');
+          await serve(b!, `bytes=${second.start}-${second.end}`);
+          await a!.accountability.flush();
+          const [record] = await b!.accountability.served({ doc: 'report', tokenId: reader.jti });
+          assert.deepEqual([record?.pages, record?.requests, record?.bytes], [[2], 2, 10 + second.end - second.start + 1]);
+          assert.deepEqual(record?.spans, [[0, 9], [second.start, second.end]]);
+        } finally {
+          await Promise.all(stores.map((shared) => shared.close()));
+        }
+      });
+    }
+
     if (kind === 'memory') {
       it('keeps the log across a restart (one file per document in the data folder)', async () => {
         const reader = await viewer.tokens.issue({ doc: 'report', permissions: ['read'], sub: 'carol', lifetimeSeconds: 60 });
