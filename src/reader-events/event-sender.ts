@@ -63,7 +63,9 @@ export class EventSender {
     try {
       let token = await tokens.token();
       response = await this.#post(events, token, keepalive);
-      if (response?.status === 401) {
+      // Once stopped (the document closed), the session may already be the next document's, whose
+      // token must not go here: a 401 then ends the batch.
+      if (response?.status === 401 && !this.#stopped) {
         token = await tokens.renewAfterRejection(token);
         response = await this.#post(events, token, keepalive);
         // A fresh token refused too: this endpoint will not take them, and more renewals would
