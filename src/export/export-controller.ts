@@ -1,7 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost, TemplateResult } from 'lit';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { asViewerError, type ViewerError } from '../errors.ts';
-import { createViewerEvent } from '../events.ts';
 import type { ViewerStringOverrides } from '../i18n/strings.ts';
 import { adoptSheet } from '../internal/adopt-sheet.ts';
 
@@ -18,15 +17,15 @@ export interface ExportSource {
   onError(error: ViewerError): void;
 }
 
-export interface ExportHost extends ReactiveControllerHost, EventTarget {
+export interface ExportHost extends ReactiveControllerHost, HTMLElement {
   readonly renderRoot: HTMLElement | DocumentFragment;
 }
 
 /**
- * Download and print of the open document, one at a time, each announced (`sv-download`,
- * `sv-print`) once done. Leaving the page or opening another document abandons the one under
- * way. The code that saves or prints is a chunk of its own, loaded on first use (the button shows
- * the export as busy meanwhile).
+ * Download and print of the open document, one at a time. Leaving the page or opening another
+ * document abandons the one under way. The code that saves or prints is a chunk of its own,
+ * loaded on first use (the button shows the export as busy meanwhile), and announces the export
+ * on the element once done (`sv-download`, `sv-print`).
  */
 export class ExportController implements ReactiveController {
   readonly #host: ExportHost;
@@ -59,7 +58,7 @@ export class ExportController implements ReactiveController {
   download(): Promise<void> {
     return this.#run('download', async (pdf) => {
       const { saveDocument } = await import('./download.ts');
-      await saveDocument(pdf, this.#source.disposition());
+      await saveDocument(pdf, this.#source.disposition(), this.#host);
     });
   }
 
@@ -75,6 +74,7 @@ export class ExportController implements ReactiveController {
         this.#host.requestUpdate();
         if (signal.aborted) return;
         await print.printDocument(pdf, {
+          host: this.#host,
           decorate: (canvas) => this.#source.decorate(canvas),
           signal,
           onProgress: (done, total) => {
@@ -119,8 +119,6 @@ export class ExportController implements ReactiveController {
     this.#host.requestUpdate();
     try {
       await work(pdf, abort.signal);
-      // Saved, or the print dialog closed; a cancelled one is neither.
-      if (!abort.signal.aborted) this.#host.dispatchEvent(createViewerEvent(`sv-${permission}`, { numPages: pdf.numPages }));
     } catch (error) {
       if (!abort.signal.aborted && this.#source.document() === pdf) this.#source.onError(asViewerError(error));
     } finally {
