@@ -22,13 +22,13 @@ const INPUT_EVENTS = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchst
 export interface ReaderEventsHost extends ReactiveControllerHost, HTMLElement {
   /** The host's endpoint for the events, or null to only fire them. */
   readonly analyticsUrl: string | null;
-  /** Whether `sv-find` (and what is sent) carries the query. */
-  readonly shareFindQuery: boolean;
+  /** Whether `sv-find` (and what is sent) carries the query; unset, the `share-find-query` attribute decides. */
+  readonly shareFindQuery: boolean | undefined;
 }
 
 export interface ReaderEventsOptions {
   /** The open document's URL: events are sent only to its origin, the one its token is for. */
-  documentUrl: string;
+  documentUrl: URL;
   tokens: TokenAccess;
   pages: PageViewer;
   /** The scrolling area that holds the pages. */
@@ -43,7 +43,7 @@ type Host = ReaderEventsHost;
  * Starts tracking the document open at `documentUrl`; stops by itself when `signal` (the load's)
  * aborts. Positional, so that the element's call to it stays short.
  */
-export function trackReader(host: Host, documentUrl: string, tokens: TokenAccess, pages: PageViewer | null, signal: AbortSignal): void {
+export function trackReader(host: Host, documentUrl: URL, tokens: TokenAccess, pages: PageViewer | null, signal: AbortSignal): void {
   const viewport = host.shadowRoot?.querySelector<HTMLElement>('.viewport');
   // No pages: the document did not open (an error, a newer load).
   if (signal.aborted || !viewport || !pages) return;
@@ -223,7 +223,8 @@ export class ReaderEventsController implements ReactiveController {
       this.#findTimer = null;
       if (!query.trim() || query === this.#reportedQuery) return;
       this.#reportedQuery = query;
-      this.#report('sv-find', this.#host.shareFindQuery ? { query } : {});
+      const share = this.#host.shareFindQuery ?? this.#host.hasAttribute('share-find-query');
+      this.#report('sv-find', share ? { query } : {});
     }, FIND_SETTLE_MS);
   };
 }
@@ -233,7 +234,7 @@ function senderFor(analyticsUrl: string | null, options: ReaderEventsOptions): E
   if (!analyticsUrl) return null;
   try {
     const url = new URL(analyticsUrl, document.baseURI);
-    if (url.origin !== new URL(options.documentUrl).origin) return null;
+    if (url.origin !== options.documentUrl.origin) return null;
     return new EventSender({ url: url.href, tokens: options.tokens });
   } catch {
     return null;
