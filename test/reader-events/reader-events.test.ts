@@ -97,11 +97,17 @@ describe('reader events', () => {
       input.dispatchEvent(new Event('input'));
       const find = await waitFor(() => fired.find((e) => e.type === 'sv-find'), 5000);
       expect(find.detail).to.deep.equal({});
-      el.shareFindQuery = true;
+      el.setAttribute('share-find-query', '');
       input.value = 'Page 7';
       input.dispatchEvent(new Event('input'));
       await waitFor(() => fired.filter((e) => e.type === 'sv-find').length === 2, 5000);
       expect(fired.filter((e) => e.type === 'sv-find')[1]!.detail).to.deep.equal({ query: 'Page 7' });
+      // The property, once set, wins over the attribute.
+      el.shareFindQuery = false;
+      input.value = 'Page 9';
+      input.dispatchEvent(new Event('input'));
+      await waitFor(() => fired.filter((e) => e.type === 'sv-find').length === 3, 5000);
+      expect(fired.filter((e) => e.type === 'sv-find')[2]!.detail).to.deep.equal({});
 
       expect([...new Set(outside)]).to.include.members(['sv-page-view', 'sv-zoom', 'sv-find']);
       const details = JSON.stringify(fired);
