@@ -1,5 +1,5 @@
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { createViewerEvent } from '../events.ts';
+import type { SvExportDetail } from '../events.ts';
 
 /** A file name for the download: the server's, else the document title, else a default. */
 export function downloadFileName(serverName: string | null, title: string | null): string {
@@ -15,7 +15,9 @@ export async function saveDocument(document: PDFDocumentProxy, disposition: stri
   const serverName = fileNameFromDisposition(disposition);
   const title = serverName ? undefined : await document.getMetadata().then((meta) => (meta.info as { Title?: unknown }).Title, () => undefined);
   await downloadDocument(document, downloadFileName(serverName, typeof title === 'string' ? title : null));
-  host.dispatchEvent(createViewerEvent('sv-download', { numPages: document.numPages }));
+  // Not createViewerEvent: this chunk imports nothing of the entry, so both builds ship one copy.
+  const detail: SvExportDetail = { numPages: document.numPages };
+  host.dispatchEvent(new CustomEvent('sv-download', { detail, bubbles: true, composed: true }));
 }
 
 /**
