@@ -85,9 +85,14 @@ export class ReaderEventsController implements ReactiveController {
       root: viewport,
       threshold: [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
     });
-    this.#mutations = new MutationObserver(() => this.#observePages());
-    this.#mutations.observe(viewport, { childList: true, subtree: true });
-    this.#observePages();
+    // pdf.js puts every page box into its viewer element at once; only that element's own children
+    // are watched (what is drawn inside the pages changes all the time and is no concern here).
+    this.#mutations = new MutationObserver((records) => {
+      for (const record of records) for (const node of record.addedNodes) this.#observePage(node);
+    });
+    const viewer = viewport.querySelector('.pdfViewer') ?? viewport;
+    this.#mutations.observe(viewer, { childList: true });
+    for (const page of viewer.children) this.#observePage(page);
     for (const type of INPUT_EVENTS) window.addEventListener(type, this.#onInput, { capture: true, passive: true });
     viewport.addEventListener('scroll', this.#onInput, { passive: true });
     document.addEventListener('visibilitychange', this.#onVisibility);
@@ -141,8 +146,8 @@ export class ReaderEventsController implements ReactiveController {
     this.#sender?.add(sent);
   }
 
-  #observePages(): void {
-    for (const page of this.#options.viewport.querySelectorAll<HTMLElement>('.page[data-page-number]')) this.#intersections?.observe(page);
+  #observePage(node: Node): void {
+    if (node instanceof HTMLElement && node.matches('.page[data-page-number]')) this.#intersections?.observe(node);
   }
 
   readonly #onIntersections = (entries: IntersectionObserverEntry[]): void => {
