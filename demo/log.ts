@@ -19,6 +19,12 @@ export function logEvents(viewer: SecureViewer, label = ''): void {
   viewer.addEventListener('sv-error', (e) => note(`${prefix}sv-error ${e.detail.code}: ${e.detail.message}`));
   viewer.addEventListener('sv-page-change', (e) => note(`${prefix}page ${e.detail.page} of ${e.detail.numPages}`));
   viewer.addEventListener('sv-password-required', (e) => note(`${prefix}sv-password-required (${e.detail.kind}${e.detail.retry ? ', retry' : ''})`));
+  viewer.addEventListener('sv-page-view', (e) => note(`${prefix}sv-page-view, page ${e.detail.page} for ${(e.detail.ms / 1000).toFixed(1)} s`));
+  viewer.addEventListener('sv-copy', (e) => note(`${prefix}sv-copy, ${e.detail.chars} characters`));
+  viewer.addEventListener('sv-print', () => note(`${prefix}sv-print`));
+  viewer.addEventListener('sv-download', () => note(`${prefix}sv-download`));
+  viewer.addEventListener('sv-zoom', (e) => note(`${prefix}sv-zoom ${e.detail.zoom} (${Math.round(e.detail.scale * 100)} %)`));
+  viewer.addEventListener('sv-find', (e) => note(`${prefix}sv-find${e.detail.query === undefined ? '' : ` "${e.detail.query}"`}`));
 }
 
 /**

@@ -4,8 +4,34 @@
 // stamped downloads, and shared state in a store (in-process, or Redis for several instances).
 // Never imported by the browser entry.
 
-export { createSecureViewerServer, type HostedDocument, type SecureViewerServer, type SecureViewerServerOptions } from './secure-viewer-server.ts';
-export { createDocumentHandler, type DocumentHandler, type DocumentHandlerOptions, type ServedDocument } from './handlers/document-handler.ts';
+export {
+  createSecureViewerServer,
+  type Accountability,
+  type HostedDocument,
+  type SecureViewerServer,
+  type SecureViewerServerOptions,
+} from './secure-viewer-server.ts';
+export {
+  createDocumentHandler,
+  type DocumentHandler,
+  type DocumentHandlerOptions,
+  type ServedDocument,
+  type ServedRanges,
+} from './handlers/document-handler.ts';
+export {
+  createAnalyticsHandler,
+  ANALYTICS_RATE,
+  MAX_ANALYTICS_BATCH,
+  MAX_ANALYTICS_BODY_BYTES,
+  type AnalyticsHandler,
+  type AnalyticsOptions,
+} from './handlers/analytics-handler.ts';
+export { ServedRecorder, type ServedRecorderOptions } from './accountability/served-recorder.ts';
+export { PageMaps, type MappedDocument } from './accountability/page-maps.ts';
+export { mergeSpans, type Span } from './accountability/span-set.ts';
+export { readPageMap, pagesTouched, type PageMap, type PageSpan, type ReadBytes } from './accountability/page-map.ts';
+export { parseReaderEvent, MAX_QUERY_LENGTH, type ReaderEvent, type ReaderEventType } from './accountability/reader-event.ts';
+export type { AccountabilityLog, AccountabilityQuery, ServedEntry, ServedIncrement, ServedRecord, StoredReaderEvent } from './store/accountability-log.ts';
 export {
   authorizeDocumentRequest,
   decideDocumentBytes,

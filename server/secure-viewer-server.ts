@@ -1,7 +1,10 @@
-// The host side in one object: token service, document, password-exchange and refresh handlers
-// over one store, and a router for the conventional paths
-// `<base>/:id/content`, `<base>/:id/password-token`, `<base>/:id/refresh`, and the public keys at
-// `/.well-known/jwks.json`.
+// The host side in one object: token service, document, password-exchange, refresh and reader
+// event handlers over one store, the accountability log's queries, and a router for the
+// conventional paths `<base>/:id/content`, `<base>/:id/password-token`, `<base>/:id/refresh`,
+// `<base>/:id/events`, and the public keys at `/.well-known/jwks.json`.
+import { PageMaps } from './accountability/page-maps.ts';
+import { ServedRecorder } from './accountability/served-recorder.ts';
+import { ANALYTICS_RATE, createAnalyticsHandler, type AnalyticsHandler } from './handlers/analytics-handler.ts';
 import type { ClientInfo } from './handlers/client-info.ts';
 import type { AuditLog } from './handlers/audit.ts';
 import { createDocumentHandler, type DocumentHandler, type ServedDocument } from './handlers/document-handler.ts';
@@ -13,6 +16,8 @@ import { SigningKeyRing } from './signing-key-ring.ts';
 import type { StreamLimits } from './open-streams.ts';
 import type { SigningKeys } from './signing-keys.ts';
 import { createJwksHandler, type JwksHandler } from './handlers/jwks-handler.ts';
+import type { AccountabilityQuery, ServedRecord, StoredReaderEvent } from './store/accountability-log.ts';
+import { MemoryAccountabilityLog } from './store/memory-accountability-log.ts';
 import type { SharedStore } from './store/shared-store.ts';
 import { TokenService } from './token-service.ts';
 
@@ -49,8 +54,25 @@ export interface SecureViewerServer {
   keys: SigningKeyRing;
   /** GET: the public signing keys as a JWKS document (`application/jwk-set+json`). */
   jwks: JwksHandler;
+  /** Takes the element's reader events (`analytics-url`), identity and document from the token. */
+  analytics: AnalyticsHandler;
+  /** What readers did and what left the server, per token id. */
+  accountability: Accountability;
   /** Answers the document routes under the base path and `/.well-known/jwks.json`; null for any other path. */
   handle(request: Request, client: ClientInfo): Promise<Response | null>;
+}
+
+/** The accountability log's queries, over the store's log. */
+export interface Accountability {
+  /**
+   * Per token id of a document: pages whose content was served, byte spans, bytes, first and last
+   * time. The document's page map is read (once per version) when a query first needs it.
+   */
+  served(query: AccountabilityQuery): Promise<ServedRecord[]>;
+  /** The reader events the element sent for a document, newest first. */
+  readerEvents(query: AccountabilityQuery): Promise<StoredReaderEvent[]>;
+  /** Writes served records still merged in memory (they are written every second); call before shutdown. */
+  flush(): Promise<void>;
 }
 
 const ID = '([A-Za-z0-9][A-Za-z0-9_-]{0,63})';
@@ -59,7 +81,7 @@ const JWKS_PATH = '/.well-known/jwks.json';
 export function createSecureViewerServer(options: SecureViewerServerOptions): SecureViewerServer {
   const base = (options.basePath ?? '/api/documents').replace(/\/$/, '');
   const escaped = base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const route = new RegExp(`^${escaped}/${ID}/(content|password-token|refresh)$`);
+  const route = new RegExp(`^${escaped}/${ID}/(content|password-token|refresh|events)$`);
   const keys = options.keys instanceof SigningKeyRing ? options.keys : SigningKeyRing.fixed(options.keys);
   const jwks = createJwksHandler(keys);
   const tokens = new TokenService({
@@ -71,12 +93,27 @@ export function createSecureViewerServer(options: SecureViewerServerOptions): Se
   const originAllowed = options.originAllowed ?? (() => false);
   const shared = { tokens, refreshFamilies: options.store.refreshFamilies, originAllowed, ...(options.audit ? { audit: options.audit } : {}) };
   const cookie = { path: (id: string) => `${base}/${id}/` };
+  const log = options.store.accountability ?? MemoryAccountabilityLog.inMemory();
+  const failure = (error: unknown): void => options.audit?.(`accountability.failure reason=${error instanceof Error ? error.name : 'unknown'}`);
+  const recorder = new ServedRecorder({ log, onError: failure });
+  const pageMaps = new PageMaps(options.documents, failure);
   const content = createDocumentHandler({
     tokens,
     documents: options.documents,
+    onServed: (served) => recorder.record(served),
     ...(options.audit ? { audit: options.audit } : {}),
     ...(options.streams ? { streams: options.streams } : {}),
   });
+  const analytics = createAnalyticsHandler({ tokens, log, limiter: options.store.limiter(ANALYTICS_RATE), ...(options.audit ? { audit: options.audit } : {}) });
+  const accountability: Accountability = {
+    async served(query) {
+      await recorder.flush();
+      const entries = await log.served(query);
+      return Promise.all(entries.map(async (entry) => ({ ...entry, pages: await pageMaps.pagesOf(entry.doc, entry.size, entry.spans) })));
+    },
+    readerEvents: (query) => log.readerEvents(query),
+    flush: () => recorder.flush(),
+  };
   const passwordExchange = createPasswordExchangeHandler({
     ...shared,
     hasher,
@@ -93,6 +130,8 @@ export function createSecureViewerServer(options: SecureViewerServerOptions): Se
     refresh,
     keys,
     jwks,
+    analytics,
+    accountability,
     async handle(request, client) {
       const pathname = new URL(request.url).pathname;
       if (pathname === JWKS_PATH) return jwks(request);
@@ -101,6 +140,7 @@ export function createSecureViewerServer(options: SecureViewerServerOptions): Se
       const [, id, action] = match as unknown as [string, string, string];
       if (action === 'content') return content(request, id, client);
       if (action === 'password-token') return passwordExchange(request, id, client);
+      if (action === 'events') return analytics(request, id);
       return refresh(request, id, client);
     },
   };

@@ -1,4 +1,5 @@
 import type { ViewerErrorInfo } from './errors.ts';
+import type { Zoom } from './pdf/zoom.ts';
 
 /** Detail of `sv-load`: the document is open and its first pages are being drawn. */
 export interface SvLoadDetail {
@@ -40,6 +41,43 @@ export interface SvSidebarToggleDetail {
   open: boolean;
 }
 
+/**
+ * Detail of `sv-page-view`: page `page` held the reader's attention for `ms` milliseconds. A page
+ * is in view while at least half of it is visible (or it fills at least half of the viewport);
+ * time counts only while the tab is visible and the reader is not idle (no pointer, key, wheel,
+ * touch or scroll input for 60 seconds). Fired when the page leaves the view, the tab is hidden or
+ * the document closes; views under half a second are not reported.
+ */
+export interface SvPageViewDetail {
+  page: number;
+  ms: number;
+}
+
+/** Detail of `sv-copy`: the reader copied text from the document (never the text itself). */
+export interface SvCopyDetail {
+  /** Characters copied. */
+  chars: number;
+}
+
+/** Detail of `sv-print` and `sv-download`: the reader printed or saved the document. */
+export interface SvExportDetail {
+  numPages: number;
+}
+
+/** Detail of `sv-zoom`: the zoom changed (not fired when a fit zoom is only fitted again after a resize). */
+export interface SvZoomDetail {
+  /** The zoom as set: a fit mode or a factor (1 = 100 %). */
+  zoom: Zoom;
+  /** The scale it gives now (1 = 100 %). */
+  scale: number;
+}
+
+/** Detail of `sv-find`: the reader searched the document; fired once per new query, a second after they stopped typing it. */
+export interface SvFindDetail {
+  /** The query, only when the host set `share-find-query`. */
+  query?: string;
+}
+
 export interface SecureViewerEventMap {
   'sv-load': CustomEvent<SvLoadDetail>;
   'sv-error': CustomEvent<SvErrorDetail>;
@@ -48,6 +86,12 @@ export interface SecureViewerEventMap {
   'sv-token-renew': CustomEvent<SvTokenRenewDetail>;
   'sv-password-required': CustomEvent<SvPasswordRequiredDetail>;
   'sv-sidebar-toggle': CustomEvent<SvSidebarToggleDetail>;
+  'sv-page-view': CustomEvent<SvPageViewDetail>;
+  'sv-copy': CustomEvent<SvCopyDetail>;
+  'sv-print': CustomEvent<SvExportDetail>;
+  'sv-download': CustomEvent<SvExportDetail>;
+  'sv-zoom': CustomEvent<SvZoomDetail>;
+  'sv-find': CustomEvent<SvFindDetail>;
 }
 
 export type SecureViewerEventName = keyof SecureViewerEventMap;

@@ -13,6 +13,11 @@ export type {
   SvTokenRenewDetail,
   SvPasswordRequiredDetail,
   SvSidebarToggleDetail,
+  SvPageViewDetail,
+  SvCopyDetail,
+  SvExportDetail,
+  SvZoomDetail,
+  SvFindDetail,
   SecureViewerEventMap,
 } from './events.ts';
 export type { TokenGrant, RenewReason } from './token/token-response.ts';

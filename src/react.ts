@@ -5,13 +5,18 @@ import { createComponent, type EventName } from '@lit/react';
 import './define.ts';
 import { SecureViewer } from './secure-viewer.ts';
 import type {
+  SvCopyDetail,
   SvErrorDetail,
+  SvExportDetail,
+  SvFindDetail,
   SvLoadDetail,
   SvPageChangeDetail,
+  SvPageViewDetail,
   SvPasswordRequiredDetail,
   SvSidebarToggleDetail,
   SvProgressDetail,
   SvTokenRenewDetail,
+  SvZoomDetail,
 } from './events.ts';
 
 export type { SecureViewer } from './secure-viewer.ts';
@@ -32,6 +37,12 @@ export const SecureViewerReact = createComponent({
     onTokenRenew: 'sv-token-renew' as EventName<CustomEvent<SvTokenRenewDetail>>,
     onPasswordRequired: 'sv-password-required' as EventName<CustomEvent<SvPasswordRequiredDetail>>,
     onSidebarToggle: 'sv-sidebar-toggle' as EventName<CustomEvent<SvSidebarToggleDetail>>,
+    onPageView: 'sv-page-view' as EventName<CustomEvent<SvPageViewDetail>>,
+    onCopy: 'sv-copy' as EventName<CustomEvent<SvCopyDetail>>,
+    onPrint: 'sv-print' as EventName<CustomEvent<SvExportDetail>>,
+    onDownload: 'sv-download' as EventName<CustomEvent<SvExportDetail>>,
+    onZoom: 'sv-zoom' as EventName<CustomEvent<SvZoomDetail>>,
+    onFind: 'sv-find' as EventName<CustomEvent<SvFindDetail>>,
   },
   displayName: 'SecureViewer',
 });

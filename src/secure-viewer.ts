@@ -48,6 +48,14 @@ export type ViewerState = 'idle' | 'loading' | 'password' | 'ready' | 'error';
  * @fires {CustomEvent<SvTokenRenewDetail>} sv-token-renew - A new token was obtained (the token itself is never in the event).
  * @fires {CustomEvent<SvPasswordRequiredDetail>} sv-password-required - A password is needed.
  * @fires {CustomEvent<SvSidebarToggleDetail>} sv-sidebar-toggle - The reader opened or closed the sidebar; `detail.open`.
+ * @fires {CustomEvent<SvPageViewDetail>} sv-page-view - A page held the reader's attention; `detail` is `{ page, ms }`.
+ * @fires {CustomEvent<SvCopyDetail>} sv-copy - The reader copied text; `detail.chars` (never the text).
+ * @fires {CustomEvent<SvExportDetail>} sv-print - The reader printed the document.
+ * @fires {CustomEvent<SvExportDetail>} sv-download - The reader saved the document.
+ * @fires {CustomEvent<SvZoomDetail>} sv-zoom - The zoom changed; `detail` is `{ zoom, scale }`.
+ * @fires {CustomEvent<SvFindDetail>} sv-find - The reader searched; `detail.query` only with `share-find-query`.
+ *
+ * @attr share-find-query - `sv-find` carries the reader's query (see the `shareFindQuery` property, which wins when set).
  *
  * @csspart toolbar - The toolbar: navigation, zoom, fit, rotate, find, download and print.
  * @csspart viewport - The scrolling area that holds the pages.
@@ -129,6 +137,7 @@ export class SecureViewer extends LitElement {
     noToolbar: { type: Boolean, attribute: 'no-toolbar' },
     watermark: { type: String },
     sidebarOpen: { type: Boolean, attribute: 'sidebar-open' },
+    analyticsUrl: { attribute: 'analytics-url' },
     _numPages: { state: true, attribute: false },
     _percent: { state: true, attribute: false },
     _permissionsOverride: { state: true, attribute: false },
@@ -200,6 +209,21 @@ export class SecureViewer extends LitElement {
    * toggles it from the toolbar or with F4, which updates this property and fires `sv-sidebar-toggle`.
    */
   sidebarOpen = false;
+
+  /**
+   * Endpoint the reader events (`sv-page-view`, `sv-copy`, `sv-print`, `sv-download`, `sv-zoom`,
+   * `sv-find`) are also POSTed to, in batches, as JSON `{ events }` with the document's token in
+   * `Authorization: Bearer`. Only on the document's origin (the token's): on another origin nothing
+   * is sent. Read once each document is open.
+   */
+  analyticsUrl: string | null = null;
+
+  /**
+   * Whether `sv-find` carries the reader's query (and the events sent to `analytics-url` with it);
+   * unset, the `share-find-query` attribute decides. Off by default: what a reader searches for may
+   * itself be confidential. Read at each search.
+   */
+  declare shareFindQuery: boolean | undefined;
 
   private _numPages = 0;
   /** Share of the document's bytes loaded, 0–100 (null before the size is known). */
@@ -453,6 +477,12 @@ export class SecureViewer extends LitElement {
       view: () => ({ page: this.page, zoom: this.zoom }),
       beforePages: () => this.#watermark.beforePages(),
     });
+    // What the reader does is tracked by a chunk of its own, once the document is open (offline,
+    // the reading goes on untracked).
+    void import('./reader-events/reader-events.ts').then(
+      (events) => events.trackReader(this, url, this.#tokens, this.#documents.pages, signal),
+      () => {},
+    );
   }
 
   /** The strings to show: the reader's language's (once loaded), with the host's over them. */

@@ -4,13 +4,18 @@ import type { DefineComponent } from 'vue';
 import './define.ts';
 import type { SecureViewer } from './secure-viewer.ts';
 import type {
+  SvCopyDetail,
   SvErrorDetail,
+  SvExportDetail,
+  SvFindDetail,
   SvLoadDetail,
   SvPageChangeDetail,
+  SvPageViewDetail,
   SvPasswordRequiredDetail,
   SvSidebarToggleDetail,
   SvProgressDetail,
   SvTokenRenewDetail,
+  SvZoomDetail,
 } from './events.ts';
 
 export type { SecureViewer } from './secure-viewer.ts';
@@ -23,7 +28,7 @@ export type { SecureViewer } from './secure-viewer.ts';
 export type SecureViewerVueProps = Partial<
   Pick<
     SecureViewer,
-    'src' | 'token' | 'tokenUrl' | 'passwordUrl' | 'renewToken' | 'exchangePassword' | 'page' | 'zoom' | 'renewTimeout' | 'strings' | 'noToolbar' | 'watermark' | 'sidebarOpen'
+    'src' | 'token' | 'tokenUrl' | 'passwordUrl' | 'renewToken' | 'exchangePassword' | 'page' | 'zoom' | 'renewTimeout' | 'strings' | 'noToolbar' | 'watermark' | 'sidebarOpen' | 'analyticsUrl' | 'shareFindQuery'
   >
 > & {
   onSvLoad?: (event: CustomEvent<SvLoadDetail>) => void;
@@ -33,6 +38,12 @@ export type SecureViewerVueProps = Partial<
   onSvTokenRenew?: (event: CustomEvent<SvTokenRenewDetail>) => void;
   onSvPasswordRequired?: (event: CustomEvent<SvPasswordRequiredDetail>) => void;
   onSvSidebarToggle?: (event: CustomEvent<SvSidebarToggleDetail>) => void;
+  onSvPageView?: (event: CustomEvent<SvPageViewDetail>) => void;
+  onSvCopy?: (event: CustomEvent<SvCopyDetail>) => void;
+  onSvPrint?: (event: CustomEvent<SvExportDetail>) => void;
+  onSvDownload?: (event: CustomEvent<SvExportDetail>) => void;
+  onSvZoom?: (event: CustomEvent<SvZoomDetail>) => void;
+  onSvFind?: (event: CustomEvent<SvFindDetail>) => void;
 };
 
 declare module 'vue' {

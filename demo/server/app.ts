@@ -35,6 +35,7 @@ import { createApiKey, listApiKeys, revokeApiKey } from './api-keys-api.ts';
 import type { BackendLayer, ContentRoute, DocumentLookup, Route } from './backend-layer.ts';
 import type { BackendContext } from './context.ts';
 import { API_CORS, COOKIE_CORS, Cors, type CorsRoute, type OriginPolicy } from './cors.ts';
+import { documentAudit } from './audit-api.ts';
 import { issueToken, listDocuments, revokeDocument, revokeToken, uploadDocument } from './documents-api.ts';
 import { HttpError, headerValue, notFound } from './http.ts';
 import { listen } from './listen.ts';
@@ -151,14 +152,16 @@ const REVOKE_PATH = /^\/api\/documents\/([^/]+)\/revoke$/;
 const RENDERED_PATH = /^\/api\/documents\/[^/]+\/(?:pages(?:\/\d+\/(?:image|text))?|download)$/;
 /** The unstamped file, for the host's backend (API key) only. */
 const ORIGINAL_PATH = /^\/api\/documents\/([^/]+)\/original$/;
+const EVENTS_PATH = /^\/api\/documents\/([^/]+)\/events$/;
+const AUDIT_PATH = /^\/api\/documents\/([^/]+)\/audit$/;
 /** Server-to-server routes (API key): no CORS, a browser page has no business calling them. */
 const SERVER_TO_SERVER = new Set(['/api/documents', '/api/tokens', '/api/tokens/revoke', '/api/keys']);
 const API_KEY_REVOKE_PATH = /^\/api\/keys\/([A-Za-z0-9_-]{1,64})\/revoke$/;
 
 function corsRouteFor(path: string): CorsRoute | null {
-  if (SERVER_TO_SERVER.has(path) || REVOKE_PATH.test(path) || ORIGINAL_PATH.test(path)) return null;
+  if (SERVER_TO_SERVER.has(path) || REVOKE_PATH.test(path) || ORIGINAL_PATH.test(path) || AUDIT_PATH.test(path)) return null;
   if (PASSWORD_PATH.test(path) || REFRESH_PATH.test(path)) return COOKIE_CORS;
-  if (CONTENT_PATH.test(path) || RENDERED_PATH.test(path) || path === '/demo/session-token') return API_CORS;
+  if (CONTENT_PATH.test(path) || RENDERED_PATH.test(path) || EVENTS_PATH.test(path) || path === '/demo/session-token') return API_CORS;
   return null;
 }
 
@@ -244,6 +247,7 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     apiKey: apiKeyInfo.apiKey,
     apiKeys,
     audit,
+    accountability: viewer.accountability,
     resolve,
   };
   const clientOf = (req: IncomingMessage): ClientInfo => ({ key: source.throttleKey(req), https: source.isHttps(req) });
@@ -274,6 +278,10 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     if (match && method === 'POST') return viewer.refresh(request, match[1]!, clientOf(req));
     match = REVOKE_PATH.exec(path);
     if (match && method === 'POST') return revokeDocument(req, match[1]!, ctx);
+    match = EVENTS_PATH.exec(path);
+    if (match && method === 'POST') return viewer.analytics(request, match[1]!);
+    match = AUDIT_PATH.exec(path);
+    if (match && method === 'GET') return documentAudit(req, match[1]!, query, ctx);
     if (RENDERED_PATH.test(path)) {
       const rendered = await rendering.handle(request);
       if (!rendered) throw notFound();
@@ -347,6 +355,7 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
   async function close(): Promise<void> {
     viewer.keys.close();
     await layer?.close();
+    await viewer.accountability.flush();
     await rendering.close();
     await renderCache?.close();
     if (owned) await store.close();

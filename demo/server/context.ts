@@ -1,5 +1,5 @@
 // What every route handler gets: the services of one backend instance.
-import type { ApiKeyRegistry, DocumentMeta, DocumentStore, RefreshFamilies, TokenService } from '../../server/index.ts';
+import type { Accountability, ApiKeyRegistry, DocumentMeta, DocumentStore, RefreshFamilies, TokenService } from '../../server/index.ts';
 import type { Cors } from './cors.ts';
 import type { RequestSource } from './request-source.ts';
 
@@ -15,6 +15,8 @@ export interface BackendContext {
   apiKeys: ApiKeyRegistry;
   /** Audit/diagnostic log; callers pass ids and reasons, never secrets. */
   audit(line: string): void;
+  /** What each token was served and the reader events sent (GET /api/documents/:id/audit). */
+  accountability: Accountability;
   /** The document a URL id stands for (a layer may map ids of its own onto stored documents). */
   resolve(id: string): Promise<DocumentMeta | null>;
 }

@@ -35,6 +35,26 @@ export interface DocumentHandlerOptions {
   audit?: AuditLog;
   /** Bounds on bodies being sent; see {@link StreamLimits} for the defaults. */
   streams?: Partial<StreamLimits>;
+  /**
+   * Told of every answer that carries document bytes (not HEAD, not errors): which token got
+   * which ranges. Called when the answer starts; one cut short by the client counts whole.
+   */
+  onServed?: (served: ServedRanges) => void;
+}
+
+/** The byte ranges one answer carried, and to whom. */
+export interface ServedRanges {
+  /** The token's id (`jti`); never the token itself. */
+  tokenId: string;
+  /** The token's subject, when it names one. */
+  sub?: string;
+  doc: string;
+  /** Inclusive byte spans, sorted, not overlapping. */
+  ranges: ReadonlyArray<{ start: number; end: number }>;
+  /** Size of the document they were served from. */
+  size: number;
+  /** Epoch milliseconds. */
+  at: number;
 }
 
 /**
@@ -69,6 +89,12 @@ export function createDocumentHandler(options: DocumentHandlerOptions): Document
     if (!release) {
       deps.audit(`content.refused doc=${id} reason=too-many-streams`);
       return { reply: errorReply(503, 'too_many_streams', 'Too many downloads at once; retry shortly.', { 'Retry-After': '1' }), release: NOTHING_HELD };
+    }
+    if (options.onServed) {
+      const { jti, sub } = access.claims;
+      const served: ServedRanges = { tokenId: jti, doc: id, ranges: reply.body.spans, size: access.document.size, at: Date.now() };
+      if (sub !== undefined) served.sub = sub;
+      options.onServed(served);
     }
     return { reply, release };
   }

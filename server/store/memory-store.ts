@@ -6,12 +6,13 @@ import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexib
 import { FileApiKeys } from './file-api-keys.ts';
 import { FileSigningKeys } from './file-signing-keys.ts';
 import { FolderDocumentIndex } from './folder-document-index.ts';
+import { MemoryAccountabilityLog } from './memory-accountability-log.ts';
 import { MemoryRefreshFamilies } from './memory-refresh-families.ts';
 import { MemoryRevocations } from './memory-revocations.ts';
 import type { LimiterRule, SharedStore } from './shared-store.ts';
 
 export interface MemoryStoreOptions {
-  /** Where revocations, refresh families and document metadata are kept. */
+  /** Where revocations, refresh families, document metadata and the accountability log are kept. */
   dataDir: string;
   /** Clock for refresh families (tests); default Date.now. */
   now?: () => number;
@@ -29,13 +30,14 @@ function reportPersistError(error: Error): void {
 
 /** Creates the in-process store. */
 export async function createMemoryStore(options: MemoryStoreOptions): Promise<SharedStore> {
-  const [revocations, refreshFamilies, documents] = await Promise.all([
+  const [revocations, refreshFamilies, documents, accountability] = await Promise.all([
     MemoryRevocations.open(options.dataDir),
     MemoryRefreshFamilies.open(options.dataDir, {
       ...(options.now ? { now: options.now } : {}),
       onPersistError: options.onPersistError ?? reportPersistError,
     }),
     FolderDocumentIndex.open(path.join(options.dataDir, 'documents')),
+    MemoryAccountabilityLog.open(options.dataDir),
   ]);
   const limiters = new Map<string, RateLimiterMemory>();
   return {
@@ -44,6 +46,7 @@ export async function createMemoryStore(options: MemoryStoreOptions): Promise<Sh
     documents,
     signingKeys: new FileSigningKeys(path.join(options.dataDir, 'keys')),
     apiKeys: new FileApiKeys(options.dataDir),
+    accountability,
     limiter(rule: LimiterRule): RateLimiterAbstract {
       let limiter = limiters.get(rule.name);
       if (!limiter) {
@@ -53,7 +56,7 @@ export async function createMemoryStore(options: MemoryStoreOptions): Promise<Sh
       return limiter;
     },
     async close() {
-      await Promise.all([revocations.flush().catch(() => {}), refreshFamilies.flush()]);
+      await Promise.all([revocations.flush().catch(() => {}), refreshFamilies.flush(), accountability.flush().catch(() => {})]);
     },
   };
 }

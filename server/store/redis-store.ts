@@ -3,6 +3,7 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { RedisApiKeys } from './redis-api-keys.ts';
+import { RedisAccountabilityLog } from './redis-accountability-log.ts';
 import { RedisDocumentIndex } from './redis-document-index.ts';
 import { RedisRefreshFamilies } from './redis-refresh-families.ts';
 import { RedisRevocations } from './redis-revocations.ts';
@@ -73,6 +74,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Shar
     documents: new RedisDocumentIndex(client, prefix),
     signingKeys,
     apiKeys: new RedisApiKeys(client, prefix),
+    accountability: new RedisAccountabilityLog(client, prefix),
     limiter(rule: LimiterRule): RateLimiterAbstract {
       let limiter = limiters.get(rule.name);
       if (!limiter) {

@@ -1,9 +1,10 @@
 // The state several server instances must agree on, behind one interface: revocations, throttle
-// counters, refresh-token families and the document index. `createMemoryStore` keeps it in this
-// process; `createRedisStore` shares it through Redis.
+// counters, refresh-token families, the document index and the accountability log.
+// `createMemoryStore` keeps it in this process; `createRedisStore` shares it through Redis.
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { DocumentMeta } from '../document-meta.ts';
 import type { StoredSigningKey } from '../signing-keys.ts';
+import type { AccountabilityLog } from './accountability-log.ts';
 
 /** A counter: at most `points` consumptions per key within `durationSeconds`. */
 export interface LimiterRule {
@@ -122,6 +123,11 @@ export interface SharedStore {
   readonly signingKeys?: SigningKeyStore;
   /** API keys (optional for stores written before it existed). */
   readonly apiKeys?: ApiKeyStore;
+  /**
+   * Reader events and what each token was served. Both stores have one; a store of your own
+   * without it gets one in memory only from `createSecureViewerServer`.
+   */
+  readonly accountability?: AccountabilityLog;
   /** An atomic counter with expiry (rate-limiter-flexible), shared like the rest of the store. */
   limiter(rule: LimiterRule): RateLimiterAbstract;
   /** Waits for pending writes and releases connections. */

@@ -1,4 +1,5 @@
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { SvExportDetail } from '../events.ts';
 
 /** A file name for the download: the server's, else the document title, else a default. */
 export function downloadFileName(serverName: string | null, title: string | null): string {
@@ -8,12 +9,15 @@ export function downloadFileName(serverName: string | null, title: string | null
 
 /**
  * Saves the whole file, under the name the server gave in `Content-Disposition` when it gave one,
- * else the PDF's title (reading it may cost a range request).
+ * else the PDF's title (reading it may cost a range request), and fires `sv-download` on `host`.
  */
-export async function saveDocument(document: PDFDocumentProxy, disposition: string | null): Promise<void> {
+export async function saveDocument(document: PDFDocumentProxy, disposition: string | null, host: EventTarget): Promise<void> {
   const serverName = fileNameFromDisposition(disposition);
   const title = serverName ? undefined : await document.getMetadata().then((meta) => (meta.info as { Title?: unknown }).Title, () => undefined);
   await downloadDocument(document, downloadFileName(serverName, typeof title === 'string' ? title : null));
+  // Not createViewerEvent: this chunk imports nothing of the entry, so both builds ship one copy.
+  const detail: SvExportDetail = { numPages: document.numPages };
+  host.dispatchEvent(new CustomEvent('sv-download', { detail, bubbles: true, composed: true }));
 }
 
 /**

@@ -17,14 +17,15 @@ export interface ExportSource {
   onError(error: ViewerError): void;
 }
 
-export interface ExportHost extends ReactiveControllerHost {
+export interface ExportHost extends ReactiveControllerHost, HTMLElement {
   readonly renderRoot: HTMLElement | DocumentFragment;
 }
 
 /**
  * Download and print of the open document, one at a time. Leaving the page or opening another
  * document abandons the one under way. The code that saves or prints is a chunk of its own,
- * loaded on first use (the button shows the export as busy meanwhile).
+ * loaded on first use (the button shows the export as busy meanwhile), and announces the export
+ * on the element once done (`sv-download`, `sv-print`).
  */
 export class ExportController implements ReactiveController {
   readonly #host: ExportHost;
@@ -57,7 +58,7 @@ export class ExportController implements ReactiveController {
   download(): Promise<void> {
     return this.#run('download', async (pdf) => {
       const { saveDocument } = await import('./download.ts');
-      await saveDocument(pdf, this.#source.disposition());
+      await saveDocument(pdf, this.#source.disposition(), this.#host);
     });
   }
 
@@ -73,6 +74,7 @@ export class ExportController implements ReactiveController {
         this.#host.requestUpdate();
         if (signal.aborted) return;
         await print.printDocument(pdf, {
+          host: this.#host,
           decorate: (canvas) => this.#source.decorate(canvas),
           signal,
           onProgress: (done, total) => {

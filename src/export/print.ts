@@ -1,4 +1,5 @@
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { createViewerEvent } from '../events.ts';
 
 // The print button's look while a print is prepared loads with the print code.
 export { printProgressStyles, renderPrintProgress } from '../ui/print/print-progress.ts';
@@ -30,6 +31,8 @@ function adoptPrintSheet(): CSSStyleSheet {
 }
 
 export interface PrintOptions {
+  /** The element: `sv-print` is fired on it once the print dialog has closed. */
+  host: EventTarget;
   /** Draws the watermark into each page before it becomes an image. */
   decorate: (canvas: HTMLCanvasElement) => Promise<void>;
   signal: AbortSignal;
@@ -73,6 +76,7 @@ export async function printDocument(pdf: PDFDocumentProxy, options: PrintOptions
     await Promise.all(loads);
     if (signal.aborted) return;
     window.print();
+    options.host.dispatchEvent(createViewerEvent('sv-print', { numPages: total }));
   } finally {
     canvas.width = canvas.height = 0;
     container.remove();

@@ -104,11 +104,11 @@ describe('custom-elements.json', () => {
     const { manifest, element } = read();
     assert.ok(element?.customElement, 'secure-viewer is a custom element');
     const members = new Set((element.members ?? []).filter((m) => m.privacy !== 'private').map((m) => m.name));
-    for (const name of ['src', 'token', 'tokenUrl', 'passwordUrl', 'renewToken', 'exchangePassword', 'page', 'zoom', 'permissions', 'state', 'numPages', 'error', 'sidebarOpen', 'goToPage', 'reload', 'download', 'print']) {
+    for (const name of ['src', 'token', 'tokenUrl', 'passwordUrl', 'renewToken', 'exchangePassword', 'page', 'zoom', 'permissions', 'state', 'numPages', 'error', 'sidebarOpen', 'analyticsUrl', 'shareFindQuery', 'goToPage', 'reload', 'download', 'print']) {
       assert.ok(members.has(name), `member ${name}`);
     }
     const attributes = new Set((element.attributes ?? []).map((a) => a.name));
-    for (const name of ['src', 'token-url', 'password-url', 'page', 'zoom']) assert.ok(attributes.has(name), `attribute ${name}`);
+    for (const name of ['src', 'token-url', 'password-url', 'page', 'zoom', 'analytics-url', 'share-find-query']) assert.ok(attributes.has(name), `attribute ${name}`);
     assert.ok(
       manifest.modules.some((m) => m.exports?.some((e) => e.kind === 'custom-element-definition' && e.name === 'secure-viewer')),
       'the tag definition',
@@ -118,7 +118,21 @@ describe('custom-elements.json', () => {
   test('lists the events, CSS parts and --sv-* custom properties', () => {
     const { element } = read();
     const events = (element?.events ?? []).map((e) => e.name).sort();
-    assert.deepEqual(events, ['sv-error', 'sv-load', 'sv-page-change', 'sv-password-required', 'sv-progress', 'sv-sidebar-toggle', 'sv-token-renew']);
+    assert.deepEqual(events, [
+      'sv-copy',
+      'sv-download',
+      'sv-error',
+      'sv-find',
+      'sv-load',
+      'sv-page-change',
+      'sv-page-view',
+      'sv-password-required',
+      'sv-print',
+      'sv-progress',
+      'sv-sidebar-toggle',
+      'sv-token-renew',
+      'sv-zoom',
+    ]);
     const parts = new Set((element?.cssParts ?? []).map((p) => p.name));
     for (const part of ['toolbar', 'viewport', 'page', 'download-button', 'print-button', 'password-dialog', 'password-input', 'error', 'sidebar', 'sidebar-toggle-button']) {
       assert.ok(parts.has(part), `part ${part}`);

@@ -2,6 +2,7 @@
 // fault-injecting scenario aliases, read their request logs, revoke their tokens. Never enable
 // them in a deployment: they hand out tokens without any authentication.
 import { ALL_PERMISSIONS, DEFAULT_LIFETIME_SECONDS, isPermission, jsonResponse, type Permission } from '../../../server/index.ts';
+import { auditOf } from '../audit-api.ts';
 import type { BackendContext } from '../context.ts';
 import type { CorsRoute } from '../cors.ts';
 import { parseFaults } from './faults.ts';
@@ -82,7 +83,7 @@ async function answer(request: Request, path: string, ctx: BackendContext, regis
     return jsonResponse(200, { id: scenario.id });
   }
 
-  const match = /^\/__test\/scenarios\/([A-Za-z0-9_-]{1,64})(\/log|\/revoke)?$/.exec(path);
+  const match = /^\/__test\/scenarios\/([A-Za-z0-9_-]{1,64})(\/log|\/revoke|\/audit)?$/.exec(path);
   if (match) {
     const scenario = scenarioOrNotFound(registry, match[1]!);
     const action = match[2] ?? '';
@@ -93,6 +94,9 @@ async function answer(request: Request, path: string, ctx: BackendContext, regis
     }
     if (action === '/log' && method === 'GET') {
       return jsonResponse(200, { requests: scenario.requests, bytes: scenario.totalBytes });
+    }
+    if (action === '/audit' && method === 'GET') {
+      return jsonResponse(200, await auditOf(scenario.id, new URLSearchParams(), ctx));
     }
     if (action === '/revoke' && method === 'POST') {
       await ctx.tokens.revokeDocument(scenario.id);
