@@ -9,7 +9,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { ensurePackageBuilt, repoRoot } from './package-build.ts';
 
-const UNPACKED_LIMIT = 7_000_000;
+// pdf.js and its files are 6.2 MB of it; the host-side library (server rendering, stamping, the
+// accountability log) and the element's language and reader-event chunks the rest.
+const UNPACKED_LIMIT = 7_500_000;
 
 interface PackedFile {
   path: string;
