@@ -3,8 +3,9 @@ import type { PDFDocumentLoadingTask, PDFDocumentProxy } from 'pdfjs-dist/legacy
 import { ViewerError, asViewerError } from '../errors.ts';
 import type { TokenAccess } from '../fetch/document-client.ts';
 import { fetchFirstBytes } from '../fetch/first-bytes.ts';
-import { mapPdfjsError, openDocument, type PasswordReason } from './open-document.ts';
-import { PageViewer, adoptViewerStyles, type Zoom } from './page-viewer.ts';
+import type { PasswordReason } from './open-document.ts';
+import type { PageViewer, Zoom } from './page-viewer.ts';
+import { mapPdfjsError } from './pdfjs-error.ts';
 import { loadPdfjs } from './pdfjs.ts';
 
 export interface DocumentRequest {
@@ -21,8 +22,8 @@ export interface DocumentRequest {
 }
 
 /**
- * pdf.js, its worker, its viewer components or code the pages need could not be loaded: a network
- * failure, not a bad document.
+ * pdf.js, its worker, its viewer components, the code that opens and shows documents or code the
+ * pages need could not be loaded: a network failure, not a bad document.
  */
 const ENGINE_UNAVAILABLE = new Error('engine unavailable');
 
@@ -104,11 +105,11 @@ export class DocumentController implements ReactiveController {
       // (at once when the host gave one), while the first bytes are already on their way.
       await this.#tokens.token();
       if (!current()) return;
-      const pdfjs = await loadPdfjs().catch(() => {
+      const [pdfjs, engine] = await Promise.all([loadPdfjs(), import('./document-engine.ts')]).catch(() => {
         throw ENGINE_UNAVAILABLE;
       });
       if (!current()) return;
-      const { task, document, disposition } = await openDocument(pdfjs, {
+      const { task, document, disposition } = await engine.openDocument(pdfjs, {
         first,
         signal: abort.signal,
         onPassword: (reason) => (current() ? this.#events.onPassword(reason) : Promise.resolve(null)),
@@ -127,8 +128,8 @@ export class DocumentController implements ReactiveController {
         throw ENGINE_UNAVAILABLE;
       });
       if (!current()) return;
-      adoptViewerStyles(request.shadowRoot, viewerCss);
-      const pages = new PageViewer({ lib: pdfjs.lib, viewer }, {
+      engine.adoptViewerStyles(request.shadowRoot, viewerCss);
+      const pages = new engine.PageViewer({ lib: pdfjs.lib, viewer }, {
         container: request.container,
         viewer: request.viewer,
         shadowRoot: request.shadowRoot,

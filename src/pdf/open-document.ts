@@ -1,6 +1,7 @@
 import type { PDFDataRangeTransport, PDFDocumentLoadingTask, PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { ViewerError, asViewerError } from '../errors.ts';
+import { ViewerError } from '../errors.ts';
 import { RANGE_CHUNK_SIZE, type FirstBytes } from '../fetch/first-bytes.ts';
+import { mapPdfjsError } from './pdfjs-error.ts';
 import type { PdfjsLib, PdfWorker, PdfAssetUrls } from './pdfjs.ts';
 import { defineRangeTransport } from '../fetch/range-transport.ts';
 
@@ -109,13 +110,4 @@ export async function openDocument(
     if (cancelled) throw new ViewerError('password-cancelled');
     throw mapPdfjsError(error);
   }
-}
-
-/** pdf.js errors never reach the page as they are: they can carry URLs and internal detail. */
-export function mapPdfjsError(error: unknown): ViewerError {
-  if (error instanceof ViewerError) return error;
-  const name = (error as { name?: unknown } | null)?.name;
-  if (name === 'PasswordException') return new ViewerError('password-cancelled');
-  if (name === 'AbortException') return new ViewerError('network');
-  return asViewerError(null, 'invalid-document');
 }
