@@ -1,15 +1,10 @@
 import { ViewerError } from '../errors.ts';
 import { discard, errorForStatus, parseRetryAfter } from '../net/outcome.ts';
 import { withTimeout } from '../internal/timeout.ts';
+import type { TokenAccess } from '../net/token-access.ts';
 import { concat } from './byte-ranges.ts';
 
-/** What the fetch layer needs from the token session. */
-export interface TokenAccess {
-  /** A token to send now (waits for a renewal in flight). */
-  token(): Promise<string>;
-  /** Called after a 401: returns a different, fresh token or rejects. */
-  renewAfterRejection(rejected: string): Promise<string>;
-}
+export type { TokenAccess } from '../net/token-access.ts';
 
 export interface AuthorizedFetchOptions {
   /** Aborts every request of this document (src change, disconnect, give-up). */

@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { PDFDocumentLoadingTask, PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { ViewerError, asViewerError } from '../errors.ts';
-import type { TokenAccess } from '../fetch/document-client.ts';
+import type { TokenAccess } from '../net/token-access.ts';
 import { fetchFirstBytes } from '../fetch/first-bytes.ts';
 import type { PasswordReason } from './open-document.ts';
 import type { PageViewer, Zoom } from './page-viewer.ts';
