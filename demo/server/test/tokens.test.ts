@@ -52,10 +52,12 @@ function auditFailures(): number {
   return t.logs.filter((line) => / audit auth\.failure route=content /.test(line)).length;
 }
 
-async function assertInvalidToken(token: string, id = 'sample'): Promise<void> {
+const REVOKED_CHALLENGE = 'Bearer error="invalid_token", error_description="revoked"';
+
+async function assertInvalidToken(token: string, id = 'sample', challenge = 'Bearer error="invalid_token"'): Promise<void> {
   const response = await content(t.url, id, token);
   assert.equal(response.status, 401, `expected 401 for ${token.slice(0, 40)}…`);
-  assert.equal(response.headers.get('www-authenticate'), 'Bearer error="invalid_token"');
+  assert.equal(response.headers.get('www-authenticate'), challenge);
   const body = await response.text();
   assert.ok(!body.includes(token.split('.')[1] ?? '~'), 'the token is not echoed');
   assert.ok(!body.includes('%PDF'), 'no document bytes');
@@ -267,7 +269,7 @@ describe('content endpoint: access tokens', () => {
     for (const range of ['bytes=1024-2047', 'bytes=2048-4095', 'bytes=0-1023']) {
       const response = await content(t.url, 'long', token, { Range: range });
       assert.equal(response.status, 401, range);
-      assert.equal(response.headers.get('www-authenticate'), 'Bearer error="invalid_token"');
+      assert.equal(response.headers.get('www-authenticate'), REVOKED_CHALLENGE);
       await response.arrayBuffer();
     }
     const regranted = await content(t.url, 'long', await mint(t.url, 'long'), { Range: 'bytes=1024-2047' });
