@@ -253,7 +253,11 @@ describe('content endpoint: access tokens', () => {
     assert.equal((await content(t.url, scenario.id, before)).status, 200);
     await fetch(`${t.url}/__test/scenarios/${scenario.id}/revoke`, { method: 'POST' });
     await assertInvalidToken(before, scenario.id);
-    assert.equal((await content(t.url, scenario.id, await mint(t.url, scenario.id))).status, 200);
+    const after = await mint(t.url, scenario.id);
+    assert.equal((await content(t.url, scenario.id, after)).status, 200);
+    // A revoked session, not a token that merely ran out: a viewer clears its screen instead of renewing.
+    await fetch(`${t.url}/__test/scenarios/${scenario.id}/revoke-session`, { method: 'POST' });
+    await assertInvalidToken(after, scenario.id, REVOKED_CHALLENGE);
   });
 
   it('A13: admin revocation with the API key: the next range request and every later one are 401 until a new grant', async () => {
