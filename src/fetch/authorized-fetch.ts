@@ -25,7 +25,8 @@ const TRANSIENT_STATUSES = new Set([502, 503, 504]);
  * Range requests for one document URL with the current bearer token, and their bodies read with
  * progress and a stall timeout. Every request: token only in the `Authorization` header, no
  * cookies, no redirects (a script-set Authorization must not follow one), no HTTP cache. A 401
- * renews once through the token session and is sent again once. What the answers must contain is
+ * renews once through the token session and is sent again once (one that says the session was
+ * revoked ends it as `revoked`). What the answers must contain is
  * the document client's to check.
  */
 export class AuthorizedFetch {
@@ -57,7 +58,10 @@ export class AuthorizedFetch {
       this.#throwIfAborted();
       try {
         const response = await this.#send(typeof range === 'string' ? range : range(), token);
-        if (response.status === 401 && !renewed) {
+        // The server revoked the session (its challenge says so: `error="revoked"`, or beside the
+        // standard `invalid_token`, `error_description="revoked"`): a new token would not help.
+        const revoked = response.headers.get('WWW-Authenticate')?.includes('revoked');
+        if (response.status === 401 && !renewed && !revoked) {
           await discard(response);
           renewed = true;
           token = await this.#tokens.renewAfterRejection(token);
@@ -71,7 +75,7 @@ export class AuthorizedFetch {
         }
         if (!accept.includes(response.status)) {
           await discard(response);
-          throw errorForStatus(response.status, parseRetryAfter(response.headers.get('Retry-After')));
+          throw revoked ? new ViewerError('revoked', { status: 401 }) : errorForStatus(response.status, parseRetryAfter(response.headers.get('Retry-After')));
         }
         const body = await read(response);
         return { response, body };
