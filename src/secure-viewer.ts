@@ -315,6 +315,7 @@ export class SecureViewer extends LitElement {
       this.#password.close();
       this.#tokens.stop();
       void this.#documents.close();
+      this.#drop();
       this.#emit('sv-error', error.toInfo());
     },
   });
@@ -443,11 +444,7 @@ export class SecureViewer extends LitElement {
 
   /** Opens `src` (or goes idle without one); `signal` aborts when a newer load starts or on removal. */
   async #open(signal: AbortSignal): Promise<void> {
-    this.#exports.abort();
-    this.#controls.reset();
-    this.#sidebar.reset();
-    this._numPages = 0;
-    this._percent = null;
+    this.#drop();
     if (!this.src || !this.isConnected) {
       this.#tokens.stop();
       await this.#documents.close();
@@ -488,6 +485,18 @@ export class SecureViewer extends LitElement {
   /** The strings to show: the reader's language's (once loaded), with the host's over them. */
   get #shown(): ViewerStringOverrides | null {
     return this.#language.strings ?? this.strings;
+  }
+
+  /**
+   * Lets go of what is shown or held of the document besides pdf.js's (closed with it): an export
+   * under way, find, the sidebar. On every new load, and when a load fails: an error shows no document.
+   */
+  #drop(): void {
+    this.#exports.abort();
+    this.#controls.reset();
+    this.#sidebar.reset();
+    this._numPages = 0;
+    this._percent = null;
   }
 
   /** A UI hint from the token or the host's override; the server decides what it serves. */
