@@ -138,6 +138,7 @@ export class DocumentController implements ReactiveController {
         onPageChange: (page) => current() && this.#events.onPageChange(page),
         onPageRendered: (page, canvas) => current() && this.#events.onPageRendered(page, canvas),
         onScaleChange: (scale) => current() && this.#events.onScaleChange(scale),
+        signal: abort.signal,
       });
       const view = request.view();
       pages.zoom = view.zoom;
