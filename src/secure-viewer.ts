@@ -314,7 +314,6 @@ export class SecureViewer extends LitElement {
     onError: (error) => {
       this.#password.close();
       this.#tokens.stop();
-      void this.#documents.close();
       this.#drop();
       this.#emit('sv-error', error.toInfo());
     },
@@ -455,8 +454,6 @@ export class SecureViewer extends LitElement {
     const url = documentUrl(this.src);
     // Failures found here end the load at once, in the same turn that started it.
     if (!url) return this.#load.fail(new ViewerError('not-found', { message: 'The document address is not a valid http or https URL.' }));
-    // The previous document's requests stop before there is a token for this one.
-    void this.#documents.close();
     if (!this.#tokens.start(url)) return;
     await this.updateComplete;
     if (signal.aborted) return;
@@ -488,10 +485,13 @@ export class SecureViewer extends LitElement {
   }
 
   /**
-   * Lets go of what is shown or held of the document besides pdf.js's (closed with it): an export
-   * under way, find, the sidebar. On every new load, and when a load fails: an error shows no document.
+   * Lets go of everything shown or held of the document: pdf.js's document and pages, the bytes
+   * read, an export under way, find, the sidebar. On every new load (so the previous document's
+   * requests stop before there is a token for the next), and when a load fails: an error shows no
+   * document.
    */
   #drop(): void {
+    void this.#documents.close();
     this.#exports.abort();
     this.#controls.reset();
     this.#sidebar.reset();
