@@ -146,4 +146,22 @@ describe('a session that ends', () => {
     // Nothing asked again once the server said revoked (requests already on their way may be refused too).
     expect(requests.slice(first401).every((request) => request.status === 401)).to.equal(true);
   });
+
+  it('a token revoked before the document opens ends the load as revoked, with one request and no renewal', async () => {
+    const id = await createScenario('sample');
+    const token = await mintToken(id);
+    await revokeSession(id);
+    let renewals = 0;
+    const el = await openViewer();
+    el.renewToken = async () => {
+      renewals++;
+      return mintToken(id);
+    };
+    el.token = token;
+    el.src = contentUrl(id);
+    await waitForState(el, ['error']);
+    expect(el.error?.code).to.equal('revoked');
+    expect(renewals).to.equal(0);
+    expect(contentRequests(await requestLog(id)).map((request) => request.status)).to.deep.equal([401]);
+  });
 });
