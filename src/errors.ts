@@ -36,7 +36,7 @@ export const DEFAULT_MESSAGES: Readonly<Record<ErrorCode, string>> = {
     'The viewer could not get access to this document: the token endpoint did not answer, does not allow this site (CORS), or refused the request.',
   'renewal-failed': 'Your session could not be renewed.',
   'password-cancelled': 'A password is needed to open this document.',
-  revoked: 'Your access to this document was withdrawn.',
+  revoked: 'Your access to this document was revoked.',
 };
 
 /**

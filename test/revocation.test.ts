@@ -129,8 +129,8 @@ describe('a session that ends', () => {
     await waitForState(el, ['error']);
     await el.updateComplete;
 
-    expect(el.error).to.deep.equal({ code: 'revoked', message: 'Your access to this document was withdrawn.', status: 401 });
-    expect(part(el, 'error')?.textContent).to.include('was withdrawn');
+    expect(el.error).to.deep.equal({ code: 'revoked', message: 'Your access to this document was revoked.', status: 401 });
+    expect(part(el, 'error')?.textContent).to.include('was revoked');
     expect(shownDocument(el)).to.deep.equal(NOTHING_SHOWN);
     expect(renewals, 'a revoked session is not renewed').to.equal(0);
     // Requests that were on their way when the session ended let go once their abort has run through.
