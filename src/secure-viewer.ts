@@ -313,7 +313,6 @@ export class SecureViewer extends LitElement {
     task: (_args, signal) => this.#open(signal),
     onError: (error) => {
       this.#password.close();
-      this.#tokens.stop();
       this.#drop();
       this.#emit('sv-error', error.toInfo());
     },
@@ -445,7 +444,6 @@ export class SecureViewer extends LitElement {
   async #open(signal: AbortSignal): Promise<void> {
     this.#drop();
     if (!this.src || !this.isConnected) {
-      this.#tokens.stop();
       await this.#documents.close();
       this.#load.status = 'idle';
       return;
@@ -491,6 +489,7 @@ export class SecureViewer extends LitElement {
    * document.
    */
   #drop(): void {
+    this.#tokens.stop();
     void this.#documents.close();
     this.#exports.abort();
     this.#controls.reset();
