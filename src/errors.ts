@@ -9,7 +9,9 @@ export type ErrorCode =
   | 'invalid-document'
   | 'token-failed'
   | 'renewal-failed'
-  | 'password-cancelled';
+  | 'password-cancelled'
+  /** The server revoked the session (a 401 whose challenge says `revoked`): not renewed; the document is cleared. */
+  | 'revoked';
 
 /** What the element exposes as `error` and in `sv-error`: never a token, a password or a response body. */
 export interface ViewerErrorInfo {
@@ -34,6 +36,7 @@ export const DEFAULT_MESSAGES: Readonly<Record<ErrorCode, string>> = {
     'The viewer could not get access to this document: the token endpoint did not answer, does not allow this site (CORS), or refused the request.',
   'renewal-failed': 'Your session could not be renewed.',
   'password-cancelled': 'A password is needed to open this document.',
+  revoked: 'Your access to this document was revoked.',
 };
 
 /**

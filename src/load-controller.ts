@@ -67,6 +67,11 @@ export class LoadController<A extends readonly unknown[]> implements ReactiveCon
   /** Ends the current load in `error`; a load already ended (failed, or idle) stays as it is. */
   fail(error: ViewerError): void {
     if (this.#status === 'error' || this.#status === 'idle') return;
+    // A failed load is over: its signal stops what still runs of it and what it started (reader
+    // tracking), which would otherwise keep the document's viewer until the next load. Not kept:
+    // the abort's reason holds the stack it was raised in, and with it the failed load's objects.
+    this.#abort?.abort();
+    this.#abort = null;
     this.#error = error.toInfo();
     this.status = 'error';
     this.#options.onError(error);

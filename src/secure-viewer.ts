@@ -313,8 +313,7 @@ export class SecureViewer extends LitElement {
     task: (_args, signal) => this.#open(signal),
     onError: (error) => {
       this.#password.close();
-      this.#tokens.stop();
-      void this.#documents.close();
+      this.#drop();
       this.#emit('sv-error', error.toInfo());
     },
   });
@@ -443,13 +442,8 @@ export class SecureViewer extends LitElement {
 
   /** Opens `src` (or goes idle without one); `signal` aborts when a newer load starts or on removal. */
   async #open(signal: AbortSignal): Promise<void> {
-    this.#exports.abort();
-    this.#controls.reset();
-    this.#sidebar.reset();
-    this._numPages = 0;
-    this._percent = null;
+    this.#drop();
     if (!this.src || !this.isConnected) {
-      this.#tokens.stop();
       await this.#documents.close();
       this.#load.status = 'idle';
       return;
@@ -458,8 +452,6 @@ export class SecureViewer extends LitElement {
     const url = documentUrl(this.src);
     // Failures found here end the load at once, in the same turn that started it.
     if (!url) return this.#load.fail(new ViewerError('not-found', { message: 'The document address is not a valid http or https URL.' }));
-    // The previous document's requests stop before there is a token for this one.
-    void this.#documents.close();
     if (!this.#tokens.start(url)) return;
     await this.updateComplete;
     if (signal.aborted) return;
@@ -488,6 +480,22 @@ export class SecureViewer extends LitElement {
   /** The strings to show: the reader's language's (once loaded), with the host's over them. */
   get #shown(): ViewerStringOverrides | null {
     return this.#language.strings ?? this.strings;
+  }
+
+  /**
+   * Lets go of everything shown or held of the document: pdf.js's document and pages, the bytes
+   * read, an export under way, find, the sidebar. On every new load (so the previous document's
+   * requests stop before there is a token for the next), and when a load fails: an error shows no
+   * document.
+   */
+  #drop(): void {
+    this.#tokens.stop();
+    void this.#documents.close();
+    this.#exports.abort();
+    this.#controls.reset();
+    this.#sidebar.reset();
+    this._numPages = 0;
+    this._percent = null;
   }
 
   /** A UI hint from the token or the host's override; the server decides what it serves. */

@@ -61,9 +61,14 @@ export function errorReply(status: number, code: string, message: string, header
   };
 }
 
-/** The one 401 of the host side, for a missing, invalid or expired access token. */
-export function invalidTokenReply(): DocumentReply {
-  return errorReply(401, 'invalid_token', 'The access token is missing, invalid or expired.', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+/**
+ * The one 401 of the host side, for a missing, invalid or expired access token. For a revoked one
+ * (`revoked`) it is still `invalid_token` for OAuth clients, and `error_description="revoked"` tells
+ * a viewer to end the session (clear the screen, not renew) rather than renew and go on.
+ */
+export function invalidTokenReply(revoked = false): DocumentReply {
+  const challenge = revoked ? 'Bearer error="invalid_token", error_description="revoked"' : 'Bearer error="invalid_token"';
+  return errorReply(401, 'invalid_token', 'The access token is missing, invalid or expired.', { 'WWW-Authenticate': challenge });
 }
 
 export interface AccessDependencies {
@@ -91,7 +96,7 @@ export async function authorizeDocumentRequest(deps: AccessDependencies, request
   } catch (error) {
     if (!(error instanceof InvalidTokenError)) throw error;
     deps.audit(`auth.failure route=content doc=${id} reason=${error.message}`);
-    return { kind: 'refused', reply: invalidTokenReply() };
+    return { kind: 'refused', reply: invalidTokenReply(error.message === 'revoked') };
   }
   const document = claims.doc === id ? await deps.documents(id) : null;
   if (!document) {

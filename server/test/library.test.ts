@@ -132,7 +132,10 @@ describe('document handler over a range reader (Node http)', () => {
     const { token } = await viewer.tokens.issue({ doc: 'report', permissions: ['read'], lifetimeSeconds: 60 });
     assert.equal((await get('report', token, { Range: 'bytes=0-9' })).status, 206);
     await viewer.tokens.revokeDocument('report');
-    assert.equal((await get('report', token, { Range: 'bytes=0-9' })).status, 401);
+    const refused = await get('report', token, { Range: 'bytes=0-9' });
+    assert.equal(refused.status, 401);
+    // Still invalid_token for OAuth clients; the description tells a viewer not to renew.
+    assert.equal(refused.headers.get('www-authenticate'), 'Bearer error="invalid_token", error_description="revoked"');
     const { token: fresh } = await viewer.tokens.issue({ doc: 'report', permissions: ['read'], lifetimeSeconds: 60 });
     assert.equal((await get('report', fresh, { Range: 'bytes=0-9' })).status, 206);
   });

@@ -1,15 +1,10 @@
 import { ViewerError } from '../errors.ts';
 import { discard, errorForStatus, parseRetryAfter } from '../net/outcome.ts';
 import { withTimeout } from '../internal/timeout.ts';
+import type { TokenAccess } from '../net/token-access.ts';
 import { concat } from './byte-ranges.ts';
 
-/** What the fetch layer needs from the token session. */
-export interface TokenAccess {
-  /** A token to send now (waits for a renewal in flight). */
-  token(): Promise<string>;
-  /** Called after a 401: returns a different, fresh token or rejects. */
-  renewAfterRejection(rejected: string): Promise<string>;
-}
+export type { TokenAccess } from '../net/token-access.ts';
 
 export interface AuthorizedFetchOptions {
   /** Aborts every request of this document (src change, disconnect, give-up). */
@@ -30,7 +25,8 @@ const TRANSIENT_STATUSES = new Set([502, 503, 504]);
  * Range requests for one document URL with the current bearer token, and their bodies read with
  * progress and a stall timeout. Every request: token only in the `Authorization` header, no
  * cookies, no redirects (a script-set Authorization must not follow one), no HTTP cache. A 401
- * renews once through the token session and is sent again once. What the answers must contain is
+ * renews once through the token session and is sent again once (one that says the session was
+ * revoked ends it as `revoked`). What the answers must contain is
  * the document client's to check.
  */
 export class AuthorizedFetch {
@@ -62,7 +58,10 @@ export class AuthorizedFetch {
       this.#throwIfAborted();
       try {
         const response = await this.#send(typeof range === 'string' ? range : range(), token);
-        if (response.status === 401 && !renewed) {
+        // The server revoked the session (its challenge says so: `error="revoked"`, or beside the
+        // standard `invalid_token`, `error_description="revoked"`): a new token would not help.
+        const revoked = response.headers.get('WWW-Authenticate')?.includes('revoked');
+        if (response.status === 401 && !renewed && !revoked) {
           await discard(response);
           renewed = true;
           token = await this.#tokens.renewAfterRejection(token);
@@ -76,7 +75,7 @@ export class AuthorizedFetch {
         }
         if (!accept.includes(response.status)) {
           await discard(response);
-          throw errorForStatus(response.status, parseRetryAfter(response.headers.get('Retry-After')));
+          throw revoked ? new ViewerError('revoked', { status: 401 }) : errorForStatus(response.status, parseRetryAfter(response.headers.get('Retry-After')));
         }
         const body = await read(response);
         return { response, body };

@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { PDFDocumentLoadingTask, PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { ViewerError, asViewerError } from '../errors.ts';
-import type { TokenAccess } from '../fetch/document-client.ts';
+import type { TokenAccess } from '../net/token-access.ts';
 import { fetchFirstBytes } from '../fetch/first-bytes.ts';
 import type { PasswordReason } from './open-document.ts';
 import type { PageViewer, Zoom } from './page-viewer.ts';
@@ -138,6 +138,7 @@ export class DocumentController implements ReactiveController {
         onPageChange: (page) => current() && this.#events.onPageChange(page),
         onPageRendered: (page, canvas) => current() && this.#events.onPageRendered(page, canvas),
         onScaleChange: (scale) => current() && this.#events.onScaleChange(scale),
+        signal: abort.signal,
       });
       const view = request.view();
       pages.zoom = view.zoom;

@@ -25,6 +25,12 @@ export interface PageViewerOptions {
   onScaleChange?: (scale: number) => void;
   /** Accessible name of each page region ("Page 3"). */
   pageLabel?: (page: number) => string;
+  /**
+   * Aborted when the document closes: stops what pdf.js's viewer keeps on the container, which
+   * outlives the document (its resize observer and scroll listener would otherwise hold the viewer,
+   * and through it the document, for as long as the element lives).
+   */
+  signal: AbortSignal;
 }
 
 /** The part of pdf.js's per-page find highlighter used here (not exported by pdf.js). */
@@ -100,7 +106,9 @@ export class PageViewer {
       enableAutoLinking: false,
       // One canvas per page, so a watermark drawn into it covers the whole page at every zoom.
       enableDetailCanvas: false,
-    });
+      // An option of pdf.js's viewer that its type declarations lack.
+      abortSignal: options.signal,
+    } as ConstructorParameters<typeof components.PDFViewer>[0]);
     this.#links.setViewer(this.#viewer);
     this.#resizes = new ResizeObserver(() => {
       // Debounced: a dragged splitter or an animated sidebar resizes every frame; redraw once.
@@ -260,7 +268,6 @@ export class PageViewer {
     // for the next one, which `pagesPromise` no longer exposes once the document is gone.
     (this.#viewer as unknown as { _pagesCapability?: { promise: Promise<void> } })._pagesCapability?.promise.catch(() => {});
     this.#links.setDocument(null);
-    this.#viewer.cleanup();
   }
 
   #applyZoom(): void {

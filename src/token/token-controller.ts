@@ -1,6 +1,6 @@
 import type { PropertyValues, ReactiveController, ReactiveControllerHost } from 'lit';
 import { ViewerError } from '../errors.ts';
-import type { TokenAccess } from '../fetch/document-client.ts';
+import type { TokenAccess } from '../net/token-access.ts';
 import { documentUrl } from '../net/document-url.ts';
 import { permissionsFromClaims, type JwtClaims } from './jwt.ts';
 import { planTokens, type PasswordReader, type TokenSettings } from './token-plan.ts';

@@ -123,8 +123,9 @@ export class ReaderControls implements ReactiveController {
     host.dispatchEvent(createViewerEvent('sv-page-change', { page, numPages: host.numPages }));
   }
 
-  /** A new document: find and menus start closed, and the keymap is on its way. */
+  /** A new document, or none: find and menus start closed, nothing of the last document's search is kept, and the keymap is on its way. */
   reset(): void {
+    this.#finder = null;
     this.#loadKeymap();
     this.#reportedPage = 0;
     this.#findOpen = false;

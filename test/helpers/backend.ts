@@ -42,6 +42,11 @@ export function revokeTokens(id: string): Promise<unknown> {
   return call('POST', `/__test/scenarios/${id}/revoke`);
 }
 
+/** The server revokes the reader's session: tokens issued so far get a 401 that says `revoked`. */
+export function revokeSession(id: string): Promise<unknown> {
+  return call('POST', `/__test/scenarios/${id}/revoke-session`);
+}
+
 
 export async function mintToken(document: string, options: MintOptions = {}): Promise<string> {
   const { token } = await call<{ token: string }>('POST', '/__test/tokens', { document, ...options });

@@ -12,3 +12,23 @@ export async function rendererMemory(): Promise<number> {
   const { bytes } = await executeServerCommand<{ bytes: number; processes: number }, undefined>('renderer-memory');
   return bytes;
 }
+
+/** What a heap snapshot of the page holds that is still reachable (it collects garbage first). */
+export interface HeapSearch {
+  /** For each text asked about, whether a reachable string contains it. */
+  texts: boolean[];
+  /** Reachable objects per class name asked about. */
+  objects: Record<string, number>;
+}
+
+/**
+ * Searches a heap snapshot of the page. Texts are given reversed and turned round only outside
+ * the page, so the test's own copy of a text is never what is found; classes are counted by the
+ * names their objects have in the snapshot.
+ */
+export function heapSearch(search: { reversedTexts?: string[]; classes?: string[] }): Promise<HeapSearch> {
+  return executeServerCommand<HeapSearch, { reversed: string[]; classes: string[] }>('heap-contains', {
+    reversed: search.reversedTexts ?? [],
+    classes: search.classes ?? [],
+  });
+}

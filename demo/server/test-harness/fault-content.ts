@@ -83,7 +83,12 @@ export async function serveFaultyContent(req: IncomingMessage, res: ServerRespon
     request,
     scenario.id,
   );
-  if (access.kind === 'refused') return sendDocumentReply(res, access.reply, async () => {});
+  if (access.kind === 'refused') {
+    // The older revocation switches stand for tokens that expired: their 401 does not say revoked
+    // unless the scenario's session was revoked (the revoke-session switch).
+    if (!scenario.sessionRevoked && access.reply.status === 401) access.reply.headers['WWW-Authenticate'] = 'Bearer error="invalid_token"';
+    return sendDocumentReply(res, access.reply, async () => {});
+  }
 
   if (faults.status !== undefined && scenario.served >= (faults.after ?? 0)) {
     const headers: Record<string, string> = {};

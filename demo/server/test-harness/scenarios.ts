@@ -16,6 +16,11 @@ export class Scenario {
   /** Content requests seen, for `etagChangeAfter`. */
   seen = 0;
   unauthorizedTriggered = false;
+  /**
+   * Set by the `revoke-session` switch: refused tokens are answered as the library answers a
+   * revoked one (`error_description="revoked"`). The other revocations stand for expiry.
+   */
+  sessionRevoked = false;
 
   constructor(
     readonly id: string,

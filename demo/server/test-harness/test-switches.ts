@@ -83,7 +83,7 @@ async function answer(request: Request, path: string, ctx: BackendContext, regis
     return jsonResponse(200, { id: scenario.id });
   }
 
-  const match = /^\/__test\/scenarios\/([A-Za-z0-9_-]{1,64})(\/log|\/revoke|\/audit)?$/.exec(path);
+  const match = /^\/__test\/scenarios\/([A-Za-z0-9_-]{1,64})(\/log|\/revoke|\/revoke-session|\/audit)?$/.exec(path);
   if (match) {
     const scenario = scenarioOrNotFound(registry, match[1]!);
     const action = match[2] ?? '';
@@ -98,7 +98,8 @@ async function answer(request: Request, path: string, ctx: BackendContext, regis
     if (action === '/audit' && method === 'GET') {
       return jsonResponse(200, await auditOf(scenario.id, new URLSearchParams(), ctx));
     }
-    if (action === '/revoke' && method === 'POST') {
+    if ((action === '/revoke' || action === '/revoke-session') && method === 'POST') {
+      if (action === '/revoke-session') scenario.sessionRevoked = true;
       await ctx.tokens.revokeDocument(scenario.id);
       return jsonResponse(200, { ok: true });
     }

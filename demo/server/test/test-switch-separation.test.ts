@@ -88,6 +88,7 @@ describe('a backend without test switches', () => {
       ['GET', `/__test/scenarios/${id}/log`],
       ['PATCH', `/__test/scenarios/${id}`],
       ['POST', `/__test/scenarios/${id}/revoke`],
+      ['POST', `/__test/scenarios/${id}/revoke-session`],
       ['OPTIONS', `/__test/tokens`],
     ] as const) {
       const response = await fetch(`${plain.url}${route}`, { method, headers: { Origin: TEST_ORIGIN, 'Content-Type': 'application/json' }, ...(method === 'PATCH' ? { body: '{"faults":{}}' } : {}) });

@@ -52,10 +52,12 @@ function auditFailures(): number {
   return t.logs.filter((line) => / audit auth\.failure route=content /.test(line)).length;
 }
 
-async function assertInvalidToken(token: string, id = 'sample'): Promise<void> {
+const REVOKED_CHALLENGE = 'Bearer error="invalid_token", error_description="revoked"';
+
+async function assertInvalidToken(token: string, id = 'sample', challenge = 'Bearer error="invalid_token"'): Promise<void> {
   const response = await content(t.url, id, token);
   assert.equal(response.status, 401, `expected 401 for ${token.slice(0, 40)}…`);
-  assert.equal(response.headers.get('www-authenticate'), 'Bearer error="invalid_token"');
+  assert.equal(response.headers.get('www-authenticate'), challenge);
   const body = await response.text();
   assert.ok(!body.includes(token.split('.')[1] ?? '~'), 'the token is not echoed');
   assert.ok(!body.includes('%PDF'), 'no document bytes');
@@ -251,7 +253,11 @@ describe('content endpoint: access tokens', () => {
     assert.equal((await content(t.url, scenario.id, before)).status, 200);
     await fetch(`${t.url}/__test/scenarios/${scenario.id}/revoke`, { method: 'POST' });
     await assertInvalidToken(before, scenario.id);
-    assert.equal((await content(t.url, scenario.id, await mint(t.url, scenario.id))).status, 200);
+    const after = await mint(t.url, scenario.id);
+    assert.equal((await content(t.url, scenario.id, after)).status, 200);
+    // A revoked session, not a token that merely ran out: a viewer clears its screen instead of renewing.
+    await fetch(`${t.url}/__test/scenarios/${scenario.id}/revoke-session`, { method: 'POST' });
+    await assertInvalidToken(after, scenario.id, REVOKED_CHALLENGE);
   });
 
   it('A13: admin revocation with the API key: the next range request and every later one are 401 until a new grant', async () => {
@@ -267,7 +273,7 @@ describe('content endpoint: access tokens', () => {
     for (const range of ['bytes=1024-2047', 'bytes=2048-4095', 'bytes=0-1023']) {
       const response = await content(t.url, 'long', token, { Range: range });
       assert.equal(response.status, 401, range);
-      assert.equal(response.headers.get('www-authenticate'), 'Bearer error="invalid_token"');
+      assert.equal(response.headers.get('www-authenticate'), REVOKED_CHALLENGE);
       await response.arrayBuffer();
     }
     const regranted = await content(t.url, 'long', await mint(t.url, 'long'), { Range: 'bytes=1024-2047' });

@@ -21,6 +21,7 @@ export default {
         'Der Viewer hat keinen Zugriff auf dieses Dokument erhalten: Der Token-Endpunkt hat nicht geantwortet, lässt diese Website nicht zu (CORS) oder hat die Anfrage abgelehnt.',
       'renewal-failed': 'Ihre Sitzung konnte nicht verlängert werden.',
       'password-cancelled': 'Zum Öffnen dieses Dokuments ist ein Passwort erforderlich.',
+      revoked: 'Ihr Zugriff auf dieses Dokument wurde entzogen.',
     },
     accessPasswordTitle: 'Passwort erforderlich',
     accessPasswordDescription: 'Geben Sie das Passwort ein, das Sie erhalten haben, um dieses Dokument zu öffnen.',

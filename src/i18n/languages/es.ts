@@ -21,6 +21,7 @@ export default {
         'El visor no ha podido obtener acceso a este documento: el punto de acceso de tokens no ha respondido, no admite este sitio (CORS) o ha rechazado la solicitud.',
       'renewal-failed': 'No se ha podido renovar su sesión.',
       'password-cancelled': 'Se necesita una contraseña para abrir este documento.',
+      revoked: 'Se ha retirado su acceso a este documento.',
     },
     accessPasswordTitle: 'Se requiere contraseña',
     accessPasswordDescription: 'Introduzca la contraseña que le han facilitado para abrir este documento.',

@@ -21,6 +21,7 @@ export default {
         'La visionneuse n’a pas pu obtenir l’accès à ce document : le point d’accès aux jetons n’a pas répondu, n’autorise pas ce site (CORS) ou a refusé la requête.',
       'renewal-failed': 'Votre session n’a pas pu être renouvelée.',
       'password-cancelled': 'Un mot de passe est nécessaire pour ouvrir ce document.',
+      revoked: 'Votre accès à ce document a été retiré.',
     },
     accessPasswordTitle: 'Mot de passe requis',
     accessPasswordDescription: 'Saisissez le mot de passe qui vous a été communiqué pour ouvrir ce document.',

@@ -21,6 +21,7 @@ export default {
         'Il visualizzatore non è riuscito a ottenere l’accesso a questo documento: l’endpoint dei token non ha risposto, non consente questo sito (CORS) o ha rifiutato la richiesta.',
       'renewal-failed': 'Impossibile rinnovare la sessione.',
       'password-cancelled': 'Per aprire questo documento è necessaria una password.',
+      revoked: 'Il tuo accesso a questo documento è stato revocato.',
     },
     accessPasswordTitle: 'Password richiesta',
     accessPasswordDescription: 'Inserisci la password che ti è stata fornita per aprire questo documento.',

@@ -21,6 +21,7 @@ export default {
         'De viewer kon geen toegang tot dit document krijgen: het tokenendpoint antwoordde niet, staat deze website niet toe (CORS) of weigerde het verzoek.',
       'renewal-failed': 'Uw sessie kon niet worden verlengd.',
       'password-cancelled': 'Er is een wachtwoord nodig om dit document te openen.',
+      revoked: 'Uw toegang tot dit document is ingetrokken.',
     },
     accessPasswordTitle: 'Wachtwoord vereist',
     accessPasswordDescription: 'Voer het wachtwoord in dat u hebt gekregen om dit document te openen.',

@@ -21,6 +21,7 @@ export default {
         'Przeglądarka dokumentów nie uzyskała dostępu do tego dokumentu: punkt końcowy tokenów nie odpowiedział, nie zezwala na tę witrynę (CORS) lub odrzucił żądanie.',
       'renewal-failed': 'Nie udało się odnowić sesji.',
       'password-cancelled': 'Do otwarcia tego dokumentu potrzebne jest hasło.',
+      revoked: 'Dostęp do tego dokumentu został cofnięty.',
     },
     accessPasswordTitle: 'Wymagane hasło',
     accessPasswordDescription: 'Wprowadź otrzymane hasło, aby otworzyć ten dokument.',

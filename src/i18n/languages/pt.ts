@@ -21,6 +21,7 @@ export default {
         'O visualizador não conseguiu obter acesso a este documento: o endpoint de tokens não respondeu, não permite este site (CORS) ou recusou a solicitação.',
       'renewal-failed': 'Não foi possível renovar sua sessão.',
       'password-cancelled': 'É necessária uma senha para abrir este documento.',
+      revoked: 'Seu acesso a este documento foi revogado.',
     },
     accessPasswordTitle: 'Senha necessária',
     accessPasswordDescription: 'Digite a senha que você recebeu para abrir este documento.',

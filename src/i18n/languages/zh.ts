@@ -20,6 +20,7 @@ export default {
       'token-failed': '查看器无法获得此文档的访问权限：令牌端点没有响应、不允许此网站（CORS）或拒绝了请求。',
       'renewal-failed': '无法为您的会话续期。',
       'password-cancelled': '需要密码才能打开此文档。',
+      revoked: '您对此文档的访问权限已被撤销。',
     },
     accessPasswordTitle: '需要密码',
     accessPasswordDescription: '请输入您获得的密码以打开此文档。',
