@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { readIfExists } from './read-if-exists.ts';
 import { createFileOnce } from './write-file-atomic.ts';
 
 export const SIGNING_ALGORITHM = 'EdDSA';
@@ -40,15 +41,6 @@ export async function fromStoredKey(stored: StoredKeyPair): Promise<SigningKeys>
     privateKey: (await importJWK(stored.privateJwk, SIGNING_ALGORITHM, { extractable: true })) as CryptoKey,
     publicKey: (await importJWK(stored.publicJwk, SIGNING_ALGORITHM)) as CryptoKey,
   };
-}
-
-async function readIfExists(file: string): Promise<string | null> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
 }
 
 /** A new key pair with a random key id. */

@@ -5,9 +5,10 @@
 // instances need the Redis store. Write failures are reported (`onPersistError`); the in-memory
 // state stays authoritative meanwhile.
 import { randomUUID } from 'node:crypto';
-import { appendFile, readFile, truncate } from 'node:fs/promises';
+import { appendFile, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import { FAMILY_LIFETIME_MS, IDLE_TIMEOUT_MS, REUSE_GRACE_MS, hashRefreshToken, newRefreshToken } from '../refresh-policy.ts';
+import { readIfExists } from '../read-if-exists.ts';
 import { writeFileAtomic } from '../write-file-atomic.ts';
 import type { RefreshFamilies, RotateResult } from './shared-store.ts';
 
@@ -30,15 +31,6 @@ export interface MemoryRefreshFamiliesOptions {
   now?: () => number;
   /** Called when the snapshot or the journal could not be written. */
   onPersistError?: (error: Error) => void;
-}
-
-async function readIfExists(file: string): Promise<string | null> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
 }
 
 export class MemoryRefreshFamilies implements RefreshFamilies {
