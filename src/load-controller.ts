@@ -1,5 +1,7 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { html, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { ViewerError, ViewerErrorInfo } from './errors.ts';
+import type { CoreStrings, ViewerStringOverrides } from './i18n/strings.ts';
+import { renderError, renderLoading } from './ui/overlays.ts';
 
 /** Where the current load stands. */
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -16,9 +18,18 @@ export interface LoadOptions<A extends readonly unknown[]> {
   onError: (error: ViewerError) => void;
 }
 
+/** What the screens over the pages are drawn with. */
+export interface LoadScreenView {
+  strings: CoreStrings;
+  /** The host's replacements, whose `errors` win over an error's own message. */
+  overrides: ViewerStringOverrides | null;
+  /** A dialog is in front of the load (the password): no loading indicator behind it. */
+  covered: boolean;
+}
+
 /**
- * Runs the element's load the way `@lit/task` runs a task, and owns where it stands: status and
- * error. A load runs once per update in which its arguments changed (however many of
+ * Runs the element's load the way `@lit/task` runs a task, and owns where it stands: status,
+ * value (the open document's page count), error, and the screen each status shows. A load runs once per update in which its arguments changed (however many of
  * them did), again on `rerun()` and when the element is put back on the page. Each run has its own
  * abort signal, aborted when a newer run starts or on disconnect, so a stale run stops at its next
  * check instead of overwriting the current one.
@@ -32,6 +43,9 @@ export class LoadController<A extends readonly unknown[]> implements ReactiveCon
   #connectedBefore = false;
   #status: LoadStatus = 'idle';
   #error: ViewerErrorInfo | null = null;
+  #numPages = 0;
+  /** Share of the document's bytes loaded, 0–100 (null before the size is known). */
+  #percent: number | null = null;
 
   constructor(host: ReactiveControllerHost, options: LoadOptions<A>) {
     this.#host = host;
@@ -47,6 +61,42 @@ export class LoadController<A extends readonly unknown[]> implements ReactiveCon
   set status(status: LoadStatus) {
     this.#status = status;
     this.#host.requestUpdate();
+  }
+
+  /** The open document's page count: 0 until the load is `ready`. */
+  get numPages(): number {
+    return this.#numPages;
+  }
+
+  /** The load's document is open with `numPages` pages. */
+  ready(numPages: number): void {
+    this.#numPages = numPages;
+    this.status = 'ready';
+  }
+
+  /** Share of the document's bytes loaded, 0–100 (null before the size is known). */
+  get percent(): number | null {
+    return this.#percent;
+  }
+
+  /** Bytes of the document arrived. Only a new whole percent draws again: bytes come in many small pieces while pdf.js starts. */
+  progress(loaded: number, total: number): void {
+    if (total <= 0) return;
+    const percent = Math.round((loaded / total) * 100);
+    if (percent === this.#percent) return;
+    this.#percent = percent;
+    this.#host.requestUpdate();
+  }
+
+  /**
+   * The screens over the pages for where the load stands, as `@lit/task`'s `render()` picks one per
+   * status: the loading indicator with its progress while loading (hidden otherwise, not removed:
+   * it is a live region), the error panel and its retry after a failure.
+   */
+  render({ strings, overrides, covered }: LoadScreenView): TemplateResult {
+    const error = this.#status === 'error' ? this.#error : null;
+    return html`${renderLoading(strings, this.#status === 'loading' && !covered, this.#percent)}
+      ${renderError(strings, error, error ? overrides?.errors?.[error.code] : undefined, () => this.rerun())}`;
   }
 
   /** The failure that ended the current load, or null. */
@@ -72,6 +122,7 @@ export class LoadController<A extends readonly unknown[]> implements ReactiveCon
     // the abort's reason holds the stack it was raised in, and with it the failed load's objects.
     this.#abort?.abort();
     this.#abort = null;
+    this.#forget();
     this.#error = error.toInfo();
     this.status = 'error';
     this.#options.onError(error);
@@ -100,9 +151,15 @@ export class LoadController<A extends readonly unknown[]> implements ReactiveCon
     this.#abort?.abort();
     const abort = new AbortController();
     this.#abort = abort;
-    // A new load starts clean: no error from the last one.
+    // A new load starts clean: no error, page count or progress from the last one.
     this.#error = null;
+    this.#forget();
     this.#host.requestUpdate();
     void this.#options.task(this.#args ?? this.#options.args(), abort.signal);
+  }
+
+  #forget(): void {
+    this.#numPages = 0;
+    this.#percent = null;
   }
 }

@@ -10,16 +10,13 @@ import { parseZoom, type Zoom } from './pdf/zoom.ts';
 import { secureViewerStyles } from './secure-viewer.styles.ts';
 import type { RenewTokenCallback } from './token/host-source.ts';
 import type { ExchangePasswordCallback } from './token/password-exchange.ts';
-import { permits } from './token/permissions.ts';
 import { TokenController } from './token/token-controller.ts';
 import { CopyGuard } from './ui/copy-guard.ts';
-import { renderError, renderLoading } from './ui/overlays.ts';
 import { PasswordFlow } from './ui/password/password-flow.ts';
 import { ReaderControls } from './ui/reader-controls.ts';
 import { format, resolveStrings, type ViewerStringOverrides } from './i18n/strings.ts';
 import { SidebarController } from './ui/sidebar/sidebar-controller.ts';
 import { TouchInput } from './ui/touch/touch-input.ts';
-import { renderToolbar } from './ui/toolbar.ts';
 import { languageController } from './i18n/language-controller.ts';
 
 export type { Zoom } from './pdf/zoom.ts';
@@ -138,10 +135,6 @@ export class SecureViewer extends LitElement {
     watermark: { type: String },
     sidebarOpen: { type: Boolean, attribute: 'sidebar-open' },
     analyticsUrl: { attribute: 'analytics-url' },
-    _numPages: { state: true, attribute: false },
-    _percent: { state: true, attribute: false },
-    _permissionsOverride: { state: true, attribute: false },
-    _scale: { state: true, attribute: false },
   };
 
   static override get observedAttributes(): string[] {
@@ -225,37 +218,21 @@ export class SecureViewer extends LitElement {
    */
   declare shareFindQuery: boolean | undefined;
 
-  private _numPages = 0;
-  /** Share of the document's bytes loaded, 0–100 (null before the size is known). */
-  private _percent: number | null = null;
-  private _permissionsOverride: readonly string[] | null = null;
-  private _scale = 1;
-
-  readonly #password = new PasswordFlow(
-    this,
-    () => this.#shown,
-    (detail) => this.#emit('sv-password-required', detail),
-  );
+  readonly #password = new PasswordFlow(this, () => this.#shown);
 
   readonly #tokens = new TokenController(this, {
     askReader: (request) => this.#password.askAccess(request),
-    onToken: (token, reason) => {
-      if (reason === 'initial') return;
-      this.#emit('sv-token-renew', token.expiresAt === undefined ? { reason } : { reason, expiresAt: token.expiresAt });
-    },
     onFailure: (error) => this.#load.fail(error),
   });
 
   readonly #documents = new DocumentController(this, this.#tokens, {
     onProgress: (loaded, total) => {
-      // Only a new whole percent draws again: bytes come in many small pieces while pdf.js starts.
-      if (total > 0) this._percent = Math.round((loaded / total) * 100);
+      this.#load.progress(loaded, total);
       this.#emit('sv-progress', { loaded, total });
     },
     onLoaded: (numPages) => {
-      this._numPages = numPages;
       this.#controls.documentLoaded();
-      this.#load.status = 'ready';
+      this.#load.ready(numPages);
       this.#sidebar.documentReady();
       this.#emit('sv-load', { numPages });
     },
@@ -263,9 +240,7 @@ export class SecureViewer extends LitElement {
     onError: (error) => this.#load.fail(error),
     onPassword: (reason) => this.#password.askDocument(reason === 'incorrect'),
     onPageRendered: (_page, canvas) => this.#watermark.decorate(canvas),
-    onScaleChange: (scale) => {
-      this._scale = scale;
-    },
+    onScaleChange: (scale) => this.#controls.scaleChanged(scale),
   });
 
   readonly #watermark = new WatermarkController(this, {
@@ -276,7 +251,7 @@ export class SecureViewer extends LitElement {
   readonly #exports = new ExportController(this, {
     document: () => this.#documents.document,
     disposition: () => this.#documents.disposition,
-    allows: (permission) => this.#allows(permission),
+    allows: (permission) => this.#tokens.allows(permission),
     decorate: (canvas) => this.#watermark.decorateWhenReady(canvas),
     onError: (error) => {
       if (this.state === 'ready') this.#emit('sv-error', error.toInfo());
@@ -297,15 +272,10 @@ export class SecureViewer extends LitElement {
     document: () => {
       const pdf = this.#documents.document;
       const pages = this.#documents.pages;
-      return pdf && pages && this.#load.status === 'ready' ? { pdf, pages, numPages: this._numPages, page: this.page } : null;
+      return pdf && pages && this.#load.status === 'ready' ? { pdf, pages, numPages: this.numPages, page: this.page } : null;
     },
     decorate: (canvas) => this.#watermark.decorateWhenReady(canvas),
     strings: () => this.#shown,
-    onToggle: (open) => {
-      if (open === this.sidebarOpen) return;
-      this.sidebarOpen = open;
-      this.#emit('sv-sidebar-toggle', { open });
-    },
   });
 
   readonly #load = new LoadController(this, {
@@ -322,7 +292,7 @@ export class SecureViewer extends LitElement {
 
   constructor() {
     super();
-    new CopyGuard(this, () => this.#allows('copy'));
+    new CopyGuard(this, () => this.#tokens.allows('copy'));
     new TouchInput(this, {
       viewport: () => this.renderRoot.querySelector('.viewport'),
       pages: () => this.#documents.pages,
@@ -337,7 +307,7 @@ export class SecureViewer extends LitElement {
 
   /** Number of pages of the open document; 0 until it is loaded. */
   get numPages(): number {
-    return this._numPages;
+    return this.#load.numPages;
   }
 
   /** The last failure, `{ code, message, status? }`, or null. */
@@ -350,16 +320,16 @@ export class SecureViewer extends LitElement {
    * the host sets this property. These are UI hints only: the server decides what it serves.
    */
   get permissions(): readonly string[] {
-    return this._permissionsOverride ?? this.#tokens.permissions ?? [];
+    return this.#tokens.permissions ?? [];
   }
 
   set permissions(value: readonly string[] | null) {
-    this._permissionsOverride = value === null ? null : Object.freeze([...value]);
+    this.#tokens.permissions = value;
   }
 
   /** Scrolls to page `n` (1-based, clamped to the document). */
   goToPage(n: number): void {
-    this.page = this._numPages > 0 ? Math.min(Math.max(1, Math.round(n)), this._numPages) : n;
+    this.#controls.goToPage(n);
   }
 
   /**
@@ -393,7 +363,7 @@ export class SecureViewer extends LitElement {
     this.#tokens.willUpdate(changed);
     this.#controls.willUpdate(changed);
     this.#watermark.willUpdate(changed);
-    if (changed.has('sidebarOpen')) this.#sidebar.open = this.sidebarOpen;
+    this.#sidebar.willUpdate(changed);
   }
 
   protected override updated(): void {
@@ -402,40 +372,27 @@ export class SecureViewer extends LitElement {
 
   protected override render(): TemplateResult {
     const strings = resolveStrings(this.#shown);
-    const percent = this._percent;
-    const error = this.#load.status === 'error' ? this.#load.error : null;
     const ready = this.state === 'ready';
-    const viewportClasses = ['viewport', this.#allows('copy') ? '' : 'no-copy', this.#allows('print') ? '' : 'no-print'].join(' ');
+    const allows = (permission: string) => this.#tokens.allows(permission);
     return html`<div class="frame">
-      ${this.noToolbar
-        ? nothing
-        : renderToolbar(
-            {
-              strings,
-              ready,
-              page: this.page,
-              numPages: this._numPages,
-              scale: this._scale,
-              canDownload: ready && this.#allows('download'),
-              canPrint: ready && this.#allows('print'),
-              busy: this.#exports.busy,
-              printing: this.#exports.renderPrintProgress(this.#shown),
-              moreOpen: this.#controls.moreOpen,
-              findOpen: this.#controls.findOpen,
-              sidebarOpen: this.#sidebar.open,
-              findBar: this.#controls.renderFindBar(percent),
-            },
-            this.#controls.actions,
-          )}
+      ${this.#controls.renderToolbar({
+        strings,
+        ready,
+        canDownload: ready && allows('download'),
+        canPrint: ready && allows('print'),
+        busy: this.#exports.busy,
+        printing: this.#exports.renderPrintProgress(this.#shown),
+        sidebarOpen: this.#sidebar.open,
+        progress: this.#load.percent,
+      })}
       <div class="stage ${this.#sidebar.open && ready ? 'with-sidebar' : ''}" ?inert=${this.#password.isOpen}>
         ${ready ? this.#sidebar.render(strings) : nothing}
-        <div part="viewport" class=${viewportClasses} tabindex="0" role="region" aria-label=${strings.documentLabel}>
+        <div part="viewport" class="viewport ${allows('copy') ? '' : 'no-copy'} ${allows('print') ? '' : 'no-print'}" tabindex="0" role="region" aria-label=${strings.documentLabel}>
           <div class="pdfViewer"></div>
         </div>
       </div>
       <div class="visually-hidden" role="status" aria-live="polite">${this.#controls.announcement}</div>
-      ${renderLoading(strings, this.state === 'loading', percent)}
-      ${renderError(strings, error, error ? this.#shown?.errors?.[error.code] : undefined, () => this.reload())}
+      ${this.#load.render({ strings, overrides: this.#shown, covered: this.#password.isOpen })}
       ${this.#password.render()}
     </div>`;
   }
@@ -461,7 +418,7 @@ export class SecureViewer extends LitElement {
       container: viewport,
       viewer: viewport.querySelector<HTMLDivElement>('.pdfViewer')!,
       shadowRoot: this.renderRoot as ShadowRoot,
-      textLayer: this.#allows('copy'),
+      textLayer: this.#tokens.allows('copy'),
       pageLabel: (page) => {
         const strings = resolveStrings(this.#shown);
         return format(strings.pageLabel, { page }, strings);
@@ -494,13 +451,6 @@ export class SecureViewer extends LitElement {
     this.#exports.abort();
     this.#controls.reset();
     this.#sidebar.reset();
-    this._numPages = 0;
-    this._percent = null;
-  }
-
-  /** A UI hint from the token or the host's override; the server decides what it serves. */
-  #allows(permission: string): boolean {
-    return permits(this._permissionsOverride ?? this.#tokens.permissions, permission);
   }
 
   #emit<K extends SecureViewerEventName>(name: K, detail: SecureViewerEventDetail<K>): void {

@@ -1,8 +1,10 @@
 import type { PropertyValues, ReactiveController, ReactiveControllerHost } from 'lit';
 import { ViewerError } from '../errors.ts';
+import { createViewerEvent } from '../events.ts';
 import type { TokenAccess } from '../net/token-access.ts';
 import { documentUrl } from '../net/document-url.ts';
 import { permissionsFromClaims, type JwtClaims } from './jwt.ts';
+import { permits } from './permissions.ts';
 import { planTokens, type PasswordReader, type TokenSettings } from './token-plan.ts';
 import { tokenFromCallbackResult, type ReceivedToken } from './token-response.ts';
 import { TokenSession, type Clock, type TokenReason } from './token-session.ts';
@@ -16,8 +18,6 @@ export interface TokenHost extends ReactiveControllerHost, HTMLElement, TokenSet
 export interface TokenControllerOptions {
   /** Asks the reader for an access password (the built-in dialog). */
   askReader: PasswordReader;
-  /** A token arrived from a source (`initial`, or a renewal); never called for host-set tokens. */
-  onToken: (token: ReceivedToken, reason: TokenReason) => void;
   onFailure: (error: ViewerError) => void;
 }
 
@@ -44,6 +44,8 @@ export class TokenController implements ReactiveController, TokenAccess {
   #session: TokenSession | null = null;
   #claims: JwtClaims | null = null;
   #permissions: readonly string[] | null = null;
+  /** What the host says the reader may do, over what the token says. */
+  #permissionsOverride: readonly string[] | null = null;
   /** The origin the host's token was given for: that of the first document it opened. */
   #tokenOrigin: string | null = null;
 
@@ -58,9 +60,23 @@ export class TokenController implements ReactiveController, TokenAccess {
     return this.#claims;
   }
 
-  /** What the current token allows, or null when it says nothing (an opaque token). */
+  /**
+   * What the reader may do: the host's list if it set one, else the current token's, else null
+   * (an opaque token says nothing).
+   */
   get permissions(): readonly string[] | null {
-    return this.#permissions;
+    return this.#permissionsOverride ?? this.#permissions;
+  }
+
+  /** The host's own list of what the reader may do (null: the token's claim decides). */
+  set permissions(value: readonly string[] | null) {
+    this.#permissionsOverride = value === null ? null : Object.freeze([...value]);
+    this.#host.requestUpdate();
+  }
+
+  /** A UI hint from the host's list or the token; the server decides what it serves. */
+  allows(permission: string): boolean {
+    return permits(this.permissions, permission);
   }
 
   /**
@@ -79,7 +95,10 @@ export class TokenController implements ReactiveController, TokenAccess {
     this.#session = new TokenSession(Object.assign(plan, {
       onToken: (token: ReceivedToken, reason: TokenReason) => {
         this.#read(token);
-        this.#options.onToken(token, reason);
+        // A renewal is news for the host (never with the token); the first token is not.
+        if (reason === 'initial') return;
+        const { expiresAt } = token;
+        this.#host.dispatchEvent(createViewerEvent('sv-token-renew', expiresAt === undefined ? { reason } : { reason, expiresAt }));
       },
       onFailure: this.#options.onFailure,
       clock: realClock,

@@ -4,7 +4,7 @@ import type { PageViewer, Zoom } from '../pdf/page-viewer.ts';
 import type { FindResult, Finder } from './find/find-bar.ts';
 import { format, resolveStrings, type ViewerStringOverrides } from '../i18n/strings.ts';
 import { adoptSheet } from '../internal/adopt-sheet.ts';
-import type { ToolbarActions } from './toolbar.ts';
+import { renderToolbar, type ToolbarActions, type ToolbarModel } from './toolbar.ts';
 
 type FindBar = typeof import('./find/find-bar.ts');
 type Keymap = typeof import('./keyboard.ts');
@@ -15,6 +15,7 @@ export interface ReaderHost extends ReactiveControllerHost, HTMLElement {
   page: number;
   zoom: Zoom;
   readonly numPages: number;
+  readonly noToolbar: boolean;
   goToPage(page: number): void;
   download(): Promise<void>;
   print(): Promise<void>;
@@ -34,6 +35,12 @@ export interface ReaderControlsOptions {
   /** The reader arrived on another page (the sidebar follows). */
   onPageShown: (page: number) => void;
 }
+
+/** What the toolbar shows that the controls do not know themselves. */
+export type ToolbarState = Omit<ToolbarModel, 'page' | 'numPages' | 'scale' | 'moreOpen' | 'findOpen' | 'findBar'> & {
+  /** Share of the document loaded (0–100), for the find bar. */
+  progress: number | null;
+};
 
 /**
  * The reader's controls: toolbar actions, keyboard shortcuts inside the element, the state of the
@@ -56,6 +63,8 @@ export class ReaderControls implements ReactiveController {
   /** The `page` property was set from the viewer's scrolling: nothing to push back. */
   #pageFromViewer = false;
   #announcement = '';
+  /** The page viewer's scale, 1 = 100 %. */
+  #scale = 1;
   #keymap: Keymap | null = null;
   #keymapLoading = false;
 
@@ -68,14 +77,6 @@ export class ReaderControls implements ReactiveController {
   /** What screen readers hear about the page the reader arrived on. */
   get announcement(): string {
     return this.#announcement;
-  }
-
-  get moreOpen(): boolean {
-    return this.#moreOpen;
-  }
-
-  get findOpen(): boolean {
-    return this.#findOpen;
   }
 
   set findResult(result: FindResult | null) {
@@ -100,6 +101,27 @@ export class ReaderControls implements ReactiveController {
     if (changed.has('zoom') && pages && pages.zoom !== zoom) pages.zoom = zoom;
     if (changed.has('page') && !this.#pageFromViewer && pages && pages.page !== page) pages.page = page;
     this.#pageFromViewer = false;
+  }
+
+  /** Scrolls to page `n`, clamped to the open document (as given while none is open). */
+  goToPage(n: number): void {
+    const { numPages } = this.#host;
+    this.#host.page = numPages > 0 ? Math.min(Math.max(1, Math.round(n)), numPages) : n;
+  }
+
+  /** The page viewer's scale changed (a zoom, or a fit mode on a resize). */
+  scaleChanged(scale: number): void {
+    if (scale === this.#scale) return;
+    this.#scale = scale;
+    this.#host.requestUpdate();
+  }
+
+  /** The toolbar with the find bar under it, unless the host hides it. */
+  renderToolbar({ progress, ...state }: ToolbarState): TemplateResult | typeof nothing {
+    if (this.#host.noToolbar) return nothing;
+    const { page, numPages } = this.#host;
+    const findBar = this.#renderFindBar(progress);
+    return renderToolbar({ ...state, page, numPages, scale: this.#scale, moreOpen: this.#moreOpen, findOpen: this.#findOpen, findBar }, this.actions);
   }
 
   /** The document opened on its first page. */
@@ -194,7 +216,7 @@ export class ReaderControls implements ReactiveController {
   }
 
   /** The find bar while find is open, once its code is there; `progress`: share of the document loaded (0–100). */
-  renderFindBar(progress: number | null): TemplateResult | typeof nothing {
+  #renderFindBar(progress: number | null): TemplateResult | typeof nothing {
     if (!this.#findOpen || !this.#findBar) return nothing;
     return this.#findBar.renderFindBar({ strings: this.#options.strings(), result: this.#findResult, progress }, this.actions);
   }

@@ -3,7 +3,7 @@ import { ViewerError } from '../../errors.ts';
 import type { Attempt } from '../../net/outcome.ts';
 import type { ReceivedToken } from '../../token/token-response.ts';
 import type { AccessPasswordRequest } from '../../token/token-plan.ts';
-import type { SvPasswordRequiredDetail } from '../../events.ts';
+import { createViewerEvent, type SvPasswordRequiredDetail } from '../../events.ts';
 import type { PasswordDialog, PasswordHost, PasswordKind } from './password-dialog.ts';
 import type { ViewerStringOverrides } from '../../i18n/strings.ts';
 
@@ -17,15 +17,13 @@ import type { ViewerStringOverrides } from '../../i18n/strings.ts';
 export class PasswordFlow implements ReactiveController {
   readonly #host: PasswordHost;
   readonly #strings: () => ViewerStringOverrides | null;
-  readonly #onRequired: (detail: SvPasswordRequiredDetail) => void;
   #dialog: PasswordDialog | null = null;
   /** Counts questions and closes: a question still waiting for the dialog's chunk is dropped by either. */
   #asked = 0;
 
-  constructor(host: PasswordHost, strings: () => ViewerStringOverrides | null, onRequired: (detail: SvPasswordRequiredDetail) => void) {
+  constructor(host: PasswordHost, strings: () => ViewerStringOverrides | null) {
     this.#host = host;
     this.#strings = strings;
-    this.#onRequired = onRequired;
     host.addController(this);
   }
 
@@ -60,6 +58,11 @@ export class PasswordFlow implements ReactiveController {
     this.close();
   }
 
+  /** Tells the host a password is needed (when the dialog opens, and after each wrong one). */
+  #required(detail: SvPasswordRequiredDetail): void {
+    this.#host.dispatchEvent(createViewerEvent('sv-password-required', detail));
+  }
+
   render(): TemplateResult | typeof nothing {
     return this.#dialog?.render() ?? nothing;
   }
@@ -82,11 +85,11 @@ export class PasswordFlow implements ReactiveController {
       expired,
       attempt: async (password) => {
         const outcome = await attempt(password);
-        if (outcome.kind === 'incorrect') this.#onRequired({ kind, retry: true });
+        if (outcome.kind === 'incorrect') this.#required({ kind, retry: true });
         return outcome;
       },
     });
-    this.#onRequired({ kind, retry });
+    this.#required({ kind, retry });
     return (await answer)?.value ?? null;
   }
 }

@@ -1,4 +1,5 @@
-import { html, type ReactiveController, type TemplateResult } from 'lit';
+import { html, type PropertyValues, type ReactiveController, type TemplateResult } from 'lit';
+import { createViewerEvent } from '../../events.ts';
 import type { CoreStrings } from '../../i18n/strings.ts';
 import type { SidebarHost, SidebarOptions } from './sidebar-options.ts';
 import type { SidebarPanel } from './sidebar-panel.ts';
@@ -30,8 +31,13 @@ export class SidebarController implements ReactiveController {
   set open(open: boolean) {
     if (open === this.#open) return;
     this.#open = open;
-    this.#options.onToggle(open);
-    this.#host.requestUpdate();
+    const host = this.#host;
+    // The reader's toggle reaches the property, and the host hears of it; the host's own does not come back.
+    if (host.sidebarOpen !== open) {
+      host.sidebarOpen = open;
+      host.dispatchEvent(createViewerEvent('sv-sidebar-toggle', { open }));
+    }
+    host.requestUpdate();
     if (open) this.#prepare();
     else this.#focusWhenLoaded = false;
   }
@@ -41,6 +47,11 @@ export class SidebarController implements ReactiveController {
     if (!this.#open || !focusInside) return;
     if (this.#panel) void this.#panel.focusInside();
     else this.#focusWhenLoaded = true;
+  }
+
+  /** The element is about to update with these changes (its `willUpdate`): the host's `sidebarOpen` opens or closes it. */
+  willUpdate(changed: PropertyValues): void {
+    if (changed.has('sidebarOpen')) this.open = this.#host.sidebarOpen;
   }
 
   hostConnected(): void {

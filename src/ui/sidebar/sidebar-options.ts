@@ -6,6 +6,8 @@ import type { ViewerStringOverrides } from '../../i18n/strings.ts';
 /** What the sidebar, open or closed, needs of the element. */
 export interface SidebarHost extends ReactiveControllerHost, HTMLElement {
   readonly renderRoot: HTMLElement | DocumentFragment;
+  /** Whether the sidebar is open, as the host set it or the reader left it. */
+  sidebarOpen: boolean;
   goToPage(page: number): void;
 }
 
@@ -16,6 +18,4 @@ export interface SidebarOptions {
   decorate(canvas: HTMLCanvasElement): Promise<void>;
   /** The host's replacements for visible strings. */
   strings(): ViewerStringOverrides | null;
-  /** The sidebar opened or closed (by the reader or the host). */
-  onToggle(open: boolean): void;
 }
