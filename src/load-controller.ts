@@ -1,5 +1,6 @@
 import { html, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { ViewerError, ViewerErrorInfo } from './errors.ts';
+import { createViewerEvent } from './events.ts';
 import type { CoreStrings, ViewerStringOverrides } from './i18n/strings.ts';
 import { renderError, renderLoading } from './ui/overlays.ts';
 
@@ -14,7 +15,7 @@ export interface LoadOptions<A extends readonly unknown[]> {
    * `status` as it goes and reports failures with `fail`.
    */
   task: (args: A, signal: AbortSignal) => Promise<void>;
-  /** The load failed (once per load): stop what still runs of it and tell the host. */
+  /** The load failed (once per load): stop what still runs of it (`sv-error` follows). */
   onError: (error: ViewerError) => void;
 }
 
@@ -35,7 +36,7 @@ export interface LoadScreenView {
  * check instead of overwriting the current one.
  */
 export class LoadController<A extends readonly unknown[]> implements ReactiveController {
-  readonly #host: ReactiveControllerHost;
+  readonly #host: ReactiveControllerHost & HTMLElement;
   readonly #options: LoadOptions<A>;
   #args: A | undefined;
   #queued = false;
@@ -47,7 +48,7 @@ export class LoadController<A extends readonly unknown[]> implements ReactiveCon
   /** Share of the document's bytes loaded, 0–100 (null before the size is known). */
   #percent: number | null = null;
 
-  constructor(host: ReactiveControllerHost, options: LoadOptions<A>) {
+  constructor(host: ReactiveControllerHost & HTMLElement, options: LoadOptions<A>) {
     this.#host = host;
     this.#options = options;
     host.addController(this);
@@ -79,13 +80,14 @@ export class LoadController<A extends readonly unknown[]> implements ReactiveCon
     return this.#percent;
   }
 
-  /** Bytes of the document arrived. Only a new whole percent draws again: bytes come in many small pieces while pdf.js starts. */
+  /** Bytes of the document arrived: `sv-progress`, and a new whole percent draws again (bytes come in many small pieces while pdf.js starts). */
   progress(loaded: number, total: number): void {
-    if (total <= 0) return;
-    const percent = Math.round((loaded / total) * 100);
-    if (percent === this.#percent) return;
-    this.#percent = percent;
-    this.#host.requestUpdate();
+    const percent = total > 0 ? Math.round((loaded / total) * 100) : this.#percent;
+    if (percent !== this.#percent) {
+      this.#percent = percent;
+      this.#host.requestUpdate();
+    }
+    this.#host.dispatchEvent(createViewerEvent('sv-progress', { loaded, total }));
   }
 
   /**
@@ -126,6 +128,7 @@ export class LoadController<A extends readonly unknown[]> implements ReactiveCon
     this.#error = error.toInfo();
     this.status = 'error';
     this.#options.onError(error);
+    this.#host.dispatchEvent(createViewerEvent('sv-error', error.toInfo()));
   }
 
   hostConnected(): void {

@@ -14,7 +14,7 @@ import { TokenController } from './token/token-controller.ts';
 import { CopyGuard } from './ui/copy-guard.ts';
 import { PasswordFlow } from './ui/password/password-flow.ts';
 import { ReaderControls } from './ui/reader-controls.ts';
-import { format, resolveStrings, type ViewerStringOverrides } from './i18n/strings.ts';
+import { resolveStrings, type ViewerStringOverrides } from './i18n/strings.ts';
 import { SidebarController } from './ui/sidebar/sidebar-controller.ts';
 import { TouchInput } from './ui/touch/touch-input.ts';
 import { languageController } from './i18n/language-controller.ts';
@@ -226,10 +226,7 @@ export class SecureViewer extends LitElement {
   });
 
   readonly #documents = new DocumentController(this, this.#tokens, {
-    onProgress: (loaded, total) => {
-      this.#load.progress(loaded, total);
-      this.#emit('sv-progress', { loaded, total });
-    },
+    onProgress: (loaded, total) => this.#load.progress(loaded, total),
     onLoaded: (numPages) => {
       this.#controls.documentLoaded();
       this.#load.ready(numPages);
@@ -281,10 +278,9 @@ export class SecureViewer extends LitElement {
   readonly #load = new LoadController(this, {
     args: () => [this.src] as const,
     task: (_args, signal) => this.#open(signal),
-    onError: (error) => {
+    onError: () => {
       this.#password.close();
       this.#drop();
-      this.#emit('sv-error', error.toInfo());
     },
   });
 
@@ -419,10 +415,7 @@ export class SecureViewer extends LitElement {
       viewer: viewport.querySelector<HTMLDivElement>('.pdfViewer')!,
       shadowRoot: this.renderRoot as ShadowRoot,
       textLayer: this.#tokens.allows('copy'),
-      pageLabel: (page) => {
-        const strings = resolveStrings(this.#shown);
-        return format(strings.pageLabel, { page }, strings);
-      },
+      pageLabel: (page) => this.#controls.pageLabel(page),
       view: () => ({ page: this.page, zoom: this.zoom }),
       beforePages: () => this.#watermark.beforePages(),
     });

@@ -109,6 +109,12 @@ export class ReaderControls implements ReactiveController {
     this.#host.page = numPages > 0 ? Math.min(Math.max(1, Math.round(n)), numPages) : n;
   }
 
+  /** What a page box is called for screen readers. */
+  pageLabel(page: number): string {
+    const strings = resolveStrings(this.#options.strings());
+    return format(strings.pageLabel, { page }, strings);
+  }
+
   /** The page viewer's scale changed (a zoom, or a fit mode on a resize). */
   scaleChanged(scale: number): void {
     if (scale === this.#scale) return;
