@@ -4,7 +4,7 @@ import { withTimeout } from '../internal/timeout.ts';
 import type { ReceivedToken, RenewReason } from './token-response.ts';
 import { RenewalBudget } from './renewal-budget.ts';
 import { renewalDelay } from './schedule.ts';
-import { SingleFlight } from './single-flight.ts';
+import { SingleFlight } from '../internal/single-flight.ts';
 
 /** Time as the session sees it; injected so schedules can be tested without waiting. */
 export interface Clock {

@@ -2,7 +2,6 @@ import { expect } from '@open-wc/testing';
 import { receiveToken, tokenFromCallbackResult, tokenFromResponseBody } from '../../src/token/token-response.ts';
 import { RenewalBudget } from '../../src/token/renewal-budget.ts';
 import { renewalDelay } from '../../src/token/schedule.ts';
-import { SingleFlight } from '../../src/token/single-flight.ts';
 import { fakeJwt } from './fake-clock.ts';
 
 describe('renewalDelay', () => {
@@ -56,23 +55,6 @@ describe('receiveToken', () => {
     expect(() => tokenFromResponseBody({ nothing: 1 }, 0, wall)).to.throw().with.property('code', 'renewal-failed');
     expect(tokenFromCallbackResult({ token: 't', expiresAt: wall + 10_000 }, 0, wall)).to.include({ lifetimeMs: 10_000, expiresAt: wall + 10_000 });
     expect(() => tokenFromCallbackResult(undefined, 0, wall)).to.throw().with.property('code', 'renewal-failed');
-  });
-});
-
-describe('SingleFlight', () => {
-  it('shares one running task and starts a new one afterwards', async () => {
-    const flight = new SingleFlight<number>();
-    let runs = 0;
-    let release!: () => void;
-    const task = () => new Promise<number>((resolve) => { runs++; release = () => resolve(runs); });
-    const calls = Array.from({ length: 25 }, () => flight.run(task));
-    expect(flight.busy).to.equal(true);
-    release();
-    expect(await Promise.all(calls)).to.deep.equal(Array(25).fill(1));
-    expect(flight.busy).to.equal(false);
-    const next = flight.run(task);
-    release();
-    expect(await next).to.equal(2);
   });
 });
 
