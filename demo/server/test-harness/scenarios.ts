@@ -1,7 +1,7 @@
 // Test scenarios: private aliases of a stored document with their own faults, counters and
 // request log. Only created through the test switches.
 import { randomBytes } from 'node:crypto';
-import { BandwidthLimiter } from './bandwidth-limiter.ts';
+import { BandwidthLimiter } from '../../../shared/bandwidth-limiter.ts';
 import type { Faults, LoggedRequest } from './test-switch-types.ts';
 
 export type { LoggedRequest };

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { openDocumentBody, pipeBody, type BodyWriter, type ByteSpan } from '../../../server/index.ts';
-import type { BandwidthLimiter } from './bandwidth-limiter.ts';
+import type { BandwidthLimiter } from '../../../shared/bandwidth-limiter.ts';
 
 export interface BodyShaping {
   limiter?: BandwidthLimiter | undefined;

@@ -1,7 +1,7 @@
 // One budget of bytes per second shared by every response it paces: each chunk reserves its slot
 // on a single virtual clock, so concurrent responses take turns (by arrival) and never add up to
-// more than the rate. The bandwidth fault of a scenario is one; a benchmark pacing all its
-// document responses can use one as well.
+// more than the rate. The bandwidth fault of a test scenario is one; the benchmark paces all its
+// document responses through one.
 
 export class BandwidthLimiter {
   #nextFreeAt = 0;
