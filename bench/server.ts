@@ -1,38 +1,24 @@
 import { createReadStream } from 'node:fs';
-import { open as openFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import http from 'node:http';
 import http2 from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
 import { pipeline, type Writable } from 'node:stream';
 import path from 'node:path';
-// The reference backend's Range parsing and multipart framing (pure, no I/O): all the bench takes from
-// server/, so the bench's byte counts rest on the same reading of Range as the backend's.
-import { closingDelimiter, multipartLength, newBoundary, parseRanges, partHead, type ByteSpan } from '../server/byte-ranges.ts';
+// The library's document decision and body (what the reference backend sends, byte for byte): the
+// bench only paces and counts the body, so its byte counts are those of the backend's answers.
+import {
+  bearerCredential,
+  decideDocumentBytes,
+  errorReply,
+  invalidTokenReply,
+  openDocumentBody,
+  type DocumentReply,
+  type RangesDecision,
+} from '../server/index.ts';
+import { BandwidthLimiter } from '../shared/bandwidth-limiter.ts';
 import type { Protocol, RangeMode } from './config.ts';
 import type { Certificate } from './tls.ts';
-
-/**
- * One bandwidth budget for every document response at once. Each chunk reserves its slot on a
- * single virtual clock, so concurrent responses share the rate in turn (round robin by arrival)
- * and never add up to more than the limit.
- */
-export class SharedBandwidth {
-  #nextFreeAt = 0;
-
-  constructor(readonly bytesPerSecond: number) {}
-
-  async take(bytes: number): Promise<void> {
-    const now = performance.now();
-    const start = Math.max(now, this.#nextFreeAt);
-    this.#nextFreeAt = start + (bytes / this.bytesPerSecond) * 1000;
-    const wait = this.#nextFreeAt - now;
-    if (wait >= 1) await sleep(wait);
-  }
-
-  reset(): void {
-    this.#nextFreeAt = 0;
-  }
-}
 
 export interface DocumentRequestLog {
   at: number;
@@ -71,6 +57,7 @@ export interface ServerOptions {
 /** What the handlers use of a request: HTTP/1.1's and HTTP/2's compatibility API both have it. */
 interface Request {
   url?: string | undefined;
+  method?: string | undefined;
   headers: { range?: string | undefined; authorization?: string | undefined };
 }
 
@@ -107,7 +94,7 @@ const contentTypes: Record<string, string> = {
 };
 
 export async function startServer(options: ServerOptions): Promise<BenchServer> {
-  const bandwidth = new SharedBandwidth(options.bandwidth);
+  const bandwidth = new BandwidthLimiter(options.bandwidth);
   const rangeMode = options.rangeMode ?? 'multi';
   let bytesSent = 0;
   let requests: DocumentRequestLog[] = [];
@@ -194,51 +181,17 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
       requests.push(log);
       await sleep(options.latencyMs);
     }
-    if (!/^Bearer \S+$/.test(req.headers.authorization ?? '')) {
-      log.status = 401;
-      return void res.writeHead(401, { 'WWW-Authenticate': 'Bearer' }).end();
-    }
-    const file = path.join(options.documentsDir, name);
-    if (!file.startsWith(options.documentsDir + path.sep) || path.extname(file) !== '.pdf') {
-      log.status = 404;
-      return void res.writeHead(404).end();
-    }
-    let size: number;
-    try {
-      size = (await stat(file)).size;
-    } catch {
-      log.status = 404;
-      return void res.writeHead(404).end();
-    }
-
-    let spans = documentRanges(req.headers.range, size);
-    // A server that serves one range per request: the several asked for (before merging) get the
-    // whole file or a 416.
-    if (spans !== 'invalid' && (req.headers.range ?? '').includes(',') && rangeMode !== 'multi') {
-      if (rangeMode === 'single-200') spans = null;
-      else spans = 'invalid';
-    }
-    if (spans === 'invalid') {
-      log.status = 416;
-      return void res.writeHead(416, { 'Content-Range': `bytes */${size}` }).end();
-    }
-    const parts = spans ?? [{ start: 0, end: size - 1 }];
-    const boundary = parts.length > 1 ? newBoundary() : null;
-    const headers: http.OutgoingHttpHeaders = {
-      'Content-Type': boundary ? `multipart/byteranges; boundary=${boundary}` : 'application/pdf',
-      'Content-Length': boundary ? multipartLength(boundary, 'application/pdf', parts, size) : parts[0]!.end - parts[0]!.start + 1,
-      'Accept-Ranges': 'bytes',
-      'Cache-Control': 'private, no-store',
-    };
-    if (spans && !boundary) headers['Content-Range'] = `bytes ${parts[0]!.start}-${parts[0]!.end}/${size}`;
-    log.status = spans ? 206 : 200;
-    res.writeHead(log.status, headers);
+    const reply = await documentReply(req, name);
+    log.status = reply.status;
+    res.writeHead(reply.status, reply.headers);
+    if (reply.body === null || typeof reply.body === 'string') return void res.end(reply.body ?? undefined);
 
     let closed = false;
     res.on('close', () => {
       closed = true;
     });
-    // Part heads and the closing delimiter count as body bytes, throttled like the rest.
+    // The body in slices of CHUNK bytes (part heads and the closing delimiter count as body bytes,
+    // throttled like the rest).
     const send = async (chunk: Buffer): Promise<boolean> => {
       if (timed) await bandwidth.take(chunk.byteLength);
       // A response left over from an earlier run must neither use this run's bandwidth nor count.
@@ -249,58 +202,34 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
       if (!flushed && !closed) await drained(res);
       return !closed;
     };
-    let expected = 0;
-    if (boundary) {
-      // Small parts are gathered into chunks of up to CHUNK bytes, read from one open file: a part
-      // costs the link its bytes, not a file opening and a timer of this process each (a server
-      // that serves many ranges, nginx's sendfile say, spends next to nothing per part).
-      const handle = await openFile(file, 'r');
-      try {
-        let pending: Buffer[] = [];
-        let pendingBytes = 0;
-        const flush = async (): Promise<boolean> => {
-          const chunk = Buffer.concat(pending, pendingBytes);
-          pending = [];
-          pendingBytes = 0;
-          return chunk.byteLength === 0 || send(chunk);
-        };
-        const queue = async (piece: Buffer): Promise<boolean> => {
-          expected += piece.byteLength;
-          pending.push(piece);
-          pendingBytes += piece.byteLength;
-          return pendingBytes < CHUNK || flush();
-        };
-        let going = true;
-        for (const [index, part] of parts.entries()) {
-          going &&= await queue(Buffer.from((index === 0 ? '' : '\r\n') + partHead(boundary, 'application/pdf', part, size)));
-          for (let at = part.start; going && at <= part.end; at += CHUNK) {
-            const length = Math.min(CHUNK, part.end + 1 - at);
-            const { buffer, bytesRead } = await handle.read(Buffer.alloc(length), 0, length, at);
-            going = bytesRead === length && (await queue(buffer));
-          }
-          if (!going || closed || myGeneration !== generation) break;
-        }
-        if (going && !closed && myGeneration === generation) {
-          await queue(Buffer.from(closingDelimiter(boundary)));
-          await flush();
-        }
-      } finally {
-        await handle.close();
-      }
-    } else {
-      const part = parts[0]!;
-      expected += part.end - part.start + 1;
-      // Leaving the loop early destroys the stream, so a dropped connection leaves no open file behind.
-      const source = createReadStream(file, { start: part.start, end: part.end, highWaterMark: CHUNK });
-      try {
-        for await (const chunk of source as AsyncIterable<Buffer>) if (!(await send(chunk))) break;
-      } finally {
-        source.destroy();
-      }
+    // Leaving the loop early destroys the stream, so a dropped connection leaves no open file behind.
+    const source = await openDocumentBody(reply.body);
+    try {
+      for await (const slice of slices(source as AsyncIterable<Buffer>, CHUNK)) if (!(await send(slice))) break;
+    } finally {
+      source.destroy();
     }
     if (closed) return;
-    if (log.sent === expected) res.end();
+    if (log.sent === Number(reply.headers['Content-Length'])) res.end();
     else res.destroy();
+  }
+
+  /** The backend's answer for a document of the bench's folder, with the bench's range mode. */
+  async function documentReply(req: Request, name: string): Promise<DocumentReply> {
+    if (bearerCredential(req.headers.authorization) === null) return invalidTokenReply();
+    const file = path.join(options.documentsDir, name);
+    if (!file.startsWith(options.documentsDir + path.sep) || path.extname(file) !== '.pdf') return errorReply(404, 'not_found', 'Not found.');
+    let info;
+    try {
+      info = await stat(file);
+    } catch {
+      return errorReply(404, 'not_found', 'Not found.');
+    }
+    const range = req.headers.range ?? null;
+    const document = { title: name, size: info.size, etag: `"${info.size.toString(16)}-${Math.round(info.mtimeMs).toString(16)}"`, source: file };
+    return decideDocumentBytes({ method: req.method ?? 'GET', header: (header) => (header === 'range' ? range : null) }, document, {
+      adjustRanges: (decision) => benchRanges(decision, range, rangeMode),
+    });
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -336,16 +265,37 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
 }
 
 /**
- * The ranges to send: null (no Range header) means the whole file. Read by the backend's parser
- * (several ranges sorted and merged, as the backend serves them); where the backend would ignore
- * a Range (a reversed or malformed one) and send the whole file, the bench answers 416 like an
- * unsatisfiable range: the viewer never sends such a header, so it is a bug the measurement must
- * not hide behind a whole-file download.
+ * The backend's reading of Range (several ranges sorted and merged), changed where the bench
+ * answers otherwise. Where the backend would ignore a Range (a reversed or malformed one) and send
+ * the whole file, the bench answers 416 like an unsatisfiable range: the viewer never sends such a
+ * header, so it is a bug the measurement must not hide behind a whole-file download. A server that
+ * serves one range per request answers several asked for (before merging) with the whole file or a 416.
  */
-function documentRanges(header: string | undefined, size: number): ByteSpan[] | null | 'invalid' {
-  if (!header) return null;
-  const decision = parseRanges(header, size);
-  return decision.kind === 'partial' ? decision.ranges : 'invalid';
+function benchRanges(decision: RangesDecision, header: string | null, mode: RangeMode): RangesDecision {
+  if (header === null) return decision;
+  if (decision.kind === 'full') return { kind: 'unsatisfiable' };
+  if (decision.kind === 'partial' && header.includes(',') && mode !== 'multi') return mode === 'single-200' ? { kind: 'full' } : { kind: 'unsatisfiable' };
+  return decision;
+}
+
+/** The stream's bytes in slices of `size` (the last one shorter), gathered or cut from its chunks. */
+async function* slices(stream: AsyncIterable<Buffer>, size: number): AsyncGenerator<Buffer> {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  for await (const chunk of stream) {
+    for (let at = 0; at < chunk.byteLength; ) {
+      const take = Math.min(size - pendingBytes, chunk.byteLength - at);
+      pending.push(chunk.subarray(at, at + take));
+      pendingBytes += take;
+      at += take;
+      if (pendingBytes === size) {
+        yield pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+        pending = [];
+        pendingBytes = 0;
+      }
+    }
+  }
+  if (pendingBytes > 0) yield Buffer.concat(pending, pendingBytes);
 }
 
 function drained(res: Response): Promise<void> {
