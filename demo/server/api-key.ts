@@ -4,11 +4,10 @@
 // (kept as a hash from then on) and removed.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
-import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
-import { API_KEY_SCOPES, type ApiKeyInfo, type ApiKeyRegistry, type ApiKeyScope } from '../../server/index.ts';
+import { API_KEY_SCOPES, bearerCredential, type ApiKeyInfo, type ApiKeyRegistry, type ApiKeyScope, type ClientInfo } from '../../server/index.ts';
 import type { BackendContext } from './context.ts';
-import { HttpError, bearerToken, headerValue } from './http.ts';
+import { HttpError } from './http.ts';
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
@@ -19,10 +18,13 @@ export function apiKeyMatches(presented: string, expected: string): boolean {
   return timingSafeEqual(digest(presented), digest(expected));
 }
 
-/** Accepts `Authorization: Bearer <key>` or `X-Api-Key: <key>` with `scope`; throws the error reply otherwise. */
-export async function requireApiKey(req: IncomingMessage, ctx: Pick<BackendContext, 'apiKeys' | 'source'>, scope: ApiKeyScope): Promise<ApiKeyInfo> {
-  const presented = bearerToken(req) ?? headerValue(req, 'x-api-key');
-  const check = await ctx.apiKeys.authenticate(presented, scope, ctx.source.throttleKey(req));
+/**
+ * Accepts `Authorization: Bearer <key>` or `X-Api-Key: <key>` with `scope`; throws the error reply
+ * otherwise. Failures are counted per `client` address.
+ */
+export async function requireApiKey(request: Request, client: ClientInfo, ctx: Pick<BackendContext, 'apiKeys'>, scope: ApiKeyScope): Promise<ApiKeyInfo> {
+  const presented = bearerCredential(request.headers.get('authorization')) ?? request.headers.get('x-api-key');
+  const check = await ctx.apiKeys.authenticate(presented, scope, client.key);
   if (check.ok) return check.key;
   if (check.status === 403) throw new HttpError(403, 'insufficient_scope', `This API key does not have the "${scope}" scope.`);
   if (check.status === 429) {

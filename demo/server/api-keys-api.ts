@@ -1,8 +1,7 @@
 // API key management over HTTP (scope `keys`): list, create (the key is in this one answer only)
 // and revoke. The library's registry audits every operation, never a key.
-// Each route is `Request → Response`; the Node request is passed only for the API-key check.
-import type { IncomingMessage } from 'node:http';
-import { API_KEY_ENVIRONMENTS, isApiKeyScope, jsonResponse, type ApiKeyEnvironment, type ApiKeyInfo } from '../../server/index.ts';
+// Each route is `Request → Response`, given who sent it (the API-key check counts failures per client).
+import { API_KEY_ENVIRONMENTS, isApiKeyScope, jsonResponse, type ApiKeyEnvironment, type ApiKeyInfo, type ClientInfo } from '../../server/index.ts';
 import { requireApiKey } from './api-key.ts';
 import type { BackendContext } from './context.ts';
 import { HttpError, jsonBody, notFound } from './http.ts';
@@ -25,14 +24,14 @@ export function describeApiKey(info: ApiKeyInfo) {
 }
 
 /** GET /api/keys */
-export async function listApiKeys(req: IncomingMessage, ctx: BackendContext): Promise<Response> {
-  await requireApiKey(req, ctx, 'keys');
+export async function listApiKeys(request: Request, client: ClientInfo, ctx: BackendContext): Promise<Response> {
+  await requireApiKey(request, client, ctx, 'keys');
   return jsonResponse(200, { keys: (await ctx.apiKeys.list()).map(describeApiKey) });
 }
 
 /** POST /api/keys `{name, scopes, environment?}` → 201 with the key, shown this once. */
-export async function createApiKey(request: Request, req: IncomingMessage, ctx: BackendContext): Promise<Response> {
-  await requireApiKey(req, ctx, 'keys');
+export async function createApiKey(request: Request, client: ClientInfo, ctx: BackendContext): Promise<Response> {
+  await requireApiKey(request, client, ctx, 'keys');
   const body = await jsonBody(request);
   const { name, scopes, environment = 'live' } = body;
   if (typeof name !== 'string' || !Array.isArray(scopes) || !scopes.every(isApiKeyScope)) {
@@ -50,8 +49,8 @@ export async function createApiKey(request: Request, req: IncomingMessage, ctx: 
 }
 
 /** POST /api/keys/:id/revoke */
-export async function revokeApiKey(req: IncomingMessage, id: string, ctx: BackendContext): Promise<Response> {
-  await requireApiKey(req, ctx, 'keys');
+export async function revokeApiKey(request: Request, client: ClientInfo, id: string, ctx: BackendContext): Promise<Response> {
+  await requireApiKey(request, client, ctx, 'keys');
   const outcome = await ctx.apiKeys.revoke(id);
   if (outcome === 'unknown') throw notFound();
   if (outcome === 'configured') throw new HttpError(409, 'configured_key', 'This key comes from the configuration (SV_API_KEY): change it there.');

@@ -37,7 +37,7 @@ import type { BackendContext } from './context.ts';
 import { API_CORS, COOKIE_CORS, Cors, type CorsRoute, type OriginPolicy } from './cors.ts';
 import { documentAudit } from './audit-api.ts';
 import { issueToken, listDocuments, revokeDocument, revokeToken, uploadDocument } from './documents-api.ts';
-import { HttpError, headerValue, notFound } from './http.ts';
+import { HttpError, notFound } from './http.ts';
 import { listen } from './listen.ts';
 import { listenOrigins } from './own-origins.ts';
 import { RequestSource } from './request-source.ts';
@@ -256,32 +256,32 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
   const content: ContentRoute = layer ? layer.content(served, ctx) : served;
 
   /** Every route but the content's, `Request → Response`; an HttpError is thrown as its reply. */
-  async function answer(request: Request, req: IncomingMessage, path: string, query: URLSearchParams): Promise<Response> {
+  async function answer(request: Request, client: ClientInfo, path: string, query: URLSearchParams): Promise<Response> {
     const method = request.method;
     // State-changing requests from a foreign page are refused outright (CSRF).
     if (method !== 'GET' && method !== 'HEAD') cors.assertOrigin(request, source);
     if (path === '/api/documents') {
-      if (method === 'GET') return listDocuments(req, ctx);
-      if (method === 'POST') return uploadDocument(request, req, query, ctx);
+      if (method === 'GET') return listDocuments(request, client, ctx);
+      if (method === 'POST') return uploadDocument(request, client, query, ctx);
     }
-    if (path === '/api/keys' && method === 'GET') return listApiKeys(req, ctx);
-    if (path === '/api/keys' && method === 'POST') return createApiKey(request, req, ctx);
+    if (path === '/api/keys' && method === 'GET') return listApiKeys(request, client, ctx);
+    if (path === '/api/keys' && method === 'POST') return createApiKey(request, client, ctx);
     const keyRevoke = API_KEY_REVOKE_PATH.exec(path);
-    if (keyRevoke && method === 'POST') return revokeApiKey(req, keyRevoke[1]!, ctx);
+    if (keyRevoke && method === 'POST') return revokeApiKey(request, client, keyRevoke[1]!, ctx);
     if (path === '/.well-known/jwks.json' && (method === 'GET' || method === 'HEAD')) return viewer.jwks(request);
-    if (path === '/api/tokens' && method === 'POST') return issueToken(request, req, ctx);
-    if (path === '/api/tokens/revoke' && method === 'POST') return revokeToken(request, req, ctx);
+    if (path === '/api/tokens' && method === 'POST') return issueToken(request, client, ctx);
+    if (path === '/api/tokens/revoke' && method === 'POST') return revokeToken(request, client, ctx);
     if (path === '/demo/session-token' && method === 'POST' && opts.demoSessionTokens) return demoSessionToken(request, query, ctx);
     let match = PASSWORD_PATH.exec(path);
-    if (match && method === 'POST') return viewer.passwordExchange(request, match[1]!, clientOf(req));
+    if (match && method === 'POST') return viewer.passwordExchange(request, match[1]!, client);
     match = REFRESH_PATH.exec(path);
-    if (match && method === 'POST') return viewer.refresh(request, match[1]!, clientOf(req));
+    if (match && method === 'POST') return viewer.refresh(request, match[1]!, client);
     match = REVOKE_PATH.exec(path);
-    if (match && method === 'POST') return revokeDocument(req, match[1]!, ctx);
+    if (match && method === 'POST') return revokeDocument(request, client, match[1]!, ctx);
     match = EVENTS_PATH.exec(path);
     if (match && method === 'POST') return viewer.analytics(request, match[1]!);
     match = AUDIT_PATH.exec(path);
-    if (match && method === 'GET') return documentAudit(req, match[1]!, query, ctx);
+    if (match && method === 'GET') return documentAudit(request, client, match[1]!, query, ctx);
     if (RENDERED_PATH.test(path)) {
       const rendered = await rendering.handle(request);
       if (!rendered) throw notFound();
@@ -290,7 +290,7 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     match = ORIGINAL_PATH.exec(path);
     if (match && method === 'GET') {
       // The unstamped file: the host's backend only, with a key that may manage documents.
-      await requireApiKey(req, ctx, 'upload');
+      await requireApiKey(request, client, ctx, 'upload');
       const hosted = await hostedDocument(match[1]!);
       if (!hosted || hosted.size === 0) throw notFound();
       const headers = { 'Content-Type': 'application/pdf', 'Content-Length': String(hosted.size), 'Cache-Control': 'no-store', ETag: hosted.etag };
@@ -308,7 +308,7 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     }
     let response: Response;
     try {
-      response = await answer(request, req, path, query);
+      response = await answer(request, clientOf(req), path, query);
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       response = error.response();
@@ -321,7 +321,7 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     if (match && (req.method === 'GET' || req.method === 'HEAD')) {
       // Document bytes go the Node way: web Request/Response objects would cost more than
       // serving a 32 KiB range does.
-      for (const [name, value] of Object.entries(cors.headers(headerValue(req, 'origin'), API_CORS))) res.setHeader(name, value);
+      for (const [name, value] of Object.entries(cors.headers(req.headers.origin ?? null, API_CORS))) res.setHeader(name, value);
       return content(req, res, match[1]!);
     }
     return sendWebResponse(res, await webRoute(toWebRequest(req), req, path, query));

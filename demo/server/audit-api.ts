@@ -2,14 +2,13 @@
 // (pages whose content left, byte spans, bytes, first and last time) and the reader events the
 // element sent. `?jti=` narrows both to one token; `?limit=` caps each list (newest first, at most
 // 1000).
-import type { IncomingMessage } from 'node:http';
-import { jsonResponse, type AccountabilityQuery } from '../../server/index.ts';
+import { jsonResponse, type AccountabilityQuery, type ClientInfo } from '../../server/index.ts';
 import { requireApiKey } from './api-key.ts';
 import type { BackendContext } from './context.ts';
 import { HttpError, notFound } from './http.ts';
 
-export async function documentAudit(req: IncomingMessage, id: string, query: URLSearchParams, ctx: BackendContext): Promise<Response> {
-  await requireApiKey(req, ctx, 'list');
+export async function documentAudit(request: Request, client: ClientInfo, id: string, query: URLSearchParams, ctx: BackendContext): Promise<Response> {
+  await requireApiKey(request, client, ctx, 'list');
   if (!(await ctx.resolve(id))) throw notFound();
   return jsonResponse(200, await auditOf(id, query, ctx));
 }

@@ -1,6 +1,5 @@
 // Host-backend API (API key): list and upload documents, issue viewer tokens, revoke access.
-// Each route is `Request → Response`; the Node request is passed only for the API-key check.
-import type { IncomingMessage } from 'node:http';
+// Each route is `Request → Response`, given who sent it (the API-key check counts failures per client).
 import { requireApiKey } from './api-key.ts';
 import {
   DEFAULT_LIFETIME_SECONDS,
@@ -15,6 +14,7 @@ import {
   unknownPermissions,
   type DocumentMeta,
   type Permission,
+  type ClientInfo,
 } from '../../server/index.ts';
 import type { BackendContext } from './context.ts';
 import { HttpError, bodyBytes, jsonBody, notFound } from './http.ts';
@@ -24,8 +24,8 @@ export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 const MULTIPART_OVERHEAD = 1024 * 1024;
 const MAX_TITLE_LENGTH = 200;
 
-export async function listDocuments(req: IncomingMessage, ctx: BackendContext): Promise<Response> {
-  await requireApiKey(req, ctx, 'list');
+export async function listDocuments(request: Request, client: ClientInfo, ctx: BackendContext): Promise<Response> {
+  await requireApiKey(request, client, ctx, 'list');
   const documents = (await ctx.documents.list()).map((meta) => ({
     id: meta.id,
     title: meta.title,
@@ -43,8 +43,8 @@ function invalidUpload(message: string): HttpError {
  * `?title=` and `?permissions=`. Permissions default to `read`: a document grants download,
  * print or copy only when its uploader says so.
  */
-export async function uploadDocument(request: Request, req: IncomingMessage, query: URLSearchParams, ctx: BackendContext): Promise<Response> {
-  await requireApiKey(req, ctx, 'upload');
+export async function uploadDocument(request: Request, client: ClientInfo, query: URLSearchParams, ctx: BackendContext): Promise<Response> {
+  await requireApiKey(request, client, ctx, 'upload');
   const type = mediaType(request);
   let bytes: Uint8Array;
   let title: string | null = query.get('title');
@@ -101,8 +101,8 @@ export function grantable(meta: DocumentMeta, requested: readonly unknown[]): Pe
 }
 
 /** POST /api/tokens: `{allowed_documents:[{document_id, document_permissions}], exp?, sub?}` → `{jwt}`. */
-export async function issueToken(request: Request, req: IncomingMessage, ctx: BackendContext): Promise<Response> {
-  await requireApiKey(req, ctx, 'tokens');
+export async function issueToken(request: Request, client: ClientInfo, ctx: BackendContext): Promise<Response> {
+  await requireApiKey(request, client, ctx, 'tokens');
   const body = await jsonBody(request);
   const allowed = body['allowed_documents'];
   if (!Array.isArray(allowed) || allowed.length !== 1) {
@@ -150,8 +150,8 @@ export async function issueToken(request: Request, req: IncomingMessage, ctx: Ba
  * POST /api/documents/:id/revoke: every token and refresh session of the document issued so far
  * stops working, on every instance sharing the store; tokens issued afterwards work.
  */
-export async function revokeDocument(req: IncomingMessage, id: string, ctx: BackendContext): Promise<Response> {
-  await requireApiKey(req, ctx, 'revoke');
+export async function revokeDocument(request: Request, client: ClientInfo, id: string, ctx: BackendContext): Promise<Response> {
+  await requireApiKey(request, client, ctx, 'revoke');
   if (!(await ctx.resolve(id))) throw notFound();
   // Sessions first: a refresh that reads the new revocation time must find its session dead, and
   // one that read the old time is refused when it issues (TokenService.issue, authorizedAt).
@@ -165,8 +165,8 @@ export async function revokeDocument(req: IncomingMessage, id: string, ctx: Back
  * POST /api/tokens/revoke `{jti, exp?}`: one token is refused from now on, for as long as any
  * token can live (by this server's clock; `exp` is accepted for compatibility and not trusted).
  */
-export async function revokeToken(request: Request, req: IncomingMessage, ctx: BackendContext): Promise<Response> {
-  await requireApiKey(req, ctx, 'revoke');
+export async function revokeToken(request: Request, client: ClientInfo, ctx: BackendContext): Promise<Response> {
+  await requireApiKey(request, client, ctx, 'revoke');
   const body = await jsonBody(request);
   const jti = body['jti'];
   const exp = body['exp'];

@@ -1,8 +1,7 @@
 // What the backend's routes share beyond the library's web toolkit: a failure that maps to one
-// JSON error reply, and request bodies read through the library's bounded readers with their
-// failures thrown as such.
-import type { IncomingMessage } from 'node:http';
-import { bearerCredential, errorResponse, readBytes, readJsonObject } from '../../server/index.ts';
+// JSON error reply (the library's), and request bodies read through the library's bounded
+// readers with their failures thrown as such.
+import { errorResponse, readBytes, readJsonObject } from '../../server/index.ts';
 
 /** A failure that maps to one JSON error reply; never carries internals or secrets. */
 export class HttpError extends Error {
@@ -43,15 +42,4 @@ export async function bodyBytes(request: Request, limit: number): Promise<Uint8A
   const body = await readBytes(request, limit);
   if (!body.ok) throw new HttpError(body.status, body.code, body.message);
   return body.bytes;
-}
-
-export function headerValue(req: IncomingMessage, name: string): string | null {
-  const value = req.headers[name];
-  if (value === undefined) return null;
-  return Array.isArray(value) ? (value[0] ?? null) : value;
-}
-
-/** The Bearer credential of a Node request, or null: the library's one reading of the header. */
-export function bearerToken(req: IncomingMessage): string | null {
-  return bearerCredential(headerValue(req, 'authorization'));
 }

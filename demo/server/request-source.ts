@@ -4,7 +4,6 @@
 import type { IncomingMessage } from 'node:http';
 import { clientAddress, throttleKey, type TrustedProxies } from '../../server/index.ts';
 import type { OriginPolicy } from './cors.ts';
-import { headerValue } from './http.ts';
 
 export class RequestSource {
   readonly #ownOrigins: (origin: string) => boolean;
@@ -23,7 +22,8 @@ export class RequestSource {
 
   /** The client's address: the socket peer, or what a trusted proxy says it forwarded for. */
   address(req: IncomingMessage): string {
-    return clientAddress(req.socket.remoteAddress ?? 'unknown', headerValue(req, 'x-forwarded-for'), this.proxies);
+    // Repeated headers arrive joined into one list, as X-Forwarded-For is read anyway.
+    return clientAddress(req.socket.remoteAddress ?? 'unknown', req.headers['x-forwarded-for']?.toString() ?? null, this.proxies);
   }
 
   /** What the client is counted under for throttling (IPv6 grouped by /64). */
@@ -35,7 +35,7 @@ export class RequestSource {
   isHttps(req: IncomingMessage): boolean {
     if ('encrypted' in req.socket && req.socket.encrypted === true) return true;
     const peer = req.socket.remoteAddress ?? '';
-    return this.proxies.contains(peer) && headerValue(req, 'x-forwarded-proto') === 'https';
+    return this.proxies.contains(peer) && req.headers['x-forwarded-proto']?.toString() === 'https';
   }
 
   /** True when `origin` is one of the origins this server is configured to be reached at. */

@@ -1,8 +1,7 @@
 // Request logs of test scenarios: one entry per request to a scenario's document, recorded by
 // wrapping that one response, so tests can check what the viewer asked for and what it got.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { unverifiedJti } from '../../../server/index.ts';
-import { bearerToken, headerValue } from '../http.ts';
+import { bearerCredential, unverifiedJti } from '../../../server/index.ts';
 import type { LoggedRequest } from './test-switch-types.ts';
 
 /** Query parameters whose values never reach a log. */
@@ -49,18 +48,18 @@ function countBodyBytes(res: ServerResponse, onBytes: (n: number) => void): void
 export function logRequest(req: IncomingMessage, res: ServerResponse, log: LoggedRequest[]): void {
   const rawUrl = req.url ?? '/';
   const queryIndex = rawUrl.indexOf('?');
-  const authorization = headerValue(req, 'authorization');
-  const token = bearerToken(req);
+  const authorization = req.headers.authorization ?? null;
+  const token = bearerCredential(authorization);
   const entry: LoggedRequest = {
     method: req.method ?? 'GET',
     path: queryIndex < 0 ? rawUrl : rawUrl.slice(0, queryIndex),
     query: redactQuery(queryIndex < 0 ? '' : rawUrl.slice(queryIndex + 1)),
-    range: headerValue(req, 'range'),
+    range: req.headers.range ?? null,
     status: 0,
     bytes: 0,
     auth: token ? 'bearer' : authorization ? 'other' : 'none',
     jti: token ? unverifiedJti(token) : null,
-    origin: headerValue(req, 'origin'),
+    origin: req.headers.origin ?? null,
     at: Date.now(),
   };
   log.push(entry);
