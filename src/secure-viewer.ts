@@ -222,6 +222,7 @@ export class SecureViewer extends LitElement {
 
   readonly #tokens = new TokenController(this, {
     askReader: (request) => this.#password.askAccess(request),
+    onRenewed: ({ expiresAt }, reason) => this.#emit('sv-token-renew', expiresAt === undefined ? { reason } : { reason, expiresAt }),
     onFailure: (error) => this.#load.fail(error),
   });
 

@@ -34,13 +34,13 @@ import { bootstrapApiKey, requireApiKey } from './api-key.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys-api.ts';
 import type { BackendLayer, ContentRoute, DocumentLookup, Route } from './backend-layer.ts';
 import type { BackendContext } from './context.ts';
-import { API_CORS, COOKIE_CORS, Cors, type CorsRoute, type OriginPolicy } from './cors.ts';
+import { API_CORS, COOKIE_CORS, Cors, type CorsRoute } from './cors.ts';
 import { documentAudit } from './audit-api.ts';
 import { issueToken, listDocuments, revokeDocument, revokeToken, uploadDocument } from './documents-api.ts';
 import { HttpError, notFound } from './http.ts';
 import { listen } from './listen.ts';
 import { listenOrigins } from './own-origins.ts';
-import { RequestSource } from './request-source.ts';
+import { RequestSource, type OriginPolicy } from './request-source.ts';
 import { seedSamples } from './seed.ts';
 import { demoSessionToken } from './demo-session-token.ts';
 

@@ -1,9 +1,7 @@
 // CORS for cross-origin viewers and the Origin check for state-changing requests. Only the routes a
 // browser calls get CORS; the API-key routes are server-to-server and get none.
 import { HttpError } from './http.ts';
-import type { RequestSource } from './request-source.ts';
-
-export type OriginPolicy = string[] | ((origin: string) => boolean);
+import type { OriginPolicy, RequestSource } from './request-source.ts';
 
 const EXPOSED_HEADERS = 'Content-Range, Accept-Ranges, Content-Length, ETag, Retry-After, WWW-Authenticate, Content-Disposition';
 /** Chromium caps preflight caching at 7200 s. */

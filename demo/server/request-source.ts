@@ -3,7 +3,9 @@
 // names this server. The Host header is never trusted for any of these.
 import type { IncomingMessage } from 'node:http';
 import { clientAddress, throttleKey, type TrustedProxies } from '../../server/index.ts';
-import type { OriginPolicy } from './cors.ts';
+
+/** Origins as a list, or a test of one. */
+export type OriginPolicy = string[] | ((origin: string) => boolean);
 
 export class RequestSource {
   readonly #ownOrigins: (origin: string) => boolean;

@@ -2,7 +2,8 @@
 // an object runs to the next one's start. Walking the page tree from the trailer's catalog gives
 // each page's content streams (`/Contents`): a served range that touches one of them carried that
 // page's content. Shared objects (fonts, images used on several pages) belong to no page.
-import { dictEntries, dictEnd, objectDict, refNumber, refNumbers } from './pdf-dict.ts';
+import { dictEntries, dictEnd, objectDict, refNumber, refNumbers } from '../../shared/pdf-syntax/pdf-dict.ts';
+import { bytesToText, findStartXref, readXrefTable } from '../../shared/pdf-syntax/xref.ts';
 
 /** Reads bytes `start` to `end` (inclusive) of the document. */
 export type ReadBytes = (start: number, end: number) => Promise<Uint8Array>;
@@ -31,8 +32,6 @@ const MAX_SECTIONS = 32;
 const MAX_PAGES = 100_000;
 const MAX_OBJECT_BYTES = 64 * 1024;
 
-const latin1 = new TextDecoder('latin1');
-
 /**
  * Reads the page map of a document with classic cross-reference tables (following `/Prev`).
  * Null when the file has none (a cross-reference stream), or its page tree cannot be read: the
@@ -41,7 +40,7 @@ const latin1 = new TextDecoder('latin1');
 export async function readPageMap(read: ReadBytes, size: number): Promise<PageMap | null> {
   if (size < 16) return null;
   const tailStart = Math.max(0, size - TAIL_BYTES);
-  const startXref = findStartXref(latin1.decode(await read(tailStart, size - 1)));
+  const startXref = findStartXref(bytesToText(await read(tailStart, size - 1)));
   if (startXref === null) return null;
 
   const offsets = new Map<number, number>();
@@ -68,7 +67,7 @@ export async function readPageMap(read: ReadBytes, size: number): Promise<PageMa
     const end = ends.get(number);
     if (start === undefined || end === undefined) return null;
     const dictOnly = Math.min(end, start + MAX_OBJECT_BYTES - 1);
-    return objectDict(latin1.decode(await read(start, dictOnly)));
+    return objectDict(bytesToText(await read(start, dictOnly)));
   };
 
   const catalog = await readObjectRef(readObject, trailer.get('Root'));
@@ -125,27 +124,16 @@ export function pagesTouched(map: PageMap, ranges: ReadonlyArray<{ start: number
   return [...pages].sort((a, b) => a - b);
 }
 
-/** Where the last cross-reference section starts: the number after the last `startxref`. */
-export function findStartXref(tail: string): number | null {
-  const at = tail.lastIndexOf('startxref');
-  if (at < 0) return null;
-  const match = /^startxref\s+(\d+)/.exec(tail.slice(at));
-  return match ? Number(match[1]) : null;
-}
-
 interface XrefSection {
   offsets: Map<number, number>;
   trailer: Map<string, string>;
 }
 
-const SUBSECTION = /\s*(\d+)\s+(\d+)\s*/y;
-const ENTRY = /(\d{10})\s(\d{5})\s([nf])\s*/y;
-
 /** One classic section and its trailer; reads on while the text ends before the trailer does. */
 async function readSectionAt(read: ReadBytes, at: number, size: number): Promise<XrefSection | null> {
   for (let length = XREF_STEP; ; length *= 2) {
     const end = Math.min(size - 1, at + length - 1);
-    const section = parseXrefSection(latin1.decode(await read(at, end)));
+    const section = parseXrefSection(bytesToText(await read(at, end)));
     if (section !== 'incomplete') return section;
     if (end === size - 1) return null;
   }
@@ -156,26 +144,10 @@ async function readSectionAt(read: ReadBytes, at: number, size: number): Promise
  * it: 'incomplete' when the text ends first, null when there is no table there.
  */
 export function parseXrefSection(text: string): XrefSection | 'incomplete' | null {
-  const start = /^\s*xref/.exec(text);
-  if (!start) return null;
-  const offsets = new Map<number, number>();
-  let at = start[0].length;
-  for (;;) {
-    SUBSECTION.lastIndex = at;
-    const head = SUBSECTION.exec(text);
-    if (!head) break;
-    const first = Number(head[1]);
-    const count = Number(head[2]);
-    at = SUBSECTION.lastIndex;
-    for (let i = 0; i < count; i++) {
-      ENTRY.lastIndex = at;
-      const entry = ENTRY.exec(text);
-      if (!entry) return at >= text.length - 20 ? 'incomplete' : null;
-      at = ENTRY.lastIndex;
-      if (entry[3] === 'n' && !offsets.has(first + i)) offsets.set(first + i, Number(entry[1]));
-    }
-  }
-  const rest = text.slice(at);
+  const table = readXrefTable(text);
+  if (table === null || table === 'incomplete') return table;
+  const { offsets } = table;
+  const rest = text.slice(table.end);
   const trailerAt = /^\s*trailer\s*/.exec(rest);
   if (!trailerAt) return rest.length < 32 ? 'incomplete' : null;
   const open = trailerAt[0].length;

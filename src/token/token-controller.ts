@@ -1,6 +1,5 @@
 import type { PropertyValues, ReactiveController, ReactiveControllerHost } from 'lit';
 import { ViewerError } from '../errors.ts';
-import { createViewerEvent } from '../events.ts';
 import type { TokenAccess } from '../net/token-access.ts';
 import { documentUrl } from '../net/document-url.ts';
 import { permissionsFromClaims, type JwtClaims } from './jwt.ts';
@@ -18,6 +17,8 @@ export interface TokenHost extends ReactiveControllerHost, HTMLElement, TokenSet
 export interface TokenControllerOptions {
   /** Asks the reader for an access password (the built-in dialog). */
   askReader: PasswordReader;
+  /** A renewed token arrived (`sv-token-renew` for the host); never for the first one, nor for host-set tokens. */
+  onRenewed: (token: ReceivedToken, reason: Exclude<TokenReason, 'initial'>) => void;
   onFailure: (error: ViewerError) => void;
 }
 
@@ -95,10 +96,7 @@ export class TokenController implements ReactiveController, TokenAccess {
     this.#session = new TokenSession(Object.assign(plan, {
       onToken: (token: ReceivedToken, reason: TokenReason) => {
         this.#read(token);
-        // A renewal is news for the host (never with the token); the first token is not.
-        if (reason === 'initial') return;
-        const { expiresAt } = token;
-        this.#host.dispatchEvent(createViewerEvent('sv-token-renew', expiresAt === undefined ? { reason } : { reason, expiresAt }));
+        if (reason !== 'initial') this.#options.onRenewed(token, reason);
       },
       onFailure: this.#options.onFailure,
       clock: realClock,

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
-import { dictEntries, objectDict, refNumber, refNumbers } from '../../src/fetch/page-tree/pdf-dict.ts';
-import { findStartXref, readXrefSection } from '../../src/fetch/page-tree/pdf-syntax.ts';
+import { dictEntries, objectDict, refNumber, refNumbers } from '../../shared/pdf-syntax/pdf-dict.ts';
+import { findStartXref } from '../../shared/pdf-syntax/xref.ts';
+import { readXrefSection } from '../../src/fetch/page-tree/pdf-syntax.ts';
 
 const TABLE = [
   'xref',

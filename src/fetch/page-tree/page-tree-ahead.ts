@@ -4,8 +4,9 @@ import { concat, joinTouching, type ByteRange } from '../byte-ranges.ts';
 import type { DocumentClient } from '../document-client.ts';
 import { FrontRead } from '../front-read.ts';
 import { cheaperToStream, estimateLink } from '../link-estimate.ts';
-import { dictEntries, objectDict, refNumber, refNumbers } from './pdf-dict.ts';
-import { bytesToText, findStartXref, readXrefSection, type XrefSection } from './pdf-syntax.ts';
+import { dictEntries, objectDict, refNumber, refNumbers } from '../../../shared/pdf-syntax/pdf-dict.ts';
+import { bytesToText, findStartXref } from '../../../shared/pdf-syntax/xref.ts';
+import { readXrefSection, type XrefSection } from './pdf-syntax.ts';
 
 export interface PageTreeAheadOptions {
   client: DocumentClient;

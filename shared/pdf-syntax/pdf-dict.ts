@@ -1,6 +1,6 @@
-// Enough of PDF's object syntax to read the dictionaries on the way from the trailer to each page's
-// content streams. The same reading as the element's src/fetch/pdf-dict.ts (the server package
-// cannot import the browser's sources).
+// Enough of PDF's object syntax to read the dictionaries on the way from the trailer to the pages:
+// the trailer, the catalog, the page tree's nodes and each page's content streams. Read by the
+// element's page tree read-ahead and by the server's page map alike.
 
 /** The dictionary of an indirect object whose text starts at `n g obj`, or null. */
 export function objectDict(text: string): Map<string, string> | null {
