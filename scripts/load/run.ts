@@ -5,13 +5,14 @@
 //     LOAD_SECONDS (default 8) each after LOAD_WARM_UP_SECONDS (default 2) of warm-up, against a
 //     bare Node range server, the backend with its in-process store and the backend with the
 //     Redis store, in LOAD_ROUNDS (default 3) rounds taking turns, since other work on the machine
-//     shifts the numbers; the summary gives each server's median and spread over the rounds.
+//     shifts the numbers; the summary gives each server's median and spread over the rounds, and
+//     the CPU time the server's process spent per request (from /proc), which that work shifts less.
 //  2. Password guessing: 1,000 parallel wrong passwords for one document from 1,000 forwarded
 //     client addresses, spread over two instances sharing one Redis.
 // Servers run in their own processes; autocannon runs here, the same client for every server.
 // Each figure is printed as it is measured (progress on stderr), then a Markdown summary.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -27,6 +28,8 @@ const READERS = 200;
 const RANGE = 32 * 1024;
 const GUESSES = 1000;
 const START_TIMEOUT_MS = 60_000;
+/** Linux's USER_HZ: /proc reports CPU times in these ticks. */
+const CLOCK_TICKS = 100;
 
 const began = Date.now();
 /** One line on stderr with the time since the start: where the run's time goes. */
@@ -103,6 +106,8 @@ interface RangeResult {
   round: number;
   name: string;
   requestsPerSecond: number;
+  /** CPU time the server's process spent per answered request (µs), or null where /proc is missing. */
+  cpuPerRequest: number | null;
   p99: number;
   ok: number;
   non2xx: number;
@@ -130,14 +135,30 @@ function rangeRequests(size: number, readers: readonly Reader[]) {
   ];
 }
 
-async function rangeLoad(round: number, name: string, url: string, size: number, readers: readonly Reader[]): Promise<RangeResult> {
+/**
+ * CPU time (user + system, every thread) a process has used so far, in µs, from /proc: what a
+ * request costs the server, which other work on a shared machine shifts far less than req/s.
+ */
+async function cpuMicros(pid: number): Promise<number | null> {
+  try {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+async function rangeLoad(round: number, name: string, server: Child, url: string, size: number, readers: readonly Reader[]): Promise<RangeResult> {
   progress(`round ${round}: ${name}`);
   if (WARM_UP_SECONDS > 0) await autocannon({ url, connections: READERS, duration: WARM_UP_SECONDS, timeout: 10, requests: rangeRequests(size, readers) });
+  const cpuBefore = await cpuMicros(server.process.pid!);
   const result = await autocannon({ url, connections: READERS, duration: SECONDS, timeout: 10, requests: rangeRequests(size, readers) });
+  const cpuAfter = await cpuMicros(server.process.pid!);
   return {
     round,
     name,
     requestsPerSecond: result.requests.average,
+    cpuPerRequest: cpuBefore === null || cpuAfter === null || result['2xx'] === 0 ? null : (cpuAfter - cpuBefore) / result['2xx'],
     p99: result.latency.p99,
     ok: result['2xx'],
     non2xx: result.non2xx,
@@ -178,8 +199,10 @@ function median(values: readonly number[]): number {
 
 const SERVERS = ['bare Node range server', 'backend, in-process store', 'backend, Redis store'] as const;
 
+const micros = (value: number | null): string => (value === null ? '—' : `${Math.round(value)} µs`);
+
 function rangeRow(r: RangeResult, bareRate: number): string {
-  return `| ${r.round} | ${r.name} | ${Math.round(r.requestsPerSecond)} | ${r.p99} ms | ${(r.requestsPerSecond / bareRate).toFixed(2)}× | ${r.ok} | ${r.non2xx} | ${r.errors} |`;
+  return `| ${r.round} | ${r.name} | ${Math.round(r.requestsPerSecond)} | ${r.p99} ms | ${(r.requestsPerSecond / bareRate).toFixed(2)}× | ${micros(r.cpuPerRequest)} | ${r.ok} | ${r.non2xx} | ${r.errors} |`;
 }
 
 const work = await mkdtemp(path.join(tmpdir(), 'sv-load-'));
@@ -197,34 +220,36 @@ try {
   progress(`${READERS * 2} tokens minted`);
   const size = await documentSize(memory, memoryReaders[0]!.authorization!.slice('Bearer '.length), 'large');
   const bare = await startProcess('bare-range-server.ts', [path.join(work, 'memory', 'documents', 'large.pdf')]);
-  const targets: Record<(typeof SERVERS)[number], { url: string; readers: readonly Reader[] }> = {
-    'bare Node range server': { url: `${bare.url}/large.pdf`, readers: [] },
-    'backend, in-process store': { url: `${memory.url}/api/documents/large/content`, readers: memoryReaders },
-    'backend, Redis store': { url: `${shared.url}/api/documents/large/content`, readers: sharedReaders },
+  const targets: Record<(typeof SERVERS)[number], { server: Child; url: string; readers: readonly Reader[] }> = {
+    'bare Node range server': { server: bare, url: `${bare.url}/large.pdf`, readers: [] },
+    'backend, in-process store': { server: memory, url: `${memory.url}/api/documents/large/content`, readers: memoryReaders },
+    'backend, Redis store': { server: shared, url: `${shared.url}/api/documents/large/content`, readers: sharedReaders },
   };
   console.log(`\nRange serving: ${READERS} concurrent readers of random ${RANGE / 1024} KiB ranges, ${SECONDS} s each after ${WARM_UP_SECONDS} s of warm-up, ${ROUNDS} rounds\n`);
-  console.log('| round | server | req/s | p99 latency | vs bare (same round) | 2xx | non-2xx | errors |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('| round | server | req/s | p99 latency | vs bare (same round) | server CPU per request | 2xx | non-2xx | errors |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   const results: RangeResult[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
     let bareRate = 0;
     for (const name of SERVERS) {
-      const result = await rangeLoad(round, name, targets[name].url, size, targets[name].readers);
+      const result = await rangeLoad(round, name, targets[name].server, targets[name].url, size, targets[name].readers);
       if (name === 'bare Node range server') bareRate = result.requestsPerSecond;
       results.push(result);
       console.log(rangeRow(result, bareRate));
     }
   }
   console.log(`\nMedian of ${ROUNDS} rounds (spread: lowest–highest round)\n`);
-  console.log('| server | req/s | vs bare (same round) | non-2xx + errors |');
-  console.log('|---|---|---|---|');
+  console.log('| server | req/s | vs bare (same round) | server CPU per request | non-2xx + errors |');
+  console.log('|---|---|---|---|---|');
   for (const name of SERVERS) {
     const own = results.filter((r) => r.name === name);
     const rates = own.map((r) => r.requestsPerSecond);
     const ratios = own.map((r) => r.requestsPerSecond / results.find((b) => b.round === r.round)!.requestsPerSecond);
     const bad = own.reduce((sum, r) => sum + r.non2xx + r.errors, 0);
+    const cpu = own.map((r) => r.cpuPerRequest).filter((value): value is number => value !== null);
+    const cpuCell = cpu.length === 0 ? '—' : `${micros(median(cpu))} (${micros(Math.min(...cpu))}–${micros(Math.max(...cpu))})`;
     console.log(
-      `| ${name} | ${Math.round(median(rates))} (${Math.round(Math.min(...rates))}–${Math.round(Math.max(...rates))}) | ${median(ratios).toFixed(2)}× (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}) | ${bad} |`,
+      `| ${name} | ${Math.round(median(rates))} (${Math.round(Math.min(...rates))}–${Math.round(Math.max(...rates))}) | ${median(ratios).toFixed(2)}× (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}) | ${cpuCell} | ${bad} |`,
     );
   }
   await Promise.all([memory.stop(), bare.stop()]);
