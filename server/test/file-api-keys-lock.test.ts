@@ -1,5 +1,5 @@
-// The API key file changed by two writers at once (the server and `npm run keys` are two
-// processes, each with its own FileApiKeys): every change is kept, none is written over.
+// The API key and signing key files changed by two writers at once (the server and `npm run keys`
+// are two processes, each with its own store object): every change is kept, none is written over.
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { withFileLock } from '../file-lock.ts';
 import { FileApiKeys } from '../store/file-api-keys.ts';
+import { FileSigningKeys } from '../store/file-signing-keys.ts';
 import type { ApiKeyRecord } from '../store/shared-store.ts';
 
 let dir: string;
@@ -32,6 +33,17 @@ describe('API key file under two writers', () => {
     const revoked = (await cli.list()).filter((r) => r.revokedAt === 5).map((r) => r.id);
     assert.deepEqual(revoked.sort(), ids.slice(0, 8).sort());
     assert.deepEqual((await readdir(dir)).filter((name) => name.endsWith('.lock') || name.endsWith('.tmp')), []);
+  });
+
+  it('keeps every signing key two writers add at once', async () => {
+    const folder = path.join(dir, 'keys');
+    const writers = [new FileSigningKeys(folder), new FileSigningKeys(folder)];
+    const first = { kid: 'first', createdAt: 1, privateJwk: {}, publicJwk: {} };
+    await writers[0]!.load(async () => first);
+    const kids = Array.from({ length: 12 }, (_, i) => `kid${i}`);
+    await Promise.all(kids.map((kid, i) => writers[i % 2]!.add({ kid, createdAt: 2 + i, privateJwk: {}, publicJwk: {} })));
+    const stored = await writers[1]!.load(async () => first);
+    assert.deepEqual(stored.map((key) => key.kid).sort(), ['first', ...kids].sort());
   });
 
   it('takes over a lock left by a process that died', async () => {
