@@ -92,7 +92,9 @@ export {
   DEFAULT_LIFETIME_SECONDS,
   nowSeconds,
   unverifiedJti,
+  isRenderMode,
   type AccessClaims,
+  type RenderMode,
   type IssuedToken,
   type TokenServiceOptions,
 } from './token-service.ts';

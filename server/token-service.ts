@@ -33,11 +33,23 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 /** Verified tokens remembered at most; the oldest is forgotten first. */
 const VERIFIED_CACHE_SIZE = 10_000;
 
+/**
+ * How a token's reader may see the document. `server`: only as pages rendered on the server; the
+ * content route refuses the token, so the PDF's bytes never reach the reader.
+ */
+export type RenderMode = 'server';
+
+export function isRenderMode(value: unknown): value is RenderMode {
+  return value === 'server';
+}
+
 /** What a verified token grants. */
 export interface AccessClaims {
   jti: string;
   doc: string;
   permissions: Permission[];
+  /** Set when the token allows server-rendered pages only (the `render` claim). */
+  render?: RenderMode;
   sub: string | undefined;
   iat: number;
   exp: number;
@@ -139,6 +151,8 @@ export class TokenService {
     sub?: string | undefined;
     lifetimeSeconds: number;
     authorizedAt?: number | undefined;
+    /** `server`: the token opens server-rendered pages only, never the document's bytes. */
+    render?: RenderMode | undefined;
   }): Promise<IssuedToken> {
     for (let attempt = 1; ; attempt++) {
       const before = await this.#currentRevocation(input.doc);
@@ -171,11 +185,15 @@ export class TokenService {
     }
   }
 
-  async #sign(input: { doc: string; permissions: Permission[]; sub?: string | undefined; lifetimeSeconds: number }): Promise<IssuedToken> {
+  async #sign(input: { doc: string; permissions: Permission[]; sub?: string | undefined; lifetimeSeconds: number; render?: RenderMode | undefined }): Promise<IssuedToken> {
     const iat = nowSeconds();
     const exp = iat + Math.min(input.lifetimeSeconds, MAX_LIFETIME_SECONDS);
     const jti = randomBytes(16).toString('base64url');
     const payload: JWTPayload = { doc: input.doc, permissions: input.permissions };
+    if (input.render !== undefined) {
+      if (!isRenderMode(input.render)) throw new TypeError('render must be "server"');
+      payload['render'] = input.render;
+    }
     const signing = this.#keys.signing();
     const builder = new SignJWT(payload)
       .setProtectedHeader({ alg: SIGNING_ALGORITHM, typ: TOKEN_TYPE, kid: signing.kid })
@@ -238,15 +256,19 @@ export class TokenService {
     } catch {
       throw new InvalidTokenError('verification failed');
     }
-    const { jti, doc, permissions, sub, iat, exp } = payload;
+    const { jti, doc, permissions, sub, iat, exp, render } = payload;
     if (typeof jti !== 'string' || typeof doc !== 'string' || typeof iat !== 'number' || typeof exp !== 'number') {
       throw new InvalidTokenError('claims');
     }
     if (iat > nowSeconds() + this.#tolerance) throw new InvalidTokenError('issued in the future');
     if (exp - iat > MAX_LIFETIME_SECONDS) throw new InvalidTokenError('lifetime too long');
     if (!Array.isArray(permissions) || !permissions.every(isPermission)) throw new InvalidTokenError('claims');
+    // A render mode this server does not know could mean less than a full reader: refused, never ignored.
+    if (render !== undefined && !isRenderMode(render)) throw new InvalidTokenError('claims');
     if (this.#revocations.isRevoked({ jti, doc, iat })) throw new InvalidTokenError('revoked');
-    return { claims: { jti, doc, permissions, sub: typeof sub === 'string' ? sub : undefined, iat, exp }, kid };
+    const claims: AccessClaims = { jti, doc, permissions, sub: typeof sub === 'string' ? sub : undefined, iat, exp };
+    if (render !== undefined) claims.render = render;
+    return { claims, kid };
   }
 
   /** Every token of the document issued until now is refused from now on; later ones work. */

@@ -6,6 +6,7 @@ import {
   DEFAULT_UPLOAD_PERMISSIONS,
   IssueDeferredError,
   isPermission,
+  isRenderMode,
   KNOWN_PERMISSIONS,
   MAX_LIFETIME_SECONDS,
   jsonResponse,
@@ -100,7 +101,10 @@ export function grantable(meta: DocumentMeta, requested: readonly unknown[]): Pe
   return KNOWN_PERMISSIONS.filter((permission) => requested.includes(permission) && meta.permissions.includes(permission));
 }
 
-/** POST /api/tokens: `{allowed_documents:[{document_id, document_permissions}], exp?, sub?}` → `{jwt}`. */
+/**
+ * POST /api/tokens: `{allowed_documents:[{document_id, document_permissions}], exp?, sub?, render?}` →
+ * `{jwt}`. `render: "server"` makes a token that opens server-rendered pages only (no PDF bytes).
+ */
 export async function issueToken(request: Request, client: ClientInfo, ctx: BackendContext): Promise<Response> {
   await requireApiKey(request, client, ctx, 'tokens');
   const body = await jsonBody(request);
@@ -136,13 +140,16 @@ export async function issueToken(request: Request, client: ClientInfo, ctx: Back
   const sub = body['sub'];
   if (sub !== undefined && (typeof sub !== 'string' || sub.length > 256)) throw new HttpError(400, 'invalid_request', 'sub must be a short string.');
 
-  const issued = await ctx.tokens.issue({ doc: documentId, permissions, sub, lifetimeSeconds: lifetime }).catch((error: unknown) => {
+  const render = body['render'];
+  if (render !== undefined && !isRenderMode(render)) throw new HttpError(400, 'invalid_request', 'render must be "server" when given.');
+
+  const issued = await ctx.tokens.issue({ doc: documentId, permissions, sub, lifetimeSeconds: lifetime, render }).catch((error: unknown) => {
     if (!(error instanceof IssueDeferredError)) throw error;
     throw new HttpError(503, 'token_unavailable', 'A token cannot be issued for this document right now. Try again shortly.', {
       'Retry-After': String(Math.min(300, error.retryAfterSeconds)),
     });
   });
-  ctx.audit(`token.issue doc=${documentId} permissions=${permissions.join(',')} expires_in=${issued.expiresIn}`);
+  ctx.audit(`token.issue doc=${documentId} permissions=${permissions.join(',')}${render ? ` render=${render}` : ''} expires_in=${issued.expiresIn}`);
   return jsonResponse(200, { jwt: issued.token, expires_in: issued.expiresIn });
 }
 

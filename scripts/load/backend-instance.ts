@@ -1,4 +1,4 @@
-// One reference backend for the load check, in its own process: `ready <url> <api key>` on
+// One reference backend for the load check, in its own process: `ready <url> [api key]` on
 // stdout once listening, then its audit lines. Settings come from the environment:
 // SV_DATA_DIR, SV_REDIS_URL (optional), SV_TRUSTED_PROXIES (optional).
 import { parseTrustedProxies } from '../../server/client-address.ts';
@@ -16,5 +16,6 @@ const backend = await startBackend({
     if (line.includes(' audit ')) console.log(line);
   },
 });
-console.log(`ready ${backend.url} ${backend.apiKey}`);
+// An instance that found keys already made has none to tell: then the line ends at the URL.
+console.log(backend.apiKey ? `ready ${backend.url} ${backend.apiKey}` : `ready ${backend.url}`);
 process.on('SIGTERM', () => void backend.close().then(() => process.exit(0)));

@@ -71,6 +71,13 @@ export function invalidTokenReply(revoked = false): DocumentReply {
   return errorReply(401, 'invalid_token', 'The access token is missing, invalid or expired.', { 'WWW-Authenticate': challenge });
 }
 
+/** The 403 for a token that allows server-rendered pages only (`render: "server"`), on a route that would send the bytes. */
+export function serverRenderOnlyReply(): DocumentReply {
+  return errorReply(403, 'insufficient_scope', 'This document is only shown as pages rendered on the server.', {
+    'WWW-Authenticate': 'Bearer error="insufficient_scope", error_description="server-rendered pages only"',
+  });
+}
+
 export interface AccessDependencies {
   tokens: TokenService;
   /** The document by id, or null when unknown (or not servable): answered with 404. */
@@ -103,6 +110,11 @@ export async function authorizeDocumentRequest(deps: AccessDependencies, request
     // The same reply whether the document is unknown or the token is for another one.
     deps.audit(`auth.failure route=content doc=${id} reason=document-mismatch`);
     return { kind: 'refused', reply: errorReply(404, 'not_found', 'Not found.') };
+  }
+  if (claims.render === 'server') {
+    // The token opens pages rendered on the server only: the document's bytes stay there.
+    deps.audit(`content.refused doc=${id} reason=render-server`);
+    return { kind: 'refused', reply: serverRenderOnlyReply() };
   }
   const attachment = request.query !== '' && new URLSearchParams(request.query).get('disposition') === 'attachment';
   const needed = attachment ? 'download' : 'read';

@@ -1,10 +1,11 @@
 // API keys of the in-process store: `<dataDir>/api-keys.json` (hashes and names, 0600) and
 // `<dataDir>/api-keys-last-used.json`. The key list is read again whenever the file changed, so
 // keys created or revoked by `npm run keys` in another process count at once; each change re-reads
-// the file right before replacing it. Last-used times have their own file, written only by the
-// server, so they never race with such a change.
+// the file right before replacing it, holding `api-keys.json.lock` meanwhile. Last-used times have
+// their own file, written only by the server, so they never race with such a change.
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { withFileLock } from '../file-lock.ts';
 import { createFileOnce, writeFileAtomic } from '../write-file-atomic.ts';
 import type { ApiKeyRecord, ApiKeyStore } from './shared-store.ts';
 
@@ -85,12 +86,16 @@ export class FileApiKeys implements ApiKeyStore {
 
   /** Re-reads, edits (null: no change) and replaces the key file, one change at a time. */
   #change(edit: (records: ApiKeyRecord[]) => ApiKeyRecord[] | null): Promise<void> {
-    const next = this.#changing.catch(() => {}).then(async () => {
-      const records = edit(await readJson<ApiKeyRecord[]>(this.#file, []));
-      if (records === null) return;
-      await writeFileAtomic(this.#file, `${JSON.stringify(records, null, 2)}\n`);
-      this.#version = '';
-    });
+    // One change at a time in this process, and under the file's lock across processes (the
+    // server and `npm run keys`), so no change is written over one made in between.
+    const next = this.#changing.catch(() => {}).then(() =>
+      withFileLock(this.#file, async () => {
+        const records = edit(await readJson<ApiKeyRecord[]>(this.#file, []));
+        if (records === null) return;
+        await writeFileAtomic(this.#file, `${JSON.stringify(records, null, 2)}\n`);
+        this.#version = '';
+      }),
+    );
     this.#changing = next;
     return next;
   }

@@ -1,9 +1,11 @@
 // The signing key set of the in-process store: `<dataDir>/keys/signing-keys.json` (0600), created
 // once with an exclusive link so instances starting together on a fresh folder share one first
-// key. Changes are written whole (they are rare) through a temporary file and a rename; rings of
-// this process hear of them at once, other processes on the folder at their next reload.
+// key. Changes are written whole (they are rare) under a lock file, through a temporary file and a
+// rename; rings of this process hear of them at once, other processes on the folder at their next
+// reload.
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { withFileLock } from '../file-lock.ts';
 import type { StoredSigningKey } from '../signing-keys.ts';
 import { createFileOnce, writeFileAtomic } from '../write-file-atomic.ts';
 import type { SigningKeyStore } from './shared-store.ts';
@@ -34,11 +36,17 @@ export class FileSigningKeys implements SigningKeyStore {
     return this.#change((keys) => keys.filter((key) => key.kid !== kid));
   }
 
-  /** Read, change, write, one change at a time. */
+  /**
+   * Read, change, write, one change at a time, under the file's lock across processes (a server
+   * and `npm run keys`), so a rotation never writes over a key added in between.
+   */
   #change(edit: (keys: StoredSigningKey[]) => StoredSigningKey[]): Promise<StoredSigningKey[]> {
     const next = this.#changing.catch(() => {}).then(async () => {
-      const keys = edit((await this.#read()) ?? []);
-      await writeFileAtomic(this.#file, `${JSON.stringify(keys, null, 2)}\n`);
+      const keys = await withFileLock(this.#file, async () => {
+        const changed = edit((await this.#read()) ?? []);
+        await writeFileAtomic(this.#file, `${JSON.stringify(changed, null, 2)}\n`);
+        return changed;
+      });
       for (const listener of this.#listeners) listener();
       return keys;
     });

@@ -19,12 +19,32 @@ import {
 /** Span entries kept per token; past this the oldest stay and later ones are dropped (the counts stay exact). */
 const MAX_SPAN_ENTRIES = 50_000;
 
-/** Keeps the earliest `first` and the latest `last` of a token's hash, in one step. */
-const SERVED_TIMES = `
+/**
+ * One token's increment in one step: its totals, the earliest `first` and latest `last`, its place
+ * in the document's index, its subject, its spans (capped) and the expiries. One command a token
+ * and flush instead of a dozen: each command costs the serving process more than Redis's work.
+ * KEYS: record hash, spans list, document index. ARGV: tokenId, doc, size, bytes, requests, first,
+ * last, ttl, max span entries, has-sub flag, sub, then the spans.
+ */
+const ADD_SERVED = `
+redis.call('HSET', KEYS[1], 'tokenId', ARGV[1], 'doc', ARGV[2], 'size', ARGV[3])
+redis.call('HINCRBY', KEYS[1], 'bytes', ARGV[4])
+redis.call('HINCRBY', KEYS[1], 'requests', ARGV[5])
 local first = tonumber(redis.call('HGET', KEYS[1], 'first') or '0')
-if first == 0 or tonumber(ARGV[1]) < first then redis.call('HSET', KEYS[1], 'first', ARGV[1]) end
+if first == 0 or tonumber(ARGV[6]) < first then redis.call('HSET', KEYS[1], 'first', ARGV[6]) end
 local last = tonumber(redis.call('HGET', KEYS[1], 'last') or '0')
-if tonumber(ARGV[2]) > last then redis.call('HSET', KEYS[1], 'last', ARGV[2]) end
+if tonumber(ARGV[7]) > last then redis.call('HSET', KEYS[1], 'last', ARGV[7]) end
+redis.call('EXPIRE', KEYS[1], ARGV[8])
+redis.call('ZADD', KEYS[3], 'GT', ARGV[7], ARGV[1])
+redis.call('EXPIRE', KEYS[3], ARGV[8])
+if ARGV[10] == '1' then redis.call('HSETNX', KEYS[1], 'sub', ARGV[11]) end
+if #ARGV > 11 then
+  for i = 12, #ARGV, 1000 do
+    redis.call('RPUSH', KEYS[2], unpack(ARGV, i, math.min(i + 999, #ARGV)))
+  end
+  redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[9]) - 1)
+  redis.call('EXPIRE', KEYS[2], ARGV[8])
+end
 return 1`;
 
 export class RedisAccountabilityLog implements AccountabilityLog {
@@ -73,21 +93,25 @@ export class RedisAccountabilityLog implements AccountabilityLog {
       const spans = this.#spansKey(increment.doc, increment.tokenId);
       const index = this.#servedKey(increment.doc);
       documents.add(increment.doc);
-      multi
-        .hset(record, 'tokenId', increment.tokenId, 'doc', increment.doc, 'size', increment.size)
-        .hincrby(record, 'bytes', increment.bytes)
-        .hincrby(record, 'requests', increment.requests)
-        .eval(SERVED_TIMES, 1, record, increment.first, increment.last)
-        .expire(record, ttl)
-        .zadd(index, 'GT', increment.last, increment.tokenId)
-        .expire(index, ttl);
-      if (increment.sub !== undefined) multi.hsetnx(record, 'sub', increment.sub);
-      if (increment.spans.length > 0) {
-        multi
-          .rpush(spans, ...increment.spans.map(([start, end]) => `${start}-${end}`))
-          .ltrim(spans, 0, MAX_SPAN_ENTRIES - 1)
-          .expire(spans, ttl);
-      }
+      multi.eval(
+        ADD_SERVED,
+        3,
+        record,
+        spans,
+        index,
+        increment.tokenId,
+        increment.doc,
+        increment.size,
+        increment.bytes,
+        increment.requests,
+        increment.first,
+        increment.last,
+        ttl,
+        MAX_SPAN_ENTRIES,
+        increment.sub === undefined ? '0' : '1',
+        increment.sub ?? '',
+        ...increment.spans.map(([start, end]) => `${start}-${end}`),
+      );
     }
     for (const doc of documents) {
       // The least recently served go first once a document has more than the cap.

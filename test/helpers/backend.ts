@@ -48,9 +48,23 @@ export function revokeSession(id: string): Promise<unknown> {
 }
 
 
+/** Minting waits and tries again on a 503 with Retry-After (a revocation that lands in the same second). */
 export async function mintToken(document: string, options: MintOptions = {}): Promise<string> {
-  const { token } = await call<{ token: string }>('POST', '/__test/tokens', { document, ...options });
-  return token;
+  for (let attempt = 1; ; attempt++) {
+    const response = await fetch(`${backendUrl}/__test/tokens`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ document, ...options }),
+    });
+    const retryAfter = Number(response.headers.get('retry-after'));
+    if (response.status === 503 && retryAfter > 0 && retryAfter <= 5 && attempt < 4) {
+      await response.arrayBuffer();
+      await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
+      continue;
+    }
+    if (!response.ok) throw new Error(`POST /__test/tokens → ${response.status}`);
+    return ((await response.json()) as { token: string }).token;
+  }
 }
 
 export async function sampleDocuments(): Promise<Array<{ id: string; size: number; pages: number }>> {

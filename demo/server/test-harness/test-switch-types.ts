@@ -60,4 +60,6 @@ export interface MintOptions {
   permissions?: string[];
   ttl?: number;
   sub?: string;
+  /** `server`: a token for server-rendered pages only (the content route refuses it). */
+  render?: 'server';
 }

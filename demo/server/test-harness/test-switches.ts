@@ -1,7 +1,7 @@
 // /__test/* endpoints, answered only by the test-switch layer: mint arbitrary tokens, create
 // fault-injecting scenario aliases, read their request logs, revoke their tokens. Never enable
 // them in a deployment: they hand out tokens without any authentication.
-import { ALL_PERMISSIONS, DEFAULT_LIFETIME_SECONDS, isPermission, jsonResponse, type Permission } from '../../../server/index.ts';
+import { ALL_PERMISSIONS, DEFAULT_LIFETIME_SECONDS, isPermission, isRenderMode, IssueDeferredError, jsonResponse, type Permission } from '../../../server/index.ts';
 import { auditOf } from '../audit-api.ts';
 import type { BackendContext } from '../context.ts';
 import type { CorsRoute } from '../cors.ts';
@@ -70,8 +70,16 @@ async function answer(request: Request, path: string, ctx: BackendContext, regis
     if (typeof ttl !== 'number' || !Number.isFinite(ttl)) throw badRequest('ttl must be a number of seconds.');
     const sub = body['sub'];
     if (sub !== undefined && typeof sub !== 'string') throw badRequest('sub must be a string.');
+    const render = body['render'];
+    if (render !== undefined && !isRenderMode(render)) throw badRequest('render must be "server".');
     // ttl ≤ 0 mints a token that is already expired.
-    const issued = await ctx.tokens.issue({ doc: document, permissions, sub, lifetimeSeconds: Math.trunc(ttl) });
+    const issued = await ctx.tokens.issue({ doc: document, permissions, sub, lifetimeSeconds: Math.trunc(ttl), render }).catch((error: unknown) => {
+      // As POST /api/tokens answers it: the scenario was revoked at a time ahead of this clock.
+      if (!(error instanceof IssueDeferredError)) throw error;
+      throw new HttpError(503, 'token_unavailable', 'A token cannot be issued for this document right now. Try again shortly.', {
+        'Retry-After': String(Math.min(300, error.retryAfterSeconds)),
+      });
+    });
     return jsonResponse(200, { token: issued.token, expires_in: issued.expiresIn, jti: issued.jti });
   }
 
