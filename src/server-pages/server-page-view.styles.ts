@@ -1,0 +1,20 @@
+import { css } from 'lit';
+
+/** The column of server-rendered pages, adopted into the shadow root when the mode loads. */
+export const serverPageViewStyles = css`
+  .sv-server-column {
+    position: relative;
+    min-width: 100%;
+  }
+  .sv-server-column > .page {
+    position: absolute;
+    box-sizing: content-box;
+    background: #fff;
+    box-shadow: 0 1px 3px rgb(0 0 0 / 0.25);
+  }
+  .sv-server-column > .page > canvas {
+    display: block;
+    width: 100%;
+    height: 100%;
+  }
+`;
