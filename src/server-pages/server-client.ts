@@ -3,6 +3,7 @@ import { AuthorizedFetch } from '../fetch/authorized-fetch.ts';
 import type { TokenAccess } from '../net/token-access.ts';
 import { discard } from '../net/outcome.ts';
 import { readManifest, type ServerManifest } from './manifest.ts';
+import { parsePageText, type PageText } from './page-text.ts';
 
 /** A manifest is a few kilobytes per hundred pages; anything past this is not one. */
 const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
@@ -48,6 +49,26 @@ export class ServerPagesClient {
       const bytes = await transport.readBody(response);
       return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: response.headers.get('Content-Type') ?? '' });
     });
+  }
+
+  /** A page's text runs (only for a token that allows copying). */
+  async text(url: string): Promise<PageText> {
+    const text = await this.#get(url, (type) => /[/+]json\b/i.test(type), 'page text', async (response, transport) => decoder.decode(await transport.readBody(response)));
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw notExpected('page text');
+    }
+    return parsePageText(value);
+  }
+
+  /** The server's stamped copy of the document, and the name it gives it. */
+  async download(url: string): Promise<{ file: Blob; disposition: string | null }> {
+    return this.#get(url, (type) => /^application\/pdf\b/i.test(type), 'document', async (response, transport) => ({
+      file: new Blob([(await transport.readBody(response)) as Uint8Array<ArrayBuffer>], { type: 'application/pdf' }),
+      disposition: response.headers.get('Content-Disposition'),
+    }));
   }
 
   async #get<T>(url: string, accepts: (type: string) => boolean, what: string, read: (response: Response, transport: AuthorizedFetch) => Promise<T>): Promise<T> {

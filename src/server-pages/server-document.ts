@@ -9,6 +9,9 @@ import { serverPageViewStyles } from './server-page-view.styles.ts';
 
 export type { ServerManifest } from './manifest.ts';
 export { ServerPageView } from './server-page-view.ts';
+export { ServerFinder, type ServerFindResult } from './server-finder.ts';
+export { saveServerCopy } from './server-download.ts';
+export { serverOutline } from './server-outline.ts';
 
 export interface ServerDocumentRequest {
   /** The manifest's URL (the element's `src`). */

@@ -12,6 +12,14 @@ export const serverPageViewStyles = css`
     background: #fff;
     box-shadow: 0 1px 3px rgb(0 0 0 / 0.25);
   }
+  .sv-server-column .sv-match {
+    position: absolute;
+    background: rgb(255 200 0 / 0.35);
+    pointer-events: none;
+  }
+  .sv-server-column .sv-match.selected {
+    background: rgb(0 120 255 / 0.4);
+  }
   .sv-server-column > .page > canvas {
     display: block;
     width: 100%;

@@ -2,6 +2,7 @@ import { ViewerError } from '../errors.ts';
 import type { Zoom } from '../pdf/zoom.ts';
 import { layoutColumn, mostVisiblePage, PAGE_GAP, pagesInView, pagesToDraw, pagesToRelease, zoomFor, type ColumnLayout } from './column-layout.ts';
 import { fillTemplate, type ServerManifest } from './manifest.ts';
+import { destinationPage } from './server-outline.ts';
 import { chooseScale } from './scale-choice.ts';
 import type { ServerPagesClient } from './server-client.ts';
 
@@ -156,6 +157,27 @@ export class ServerPageView {
     const ratio = this.#scale / before;
     container.scrollLeft = x * ratio - (clientX - box.left);
     container.scrollTop = y * ratio - (clientY - box.top);
+  }
+
+  /** Goes where a bookmark leads: a destination with a page index (see `serverOutline`). */
+  goToDestination(destination: string | unknown[]): void {
+    const page = destinationPage(destination);
+    if (page !== null) this.page = page;
+  }
+
+  /** Page `page`'s box (1-based), where find puts its highlights; null outside the document. */
+  pageBox(page: number): HTMLElement | null {
+    return this.#pages[page - 1]?.box ?? null;
+  }
+
+  /** Scrolls so that `top` (a fraction of page `page`'s height) is a third down the view. */
+  reveal(page: number, top: number): void {
+    if (!this.#laidOut || !this.#pages[page - 1]) return;
+    const container = this.#options.container;
+    container.scrollTop = Math.max(0, this.#layout.tops[page - 1]! + top * this.#layout.heights[page - 1]! - container.clientHeight / 3);
+    this.#ownScrollTop = container.scrollTop;
+    this.#report(mostVisiblePage(this.#layout, container.scrollTop, container.clientHeight));
+    this.#schedule();
   }
 
   /** Server-rendered pages are drawn upright: rotation stays 0. */
