@@ -11,6 +11,7 @@ export type { ServerManifest } from './manifest.ts';
 export { ServerPageView } from './server-page-view.ts';
 export { ServerFinder, type ServerFindResult } from './server-finder.ts';
 export { saveServerCopy } from './server-download.ts';
+export { serverPrintImages } from './server-print.ts';
 export { serverOutline } from './server-outline.ts';
 
 export interface ServerDocumentRequest {
