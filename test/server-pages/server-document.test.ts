@@ -1,7 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { ViewerError } from '../../src/errors.ts';
 import type { TokenAccess } from '../../src/net/token-access.ts';
-import { openServerDocument, type ServerDocument } from '../../src/server-pages/server-document.ts';
+import { openServerDocument, ServerFinder, type ServerDocument, type ServerFindResult } from '../../src/server-pages/server-document.ts';
 import { ZOOM_SETTLE_MS } from '../../src/server-pages/server-page-view.ts';
 import { backendUrl, createScenario, mintToken, requestLog, type LoggedRequest } from '../helpers/backend.ts';
 import { sleep, waitFor } from '../helpers/viewer.ts';
@@ -137,8 +137,48 @@ describe('server-rendered column', () => {
     const { container } = await open(id, tokens);
     await drawnCanvas(container, 1);
     expect(renewals).to.equal(1);
-    const statuses = (await requestLog(id)).requests.filter((r) => r.method === 'GET').map((r) => r.status);
+    // Once every request sent has its answer.
+    const requests = await waitFor(async () => {
+      const gets = (await requestLog(id)).requests.filter((r) => r.method === 'GET');
+      return gets.length >= 3 && gets.every((r) => r.status !== 0) ? gets : null;
+    });
+    const statuses = requests.map((r) => r.status);
     expect(statuses[0]).to.equal(401);
     expect(statuses.slice(1).every((s) => s === 200)).to.equal(true);
+  });
+
+  it('finds in the server\u2019s text with a copy token, and reads no text without one', async () => {
+    for (const permissions of [['read', 'copy'], ['read']]) {
+      const id = await createScenario('report');
+      const opened = await open(id, fixedToken(await mintToken(id, { permissions })));
+      const results: ServerFindResult[] = [];
+      const finder = new ServerFinder({
+        pages: opened.doc.pages,
+        client: opened.doc.client,
+        textTemplate: opened.doc.manifest.urls.text,
+        manifestUrl: manifestUrl(id),
+        onResult: (result) => results.push(result),
+        onError: (error) => opened.errors.push(error),
+      });
+      finder.find('quarter');
+      const settled = await waitFor(() => results.find((r) => r.status !== 'pending'));
+      const texts = (await requestLog(id)).requests.filter((r) => r.method === 'GET' && r.path.endsWith('/text'));
+      if (permissions.includes('copy')) {
+        expect(settled.status).to.equal('found');
+        expect(settled.total).to.be.greaterThan(0);
+        expect(texts).to.have.length(opened.doc.manifest.pageCount);
+        expect(opened.container.querySelectorAll('.sv-match.selected').length).to.be.greaterThan(0);
+        finder.find('quarter', { again: true });
+        expect(results.at(-1)!.current).to.equal(settled.total > 1 ? 2 : 1);
+        finder.close();
+        expect(opened.container.querySelectorAll('.sv-match').length).to.equal(0);
+      } else {
+        expect(opened.doc.manifest.urls.text).to.equal(null);
+        expect(settled).to.deep.equal({ status: 'not-found', current: 0, total: 0 });
+        expect(texts).to.have.length(0);
+      }
+      expect(opened.errors).to.deep.equal([]);
+      opened.abort.abort();
+    }
   });
 });
