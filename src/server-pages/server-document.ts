@@ -12,7 +12,7 @@ export { ServerPageView } from './server-page-view.ts';
 export { ServerFinder, type ServerFindResult } from './server-finder.ts';
 export { saveServerCopy } from './server-download.ts';
 export { serverPrintImages } from './server-print.ts';
-export { serverOutline } from './server-outline.ts';
+export { serverSidebarSource } from './server-thumbnails.ts';
 
 export interface ServerDocumentRequest {
   /** The manifest's URL (the element's `src`). */
