@@ -211,6 +211,8 @@ export class ServerPageView {
     const first = this.#options.manifest.pages[this.#current - 1] ?? this.#options.manifest.pages[0]!;
     const scale = zoomFor(this.#zoom, first, container.clientWidth, container.clientHeight);
     if (scale === this.#scale && !zoomed && this.#laidOut) {
+      // The same scale in a wider or narrower area: the pages are centred again.
+      this.#placeAcross();
       this.#schedule();
       return;
     }
@@ -220,17 +222,14 @@ export class ServerPageView {
     const changed = scale !== this.#scale;
     this.#scale = scale;
     this.#layout = layoutColumn(this.#options.manifest.pages, scale);
-    const widest = Math.max(...this.#layout.widths);
-    const columnWidth = Math.max(widest + 2 * PAGE_GAP, container.clientWidth);
     this.#column.style.height = `${this.#layout.height}px`;
-    this.#column.style.width = `${columnWidth}px`;
     this.#pages.forEach((state, index) => {
       const style = state.box.style;
       style.top = `${this.#layout.tops[index]}px`;
-      style.left = `${Math.floor((columnWidth - this.#layout.widths[index]!) / 2)}px`;
       style.width = `${this.#layout.widths[index]}px`;
       style.height = `${this.#layout.heights[index]}px`;
     });
+    this.#placeAcross();
     container.scrollTop = within === null ? this.#layout.tops[anchor]! - PAGE_GAP : this.#layout.tops[anchor]! + within * this.#layout.heights[anchor]!;
     const wasLaidOut = this.#laidOut;
     this.#laidOut = true;
@@ -246,6 +245,16 @@ export class ServerPageView {
       }, ZOOM_SETTLE_MS);
     }
     this.#schedule();
+  }
+
+  /** Centres each page in the area, or in the column as wide as the widest page when that is wider. */
+  #placeAcross(): void {
+    const widths = this.#layout.widths;
+    const columnWidth = Math.max(widths.reduce((widest, width) => Math.max(widest, width), 0) + 2 * PAGE_GAP, this.#options.container.clientWidth);
+    this.#column.style.width = `${columnWidth}px`;
+    this.#pages.forEach((state, index) => {
+      state.box.style.left = `${Math.floor((columnWidth - widths[index]!) / 2)}px`;
+    });
   }
 
   #anyDrawn(): boolean {
