@@ -237,6 +237,33 @@ describe('render="server" find, download and print', () => {
   });
 });
 
+describe('render="server" print', () => {
+  it('prints the server\u2019s page images with the print permission', async () => {
+    const { id, el } = await openServer('sample', { permissions: ['read', 'print'] });
+    await waitForState(el, ['ready']);
+    await el.updateComplete;
+    expect(part(el, 'print-button')).not.to.equal(null);
+    expect(part(el, 'download-button')).to.equal(null);
+    // The print dialog is replaced: what it would print is counted instead.
+    const print = window.print;
+    let images = 0;
+    window.print = () => {
+      images = document.querySelectorAll('[data-secure-viewer-print] img').length;
+    };
+    try {
+      const printed = oneEvent(el, 'sv-print');
+      await el.print();
+      expect((await printed).detail).to.deep.equal({ numPages: 3 });
+    } finally {
+      window.print = print;
+    }
+    expect(images).to.equal(3);
+    const printRequests = gets(await requestLog(id)).filter((r) => r.query === 'scale=3');
+    expect(printRequests.map((r) => r.path).sort()).to.deep.equal([1, 2, 3].map((n) => `/api/documents/${id}/pages/${n}/image`));
+    expect(gets(await requestLog(id)).filter((r) => r.path.endsWith('/content') || r.path.endsWith('/download'))).to.deep.equal([]);
+  });
+});
+
 describe('render="server" sidebar', () => {
   it('shows the manifest\u2019s outline, follows it, and draws thumbnails from the server', async () => {
     const id = await createScenario('report');
