@@ -8,6 +8,9 @@ export const serverPageViewStyles = css`
   }
   .sv-server-column > .page {
     position: absolute;
+    /* pdf.js's page styles, once loaded for a PDF in this element, must not move these boxes. */
+    margin: 0;
+    border: 0;
     box-sizing: content-box;
     background: #fff;
     box-shadow: 0 1px 3px rgb(0 0 0 / 0.25);
