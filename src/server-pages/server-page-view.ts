@@ -305,8 +305,13 @@ export class ServerPageView {
       if (state.attempts >= MAX_ATTEMPTS || state.retryAt > now) continue;
       void this.#load(page, state, scale);
     }
+    // A page that failed and left the view is asked for afresh when it comes back.
+    const near = new Set(wanted);
+    this.#pages.forEach((state, index) => {
+      if (state.attempts > 0 && !near.has(index + 1) && state.retryAt <= now) state.attempts = 0;
+    });
     const drawn = this.#pages.flatMap((state, index) => (state.drawnScale > 0 ? [index + 1] : []));
-    for (const page of pagesToRelease(drawn, this.#current, MAX_DRAWN_PAGES, new Set(wanted))) this.#release(this.#pages[page - 1]!);
+    for (const page of pagesToRelease(drawn, this.#current, MAX_DRAWN_PAGES, near)) this.#release(this.#pages[page - 1]!);
   }
 
   #scaleFor(page: number): number {
