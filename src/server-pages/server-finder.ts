@@ -112,8 +112,10 @@ export class ServerFinder {
       if (textTemplate === null) return;
       let next = 1;
       const count = this.pages.pageCount;
+      // Past the render budget, asking on would only be refused: this search has what was read.
+      let limited = false;
       const worker = async () => {
-        while (next <= count) {
+        while (next <= count && !limited) {
           const page = next++;
           if (this.#texts.has(page)) continue;
           const url = fillTemplate(textTemplate, manifestUrl, { page });
@@ -131,6 +133,7 @@ export class ServerFinder {
             }
             // A passing failure (a busy server, the render budget): read again with the next search.
             if (failure.code === 'invalid-document') this.#texts.set(page, null);
+            if (failure.code === 'rate-limited') limited = true;
           }
         }
       };
