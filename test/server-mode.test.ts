@@ -2,7 +2,7 @@ import { expect, oneEvent } from '@open-wc/testing';
 import type { SecureViewer } from '../src/index.ts';
 import { ZOOM_SETTLE_MS } from '../src/server-pages/server-page-view.ts';
 import { backendUrl, contentUrl, createScenario, mintToken, requestLog, revokeSession, type LoggedRequest, type MintOptions } from './helpers/backend.ts';
-import { openViewer, sleep, waitFor, waitForState } from './helpers/viewer.ts';
+import { openViewer, renderedCanvas, sleep, waitFor, waitForState } from './helpers/viewer.ts';
 
 // `render="server"`: the element shows pages the server rendered (watermark in the pixels) and
 // never asks for the PDF. Against the reference backend's server-side viewing routes.
@@ -154,6 +154,30 @@ describe('render="server"', () => {
     expect([...el.shadowRoot!.querySelectorAll('canvas')].filter((c) => c.width > 0)).to.have.length(0);
     expect(el.numPages).to.equal(0);
     expect(renewals).to.equal(0);
+  });
+});
+
+describe('render="server" and back', () => {
+  it('switches between the modes on one element: each shows its pages, nothing of the other stays', async () => {
+    const id = await createScenario('sample');
+    const el = await openViewer({ token: await mintToken(id, { permissions: ['read'] }), src: contentUrl(id) });
+    await waitForState(el, ['ready']);
+    await renderedCanvas(el, 1);
+    el.renderMode = 'server';
+    el.token = await mintToken(id, { permissions: ['read'] });
+    el.src = manifestUrl(id);
+    await waitFor(() => el.shadowRoot!.querySelector('.sv-server-column'));
+    await waitForState(el, ['ready']);
+    const canvas = await drawnPage(el, 1);
+    // Laid out as the column places it, whatever pdf.js's page styles (loaded before) say.
+    expect((canvas.parentElement as HTMLElement).offsetTop).to.equal(10);
+    expect(shareOf(canvas, 0.2, 0.4, (r, g, b) => r > 200 && g < 80 && b < 80)).to.be.greaterThan(0.5);
+    el.setAttribute('render', 'pdf');
+    el.token = await mintToken(id, { permissions: ['read'] });
+    el.src = contentUrl(id);
+    await waitFor(() => (el.shadowRoot!.querySelector('.sv-server-column') ? null : true));
+    await waitForState(el, ['ready']);
+    await renderedCanvas(el, 1);
   });
 });
 
