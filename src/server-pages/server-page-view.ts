@@ -147,16 +147,27 @@ export class ServerPageView {
 
   /** Scales by `factor` around a point on screen (a pinch), keeping that point where it is. */
   zoomAround(factor: number, clientX: number, clientY: number): void {
-    if (!(factor > 0)) return;
+    if (!(factor > 0) || !this.#laidOut) return;
     const container = this.#options.container;
     const box = container.getBoundingClientRect();
     const x = container.scrollLeft + clientX - box.left;
     const y = container.scrollTop + clientY - box.top;
-    const before = this.#scale;
-    this.zoom = before * factor;
-    const ratio = this.#scale / before;
-    container.scrollLeft = x * ratio - (clientX - box.left);
-    container.scrollTop = y * ratio - (clientY - box.top);
+    // The point as a place on its page, which stays under the fingers at the new scale.
+    const page = Math.max(1, mostVisiblePage(this.#layout, y, 1));
+    const before = this.#pagePlace(page);
+    const across = (x - before.left) / before.width;
+    const down = (y - before.top) / before.height;
+    this.zoom = this.#scale * factor;
+    const after = this.#pagePlace(page);
+    container.scrollLeft = after.left + across * after.width - (clientX - box.left);
+    container.scrollTop = after.top + down * after.height - (clientY - box.top);
+    this.#ownScrollTop = container.scrollTop;
+  }
+
+  /** Where page `page`'s box is in the column, in CSS pixels. */
+  #pagePlace(page: number): { left: number; top: number; width: number; height: number } {
+    const box = this.#pages[page - 1]!.box;
+    return { left: box.offsetLeft, top: this.#layout.tops[page - 1]!, width: this.#layout.widths[page - 1]!, height: this.#layout.heights[page - 1]! };
   }
 
   /** Goes where a bookmark leads: a destination with a page index (see `serverOutline`). */

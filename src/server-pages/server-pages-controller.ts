@@ -4,9 +4,9 @@ import type { ImageDocument } from '../export/export-controller.ts';
 import type { TokenAccess } from '../net/token-access.ts';
 import type { Zoom } from '../pdf/zoom.ts';
 import type { FindResult } from '../ui/find/find-bar.ts';
-import type { DocumentSearch, ShownPages } from '../ui/reader-controls.ts';
+import type { DocumentSearch } from '../ui/reader-controls.ts';
 import type { SidebarSource } from '../ui/sidebar/sidebar-options.ts';
-import type { ServerDocument } from './server-document.ts';
+import type { ServerDocument, ServerPageView } from './server-document.ts';
 
 type ServerPagesCode = typeof import('./server-document.ts');
 
@@ -52,7 +52,7 @@ export class ServerPagesController implements ReactiveController {
   }
 
   /** The open document's pages, or null. */
-  get pages(): ShownPages | null {
+  get pages(): ServerPageView | null {
     return this.#open?.doc.pages ?? null;
   }
 
