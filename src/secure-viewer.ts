@@ -315,7 +315,7 @@ export class SecureViewer extends LitElement {
     new CopyGuard(this, () => this.#tokens.allows('copy'));
     new TouchInput(this, {
       viewport: () => this.renderRoot.querySelector('.viewport'),
-      pages: () => this.#documents.pages,
+      pages: () => this.#documents.pages ?? this.#serverPages.pages,
       active: () => this.state === 'ready',
     });
   }
