@@ -2,6 +2,7 @@ import { expect, oneEvent } from '@open-wc/testing';
 import type { SecureViewer } from '../src/index.ts';
 import { ZOOM_SETTLE_MS } from '../src/server-pages/server-page-view.ts';
 import { backendUrl, contentUrl, createScenario, mintToken, requestLog, revokeSession, type LoggedRequest, type MintOptions } from './helpers/backend.ts';
+import { cdp } from './helpers/devtools.ts';
 import { openViewer, renderedCanvas, sleep, waitFor, waitForState } from './helpers/viewer.ts';
 
 // `render="server"`: the element shows pages the server rendered (watermark in the pixels) and
@@ -178,6 +179,40 @@ describe('render="server" and back', () => {
     await waitFor(() => (el.shadowRoot!.querySelector('.sv-server-column') ? null : true));
     await waitForState(el, ['ready']);
     await renderedCanvas(el, 1);
+  });
+});
+
+describe('render="server" touch', () => {
+  before(() => cdp('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 }));
+  after(() => cdp('Emulation.setTouchEmulationEnabled', { enabled: false }));
+
+  it('a pinch zooms around its centre and asks for a sharper image once the fingers lift', async () => {
+    const { id, el } = await openServer('sample');
+    el.zoom = 0.5;
+    await waitForState(el, ['ready']);
+    const canvas = await drawnPage(el, 1);
+    await sleep(ZOOM_SETTLE_MS + 300);
+    const before = gets(await requestLog(id)).length;
+    const box = canvas.getBoundingClientRect();
+    // Where the zoomed page can be scrolled to keep it there (not past its column's left edge).
+    const centre = { x: box.left + box.width * 0.6, y: box.top + box.height * 0.4 };
+    const width = canvas.width;
+    const touch = (type: string, points: Array<{ x: number; y: number }>) =>
+      cdp('Input.dispatchTouchEvent', { type, touchPoints: points.map((p, i) => ({ x: p.x, y: p.y, id: i })) });
+    await touch('touchStart', [{ x: centre.x - 50, y: centre.y }, { x: centre.x + 50, y: centre.y }]);
+    for (const spread of [70, 90, 100]) await touch('touchMove', [{ x: centre.x - spread, y: centre.y }, { x: centre.x + spread, y: centre.y }]);
+    await touch('touchEnd', []);
+    await waitFor(() => el.zoom === 1, 5_000, () => `zoom ${String(el.zoom)}`);
+    // The point under the pinch centre is still under it.
+    const after = (await drawnPage(el, 1)).getBoundingClientRect();
+    expect(Math.abs(after.left + after.width * 0.6 - centre.x), 'x drift in px').to.be.lessThan(4);
+    expect(Math.abs(after.top + after.height * 0.4 - centre.y), 'y drift in px').to.be.lessThan(4);
+    await waitFor(async () => (await drawnPage(el, 1)).width > width || null);
+    await sleep(ZOOM_SETTLE_MS * 2);
+    const page1 = gets(await requestLog(id))
+      .slice(before)
+      .filter((r) => r.path.endsWith('/pages/1/image'));
+    expect(page1).to.have.length(1);
   });
 });
 
