@@ -50,6 +50,7 @@ export class ServerFinder {
   find(query: string, options: { again?: boolean; previous?: boolean } = {}): void {
     this.#closed = false;
     const again = options.again === true && query === this.#query && this.#matches.length > 0;
+    this.pages.events.dispatch('find', { type: options.again === true && query === this.#query ? 'again' : '', query });
     if (again) {
       const count = this.#matches.length;
       const next = this.#current + (options.previous ? -1 : 1);

@@ -50,6 +50,27 @@ interface PageState {
   retryAt: number;
 }
 
+type Listener = (event: { type?: string; query?: unknown; scale?: number }) => void;
+
+/** A small event bus with the part of pdf.js's that the reader events use. */
+export class PageEvents {
+  readonly #listeners = new Map<string, Set<Listener>>();
+
+  on(name: string, listener: Listener): void {
+    let set = this.#listeners.get(name);
+    if (!set) this.#listeners.set(name, (set = new Set()));
+    set.add(listener);
+  }
+
+  off(name: string, listener: Listener): void {
+    this.#listeners.get(name)?.delete(listener);
+  }
+
+  dispatch(name: string, event: Parameters<Listener>[0]): void {
+    for (const listener of this.#listeners.get(name) ?? []) listener(event);
+  }
+}
+
 /**
  * The pages of a server-rendered document as a scrolling column: boxes sized from the manifest,
  * an image fetched only for the pages in view and one either side, at the scale the zoom and the
@@ -58,7 +79,10 @@ interface PageState {
  */
 export class ServerPageView {
   readonly #options: ServerPageViewOptions;
-  readonly #column: HTMLDivElement;
+  /** The viewer element, laid out as the column while this view shows (its page boxes are its children, as pdf.js's are). */
+  readonly #column: HTMLElement;
+  /** What the view tells those who watch the reader (zoom, find), as pdf.js's event bus does. */
+  readonly events = new PageEvents();
   readonly #pages: PageState[];
   readonly #resizes: ResizeObserver;
   #zoom: Zoom = 'auto';
@@ -78,8 +102,8 @@ export class ServerPageView {
 
   constructor(options: ServerPageViewOptions) {
     this.#options = options;
-    const column = document.createElement('div');
-    column.className = 'sv-server-column';
+    const column = options.viewer;
+    column.classList.add('sv-server-column');
     this.#column = column;
     this.#pages = options.manifest.pages.map((_, index) => {
       const box = document.createElement('div');
@@ -88,11 +112,10 @@ export class ServerPageView {
       box.dataset['pageNumber'] = String(index + 1);
       box.setAttribute('role', 'img');
       box.setAttribute('aria-label', options.pageLabel(index + 1));
-      column.append(box);
       return { box, canvas: null, drawnScale: 0, loadingScale: 0, attempts: 0, retryAt: 0 };
     });
     this.#layout = layoutColumn(options.manifest.pages, 1);
-    options.viewer.replaceChildren(column);
+    column.replaceChildren(...this.#pages.map((state) => state.box));
     options.container.addEventListener('scroll', this.#onScroll, { passive: true });
     this.#resizes = new ResizeObserver(() => this.#relayout(false));
     this.#resizes.observe(options.container);
@@ -211,7 +234,10 @@ export class ServerPageView {
     clearTimeout(this.#settleTimer);
     clearTimeout(this.#retryTimer);
     for (const state of this.#pages) this.#release(state);
-    this.#column.remove();
+    for (const state of this.#pages) state.box.remove();
+    this.#column.classList.remove('sv-server-column');
+    this.#column.style.removeProperty('height');
+    this.#column.style.removeProperty('width');
   }
 
   /** The page boxes after a zoom or a resize; the reader keeps their place in the page they read. */
@@ -245,7 +271,10 @@ export class ServerPageView {
     const wasLaidOut = this.#laidOut;
     this.#laidOut = true;
     this.#ownScrollTop = container.scrollTop;
-    if (changed) this.#options.onScaleChange(scale);
+    if (changed) {
+      this.#options.onScaleChange(scale);
+      this.events.dispatch('scalechanging', { scale });
+    }
     if (changed && wasLaidOut && this.#anyDrawn()) {
       // Drawn images stretch with their boxes until the zoom settles.
       this.#settling = true;
