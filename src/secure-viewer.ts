@@ -437,8 +437,8 @@ export class SecureViewer extends LitElement {
     const pageLabel = (page: number) => this.#controls.pageLabel(page);
     const view = () => ({ page: this.page, zoom: this.zoom });
     const shadowRoot = this.renderRoot as ShadowRoot;
-    if (this.renderMode === 'server') return this.#serverPages.open({ url: url.href, container: viewport, viewer, shadowRoot, pageLabel, view, signal });
-    await this.#documents.open({
+    if (this.renderMode === 'server') await this.#serverPages.open({ url: url.href, container: viewport, viewer, shadowRoot, pageLabel, view, signal });
+    else await this.#documents.open({
       url: url.href,
       container: viewport,
       viewer,
@@ -451,7 +451,7 @@ export class SecureViewer extends LitElement {
     // What the reader does is tracked by a chunk of its own, once the document is open (offline,
     // the reading goes on untracked).
     void import('./reader-events/reader-events.ts').then(
-      (events) => events.trackReader(this, url, this.#tokens, this.#documents.pages, signal),
+      (events) => events.trackReader(this, url, this.#tokens, this.#documents.pages ?? this.#serverPages.pages, signal),
       () => {},
     );
   }
