@@ -216,6 +216,30 @@ describe('render="server" touch', () => {
   });
 });
 
+describe('render="server" reader events', () => {
+  it('page views, zoom and searches fire as in PDF mode', async () => {
+    const { el } = await openServer('long', { permissions: ['read', 'copy'] });
+    const fired: Array<{ type: string; detail: unknown }> = [];
+    for (const type of ['sv-page-view', 'sv-zoom', 'sv-find']) el.addEventListener(type, (event) => fired.push({ type, detail: (event as CustomEvent).detail }));
+    el.setAttribute('share-find-query', '');
+    await waitForState(el, ['ready']);
+    await sleep(1200);
+    el.goToPage(40);
+    const view = await waitFor(() => fired.find((e) => e.type === 'sv-page-view'));
+    expect((view.detail as { page: number }).page).to.equal(1);
+    expect((view.detail as { ms: number }).ms).to.be.within(1000, 20_000);
+    el.zoom = 1.5;
+    const zoom = await waitFor(() => fired.find((e) => e.type === 'sv-zoom'), 5_000);
+    expect(zoom.detail).to.deep.equal({ zoom: 1.5, scale: 1.5 });
+    part(el, 'find-button')!.click();
+    const input = await waitFor(() => part(el, 'find-input') as HTMLInputElement | null);
+    input.value = 'Page 3';
+    input.dispatchEvent(new Event('input'));
+    const find = await waitFor(() => fired.find((e) => e.type === 'sv-find'), 5_000);
+    expect(find.detail).to.deep.equal({ query: 'Page 3' });
+  });
+});
+
 describe('render="server" errors', () => {
   async function failWith(src: (id: string) => string, document = 'sample', before?: (id: string, token: string) => Promise<void>) {
     const id = await createScenario(document);
