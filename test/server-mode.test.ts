@@ -2,7 +2,7 @@ import { expect, oneEvent } from '@open-wc/testing';
 import type { SecureViewer } from '../src/index.ts';
 import { ZOOM_SETTLE_MS } from '../src/server-pages/server-page-view.ts';
 import { backendUrl, contentUrl, createScenario, mintToken, requestLog, revokeSession, type LoggedRequest, type MintOptions } from './helpers/backend.ts';
-import { cdp } from './helpers/devtools.ts';
+import { cdp, heapSearch } from './helpers/devtools.ts';
 import { openViewer, renderedCanvas, sleep, waitFor, waitForState } from './helpers/viewer.ts';
 
 // `render="server"`: the element shows pages the server rendered (watermark in the pixels) and
@@ -237,6 +237,47 @@ describe('render="server" reader events', () => {
     input.dispatchEvent(new Event('input'));
     const find = await waitFor(() => fired.find((e) => e.type === 'sv-find'), 5_000);
     expect(find.detail).to.deep.equal({ query: 'Page 3' });
+  });
+});
+
+describe('render="server" when the session ends', () => {
+  /** Texts of the `report` sample (see revocation.test.ts), reversed so this file never holds them. */
+  const REPORT_TEXTS_REVERSED = ['gnigdeH', 'gnillib', 'spets txen dna sksiR'];
+  const HOLDERS = ['ServerPageView', 'ServerFinder', 'ServerPagesClient', 'PageEvents'];
+
+  it('a revoked session drops pages, find results and the text read, in the shadow root and in memory', async function () {
+    this.timeout(90_000);
+    const { id, el } = await openServer('report', { permissions: ['read', 'copy'] });
+    await waitForState(el, ['ready']);
+    await drawnPage(el, 1);
+    el.sidebarOpen = true;
+    await waitFor(() => el.shadowRoot!.querySelector('[part~="outline-item"]'));
+    part(el, 'find-button')!.click();
+    const input = await waitFor(() => part(el, 'find-input') as HTMLInputElement | null);
+    input.value = 'quarter';
+    input.dispatchEvent(new Event('input'));
+    await waitFor(() => el.shadowRoot!.querySelector('.find-status')?.textContent?.includes('of'), 30_000);
+    const open = await heapSearch({ reversedTexts: REPORT_TEXTS_REVERSED, classes: HOLDERS });
+    expect(open.texts).to.deep.equal([true, true, true]);
+    expect(open.objects['ServerFinder']).to.be.greaterThan(0);
+
+    await revokeSession(id);
+    // The next request meets the revocation: a sharper image once the zoom settles.
+    el.zoom = 2;
+    await waitForState(el, ['error']);
+    await el.updateComplete;
+    expect(el.error?.code).to.equal('revoked');
+    const root = el.shadowRoot!;
+    expect([root.querySelectorAll('.page').length, root.querySelectorAll('.sv-match').length, root.querySelectorAll('[part~="thumbnail"], [part~="outline-item"]').length]).to.deep.equal([0, 0, 0]);
+    expect(part(el, 'find-bar')).to.equal(null);
+    let after = await heapSearch({ reversedTexts: REPORT_TEXTS_REVERSED, classes: HOLDERS });
+    // Requests on their way when the session ended let go once their abort has run through.
+    for (let attempt = 0; attempt < 3 && Object.values(after.objects).some((count) => count > 0); attempt++) {
+      await sleep(500);
+      after = await heapSearch({ reversedTexts: REPORT_TEXTS_REVERSED, classes: HOLDERS });
+    }
+    expect(after.texts, 'the document text still reachable').to.deep.equal([false, false, false]);
+    expect(after.objects).to.deep.equal(Object.fromEntries(HOLDERS.map((name) => [name, 0])));
   });
 });
 
