@@ -3,7 +3,7 @@ import './define.ts';
 
 export { SecureViewer, parseZoom } from './secure-viewer.ts';
 export { setPdfjsBase } from './pdf/pdfjs.ts';
-export type { ViewerState, ExchangePasswordCallback, Zoom } from './secure-viewer.ts';
+export type { ViewerState, ExchangePasswordCallback, RenderMode, Zoom } from './secure-viewer.ts';
 export type { ErrorCode, ViewerErrorInfo } from './errors.ts';
 export type {
   SvLoadDetail,

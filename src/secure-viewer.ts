@@ -8,6 +8,7 @@ import { DocumentController } from './pdf/document-controller.ts';
 import { WatermarkController } from './pdf/watermark-controller.ts';
 import { parseZoom, type Zoom } from './pdf/zoom.ts';
 import { secureViewerStyles } from './secure-viewer.styles.ts';
+import { ServerPagesController } from './server-pages/server-pages-controller.ts';
 import type { RenewTokenCallback } from './token/host-source.ts';
 import type { ExchangePasswordCallback } from './token/password-exchange.ts';
 import { TokenController } from './token/token-controller.ts';
@@ -22,6 +23,9 @@ import { languageController } from './i18n/language-controller.ts';
 export type { Zoom } from './pdf/zoom.ts';
 export { parseZoom } from './pdf/zoom.ts';
 export type { ExchangePasswordCallback } from './token/password-exchange.ts';
+
+/** How pages are drawn: by pdf.js from the PDF's bytes, or by the document's server as images. */
+export type RenderMode = 'pdf' | 'server';
 
 /** The element's lifecycle, reflected as the `state` attribute. */
 export type ViewerState = 'idle' | 'loading' | 'password' | 'ready' | 'error';
@@ -135,6 +139,7 @@ export class SecureViewer extends LitElement {
     watermark: { type: String },
     sidebarOpen: { type: Boolean, attribute: 'sidebar-open' },
     analyticsUrl: { attribute: 'analytics-url' },
+    renderMode: { attribute: 'render', converter: { fromAttribute: (value: string | null): RenderMode => (value === 'server' ? 'server' : 'pdf') } },
   };
 
   static override get observedAttributes(): string[] {
@@ -218,6 +223,18 @@ export class SecureViewer extends LitElement {
    */
   declare shareFindQuery: boolean | undefined;
 
+  /**
+   * `pdf` (default): pages are drawn in the browser from the PDF's bytes. `server` (attribute
+   * `render="server"`): `src` is the URL of a server-rendered document's manifest (`GET
+   * <base>/:id/pages` of `secure-viewer/server`: page count and sizes, outline, offered image
+   * scales, what the token allows, URL templates of page images, page text and the stamped
+   * download), and pages are shown as the server's watermarked images: the PDF's bytes are never
+   * requested and pdf.js is not loaded. Find works with `copy` (the server's text), download saves
+   * the server's stamped copy, print prints the server's images; rotation, text selection and the
+   * `watermark` property do not apply. Not named `render`: that is the element's template method.
+   */
+  renderMode: RenderMode = 'pdf';
+
   readonly #password = new PasswordFlow(this, () => this.#shown);
 
   readonly #tokens = new TokenController(this, {
@@ -228,17 +245,19 @@ export class SecureViewer extends LitElement {
 
   readonly #documents = new DocumentController(this, this.#tokens, {
     onProgress: (loaded, total) => this.#load.progress(loaded, total),
-    onLoaded: (numPages) => {
-      this.#controls.documentLoaded();
-      this.#load.ready(numPages);
-      this.#sidebar.documentReady();
-      this.#emit('sv-load', { numPages });
-    },
+    onLoaded: (numPages) => this.#loaded(numPages),
     onPageChange: (page) => this.#controls.pageShown(page),
     onError: (error) => this.#load.fail(error),
     onPassword: (reason) => this.#password.askDocument(reason === 'incorrect'),
     onPageRendered: (_page, canvas) => this.#watermark.decorate(canvas),
     onScaleChange: (scale) => this.#controls.scaleChanged(scale),
+  });
+
+  readonly #serverPages = new ServerPagesController(this, this.#tokens, {
+    onLoaded: (numPages) => this.#loaded(numPages),
+    onPageChange: (page) => this.#controls.pageShown(page),
+    onScaleChange: (scale) => this.#controls.scaleChanged(scale),
+    onError: (error) => this.#load.fail(error),
   });
 
   readonly #watermark = new WatermarkController(this, {
@@ -248,6 +267,7 @@ export class SecureViewer extends LitElement {
 
   readonly #exports = new ExportController(this, {
     document: () => this.#documents.document,
+    imageDocument: () => this.#serverPages.imageDocument(),
     disposition: () => this.#documents.disposition,
     allows: (permission) => this.#tokens.allows(permission),
     decorate: (canvas) => this.#watermark.decorateWhenReady(canvas),
@@ -257,7 +277,8 @@ export class SecureViewer extends LitElement {
   });
 
   readonly #controls = new ReaderControls(this, {
-    pages: () => this.#documents.pages,
+    pages: () => this.#documents.pages ?? this.#serverPages.pages,
+    search: (onResult) => this.#serverPages.search(onResult),
     active: () => this.state === 'ready',
     viewport: () => this.renderRoot.querySelector('.viewport'),
     cancelPrint: () => this.#exports.cancelPrint(),
@@ -268,6 +289,8 @@ export class SecureViewer extends LitElement {
 
   readonly #sidebar = new SidebarController(this, {
     document: () => {
+      const source = this.#serverPages.sidebarSource();
+      if (source) return this.#load.status === 'ready' ? { source, numPages: this.numPages, page: this.page } : null;
       const pdf = this.#documents.document;
       const pages = this.#documents.pages;
       return pdf && pages && this.#load.status === 'ready' ? { pdf, pages, numPages: this.numPages, page: this.page } : null;
@@ -277,7 +300,7 @@ export class SecureViewer extends LitElement {
   });
 
   readonly #load = new LoadController(this, {
-    args: () => [this.src] as const,
+    args: () => [this.src, this.renderMode] as const,
     task: (_args, signal) => this.#open(signal),
     onError: () => {
       this.#password.close();
@@ -292,7 +315,7 @@ export class SecureViewer extends LitElement {
     new CopyGuard(this, () => this.#tokens.allows('copy'));
     new TouchInput(this, {
       viewport: () => this.renderRoot.querySelector('.viewport'),
-      pages: () => this.#documents.pages,
+      pages: () => this.#documents.pages ?? this.#serverPages.pages,
       active: () => this.state === 'ready',
     });
   }
@@ -410,20 +433,25 @@ export class SecureViewer extends LitElement {
     await this.updateComplete;
     if (signal.aborted) return;
     const viewport = this.renderRoot.querySelector<HTMLDivElement>('.viewport')!;
-    await this.#documents.open({
+    const viewer = viewport.querySelector<HTMLDivElement>('.pdfViewer')!;
+    const pageLabel = (page: number) => this.#controls.pageLabel(page);
+    const view = () => ({ page: this.page, zoom: this.zoom });
+    const shadowRoot = this.renderRoot as ShadowRoot;
+    if (this.renderMode === 'server') await this.#serverPages.open({ url: url.href, container: viewport, viewer, shadowRoot, pageLabel, view, signal });
+    else await this.#documents.open({
       url: url.href,
       container: viewport,
-      viewer: viewport.querySelector<HTMLDivElement>('.pdfViewer')!,
-      shadowRoot: this.renderRoot as ShadowRoot,
+      viewer,
+      shadowRoot,
       textLayer: this.#tokens.allows('copy'),
-      pageLabel: (page) => this.#controls.pageLabel(page),
-      view: () => ({ page: this.page, zoom: this.zoom }),
+      pageLabel,
+      view,
       beforePages: () => this.#watermark.beforePages(),
     });
     // What the reader does is tracked by a chunk of its own, once the document is open (offline,
     // the reading goes on untracked).
     void import('./reader-events/reader-events.ts').then(
-      (events) => events.trackReader(this, url, this.#tokens, this.#documents.pages, signal),
+      (events) => events.trackReader(this, url, this.#tokens, this.#documents.pages ?? this.#serverPages.pages, signal),
       () => {},
     );
   }
@@ -442,9 +470,18 @@ export class SecureViewer extends LitElement {
   #drop(): void {
     this.#tokens.stop();
     void this.#documents.close();
+    this.#serverPages.close();
     this.#exports.abort();
     this.#controls.reset();
     this.#sidebar.reset();
+  }
+
+  /** The load's document is open, in either mode. */
+  #loaded(numPages: number): void {
+    this.#controls.documentLoaded();
+    this.#load.ready(numPages);
+    this.#sidebar.documentReady();
+    this.#emit('sv-load', { numPages });
   }
 
   #emit<K extends SecureViewerEventName>(name: K, detail: SecureViewerEventDetail<K>): void {

@@ -17,9 +17,9 @@ export interface AccessOptions {
   audit: AuditLog;
 }
 
-/** The host side's one 401, as the content handler gives it. */
-function invalidTokenResponse(): Response {
-  const reply = invalidTokenReply();
+/** The host side's one 401, as the content handler gives it (saying so when the token was revoked). */
+function invalidTokenResponse(revoked = false): Response {
+  const reply = invalidTokenReply(revoked);
   return new Response(reply.body as string, { status: reply.status, headers: reply.headers });
 }
 
@@ -37,7 +37,7 @@ export async function checkAccess(options: AccessOptions, request: Request, id: 
   } catch (error) {
     if (!(error instanceof InvalidTokenError)) throw error;
     options.audit(`auth.failure route=${route} doc=${id} reason=${error.message}`);
-    return { ok: false, response: invalidTokenResponse() };
+    return { ok: false, response: invalidTokenResponse(error.message === 'revoked') };
   }
   const document = claims.doc === id ? await options.documents(id) : null;
   if (!document) {

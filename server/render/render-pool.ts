@@ -60,8 +60,9 @@ interface Slot {
   failure: RenderPoolError | null;
 }
 
-/** Beside this module: `.ts` when run from source, `.js` when built. */
-const WORKER_URL = new URL(`./render-worker${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url);
+/** Beside this module: `.ts` when run from source, `.js` when built (a loader's query on this module's URL is no part of it). */
+const OWN_PATH = new URL(import.meta.url).pathname;
+const WORKER_URL = new URL(`./render-worker${OWN_PATH.slice(OWN_PATH.lastIndexOf('.'))}`, import.meta.url);
 
 function startWorker(memoryMb: number): Worker {
   const resourceLimits = { maxOldGenerationSizeMb: memoryMb };

@@ -129,6 +129,18 @@ describe('server rendering: manifest', () => {
     const post = await fetch(`${server.url}/api/documents/report/pages`, { method: 'POST', headers: { authorization: `Bearer ${await token('report', ['read'])}` } });
     assert.equal(post.status, 405);
   });
+
+  it('says when a token was revoked, so a viewer ends the session instead of renewing', async () => {
+    documents.set('revocable', documents.get('report')!);
+    const reader = await token('revocable', ['read']);
+    assert.equal((await get(server.url, '/api/documents/revocable/pages', reader)).status, 200);
+    await viewer.tokens.revokeDocument('revocable');
+    const refused = await get(server.url, '/api/documents/revocable/pages/1/image?scale=0.25', reader);
+    assert.equal(refused.status, 401);
+    assert.equal(refused.headers.get('www-authenticate'), 'Bearer error="invalid_token", error_description="revoked"');
+    const unknown = await fetch(`${server.url}/api/documents/revocable/pages`, { headers: { authorization: 'Bearer x.y.z' } });
+    assert.equal(unknown.headers.get('www-authenticate'), 'Bearer error="invalid_token"');
+  });
 });
 
 describe('server rendering: page images', () => {

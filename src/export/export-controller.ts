@@ -4,9 +4,23 @@ import { asViewerError, type ViewerError } from '../errors.ts';
 import type { ViewerStringOverrides } from '../i18n/strings.ts';
 import { adoptSheet } from '../internal/adopt-sheet.ts';
 
+/**
+ * A document whose pages come as images from its server (server-rendered mode): saved as the
+ * server's stamped copy, printed from page images.
+ */
+export interface ImageDocument {
+  readonly numPages: number;
+  /** Saves the server's copy and fires `sv-download` on `host`. */
+  save(host: EventTarget): Promise<void>;
+  /** Each page's image for printing, one at a time. */
+  printImages(signal: AbortSignal): (page: number) => Promise<Blob>;
+}
+
 export interface ExportSource {
   /** The open document, or null. */
   document(): PDFDocumentProxy | null;
+  /** The open document when its pages are images from its server; null otherwise. */
+  imageDocument?(): ImageDocument | null;
   /** The server's `Content-Disposition` for it, if any (its file name is the download's). */
   disposition(): string | null;
   /** Whether the token allows `download` / `print` (a UI hint; the server enforces). */
@@ -56,6 +70,8 @@ export class ExportController implements ReactiveController {
 
   /** Saves the whole file, under the server's name or the PDF's title. */
   download(): Promise<void> {
+    const images = this.#source.imageDocument?.();
+    if (images) return this.#runOn('download', () => this.#source.imageDocument?.() ?? null, (doc) => doc.save(this.#host));
     return this.#run('download', async (pdf) => {
       const { saveDocument } = await import('./download.ts');
       await saveDocument(pdf, this.#source.disposition(), this.#host);
@@ -64,29 +80,42 @@ export class ExportController implements ReactiveController {
 
   /** Prints the document's pages, watermarked. */
   print(): Promise<void> {
-    return this.#run('print', async (pdf, signal) => {
-      // Under way (and cancellable) from the press on, while the print code may still be loading.
-      this.#printProgress = 0;
-      try {
-        const print = await import('./print.ts');
-        if (!this.#print) adoptSheet(this.#host.renderRoot, print.printProgressStyles.styleSheet);
-        this.#print = print;
-        this.#host.requestUpdate();
-        if (signal.aborted) return;
-        await print.printDocument(pdf, {
-          host: this.#host,
-          decorate: (canvas) => this.#source.decorate(canvas),
-          signal,
-          onProgress: (done, total) => {
-            if (signal.aborted) return;
-            this.#printProgress = total > 0 ? done / total : 0;
-            this.#host.requestUpdate();
-          },
-        });
-      } finally {
-        this.#printProgress = null;
-      }
-    });
+    const images = this.#source.imageDocument?.();
+    if (images) {
+      return this.#runOn('print', () => this.#source.imageDocument?.() ?? null, (doc, signal) =>
+        this.#printWith(signal, (print, options) => print.printPages(doc.numPages, doc.printImages(signal), options)),
+      );
+    }
+    return this.#run('print', (pdf, signal) =>
+      this.#printWith(signal, (print, options) => print.printDocument(pdf, { ...options, decorate: (canvas) => this.#source.decorate(canvas) })),
+    );
+  }
+
+  /** A print with its progress on the print button. */
+  async #printWith(
+    signal: AbortSignal,
+    work: (print: typeof import('./print.ts'), options: { host: EventTarget; signal: AbortSignal; onProgress: (done: number, total: number) => void }) => Promise<void>,
+  ): Promise<void> {
+    // Under way (and cancellable) from the press on, while the print code may still be loading.
+    this.#printProgress = 0;
+    try {
+      const print = await import('./print.ts');
+      if (!this.#print) adoptSheet(this.#host.renderRoot, print.printProgressStyles.styleSheet);
+      this.#print = print;
+      this.#host.requestUpdate();
+      if (signal.aborted) return;
+      await work(print, {
+        host: this.#host,
+        signal,
+        onProgress: (done, total) => {
+          if (signal.aborted) return;
+          this.#printProgress = total > 0 ? done / total : 0;
+          this.#host.requestUpdate();
+        },
+      });
+    } finally {
+      this.#printProgress = null;
+    }
   }
 
   /** Stops a print being prepared (the reader pressed the print button again, or Escape); true if one was. */
@@ -111,16 +140,21 @@ export class ExportController implements ReactiveController {
    * A range that failed for good has already ended the load; any other failure is reported and
    * leaves the view as it is.
    */
-  async #run(permission: 'download' | 'print', work: (pdf: PDFDocumentProxy, signal: AbortSignal) => Promise<void>): Promise<void> {
-    const pdf = this.#source.document();
-    if (!pdf || !this.#source.allows(permission) || this.busy) return;
+  #run(permission: 'download' | 'print', work: (pdf: PDFDocumentProxy, signal: AbortSignal) => Promise<void>): Promise<void> {
+    return this.#runOn(permission, () => this.#source.document(), work);
+  }
+
+  /** One export of the document `current()` gives, if it is still the open one when it fails. */
+  async #runOn<T extends object>(permission: 'download' | 'print', current: () => T | null, work: (doc: T, signal: AbortSignal) => Promise<void>): Promise<void> {
+    const doc = current();
+    if (!doc || !this.#source.allows(permission) || this.busy) return;
     const abort = new AbortController();
     this.#abort = abort;
     this.#host.requestUpdate();
     try {
-      await work(pdf, abort.signal);
+      await work(doc, abort.signal);
     } catch (error) {
-      if (!abort.signal.aborted && this.#source.document() === pdf) this.#source.onError(asViewerError(error));
+      if (!abort.signal.aborted && current() === doc) this.#source.onError(asViewerError(error));
     } finally {
       if (this.#abort === abort) this.#abort = null;
       this.#host.requestUpdate();

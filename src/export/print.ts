@@ -46,6 +46,19 @@ export interface PrintOptions {
  * kept, so a long document costs its images plus one page of canvas, not a canvas per page.
  */
 export async function printDocument(pdf: PDFDocumentProxy, options: PrintOptions): Promise<void> {
+  const canvas = document.createElement('canvas');
+  try {
+    await printPages(pdf.numPages, (number) => pageImage(pdf, number, canvas, options.decorate), options);
+  } finally {
+    canvas.width = canvas.height = 0;
+  }
+}
+
+/**
+ * Prints `total` pages, each an image `image(number)` gives (one at a time, in order), and fires
+ * `sv-print` once the print dialog has closed. Only the images are shown while printing.
+ */
+export async function printPages(total: number, image: (number: number) => Promise<Blob>, options: Omit<PrintOptions, 'decorate'>): Promise<void> {
   const { signal } = options;
   const container = document.createElement('div');
   container.setAttribute(CONTAINER_ATTRIBUTE, '');
@@ -53,24 +66,22 @@ export async function printDocument(pdf: PDFDocumentProxy, options: PrintOptions
   const urls: string[] = [];
   const loads: Array<Promise<void>> = [];
   const sheet = adoptPrintSheet();
-  const canvas = document.createElement('canvas');
   // Hidden on screen by the print sheet; in the page early so each image loads while the next is drawn.
   document.body.append(container);
   try {
-    const total = pdf.numPages;
     options.onProgress?.(0, total);
     for (let number = 1; number <= total; number++) {
       if (signal.aborted) return;
-      const blob = await pageImage(pdf, number, canvas, options.decorate);
+      const blob = await image(number);
       if (signal.aborted) return;
       const url = URL.createObjectURL(blob);
       urls.push(url);
-      const image = document.createElement('img');
-      image.alt = '';
+      const element = document.createElement('img');
+      element.alt = '';
       // Wait for the bytes only: decoding a thousand pages at once would cost what we avoid here.
-      loads.push(loaded(image));
-      image.src = url;
-      container.append(image);
+      loads.push(loaded(element));
+      element.src = url;
+      container.append(element);
       options.onProgress?.(number, total);
     }
     await Promise.all(loads);
@@ -78,7 +89,6 @@ export async function printDocument(pdf: PDFDocumentProxy, options: PrintOptions
     window.print();
     options.host.dispatchEvent(createViewerEvent('sv-print', { numPages: total }));
   } finally {
-    canvas.width = canvas.height = 0;
     container.remove();
     for (const url of urls) URL.revokeObjectURL(url);
     if (!document.querySelector(`[${CONTAINER_ATTRIBUTE}]`)) {

@@ -48,7 +48,7 @@ export class AuthorizedFetch {
 
   /**
    * One logical request: retries transient failures, renews the token once on 401. `range` is
-   * read for every attempt, so a retry can ask for less. A status outside `accept` is the
+   * read for every attempt, so a retry can ask for less; empty, no `Range` is sent. A status outside `accept` is the
    * contract's error for it.
    */
   async request<T>(range: string | (() => string), accept: number[], read: (response: Response) => Promise<T>): Promise<{ response: Response; body: T }> {
@@ -147,7 +147,7 @@ export class AuthorizedFetch {
     try {
       return await fetch(this.#url, {
         method: 'GET',
-        headers: { Authorization: `Bearer ${token}`, Range: range },
+        headers: range ? { Authorization: `Bearer ${token}`, Range: range } : { Authorization: `Bearer ${token}` },
         credentials: 'omit',
         redirect: 'error',
         cache: 'no-store',

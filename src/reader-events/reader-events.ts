@@ -4,7 +4,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { SecureViewerEventDetail, SecureViewerEventName } from '../events.ts';
 import type { TokenAccess } from '../fetch/document-client.ts';
-import type { PageViewer, Zoom } from '../pdf/page-viewer.ts';
+import type { Zoom } from '../pdf/page-viewer.ts';
 import { EventSender, type SentEvent } from './event-sender.ts';
 import { PageAttention } from './page-attention.ts';
 
@@ -26,11 +26,25 @@ export interface ReaderEventsHost extends ReactiveControllerHost, HTMLElement {
   readonly shareFindQuery: boolean | undefined;
 }
 
+/**
+ * The open document's pages as tracking reads them: pdf.js's page viewer, or the server-rendered
+ * pages (either keeps its page boxes, `.page[data-page-number]`, as children of `.pdfViewer`).
+ */
+export interface TrackedPages {
+  readonly zoom: Zoom;
+  readonly scale: number;
+  /** `scalechanging` after a zoom, `find` for each search (`type: 'again'` for the next match). */
+  readonly events: {
+    on(name: 'scalechanging' | 'find', listener: (event: { type?: string; query?: unknown }) => void): void;
+    off(name: 'scalechanging' | 'find', listener: (event: { type?: string; query?: unknown }) => void): void;
+  };
+}
+
 export interface ReaderEventsOptions {
   /** The open document's URL: events are sent only to its origin, the one its token is for. */
   documentUrl: URL;
   tokens: TokenAccess;
-  pages: PageViewer;
+  pages: TrackedPages;
   /** The scrolling area that holds the pages. */
   viewport: HTMLElement;
   /** Aborts when this document closes (a new `src`, `reload()`, the element removed). */
@@ -43,7 +57,7 @@ type Host = ReaderEventsHost;
  * Starts tracking the document open at `documentUrl`; stops by itself when `signal` (the load's)
  * aborts. Positional, so that the element's call to it stays short.
  */
-export function trackReader(host: Host, documentUrl: URL, tokens: TokenAccess, pages: PageViewer | null, signal: AbortSignal): void {
+export function trackReader(host: Host, documentUrl: URL, tokens: TokenAccess, pages: TrackedPages | null, signal: AbortSignal): void {
   const viewport = host.shadowRoot?.querySelector<HTMLElement>('.viewport');
   // No pages: the document did not open (an error, a newer load).
   if (signal.aborted || !viewport || !pages) return;

@@ -1,7 +1,7 @@
 import { nothing, type PropertyValues, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { createViewerEvent } from '../events.ts';
 import type { PageViewer, Zoom } from '../pdf/page-viewer.ts';
-import type { FindResult, Finder } from './find/find-bar.ts';
+import type { FindResult } from './find/find-bar.ts';
 import { format, resolveStrings, type ViewerStringOverrides } from '../i18n/strings.ts';
 import { adoptSheet } from '../internal/adopt-sheet.ts';
 import { renderToolbar, type ToolbarActions, type ToolbarModel } from './toolbar.ts';
@@ -21,8 +21,26 @@ export interface ReaderHost extends ReactiveControllerHost, HTMLElement {
   print(): Promise<void>;
 }
 
+/** What the controls move: pdf.js's page viewer, or the view of server-rendered pages. */
+export interface ShownPages {
+  page: number;
+  zoom: Zoom;
+  rotation: number;
+  zoomIn(): void;
+  zoomOut(): void;
+}
+
+/** One document's search, as the find bar drives it. */
+export interface DocumentSearch {
+  readonly pages: ShownPages;
+  find(query: string, options?: { again?: boolean; previous?: boolean }): void;
+  close(): void;
+}
+
 export interface ReaderControlsOptions {
-  pages: () => PageViewer | null;
+  pages: () => ShownPages | null;
+  /** A search of the open document's own, when its pages are not pdf.js's (server-rendered); else null. */
+  search?: (onResult: (result: FindResult) => void) => DocumentSearch | null;
   /** Controls act only on an open document with no dialog in front of it. */
   active: () => boolean;
   viewport: () => HTMLElement | null;
@@ -57,7 +75,7 @@ export class ReaderControls implements ReactiveController {
   #findResult: FindResult | null = null;
   #findBar: FindBar | null = null;
   /** Find in the open document's pages, made with the first search in them. */
-  #finder: Finder | null = null;
+  #finder: DocumentSearch | null = null;
   /** The page last announced with `sv-page-change`. */
   #reportedPage = 0;
   /** The `page` property was set from the viewer's scrolling: nothing to push back. */
@@ -228,10 +246,14 @@ export class ReaderControls implements ReactiveController {
   }
 
   /** Find in the open document's pages, once the find code is here. */
-  #findIn(): Finder | null {
+  #findIn(): DocumentSearch | null {
     const pages = this.#options.pages();
     if (!pages || !this.#findBar) return null;
-    if (this.#finder?.pages !== pages) this.#finder = new this.#findBar.Finder(pages, (result) => (this.findResult = result));
+    if (this.#finder?.pages !== pages) {
+      const onResult = (result: FindResult) => (this.findResult = result);
+      // pdf.js's find for pdf.js's pages.
+      this.#finder = this.#options.search?.(onResult) ?? new this.#findBar.Finder(pages as PageViewer, onResult);
+    }
     return this.#finder;
   }
 

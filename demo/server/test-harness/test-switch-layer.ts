@@ -13,10 +13,24 @@ import { handleTestSwitch } from './test-switches.ts';
 /** Every route under a document: content, password exchange, refresh, revocation. */
 const DOCUMENT_SUBPATH = /^\/api\/documents\/([^/]+)\//;
 
+/** A 401 sent on `res` does not say `revoked`. */
+function plainChallenges(res: ServerResponse): void {
+  const setHeader = res.setHeader.bind(res);
+  res.setHeader = ((name: string, value: number | string | readonly string[]) =>
+    setHeader(name, name.toLowerCase() === 'www-authenticate' && String(value).includes('revoked') ? 'Bearer error="invalid_token"' : value)) as ServerResponse['setHeader'];
+}
+
 export function createTestSwitchLayer(registry: ScenarioRegistry = new ScenarioRegistry()): BackendLayer {
   const hung = new Set<ServerResponse>();
   return {
-    documents: (next) => (id) => next(registry.get(id)?.documentId ?? id),
+    documents: (next) => async (id) => {
+      const scenario = registry.get(id);
+      const meta = await next(scenario?.documentId ?? id);
+      // A shortened file is shortened for every route, the pages rendered from it too.
+      const cut = scenario?.faults.truncateTo;
+      if (!meta || cut === undefined || cut >= meta.size) return meta;
+      return { ...meta, size: cut, etag: `${meta.etag.slice(0, -1)}-t${cut}"` };
+    },
 
     content: (next, ctx) => async (req, res, id) => {
       const scenario = registry.get(id);
@@ -30,6 +44,9 @@ export function createTestSwitchLayer(registry: ScenarioRegistry = new ScenarioR
       const scenario = scenarioId === undefined ? null : registry.get(scenarioId);
       // Before the route runs, so the entry sees everything written, preflights included.
       if (scenario) logRequest(req, res, scenario.requests);
+      // As on the content route, the older revocation switches stand for expired tokens: only the
+      // revoke-session switch lets a 401 say revoked.
+      if (scenario && !scenario.sessionRevoked) plainChallenges(res);
       return next(req, res, path, query);
     },
 

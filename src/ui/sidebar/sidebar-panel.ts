@@ -1,8 +1,7 @@
 import type { TemplateResult } from 'lit';
-import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { readOutline, visibleEntries, type OutlineEntry } from '../../pdf/outline.ts';
 import { THUMBNAIL_WIDTH, ThumbnailPainter } from '../../pdf/thumbnail-painter.ts';
-import type { SidebarHost, SidebarOptions } from './sidebar-options.ts';
+import type { SidebarDocument, SidebarHost, SidebarOptions, ThumbnailPaint } from './sidebar-options.ts';
 import { sidebarStyles } from './sidebar.styles.ts';
 import { renderSidebar, type OutlineRow, type SidebarActions, type SidebarTab } from './sidebar.ts';
 import { format, partStrings, type CoreStrings, type SidebarStrings } from '../../i18n/strings.ts';
@@ -35,7 +34,7 @@ export class SidebarPanel {
   #tab: SidebarTab = 'thumbnails';
   #tabChosen = false;
   #outline: OutlineEntry[] | null = null;
-  #outlineFor: PDFDocumentProxy | null = null;
+  #outlineFor: object | null = null;
   /** Settles once the outline is read, and with it which tab shows first. */
   #outlineRead: Promise<void> = Promise.resolve();
   readonly #expanded = new Set<string>();
@@ -76,12 +75,13 @@ export class SidebarPanel {
     const panel = this.#host.renderRoot.querySelector<HTMLElement>('#sv-panel-thumbnails');
     const doc = this.#options.document();
     if (!panel || !doc) return;
-    if (this.#thumbnails && !this.#thumbnails.showsIn(panel, doc.pdf)) {
+    const key = documentKey(doc);
+    if (this.#thumbnails && !this.#thumbnails.showsIn(panel, key)) {
       this.#thumbnails.destroy();
       this.#thumbnails = null;
     }
-    this.#thumbnails ??= new Thumbnails(panel, doc, {
-      painter: new ThumbnailPainter({ pdf: doc.pdf, pages: doc.pages, decorate: (canvas) => this.#options.decorate(canvas) }),
+    this.#thumbnails ??= new Thumbnails(panel, { ...doc, key, pageSize: pageSize(doc) }, {
+      painter: 'pdf' in doc ? new ThumbnailPainter({ pdf: doc.pdf, pages: doc.pages, decorate: (canvas) => this.#options.decorate(canvas) }) : doc.source.painter(),
       label: (page) => {
         const strings = this.#strings();
         return format(strings.pageLabel, { page }, strings);
@@ -100,10 +100,11 @@ export class SidebarPanel {
   /** Reads the outline once per document; shows it first when there is one. */
   prepare(): void {
     const doc = this.#options.document();
-    if (!doc || this.#outlineFor === doc.pdf) return;
-    this.#outlineFor = doc.pdf;
-    this.#outlineRead = readOutline(doc.pdf).then((outline) => {
-      if (this.#outlineFor !== doc.pdf) return;
+    const key = doc && documentKey(doc);
+    if (!doc || this.#outlineFor === key) return;
+    this.#outlineFor = key;
+    this.#outlineRead = ('pdf' in doc ? readOutline(doc.pdf) : Promise.resolve(doc.source.outline)).then((outline) => {
+      if (this.#outlineFor !== key) return;
       this.#outline = outline;
       this.#focusedEntry = outline[0]?.id ?? null;
       if (!this.#tabChosen) this.#tab = outline.length > 0 ? 'outline' : 'thumbnails';
@@ -185,8 +186,9 @@ export class SidebarPanel {
 
   #follow(entry: OutlineEntry): void {
     const destination = entry.destination;
-    const pages = this.#options.document()?.pages;
-    if (destination !== null && pages) this.#navigate(() => pages.goToDestination(destination));
+    const doc = this.#options.document();
+    if (destination === null || !doc) return;
+    this.#navigate(() => ('pdf' in doc ? doc.pages.goToDestination(destination) : doc.source.goToDestination(destination)));
   }
 
   /** The ARIA tree pattern's keys: ↑ ↓ Home End move, → opens or enters, ← closes or leaves, Enter follows. */
@@ -240,8 +242,19 @@ export class SidebarPanel {
   }
 }
 
+/** What stays the same while one document is open: pdf.js's document, or the other source. */
+function documentKey(doc: SidebarDocument): object {
+  return 'pdf' in doc ? doc.pdf : doc.source.key;
+}
+
+/** The first page's size, for the placeholders' shape. */
+function pageSize(doc: SidebarDocument): Promise<{ width: number; height: number }> {
+  if (!('pdf' in doc)) return Promise.resolve(doc.source.pageSize);
+  return doc.pdf.getPage(1).then((page) => page.getViewport({ scale: 1 }));
+}
+
 interface ThumbnailsOptions {
-  painter: ThumbnailPainter;
+  painter: ThumbnailPaint;
   label(page: number): string;
   go(page: number): void;
 }
@@ -253,16 +266,16 @@ interface ThumbnailsOptions {
  */
 class Thumbnails {
   readonly #panel: HTMLElement;
-  readonly #pdf: PDFDocumentProxy;
+  readonly #key: object;
   readonly #options: ThumbnailsOptions;
   readonly #buttons: HTMLButtonElement[] = [];
   readonly #drawing = new Map<number, AbortController>();
   readonly #observer: IntersectionObserver;
   #current = 0;
 
-  constructor(panel: HTMLElement, doc: { pdf: PDFDocumentProxy; numPages: number; page: number }, options: ThumbnailsOptions) {
+  constructor(panel: HTMLElement, doc: { key: object; pageSize: Promise<{ width: number; height: number }>; numPages: number; page: number }, options: ThumbnailsOptions) {
     this.#panel = panel;
-    this.#pdf = doc.pdf;
+    this.#key = doc.key;
     this.#options = options;
     this.#observer = new IntersectionObserver((entries) => this.#onIntersect(entries), { root: panel, rootMargin: THUMBNAIL_MARGIN });
     const list = document.createElement('div');
@@ -289,8 +302,7 @@ class Thumbnails {
     list.addEventListener('keydown', this.#onKeydown);
     panel.replaceChildren(list);
     // Placeholders take the first page's shape until drawn.
-    void doc.pdf.getPage(1).then((page) => {
-      const { width, height } = page.getViewport({ scale: 1 });
+    void doc.pageSize.then(({ width, height }) => {
       panel.style.setProperty('--thumbnail-ratio', `${width} / ${height}`);
     }, () => {});
     panel.style.setProperty('--thumbnail-width', `${THUMBNAIL_WIDTH}px`);
@@ -304,8 +316,8 @@ class Thumbnails {
     this.#buttons.forEach((button, index) => button.setAttribute('aria-label', this.#options.label(index + 1)));
   }
 
-  showsIn(panel: HTMLElement, pdf: PDFDocumentProxy): boolean {
-    return panel === this.#panel && pdf === this.#pdf && panel.firstElementChild !== null;
+  showsIn(panel: HTMLElement, key: object): boolean {
+    return panel === this.#panel && key === this.#key && panel.firstElementChild !== null;
   }
 
   setCurrent(page: number): void {
