@@ -53,13 +53,12 @@ describe('a flat page tree on a server that serves one range per request', () =>
     expect(total(singles), lines(log)).to.be.at.most(size);
   });
 
-  it('several refused with 416, a slow link: refusals down to two ranges, then every page object one request each, none twice', async () => {
+  it('several refused with 416, a slow link: one refusal, then every page object one request each, none twice', async () => {
     const { size, log } = await openLong({ maxRanges: 1, bandwidth: 250_000, latency: 10 });
     const several = log.filter((r) => (r.range ?? '').includes(','));
-    // 64 ranges, then half as many after each 416, down to two (a server may take fewer, not none).
-    expect(several.length).to.be.within(1, 6);
-    expect(several.every((r) => r.status === 416)).to.equal(true);
-    expect(several.at(-1)!.range!.split(',')).to.have.length(2);
+    // The first request for several ranges is refused: none is sent again in this load.
+    expect(several).to.have.length(1);
+    expect(several[0]!.status).to.equal(416);
     const singles = log.filter((r) => !several.includes(r));
     expect(singles.every((r) => r.status === 206)).to.equal(true);
     // Through 4.4 MB at 250 kB/s the stream would take 17 s: the page objects go one per request.
