@@ -4,10 +4,10 @@ import { expect } from '@open-wc/testing';
 import { contentRequests, contentUrl, createScenario, mintToken, requestLog, sampleDocuments, type Faults, type LoggedRequest } from '../helpers/backend.ts';
 import { openViewer, renderedCanvas, waitForState } from '../helpers/viewer.ts';
 
-async function openLong(faults: Faults): Promise<{ size: number; log: LoggedRequest[] }> {
-  const size = (await sampleDocuments()).find((d) => d.id === 'long')!.size;
+async function openLong(faults: Faults, document = 'long'): Promise<{ size: number; log: LoggedRequest[] }> {
+  const size = (await sampleDocuments()).find((d) => d.id === document)!.size;
   expect(size, 'loaded by ranges, not read whole').to.be.greaterThan(4_194_304);
-  const id = await createScenario('long', faults);
+  const id = await createScenario(document, faults);
   const el = await openViewer();
   el.token = await mintToken(id);
   el.src = contentUrl(id);
@@ -69,4 +69,31 @@ describe('a flat page tree on a server that serves one range per request', () =>
     for (let i = 1; i < spans.length; i++) expect(spans[i]![0], 'no byte asked twice').to.be.at.least(spans[i - 1]![1]);
     expect(total(log)).to.be.lessThan(size / 2);
   });
+});
+
+describe('a document with object streams on a server that serves one range per request', () => {
+  before(async () => {
+    await import('../../src/fetch/page-tree/page-tree-ahead.ts');
+    await import('../../src/fetch/multi-range/ranges-request.ts');
+  });
+
+  // 500 pages, every dictionary (the page tree, page objects, the catalog) in object streams at the
+  // end and a cross-reference stream: what the end of the file holds is read from memory, the
+  // first page's contents come with the front, and nothing is asked for one range at a time.
+  for (const [label, faults] of [
+    ['several answered with 200', { multiRange: 'ignore', bandwidth: 4_000_000, latency: 20 }],
+    ['several refused with 416', { maxRanges: 1, bandwidth: 4_000_000, latency: 20 }],
+  ] as const) {
+    it(`${label}: the first bytes, the end, the front and little else; no range twice, a fraction of the file`, async () => {
+      const { size, log } = await openLong(faults, 'long-objstm');
+      const several = log.filter((r) => (r.range ?? '').includes(','));
+      expect(several.length, lines(log)).to.be.at.most(1);
+      const singles = log.filter((r) => !several.includes(r));
+      expect(singles.every((r) => r.status === 206)).to.equal(true);
+      expect(singles.length, lines(log)).to.be.at.most(6);
+      const spans = singles.map(span).sort((a, b) => a[0] - b[0]);
+      for (let i = 1; i < spans.length; i++) expect(spans[i]![0], `no byte asked twice\n${lines(log)}`).to.be.at.least(spans[i - 1]![1]);
+      expect(total(singles), lines(log)).to.be.lessThan(size / 4);
+    });
+  }
 });
