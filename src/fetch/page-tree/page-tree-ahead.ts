@@ -219,18 +219,22 @@ class PageTreeRead {
       for (let batch = batches.shift(); batch && client.multiRange !== 'no'; batch = batches.shift()) await this.#fetchBatch(batch, settle);
     };
     const sendAll = () => Promise.all(Array.from({ length: MAX_IN_FLIGHT }, sendOn));
+    let trialMs: number | undefined;
     try {
       if (client.multiRange === 'yes') {
         if (!dense) await sendAll();
       } else if (client.multiRange === 'untried') {
         let rest: Promise<unknown> | undefined;
+        const sentAt = performance.now();
         await this.#fetchBatch(batches.shift()!, settle, (answer) => {
           // A retry of this request (after a 401, or a body that broke off) answers again.
           if (answer === 'multipart' && !dense) rest ??= sendAll();
+          // A refusal comes a round trip after the request: what one request costs now.
+          trialMs ??= performance.now() - sentAt;
         });
         await rest;
       }
-      if (client.multiRange === 'no') await this.#fetchSingly(ranges.filter(([begin]) => settle.has(begin)), settle);
+      if (client.multiRange === 'no') await this.#fetchSingly(ranges.filter(([begin]) => settle.has(begin)), settle, trialMs);
     } finally {
       // What did not come is pdf.js's to ask for.
       for (const done of settle.values()) done(null);
@@ -260,18 +264,25 @@ class PageTreeRead {
    * (its round trip, and its wait behind what else the link carries); the front read, what a
    * stream brings.
    */
-  async #fetchSingly(ranges: ByteRange[], settle: Map<number, (bytes: Uint8Array | null) => void>): Promise<void> {
+  async #fetchSingly(ranges: ByteRange[], settle: Map<number, (bytes: Uint8Array | null) => void>, trialMs?: number): Promise<void> {
     const { url, front } = this.#options;
+    // The end of the file's read less one round trip, when the front brought too little to tell.
+    const tail = this.#options.held.at(-1)!.bytes.byteLength;
+    const tailMs = this.#options.tailMs ?? 0;
+    const linkFor = (rttMs: number) => estimateLink(url, rttMs, front?.rate || (tailMs > 0 ? tail / Math.max(tailMs - rttMs, tailMs / 4) : 0));
+    // The refused request for several ranges already measured a round trip: the stream, when it
+    // is cheaper, starts at once.
+    const trialLink = trialMs === undefined ? null : linkFor(trialMs);
+    if (trialLink && cheaperToStream(ranges, trialLink)) {
+      await this.#streamThrough(ranges, settle);
+      return;
+    }
     const pending = [...ranges];
     const first = pending.shift();
     if (!first) return;
     const sentAt = performance.now();
     await this.#fetchOne(first, settle);
-    const rttMs = performance.now() - sentAt;
-    // The end of the file's read less one round trip, when the front brought too little to tell.
-    const tail = this.#options.held.at(-1)!.bytes.byteLength;
-    const tailMs = this.#options.tailMs ?? 0;
-    const link = estimateLink(url, rttMs, front?.rate || (tailMs > 0 ? tail / Math.max(tailMs - rttMs, tailMs / 4) : 0));
+    const link = linkFor(performance.now() - sentAt);
     if (link && cheaperToStream(pending, link)) {
       await this.#streamThrough(pending, settle);
       return;
