@@ -75,7 +75,7 @@ export async function buildSample(): Promise<Uint8Array> {
  * carries a small incompressible image stored right after it, so the file is large enough that
  * a jump to a distant page needs new byte ranges, as with a real report.
  */
-export async function buildManyPages(title: string, pages: number, stampBytes = 0): Promise<Uint8Array> {
+export async function buildManyPages(title: string, pages: number, stampBytes = 0, { objectStreams = false } = {}): Promise<Uint8Array> {
   const { pdf, font } = await newDocument(title);
   const stampName = PDFName.of('Stamp');
   const stampWidth = Math.max(1, Math.round(Math.sqrt(stampBytes / 3)));
@@ -97,7 +97,9 @@ export async function buildManyPages(title: string, pages: number, stampBytes = 
       page.pushOperators(...drawImage(stampName, { x: 72, y: 100, width: 64, height: 64, ...UPRIGHT }));
     }
   }
-  return save(pdf);
+  // With object streams: every dictionary (page objects, the page tree) compressed in object
+  // streams at the end, and a cross-reference stream, as most producers write them today.
+  return objectStreams ? pdf.save({ useObjectStreams: true, addDefaultPage: false }) : save(pdf);
 }
 
 function hueColour(hue: number): RGB {

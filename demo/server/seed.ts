@@ -21,6 +21,12 @@ interface SampleSpec {
 const SAMPLES: SampleSpec[] = [
   { id: 'sample', title: 'Sample document', pages: 3, build: buildSample },
   { id: 'long', title: 'Long report', pages: 500, build: () => buildManyPages('Long report', 500, 8 * 1024) },
+  {
+    id: 'long-objstm',
+    title: 'Long report (object streams)',
+    pages: 500,
+    build: () => buildManyPages('Long report (object streams)', 500, 8 * 1024, { objectStreams: true }),
+  },
   { id: 'pages-1000', title: '1000 pages', pages: 1000, build: () => buildManyPages('1000 pages', 1000) },
   { id: 'large', title: 'Large scan', pages: 40, build: buildLargeScan },
   { id: 'report', title: 'Annual report 2025', pages: 6, build: buildReport },

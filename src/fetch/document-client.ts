@@ -124,7 +124,8 @@ export class DocumentClient {
    * that covers them all, without much more, is taken too. A server that answers 200 (or one
    * part that is not what was asked) serves one range at a time: its body is dropped at once and
    * the ranges are left to the caller. A retry (after a 401, or a body that broke off) asks only
-   * for the ranges not yet delivered. A server that refuses so many ranges with 416 is asked for
+   * for the ranges not yet delivered. A 416 to the first request for several ranges means one
+   * range per request; a server that served several and refuses so many with 416 is asked for
    * half as many a request from then on (the ranges then go in several requests, one after the
    * other). While no answer has shown how a server serves several ranges, one request tries it
    * and the others wait for its answer.

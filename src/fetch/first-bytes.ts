@@ -76,6 +76,8 @@ export function fetchFirstBytes(url: string, tokens: TokenAccess, options: First
     },
     () => {},
   );
+  /** How long the end of the file took to come: the link's rate when nothing else tells it. */
+  let tailMs = 0;
   const tailBegin = (first: RangedProbe): number =>
     Math.max(first.initial.byteLength, Math.floor((first.total - OPENING_BYTES) / RANGE_CHUNK_SIZE) * RANGE_CHUNK_SIZE);
   const tail = probe.then(
@@ -84,7 +86,10 @@ export function fetchFirstBytes(url: string, tokens: TokenAccess, options: First
       const begin = tailBegin(first);
       if (begin >= first.total) return null;
       try {
-        return { begin, bytes: await client.fetchRange(begin, first.total) };
+        const sentAt = performance.now();
+        const bytes = await client.fetchRange(begin, first.total);
+        tailMs = performance.now() - sentAt;
+        return { begin, bytes };
       } catch {
         // pdf.js asks for these bytes itself and meets the same failure there, with a typed error.
         return null;
@@ -121,15 +126,16 @@ export function fetchFirstBytes(url: string, tokens: TokenAccess, options: First
     .then(async ([first, end, frontRead]) => {
       if (first.kind !== 'ranged' || first.total <= WHOLE_FILE_BYTES || !end) return null;
       if (!mayReadPageTreeAhead(first.initial, end, frontRead?.end ?? first.initial.byteLength)) return null;
-      // Its requests need the code for several ranges: both load at once.
-      client.prepareRanges();
-      const { readPageTreeAhead } = await import('./page-tree/page-tree-ahead.ts');
-      // Copies: pdf.js may transfer these buffers to its worker while the read ahead still uses them.
+      // Copies, made before the code loads: pdf.js may transfer these buffers to its worker
+      // meanwhile (a copy made after that would be empty).
       const held = [
         { begin: 0, bytes: first.initial.slice() },
         { begin: end.begin, bytes: end.bytes.slice() },
       ];
-      return readPageTreeAhead({ client, url, total: first.total, chunkSize: RANGE_CHUNK_SIZE, held, front: frontRead });
+      // Its requests need the code for several ranges: both load at once.
+      client.prepareRanges();
+      const { readPageTreeAhead } = await import('./page-tree/page-tree-ahead.ts');
+      return readPageTreeAhead({ client, url, total: first.total, chunkSize: RANGE_CHUNK_SIZE, held, front: frontRead, tailMs });
     })
     .catch(() => null);
   return { client, probe, tail, front, whole, ahead };

@@ -83,6 +83,8 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
     #spanBroke = false;
     #pumpTimer: ReturnType<typeof setTimeout> | undefined;
     #lastRequestAt = 0;
+    /** Where the bytes pdf.js has in order from the start of the file end (the first bytes, the front). */
+    #inOrder = 0;
     #active = 0;
     #closed = false;
 
@@ -95,9 +97,11 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
       void options.ahead?.then((reads) => {
         if (this.#closed) reads?.release();
         else this.#ahead = reads;
+        if (reads) reads.onStreamChunk = (read, bytes) => this.#readOn(read, bytes);
       });
       this.#planner = new RangePlanner({ chunkSize: options.chunkSize, total, minRequestBytes: MIN_REQUEST_BYTES });
       this.#planner.markFetched(0, initial.byteLength);
+      this.#inOrder = initial.byteLength;
       // Held bytes reach pdf.js only through a request that starts inside them, so the planner
       // does not count them as on their way: a request running into them from before is fetched.
       this.#prefetched = [...(options.prefetched ?? [])];
@@ -111,6 +115,7 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
         front.follow(
           (bytes) => {
             this.#planner.markFetched(front.position - bytes.byteLength, front.position);
+            this.#inOrder = front.position;
             if (!this.#closed) this.onDataProgressiveRead(bytes);
           },
           // The last chunk may have arrived in part: it is fetched on request like anything else.
@@ -145,6 +150,20 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
       }
       this.#planner.request(begin, end);
       this.#schedulePump();
+    }
+
+    /**
+     * A chunk of a read ahead's stream: when it goes on exactly where the bytes in order end, it
+     * goes to pdf.js as they do (pdf.js then asks for none of those chunks: thousands of page
+     * objects of a flat tree cost no message each).
+     */
+    #readOn(read: FrontRead, bytes: Uint8Array): void {
+      const at = read.position - bytes.byteLength;
+      if (this.#closed || at !== this.#inOrder || (this.#front && !this.#front.stopped)) return;
+      this.#inOrder = read.position;
+      this.#planner.markFetched(at, read.position);
+      // A copy: the read keeps its bytes for requests of pdf.js already waiting on them.
+      this.onDataProgressiveRead(bytes.slice());
     }
 
     override abort(): void {

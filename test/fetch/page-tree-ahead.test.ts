@@ -106,6 +106,79 @@ function scatteredPdf(pages: number, filler = 20_000, { xrefStream = false, page
   return { bytes, offsets, kids };
 }
 
+async function deflate(text: string): Promise<Uint8Array> {
+  const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0));
+  return new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new CompressionStream('deflate'))).arrayBuffer());
+}
+
+/**
+ * A PDF as pdfTeX writes them: a balanced page tree (root → two nodes → two pages each) whose
+ * levels sit in three compressed object streams spread through the file, each after a large
+ * content stream, and a cross-reference stream at the end.
+ */
+async function objectStreamPdf() {
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  const offsets = new Map<number, number>();
+  const push = (number: number, head: string, data?: Uint8Array) => {
+    offsets.set(number, length);
+    const text = data ? `${number} 0 obj\n${head}\nstream\n` : `${number} 0 obj\n${head}\nendobj\n`;
+    for (const part of data ? [text, data, '\nendstream\nendobj\n'] : [text]) {
+      const bytes = typeof part === 'string' ? Uint8Array.from(part, (c) => c.charCodeAt(0)) : part;
+      parts.push(bytes);
+      length += bytes.byteLength;
+    }
+  };
+  const filler = (number: number, bytes: number) => push(number, `<< /Length ${bytes} >>`, new Uint8Array(bytes).fill(120));
+  const objectStream = async (number: number, objects: Array<[number, string]>) => {
+    let body = '';
+    const header: string[] = [];
+    for (const [n, text] of objects) {
+      header.push(`${n} ${body.length}`);
+      body += `${text}\n`;
+    }
+    const first = `${header.join(' ')} `;
+    const data = await deflate(first + body);
+    push(number, `<< /Type /ObjStm /N ${objects.length} /First ${first.length} /Filter /FlateDecode /Length ${data.byteLength} >>`, data);
+  };
+  parts.push(Uint8Array.from('%PDF-1.7\n', (c) => c.charCodeAt(0)));
+  length = parts[0]!.byteLength;
+  const page = (n: number, parent: number) => [n, `<< /Type /Page /Parent ${parent} 0 R /Contents ${n + 10} 0 R /Resources << >> >>`] as [number, string];
+  for (const n of [30, 31, 32, 33]) filler(n, n === 30 ? 300 : 70_000);
+  await objectStream(100, [page(20, 10), page(21, 10), page(22, 11), page(23, 11)]);
+  filler(34, 70_000);
+  await objectStream(101, [
+    [10, '<< /Type /Pages /Parent 2 0 R /Kids [20 0 R 21 0 R] /Count 2 >>'],
+    [11, '<< /Type /Pages /Parent 2 0 R /Kids [22 0 R 23 0 R] /Count 2 >>'],
+  ]);
+  filler(35, 70_000);
+  await objectStream(102, [
+    [1, '<< /Type /Catalog /Pages 2 0 R >>'],
+    [2, '<< /Type /Pages /Kids [10 0 R 11 0 R] /Count 4 >>'],
+  ]);
+  filler(36, 70_000);
+  const xrefAt = length;
+  const size = 104;
+  const rows = new Uint8Array(size * 7);
+  const places = new Map<number, [number, number]>([[1, [102, 0]], [2, [102, 1]], [10, [101, 0]], [11, [101, 1]], [20, [100, 0]], [21, [100, 1]], [22, [100, 2]], [23, [100, 3]]]);
+  for (let n = 0; n < size; n++) {
+    const row = rows.subarray(n * 7, n * 7 + 7);
+    const place = places.get(n);
+    const at = n === 103 ? xrefAt : offsets.get(n);
+    if (place) row.set([2, 0, 0, (place[0] >> 8) & 255, place[0] & 255, 0, place[1]]);
+    else if (at !== undefined) row.set([1, (at >>> 24) & 255, (at >> 16) & 255, (at >> 8) & 255, at & 255, 0, 0]);
+  }
+  push(103, `<< /Type /XRef /Size ${size} /W [1 4 2] /Root 1 0 R /Length ${rows.byteLength} >>`, rows);
+  parts.push(Uint8Array.from(`startxref\n${xrefAt}\n%%EOF\n`, (c) => c.charCodeAt(0)));
+  const bytes = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
+  let at = 0;
+  for (const part of parts) {
+    bytes.set(part, at);
+    at += part.byteLength;
+  }
+  return { bytes, offsets };
+}
+
 /** Serves a file from memory as a DocumentClient would, recording each request. */
 function fileClient(file: Uint8Array, multiRange: 'multipart' | 'single-only' = 'multipart') {
   const singles: ByteRange[] = [];
@@ -226,13 +299,38 @@ describe('readPageTreeAhead', () => {
     }
   });
 
-  it('leaves a file with a cross-reference stream, or without a page tree it can read, to pdf.js', async () => {
+  it('leaves a file with a cross-reference stream it cannot read, or without a page tree it can read, to pdf.js', async () => {
     for (const file of [scatteredPdf(150, 20_000, { xrefStream: true }).bytes, new TextEncoder().encode(`%PDF-1.7\n${'x'.repeat(200_000)}\nstartxref\n99999999\n%%EOF\n`)]) {
       const { client, singles, batches } = fileClient(file);
       startReadAhead({ client, total: file.byteLength, chunkSize: CHUNK, held: held(file), coming: [] });
       for (let i = 0; i < 20; i++) await settle();
       expect(batches).to.deep.equal([]);
       expect(singles).to.deep.equal([]);
+    }
+  });
+
+  it('on a file with a cross-reference stream, reads each object stream on the way whole, one request each, and holds it for pdf.js', async () => {
+    const { bytes, offsets } = await objectStreamPdf();
+    const { client, singles, batches } = fileClient(bytes, 'single-only');
+    const small = held(bytes, 8_192);
+    expect(small[1]!.begin, 'the object streams lie outside the bytes in hand').to.be.greaterThan(offsets.get(102)! + 1_000);
+    const ahead = startReadAhead({ client, total: bytes.byteLength, chunkSize: CHUNK, held: small, coming: [] });
+    await waitUntil(() => singles.length >= 3);
+    for (let i = 0; i < 20; i++) await settle();
+    // The catalog's object stream, then the nodes', then the pages' (a level each: every step
+    // needs the one before); page 1's contents are in the first bytes. Nothing twice, no request
+    // for several ranges.
+    const streamAt = (n: number) => Math.floor(offsets.get(n)! / CHUNK) * CHUNK;
+    expect(singles.map(([begin]) => begin)).to.deep.equal([streamAt(102), streamAt(101), streamAt(100)]);
+    expect(batches).to.deep.equal([]);
+    // Each read whole: from its object to the next object.
+    for (const [n, next] of [[102, 36], [101, 35], [100, 34]] as const) {
+      const read = singles.find(([begin]) => begin === streamAt(n))!;
+      expect(read[1], `object stream ${n} read to its end`).to.be.at.least(offsets.get(next)!);
+      expect(read[1] - offsets.get(next)!, 'and not much further').to.be.below(2 * CHUNK);
+      // pdf.js's request for the chunk where it starts gets all of it.
+      const got = await pdfjsAsks(ahead, offsets.get(n)!);
+      expect(got!.bytes!.byteLength).to.equal(read[1] - read[0]);
     }
   });
 
@@ -260,9 +358,9 @@ describe('mayReadPageTreeAhead', () => {
     expect(hint(scatteredPdf(150).bytes, 4_000_000)).to.equal(false);
   });
 
-  it('is no for a file with its pages first, and for one with a cross-reference stream', () => {
+  it('is no for a file with its pages first; yes for one with a cross-reference stream (its nodes in object streams)', () => {
     expect(hint(scatteredPdf(150, 20_000, { pagesFirst: true }).bytes)).to.equal(false);
-    expect(hint(scatteredPdf(150, 20_000, { xrefStream: true }).bytes)).to.equal(false);
+    expect(hint(scatteredPdf(150, 20_000, { xrefStream: true }).bytes)).to.equal(true);
   });
 
   it('is yes when it cannot tell: updated files, a table beyond the end in hand', () => {

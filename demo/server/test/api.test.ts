@@ -65,7 +65,7 @@ describe('documents', () => {
   it('lists the seeded samples with their password flag', async () => {
     const { documents } = await json<{ documents: Array<{ id: string; title: string; password_protected: boolean }> }>(await api('/api/documents'));
     const ids = documents.map((d) => d.id).sort();
-    assert.deepEqual(ids, ['encrypted', 'large', 'long', 'pages-1000', 'protected', 'report', 'sample']);
+    assert.deepEqual(ids, ['encrypted', 'large', 'long', 'long-objstm', 'pages-1000', 'protected', 'report', 'sample']);
     assert.equal(documents.find((d) => d.id === 'protected')?.password_protected, true);
     assert.equal(documents.find((d) => d.id === 'sample')?.password_protected, false);
   });

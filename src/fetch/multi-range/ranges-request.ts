@@ -30,8 +30,8 @@ type Answer = RangesResult['answer'];
 /**
  * Asks for the sorted `pending` ranges in as few requests as the server takes (see
  * `DocumentClient.fetchRanges`): one at a time tries a server not yet known while the others wait
- * for its answer; a 416 halves the ranges a request, down to two, for this and later calls; a 416
- * to two ranges means one range per request.
+ * for its answer; a 416 to that trial, or to two ranges, means one range per request; a 416 from
+ * a server that has served several halves the ranges a request, for this and later calls.
  */
 export async function fetchRanges(
   pending: ByteRange[],
@@ -119,11 +119,13 @@ async function fetchGroup(
   };
   return context.send(header, async (response): Promise<Answer | 'again'> => {
     if (response.status === 416) {
-      // A careful server refuses more ranges than it allows with 416: half as many, down to two;
-      // one that refuses even two is asked one range at a time. (A late 416 from a request sent
-      // before a lower limit was learnt does not raise it again.)
+      // A 416 to the first request for several ranges is a server that takes one range per
+      // request (S3 and the like): one refusal, never a row of them. A server that has served
+      // several and refuses more than it allows is asked for half as many, down to two; one that
+      // refuses even two is asked one range at a time. (A late 416 from a request sent before a
+      // lower limit was learnt does not raise it again.)
       const specs = joinTouching(group).length;
-      if (specs <= 2) return refuse(response);
+      if (specs <= 2 || context.state.answer === 'untried') return refuse(response);
       context.state.rangesPerRequest = Math.min(context.state.rangesPerRequest, Math.max(2, Math.floor(specs / 2)));
       await discard(response);
       return 'again';

@@ -1,5 +1,8 @@
 import type { FrontRead } from '../front-read.ts';
 
+/** Bytes a streamed read hands out beyond what pdf.js asked for, at most. */
+const MAX_EXTRA_BYTES = 262_144;
+
 /**
  * Bytes fetched before pdf.js asked for them, held until it does. Each read is a chunk-aligned
  * range, here or on its way; pdf.js's request that falls inside one is answered from it (from
@@ -23,10 +26,16 @@ export class AheadReads {
     if (this.#released) return read.release();
     this.#streams.push({ read, chunk: chunkSize });
     read.follow(
-      () => {},
+      (bytes) => this.onStreamChunk?.(read, bytes),
       () => {},
     );
   }
+
+  /**
+   * Every chunk of a streamed read as it arrives (the loader hands a stream that goes on from
+   * where the file's bytes in order end to pdf.js as such: no request for them at all).
+   */
+  onStreamChunk: ((read: FrontRead, bytes: Uint8Array) => void) | null = null;
 
   /** Drops what is held in [begin, end): a stream brings it from now on. */
   forget(begin: number, end: number): void {
@@ -55,8 +64,11 @@ export class AheadReads {
     if (stream) {
       const { read: from, chunk } = stream;
       return from.slice(begin, end).then((bytes) => {
-        // Up to the last whole chunk here, or the read's end (pdf.js takes answers that end so).
-        const here = from.position >= from.end ? from.end : begin + Math.floor((from.position - begin) / chunk) * chunk;
+        // Up to the last whole chunk here, or the read's end (pdf.js takes answers that end so),
+        // within MAX_EXTRA_BYTES: every answer is a copy, and a long stream would copy megabytes
+        // for each of thousands of requests.
+        const reach = Math.min(from.position, end + MAX_EXTRA_BYTES);
+        const here = reach >= from.end ? from.end : begin + Math.floor((reach - begin) / chunk) * chunk;
         return bytes && here > end ? from.slice(begin, here) : bytes;
       });
     }

@@ -7,6 +7,7 @@ import { cheaperToStream, estimateLink } from '../link-estimate.ts';
 import { dictEntries, objectDict, refNumber, refNumbers } from '../../../shared/pdf-syntax/pdf-dict.ts';
 import { bytesToText, findStartXref } from '../../../shared/pdf-syntax/xref.ts';
 import { readXrefSection, type XrefSection } from './pdf-syntax.ts';
+import { XrefStreamWalk, type WalkBytes } from './xref-stream-walk.ts';
 
 export interface PageTreeAheadOptions {
   client: DocumentClient;
@@ -19,6 +20,8 @@ export interface PageTreeAheadOptions {
   held: ReadonlyArray<{ begin: number; bytes: Uint8Array }>;
   /** The streamed front, if any: its bytes are not asked for again, and its rate measures the link. */
   front: FrontRead | null;
+  /** How long the end of the file (the last of `held`) took to come: the link's rate when the front cannot tell. */
+  tailMs?: number;
 }
 
 /** A page object is a small dictionary; a larger one is left for pdf.js to ask for. */
@@ -40,7 +43,8 @@ const MAX_XREF_SECTIONS = 8;
 const MAX_IN_FLIGHT = 4;
 /**
  * Above this share of the file, the page objects are better read by pdf.js's requests as they
- * come (a dense stretch is then one streamed read).
+ * come on a server that serves several ranges a request (a dense stretch is then one streamed
+ * read); on one that serves one range per request, the cost model picks a walk or a stream.
  */
 const MAX_SHARE_OF_FILE = 0.25;
 /**
@@ -68,6 +72,8 @@ class PageTreeRead {
   readonly #offsets = new Map<number, number>();
   /** Every offset where an object or a cross-reference section starts, sorted: an object ends at the next. */
   #starts: number[] = [];
+  /** The page objects fetched one request each. */
+  readonly #fetchedSingly: ByteRange[] = [];
 
   constructor(options: PageTreeAheadOptions, ahead: AheadReads) {
     this.#options = options;
@@ -78,13 +84,49 @@ class PageTreeRead {
   async run(): Promise<void> {
     const tail = this.#held.at(-1);
     if (!tail || tail.begin + tail.bytes.byteLength !== this.#options.total) return;
-    const trailer = await this.#readXref(findStartXref(bytesToText(tail.bytes.subarray(-1024))));
+    const start = findStartXref(bytesToText(tail.bytes.subarray(-1024)));
+    if (start !== null && start < this.#options.total && !/^\s*xref/.test(bytesToText(this.#contiguous(start)?.subarray(0, 16) ?? new Uint8Array()))) {
+      // Not a table where the bytes are in hand: a cross-reference stream, read by its own walk.
+      if (await new XrefStreamWalk(this.#walkBytes()).run(start)) return;
+    }
+    const trailer = await this.#readXref(start);
     if (!trailer) return;
     const catalog = await this.#object(refNumber(trailer.get('Root')), MAX_NODE_BYTES);
     const root = await this.#object(refNumber(catalog?.get('Pages')), MAX_NODE_BYTES);
     const kids = refNumbers(root?.get('Kids'));
     if (!kids || kids.length < 2) return;
     await this.#fetchAll(this.#objectRanges(kids));
+  }
+
+  /**
+   * The bytes as the cross-reference stream's walk reads them: from hand, from the streamed front
+   * when it brings them, else fetched (held for pdf.js), MAX_IN_FLIGHT requests at most at once.
+   */
+  #walkBytes(): WalkBytes {
+    const { total, front } = this.#options;
+    let inFlight = 0;
+    const waiting: Array<() => void> = [];
+    return {
+      total,
+      contiguous: (begin) => this.#contiguous(begin),
+      heldAfter: (offset) => this.#held.find((range) => range.begin > offset)?.begin ?? total,
+      read: async (begin, end) => {
+        const here = this.#contiguous(begin, end);
+        if (here) return here;
+        if (front?.covers(begin, end)) {
+          const coming = await front.slice(begin, end);
+          if (coming) return coming;
+        }
+        while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((resume) => waiting.push(resume));
+        inFlight++;
+        try {
+          return await this.#read(begin, end);
+        } finally {
+          inFlight--;
+          waiting.shift()?.();
+        }
+      },
+    };
   }
 
   /** Reads the cross-reference sections from the newest back; the newest trailer, or null. */
@@ -160,7 +202,10 @@ class PageTreeRead {
    */
   async #fetchAll(ranges: ByteRange[]): Promise<void> {
     const bytes = ranges.reduce((sum, [begin, end]) => sum + end - begin, 0);
-    if (ranges.length === 0 || bytes > MAX_SHARE_OF_FILE * this.#options.total) return;
+    if (ranges.length === 0) return;
+    // Dense page objects: on a server that serves several ranges, pdf.js's own rows of requests
+    // read them as well. On one that serves one range per request, they are a walk or a stream.
+    const dense = bytes > MAX_SHARE_OF_FILE * this.#options.total;
     const batches: ByteRange[][] = [];
     for (const range of ranges) {
       const batch = batches.at(-1);
@@ -175,18 +220,22 @@ class PageTreeRead {
       for (let batch = batches.shift(); batch && client.multiRange !== 'no'; batch = batches.shift()) await this.#fetchBatch(batch, settle);
     };
     const sendAll = () => Promise.all(Array.from({ length: MAX_IN_FLIGHT }, sendOn));
+    let trialMs: number | undefined;
     try {
       if (client.multiRange === 'yes') {
-        await sendAll();
+        if (!dense) await sendAll();
       } else if (client.multiRange === 'untried') {
         let rest: Promise<unknown> | undefined;
+        const sentAt = performance.now();
         await this.#fetchBatch(batches.shift()!, settle, (answer) => {
           // A retry of this request (after a 401, or a body that broke off) answers again.
-          if (answer === 'multipart') rest ??= sendAll();
+          if (answer === 'multipart' && !dense) rest ??= sendAll();
+          // A refusal comes a round trip after the request: what one request costs now.
+          trialMs ??= performance.now() - sentAt;
         });
         await rest;
       }
-      if (client.multiRange === 'no') await this.#fetchSingly(ranges.filter(([begin]) => settle.has(begin)), settle);
+      if (client.multiRange === 'no') await this.#fetchSingly(ranges.filter(([begin]) => settle.has(begin)), settle, trialMs);
     } finally {
       // What did not come is pdf.js's to ask for.
       for (const done of settle.values()) done(null);
@@ -216,14 +265,25 @@ class PageTreeRead {
    * (its round trip, and its wait behind what else the link carries); the front read, what a
    * stream brings.
    */
-  async #fetchSingly(ranges: ByteRange[], settle: Map<number, (bytes: Uint8Array | null) => void>): Promise<void> {
+  async #fetchSingly(ranges: ByteRange[], settle: Map<number, (bytes: Uint8Array | null) => void>, trialMs?: number): Promise<void> {
     const { url, front } = this.#options;
+    // The end of the file's read less one round trip, when the front brought too little to tell.
+    const tail = this.#options.held.at(-1)!.bytes.byteLength;
+    const tailMs = this.#options.tailMs ?? 0;
+    const linkFor = (rttMs: number) => estimateLink(url, rttMs, front?.rate || (tailMs > 0 ? tail / Math.max(tailMs - rttMs, tailMs / 4) : 0));
+    // The refused request for several ranges already measured a round trip: the stream, when it
+    // is cheaper, starts at once.
+    const trialLink = trialMs === undefined ? null : linkFor(trialMs);
+    if (trialLink && cheaperToStream(ranges, trialLink)) {
+      await this.#streamThrough(ranges, settle);
+      return;
+    }
     const pending = [...ranges];
     const first = pending.shift();
     if (!first) return;
     const sentAt = performance.now();
     await this.#fetchOne(first, settle);
-    const link = estimateLink(url, performance.now() - sentAt, front?.rate ?? 0);
+    const link = linkFor(performance.now() - sentAt);
     if (link && cheaperToStream(pending, link)) {
       await this.#streamThrough(pending, settle);
       return;
@@ -252,6 +312,7 @@ class PageTreeRead {
 
 
   async #fetchOne([begin, end]: ByteRange, settle: Map<number, (bytes: Uint8Array | null) => void>): Promise<void> {
+    this.#fetchedSingly.push([begin, end]);
     try {
       this.#settle(settle, begin, await this.#options.client.fetchRange(begin, end));
     } catch {
@@ -265,8 +326,17 @@ class PageTreeRead {
    * from it (page 1's objects among the page objects come no second time).
    */
   async #streamThrough(ranges: ByteRange[], settle: Map<number, (bytes: Uint8Array | null) => void>): Promise<void> {
-    const begin = ranges[0]![0];
+    const { front, held } = this.#options;
     const end = ranges.at(-1)![1];
+    // Going on from where the front ended, the stream reaches pdf.js as the bytes in order do (see
+    // AuthorizedRangeTransport), for a few bytes more when the first range lies a little further;
+    // not when the page objects already fetched there would come twice for more bytes than the
+    // stream leaves out before the end of the file in hand (never more bytes than the file).
+    const first = ranges[0]![0];
+    const position = front?.stopped ? front.position : -1;
+    const twice = this.#fetchedSingly.filter(([b]) => b >= position && b < first).reduce((sum, [b, e]) => sum + e - b, 0);
+    const chained = position >= 0 && position <= first && first - position <= 0.1 * (end - first) && twice <= held.at(-1)!.begin - end;
+    const begin = chained ? position : first;
     const read = new FrontRead(this.#options.client, begin, end, { yields: false });
     this.#ahead.stream(read, this.#options.chunkSize);
     // Requests already waiting for one of these get it as the stream passes; later ones go to the stream.

@@ -12,7 +12,8 @@ const latin1 = new TextDecoder('latin1');
  */
 export function mayReadPageTreeAhead(initial: Uint8Array, tail: PrefetchedRange, frontEnd: number): boolean {
   const text = latin1.decode(tail.bytes);
-  if (!text.includes('trailer')) return false;
+  // A cross-reference stream: the page tree's nodes in object streams, one round trip a level.
+  if (!text.includes('trailer')) return true;
   const table = /\sxref\s+0 (\d+)\s*\n/.exec(text);
   const kids = /\/Kids\s*\[([\d\sR]*)\]/.exec(latin1.decode(initial));
   if (!table || !kids || text.split(/\sxref\s/).length > 2) return true;
