@@ -3,12 +3,14 @@ import { adoptSheet } from '../internal/adopt-sheet.ts';
 import type { TokenAccess } from '../net/token-access.ts';
 import type { Zoom } from '../pdf/zoom.ts';
 import type { ServerManifest } from './manifest.ts';
+import { PageTexts } from './page-texts.ts';
 import { ServerPagesClient } from './server-client.ts';
 import { ServerPageView } from './server-page-view.ts';
 import { serverPageViewStyles } from './server-page-view.styles.ts';
 
 export type { ServerManifest } from './manifest.ts';
 export { ServerPageView } from './server-page-view.ts';
+export { PageTexts } from './page-texts.ts';
 export { ServerFinder, type ServerFindResult } from './server-finder.ts';
 export { saveServerCopy } from './server-download.ts';
 export { serverPrintImages } from './server-print.ts';
@@ -37,6 +39,8 @@ export interface ServerDocument {
   manifest: ServerManifest;
   pages: ServerPageView;
   client: ServerPagesClient;
+  /** The pages' text, read once each and shared by find and the text layers. */
+  texts: PageTexts;
 }
 
 /**
@@ -48,6 +52,9 @@ export async function openServerDocument(request: ServerDocumentRequest): Promis
   const manifest = await client.manifest(request.url);
   request.signal.throwIfAborted();
   adoptSheet(request.shadowRoot, serverPageViewStyles.styleSheet);
+  const texts = new PageTexts(client, manifest.urls.text, request.url);
+  // The text goes with the document: nothing of it outlives a close or a revocation.
+  request.signal.addEventListener('abort', () => texts.clear(), { once: true });
   const pages = new ServerPageView({
     manifest,
     manifestUrl: request.url,
@@ -63,5 +70,5 @@ export async function openServerDocument(request: ServerDocumentRequest): Promis
   const view = request.view();
   pages.zoom = view.zoom;
   pages.page = view.page;
-  return { manifest, pages, client };
+  return { manifest, pages, client, texts };
 }

@@ -1,7 +1,6 @@
 import type { ViewerError } from '../errors.ts';
-import { fillTemplate } from './manifest.ts';
-import { findInPage, type PageText, type TextMatch } from './page-text.ts';
-import type { ServerPagesClient } from './server-client.ts';
+import { findInPage, type TextMatch } from './page-text.ts';
+import type { PageTexts } from './page-texts.ts';
 import type { ServerPageView } from './server-page-view.ts';
 
 /** Where a search stands, as the find bar shows it (the same shape as in PDF mode). */
@@ -13,10 +12,8 @@ export interface ServerFindResult {
 
 export interface ServerFinderOptions {
   pages: ServerPageView;
-  client: ServerPagesClient;
-  /** The manifest's text template (null: the token does not allow the text, and find finds nothing). */
-  textTemplate: string | null;
-  manifestUrl: string;
+  /** The pages' text, shared with the text layers (not allowed: find finds nothing). */
+  texts: PageTexts;
   onResult: (result: ServerFindResult) => void;
   /** A failure that ends the document (a revoked session met while reading the text). */
   onError: (error: ViewerError) => void;
@@ -28,13 +25,12 @@ const PASSING = new Set(['rate-limited', 'server', 'network']);
 
 /**
  * Find in a server-rendered document: reads the pages' text from the server (once each, in page
- * order), highlights every match on its page and scrolls to the current one. The text is held only
- * as long as this finder: a new document or a dropped one lets go of it with the finder.
+ * order, shared with the text layers), highlights every match on its page and scrolls to the
+ * current one. The text is held by the document: a new document or a dropped one lets go of it.
  */
 export class ServerFinder {
   readonly pages: ServerPageView;
   readonly #options: ServerFinderOptions;
-  readonly #texts = new Map<number, PageText | null>();
   #reading: Promise<void> | null = null;
   #query = '';
   #matches: TextMatch[] = [];
@@ -66,7 +62,8 @@ export class ServerFinder {
     this.#options.onResult({ status: 'pending', current: 0, total: 0 });
     void this.#readAll().then(() => {
       if (this.#closed || query !== this.#query) return;
-      this.#matches = [...this.#texts.values()].flatMap((text) => (text ? findInPage(text, query) : []));
+      const { texts } = this.#options;
+      this.#matches = Array.from({ length: this.pages.pageCount }, (_, index) => texts.known(index + 1) ?? null).flatMap((text) => (text ? findInPage(text, query) : []));
       // The first match at or after the page the reader is on.
       const from = this.#matches.findIndex((match) => match.page >= this.pages.page);
       this.#current = this.#matches.length === 0 ? -1 : Math.max(from, 0);
@@ -74,7 +71,7 @@ export class ServerFinder {
     });
   }
 
-  /** Removes the highlights and forgets the search (the texts read stay with this finder). */
+  /** Removes the highlights and forgets the search (the texts read stay with the document). */
   close(): void {
     this.#closed = true;
     this.#query = '';
@@ -109,8 +106,8 @@ export class ServerFinder {
   /** Reads every page's text not read yet, a few at a time; a page that cannot be had counts as empty. */
   #readAll(): Promise<void> {
     this.#reading ??= (async () => {
-      const { textTemplate, manifestUrl, client } = this.#options;
-      if (textTemplate === null) return;
+      const { texts } = this.#options;
+      if (!texts.allowed) return;
       let next = 1;
       const count = this.pages.pageCount;
       // Past the render budget, asking on would only be refused: this search has what was read.
@@ -118,28 +115,22 @@ export class ServerFinder {
       const worker = async () => {
         while (next <= count && !limited) {
           const page = next++;
-          if (this.#texts.has(page)) continue;
-          const url = fillTemplate(textTemplate, manifestUrl, { page });
-          if (url === null) {
-            this.#texts.set(page, null);
-            continue;
-          }
+          if (texts.known(page) !== undefined) continue;
           try {
-            this.#texts.set(page, await client.text(url));
+            await texts.read(page);
           } catch (error) {
             const failure = error as ViewerError;
-            if (!PASSING.has(failure.code) && failure.code !== 'invalid-document') {
+            if (!PASSING.has(failure.code)) {
               this.#options.onError(failure);
               throw failure;
             }
             // A passing failure (a busy server, the render budget): read again with the next search.
-            if (failure.code === 'invalid-document') this.#texts.set(page, null);
             if (failure.code === 'rate-limited') limited = true;
           }
         }
       };
       await Promise.all(Array.from({ length: TEXTS_AT_ONCE }, worker));
-      if (this.#texts.size < count) this.#reading = null;
+      for (let page = 1; page <= count; page++) if (texts.known(page) === undefined) this.#reading = null;
     })().catch(() => {});
     return this.#reading;
   }

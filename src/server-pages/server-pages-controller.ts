@@ -84,6 +84,7 @@ export class ServerPagesController implements ReactiveController {
   close(): void {
     this.#generation++;
     this.#open?.doc.pages.destroy();
+    this.#open?.doc.texts.clear();
     this.#open = null;
   }
 
@@ -93,9 +94,7 @@ export class ServerPagesController implements ReactiveController {
     if (!open) return null;
     return new open.code.ServerFinder({
       pages: open.doc.pages,
-      client: open.doc.client,
-      textTemplate: open.doc.manifest.urls.text,
-      manifestUrl: open.url,
+      texts: open.doc.texts,
       onResult,
       onError: (error) => this.#open === open && this.#events.onError(error),
     });

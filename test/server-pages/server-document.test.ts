@@ -154,9 +154,7 @@ describe('server-rendered column', () => {
       const results: ServerFindResult[] = [];
       const finder = new ServerFinder({
         pages: opened.doc.pages,
-        client: opened.doc.client,
-        textTemplate: opened.doc.manifest.urls.text,
-        manifestUrl: manifestUrl(id),
+        texts: opened.doc.texts,
         onResult: (result) => results.push(result),
         onError: (error) => opened.errors.push(error),
       });
@@ -166,7 +164,9 @@ describe('server-rendered column', () => {
       if (permissions.includes('copy')) {
         expect(settled.status).to.equal('found');
         expect(settled.total).to.be.greaterThan(0);
+        // Once a page: the text layers in view and find share what is read.
         expect(texts).to.have.length(opened.doc.manifest.pageCount);
+        expect(new Set(texts.map((r) => r.path)).size).to.equal(texts.length);
         expect(opened.container.querySelectorAll('.sv-match.selected').length).to.be.greaterThan(0);
         finder.find('quarter', { again: true });
         expect(results.at(-1)!.current).to.equal(settled.total > 1 ? 2 : 1);
