@@ -7,6 +7,8 @@ export interface TextRun {
   y: number;
   width: number;
   height: number;
+  /** Rotation about the run's top left, in radians (absent for upright text). */
+  angle?: number;
   eol: boolean;
 }
 
@@ -52,7 +54,8 @@ export function parsePageText(value: unknown): PageText {
     items: items.map((item: unknown) => {
       const run = item as Record<string, unknown> | null;
       if (!run || typeof run['str'] !== 'string' || !finite(run['x']) || !finite(run['y']) || !finite(run['width']) || !finite(run['height'])) throw invalidText();
-      return { str: run['str'], x: run['x'], y: run['y'], width: run['width'], height: run['height'], eol: run['eol'] === true };
+      const angle = finite(run['angle']) && run['angle'] !== 0 ? { angle: run['angle'] } : {};
+      return { str: run['str'], x: run['x'], y: run['y'], width: run['width'], height: run['height'], ...angle, eol: run['eol'] === true };
     }),
   };
 }

@@ -59,6 +59,7 @@ export async function openServerDocument(request: ServerDocumentRequest): Promis
     manifest,
     manifestUrl: request.url,
     client,
+    texts,
     container: request.container,
     viewer: request.viewer,
     pageLabel: request.pageLabel,

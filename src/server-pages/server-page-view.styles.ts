@@ -23,6 +23,27 @@ export const serverPageViewStyles = css`
   .sv-server-column .sv-match.selected {
     background: rgb(0 120 255 / 0.4);
   }
+  /* The server's text over the image, transparent: there to be selected and copied (as pdf.js's text layer). */
+  .sv-server-column .sv-text-layer {
+    position: absolute;
+    inset: 0;
+    overflow: hidden;
+    line-height: 1;
+    text-align: initial;
+    user-select: text;
+    -webkit-user-select: text;
+  }
+  .sv-server-column .sv-text-layer > span {
+    position: absolute;
+    color: transparent;
+    white-space: pre;
+    cursor: text;
+    font-family: sans-serif;
+    transform-origin: 0 0;
+  }
+  .sv-server-column .sv-text-layer ::selection {
+    background: rgb(0 100 255 / 0.25);
+  }
   .sv-server-column > .page > canvas {
     display: block;
     width: 100%;

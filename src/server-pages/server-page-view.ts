@@ -3,8 +3,10 @@ import type { Zoom } from '../pdf/zoom.ts';
 import { layoutColumn, mostVisiblePage, PAGE_GAP, pagesInView, pagesToDraw, pagesToRelease, zoomFor, type ColumnLayout } from './column-layout.ts';
 import { fillTemplate, type ServerManifest } from './manifest.ts';
 import { destinationPage } from './server-outline.ts';
+import type { PageTexts } from './page-texts.ts';
 import { chooseScale } from './scale-choice.ts';
 import type { ServerPagesClient } from './server-client.ts';
+import { buildTextLayer, TEXT_SCALE_PROPERTY } from './text-layer.ts';
 
 /** Pages drawn beyond those in view, on either side. */
 const LOOK_AHEAD = 1;
@@ -27,6 +29,8 @@ export interface ServerPageViewOptions {
   manifest: ServerManifest;
   manifestUrl: string;
   client: ServerPagesClient;
+  /** The pages' text for the text layers; null (or not allowed): no text is asked for, nothing is selectable. */
+  texts: PageTexts | null;
   /** The scrolling area. */
   container: HTMLElement;
   /** Where the column of pages goes (emptied on destroy). */
@@ -48,6 +52,10 @@ interface PageState {
   loadingScale: number;
   attempts: number;
   retryAt: number;
+  /** The page's text layer, shown while the page is near the view. */
+  textLayer: HTMLDivElement | null;
+  /** The text was asked for since the page came near (a failure is not asked again until it comes back). */
+  textAsked: boolean;
 }
 
 type Listener = (event: { type?: string; query?: unknown; scale?: number }) => void;
@@ -112,7 +120,7 @@ export class ServerPageView {
       box.dataset['pageNumber'] = String(index + 1);
       box.setAttribute('role', 'img');
       box.setAttribute('aria-label', options.pageLabel(index + 1));
-      return { box, canvas: null, drawnScale: 0, loadingScale: 0, attempts: 0, retryAt: 0 };
+      return { box, canvas: null, drawnScale: 0, loadingScale: 0, attempts: 0, retryAt: 0, textLayer: null, textAsked: false };
     });
     this.#layout = layoutColumn(options.manifest.pages, 1);
     column.replaceChildren(...this.#pages.map((state) => state.box));
@@ -236,6 +244,7 @@ export class ServerPageView {
     for (const state of this.#pages) this.#release(state);
     for (const state of this.#pages) state.box.remove();
     this.#column.classList.remove('sv-server-column');
+    this.#column.style.removeProperty(TEXT_SCALE_PROPERTY);
     this.#column.style.removeProperty('height');
     this.#column.style.removeProperty('width');
   }
@@ -260,6 +269,8 @@ export class ServerPageView {
     this.#scale = scale;
     this.#layout = layoutColumn(this.#options.manifest.pages, scale);
     this.#column.style.height = `${this.#layout.height}px`;
+    // The text layers' spans size their fonts by it: they stay over the image at every zoom.
+    this.#column.style.setProperty(TEXT_SCALE_PROPERTY, String(scale));
     this.#pages.forEach((state, index) => {
       const style = state.box.style;
       style.top = `${this.#layout.tops[index]}px`;
@@ -349,8 +360,10 @@ export class ServerPageView {
     const near = new Set(wanted);
     this.#pages.forEach((state, index) => {
       if (state.attempts > 0 && !near.has(index + 1) && state.retryAt <= now) state.attempts = 0;
+      if (!near.has(index + 1) && !state.textLayer) state.textAsked = false;
     });
-    const drawn = this.#pages.flatMap((state, index) => (state.drawnScale > 0 ? [index + 1] : []));
+    for (const page of wanted) this.#showText(page, this.#pages[page - 1]!);
+    const drawn = this.#pages.flatMap((state, index) => (state.drawnScale > 0 || state.textLayer ? [index + 1] : []));
     for (const page of pagesToRelease(drawn, this.#current, MAX_DRAWN_PAGES, near)) this.#release(this.#pages[page - 1]!);
   }
 
@@ -409,8 +422,32 @@ export class ServerPageView {
     state.box.dataset['rendered'] = 'true';
   }
 
-  /** Back to a placeholder: the canvas's pixels are freed at once. */
+  /** Puts page `page`'s text layer on it, reading its text first if need be (once; find shares it). */
+  #showText(page: number, state: PageState): void {
+    const texts = this.#options.texts;
+    if (!texts?.allowed || state.textLayer || state.textAsked) return;
+    state.textAsked = true;
+    texts.read(page).then(
+      (text) => {
+        // Gone from near the view (or the view gone) while it was read: nothing to show it on.
+        if (this.#destroyed || !text || !state.textAsked || state.textLayer) return;
+        state.textLayer = buildTextLayer(text);
+        state.box.append(state.textLayer);
+      },
+      (error: unknown) => {
+        if (this.#destroyed) return;
+        const failure = error instanceof ViewerError ? error : new ViewerError('invalid-document', { message: 'A page’s text could not be read.' });
+        // A passing failure leaves the page without its layer until it comes near again.
+        if (!PASSING.has(failure.code)) this.#options.onError(failure);
+      },
+    );
+  }
+
+  /** Back to a placeholder: the canvas's pixels are freed at once, the text layer goes. */
   #release(state: PageState): void {
+    state.textLayer?.remove();
+    state.textLayer = null;
+    state.textAsked = false;
     if (state.canvas) {
       state.canvas.width = 0;
       state.canvas.height = 0;
