@@ -243,13 +243,14 @@ describe('render="server" reader events', () => {
 describe('render="server" when the session ends', () => {
   /** Texts of the `report` sample (see revocation.test.ts), reversed so this file never holds them. */
   const REPORT_TEXTS_REVERSED = ['gnigdeH', 'gnillib', 'spets txen dna sksiR'];
-  const HOLDERS = ['ServerPageView', 'ServerFinder', 'ServerPagesClient', 'PageEvents'];
+  const HOLDERS = ['ServerPageView', 'ServerFinder', 'ServerPagesClient', 'PageEvents', 'PageTexts'];
 
-  it('a revoked session drops pages, find results and the text read, in the shadow root and in memory', async function () {
+  it('a revoked session drops pages, find results, text layers and the text read, in the shadow root and in memory', async function () {
     this.timeout(90_000);
     const { id, el } = await openServer('report', { permissions: ['read', 'copy'] });
     await waitForState(el, ['ready']);
     await drawnPage(el, 1);
+    await waitFor(() => el.shadowRoot!.querySelector('.page[data-page-number="1"] .sv-text-layer span'), 20_000);
     el.sidebarOpen = true;
     await waitFor(() => el.shadowRoot!.querySelector('[part~="outline-item"]'));
     part(el, 'find-button')!.click();
@@ -268,7 +269,7 @@ describe('render="server" when the session ends', () => {
     await el.updateComplete;
     expect(el.error?.code).to.equal('revoked');
     const root = el.shadowRoot!;
-    expect([root.querySelectorAll('.page').length, root.querySelectorAll('.sv-match').length, root.querySelectorAll('[part~="thumbnail"], [part~="outline-item"]').length]).to.deep.equal([0, 0, 0]);
+    expect([root.querySelectorAll('.page').length, root.querySelectorAll('.sv-match').length, root.querySelectorAll('.sv-text-layer').length, root.querySelectorAll('[part~="thumbnail"], [part~="outline-item"]').length]).to.deep.equal([0, 0, 0, 0]);
     expect(part(el, 'find-bar')).to.equal(null);
     let after = await heapSearch({ reversedTexts: REPORT_TEXTS_REVERSED, classes: HOLDERS });
     // Requests on their way when the session ended let go once their abort has run through.
@@ -414,5 +415,83 @@ describe('render="server" sidebar', () => {
     const thumbnails = gets(await requestLog(id)).filter((r) => r.query === 'scale=0.25' || r.query === 'scale=0.5');
     expect(thumbnails.length).to.be.greaterThan(0);
     expect(gets(await requestLog(id)).filter((r) => r.path.endsWith('/content'))).to.deep.equal([]);
+  });
+});
+
+describe('render="server" text selection', () => {
+  function textLayer(el: SecureViewer, page: number): Promise<HTMLElement> {
+    return waitFor(
+      () => el.shadowRoot!.querySelector<HTMLElement>(`.page[data-page-number="${page}"] .sv-text-layer:has(span)`),
+      20_000,
+      () => `no text layer on page ${page} (state ${el.state}, ${el.error?.code ?? 'no error'})`,
+    );
+  }
+
+  /** A span's box as fractions of its page's canvas. */
+  function share(span: Element, canvas: Element): number[] {
+    const a = span.getBoundingClientRect();
+    const b = canvas.getBoundingClientRect();
+    return [(a.left - b.left) / b.width, (a.top - b.top) / b.height, a.width / b.width, a.height / b.height];
+  }
+
+  it('with copy, the page\u2019s text selects and copies over its image, and sv-copy fires', async () => {
+    const { id, el } = await openServer('long', { permissions: ['read', 'copy'] });
+    const copies: unknown[] = [];
+    el.addEventListener('sv-copy', (event) => copies.push((event as CustomEvent).detail));
+    await drawnPage(el, 1);
+    const layer = await textLayer(el, 1);
+    const spans = layer.querySelectorAll('span');
+    const range = document.createRange();
+    range.setStartBefore(spans[0]!);
+    range.setEndAfter(spans[spans.length - 1]!);
+    const selection = document.getSelection()!;
+    selection.removeAllRanges();
+    selection.addRange(range);
+    const selected = (el.shadowRoot as ShadowRoot & { getSelection(): Selection }).getSelection().toString();
+    expect(selected.trim()).to.equal('Page 1');
+    // The copy command the keyboard gives (Ctrl+C), as the browser runs it.
+    const copied = oneEvent(el, 'copy');
+    await cdp('Input.dispatchKeyEvent', { type: 'keyDown', key: 'c', code: 'KeyC', windowsVirtualKeyCode: 67, modifiers: 2, commands: ['copy'] });
+    await cdp('Input.dispatchKeyEvent', { type: 'keyUp', key: 'c', code: 'KeyC', windowsVirtualKeyCode: 67, modifiers: 2 });
+    expect((await copied).isTrusted).to.equal(true);
+    await waitFor(() => copies.length > 0, 5_000);
+    expect(copies).to.deep.equal([{ chars: selected.length }]);
+    selection.removeAllRanges();
+    // Read once a page, whatever asks for it.
+    const texts = gets(await requestLog(id)).filter((r) => r.path.endsWith('/text') && r.status === 200);
+    expect(new Set(texts.map((r) => r.path)).size).to.equal(texts.length);
+  });
+
+  it('without copy, no text is asked for, nothing is selectable and no sv-copy fires', async () => {
+    const { id, el } = await openServer('long', { permissions: ['read'] });
+    const copies: unknown[] = [];
+    el.addEventListener('sv-copy', (event) => copies.push((event as CustomEvent).detail));
+    await drawnPage(el, 1);
+    await drawnPage(el, 2);
+    await sleep(500);
+    expect(el.shadowRoot!.querySelectorAll('.sv-text-layer').length).to.equal(0);
+    expect(gets(await requestLog(id)).filter((r) => r.path.endsWith('/text'))).to.deep.equal([]);
+    const box = el.shadowRoot!.querySelector('.page[data-page-number="1"]')!;
+    document.getSelection()!.selectAllChildren(box);
+    expect((el.shadowRoot as ShadowRoot & { getSelection(): Selection }).getSelection().toString()).to.equal('');
+    box.dispatchEvent(new ClipboardEvent('copy', { bubbles: true, composed: true, cancelable: true, clipboardData: new DataTransfer() }));
+    await sleep(50);
+    expect(copies).to.deep.equal([]);
+    document.getSelection()!.removeAllRanges();
+  });
+
+  it('the text stays over the image when zooming', async () => {
+    const { el } = await openServer('long', { permissions: ['read', 'copy'] }, (viewer) => (viewer.zoom = 1));
+    const canvas = await drawnPage(el, 1);
+    const span = (await textLayer(el, 1)).querySelector('span')!;
+    const before = share(span, canvas);
+    const width = canvas.getBoundingClientRect().width;
+    // "Page 1" is drawn 72 points from the left of a 612-point page.
+    expect(before[0]).to.be.closeTo(72 / 612, 0.005);
+    el.zoom = 2.5;
+    await waitFor(() => Math.abs(canvas.getBoundingClientRect().width - 2.5 * width) < 1, 5_000, () => `canvas ${canvas.getBoundingClientRect().width} wide`);
+    const after = share(span, canvas);
+    for (let i = 0; i < 4; i++) expect(after[i], `box ${i}`).to.be.closeTo(before[i]!, 0.003);
+    expect(span.getBoundingClientRect().width).to.be.closeTo(2.5 * before[2]! * width, 1.5);
   });
 });
