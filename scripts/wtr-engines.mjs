@@ -42,6 +42,34 @@ const WEBKIT_DRIVER_PATH = process.env.WEBKIT_DRIVER_PATH ?? '/usr/bin/WebKitWeb
 const MINIBROWSER_PATH = process.env.MINIBROWSER_PATH ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 
 /**
+ * `SV_VIEWPORT=WxH` (for example 1920x1080) opens the test pages at that size instead of the
+ * launcher's fixed 800×600 (Chromium and Firefox), to try the suite as on a machine whose window
+ * is not CI's. Unset, the launcher's size.
+ * @returns {{ width: number, height: number } | undefined}
+ */
+export function viewportFromEnv(value = process.env.SV_VIEWPORT) {
+  if (!value) return undefined;
+  const size = /^(\d+)x(\d+)$/.exec(value);
+  if (!size) throw new Error(`SV_VIEWPORT=${value}: WIDTHxHEIGHT, for example 1920x1080`);
+  return { width: Number(size[1]), height: Number(size[2]) };
+}
+
+/**
+ * Pages at `viewport`: the launcher sets its own size before each test file, so that call is
+ * given this size instead.
+ * @param {{ width: number, height: number } | undefined} viewport
+ */
+function sizedPages(viewport) {
+  if (!viewport) return undefined;
+  return async ({ context }) => {
+    const page = await context.newPage();
+    const setViewport = page.setViewport.bind(page);
+    page.setViewport = () => setViewport(viewport);
+    return page;
+  };
+}
+
+/**
  * The launcher for `engine`, and a stop function for what was started beside it (WebKit's driver).
  * @param {Engine} engine
  * @param {{ chromiumPath: string, chromiumArgs: string[] }} options
@@ -49,12 +77,18 @@ const MINIBROWSER_PATH = process.env.MINIBROWSER_PATH ?? '/usr/lib/x86_64-linux-
 export async function engineLauncher(engine, { chromiumPath, chromiumArgs }) {
   if (engine === 'chromium') {
     return {
-      launcher: chromeLauncher({ launchOptions: { executablePath: chromiumPath, headless: true, args: [...CHROMIUM_FLAGS, ...chromiumArgs] } }),
+      launcher: chromeLauncher({
+        launchOptions: { executablePath: chromiumPath, headless: true, args: [...CHROMIUM_FLAGS, ...chromiumArgs] },
+        createPage: sizedPages(viewportFromEnv()),
+      }),
       stop: async () => {},
     };
   }
   if (engine === 'firefox') {
-    const launcher = chromeLauncher({ launchOptions: { browser: 'firefox', executablePath: FIREFOX_PATH, headless: true } });
+    const launcher = chromeLauncher({
+      launchOptions: { browser: 'firefox', executablePath: FIREFOX_PATH, headless: true },
+      createPage: sizedPages(viewportFromEnv()),
+    });
     // The launcher is named after Chrome whatever it starts; the progress lines say which engine runs.
     launcher.name = 'Firefox';
     return { launcher, stop: async () => {} };

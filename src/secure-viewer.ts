@@ -1,14 +1,12 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { ViewerError, type ViewerErrorInfo } from './errors.ts';
+import type { ViewerErrorInfo } from './errors.ts';
 import { createViewerEvent, type SecureViewerEventDetail, type SecureViewerEventName } from './events.ts';
+import { DocumentSource } from './document-source.ts';
 import { ExportController } from './export/export-controller.ts';
 import { LoadController } from './load-controller.ts';
-import { documentUrl } from './net/document-url.ts';
-import { DocumentController } from './pdf/document-controller.ts';
 import { WatermarkController } from './pdf/watermark-controller.ts';
 import { parseZoom, type Zoom } from './pdf/zoom.ts';
 import { secureViewerStyles } from './secure-viewer.styles.ts';
-import { ServerPagesController } from './server-pages/server-pages-controller.ts';
 import type { RenewTokenCallback } from './token/host-source.ts';
 import type { ExchangePasswordCallback } from './token/password-exchange.ts';
 import { TokenController } from './token/token-controller.ts';
@@ -243,7 +241,11 @@ export class SecureViewer extends LitElement {
     onFailure: (error) => this.#load.fail(error),
   });
 
-  readonly #documents = new DocumentController(this, this.#tokens, {
+  readonly #source = new DocumentSource(this, this.#tokens, {
+    load: () => this.#load,
+    pageLabel: (page) => this.#controls.pageLabel(page),
+    view: () => ({ page: this.page, zoom: this.zoom }),
+    beforePages: () => this.#watermark.beforePages(),
     onProgress: (loaded, total) => this.#load.progress(loaded, total),
     onLoaded: (numPages) => this.#loaded(numPages),
     onPageChange: (page) => this.#controls.pageShown(page),
@@ -253,22 +255,15 @@ export class SecureViewer extends LitElement {
     onScaleChange: (scale) => this.#controls.scaleChanged(scale),
   });
 
-  readonly #serverPages = new ServerPagesController(this, this.#tokens, {
-    onLoaded: (numPages) => this.#loaded(numPages),
-    onPageChange: (page) => this.#controls.pageShown(page),
-    onScaleChange: (scale) => this.#controls.scaleChanged(scale),
-    onError: (error) => this.#load.fail(error),
-  });
-
   readonly #watermark = new WatermarkController(this, {
     claims: () => this.#tokens.claims,
-    pages: () => this.#documents.pages,
+    pages: () => this.#source.pdfPages,
   });
 
   readonly #exports = new ExportController(this, {
-    document: () => this.#documents.document,
-    imageDocument: () => this.#serverPages.imageDocument(),
-    disposition: () => this.#documents.disposition,
+    document: () => this.#source.document,
+    imageDocument: () => this.#source.imageDocument(),
+    disposition: () => this.#source.disposition,
     allows: (permission) => this.#tokens.allows(permission),
     decorate: (canvas) => this.#watermark.decorateWhenReady(canvas),
     onError: (error) => {
@@ -277,8 +272,8 @@ export class SecureViewer extends LitElement {
   });
 
   readonly #controls = new ReaderControls(this, {
-    pages: () => this.#documents.pages ?? this.#serverPages.pages,
-    search: (onResult) => this.#serverPages.search(onResult),
+    pages: () => this.#source.pages,
+    search: (onResult) => this.#source.search(onResult),
     active: () => this.state === 'ready',
     viewport: () => this.renderRoot.querySelector('.viewport'),
     cancelPrint: () => this.#exports.cancelPrint(),
@@ -288,34 +283,31 @@ export class SecureViewer extends LitElement {
   });
 
   readonly #sidebar = new SidebarController(this, {
-    document: () => {
-      const source = this.#serverPages.sidebarSource();
-      if (source) return this.#load.status === 'ready' ? { source, numPages: this.numPages, page: this.page } : null;
-      const pdf = this.#documents.document;
-      const pages = this.#documents.pages;
-      return pdf && pages && this.#load.status === 'ready' ? { pdf, pages, numPages: this.numPages, page: this.page } : null;
-    },
+    document: () => (this.#load.status === 'ready' ? this.#source.sidebarDocument(this.numPages, this.page) : null),
     decorate: (canvas) => this.#watermark.decorateWhenReady(canvas),
     strings: () => this.#shown,
   });
 
   readonly #load = new LoadController(this, {
     args: () => [this.src, this.renderMode] as const,
-    task: (_args, signal) => this.#open(signal),
+    task: ([src, mode], signal) => {
+      this.#drop();
+      return this.#source.open(src, mode === 'server', signal);
+    },
     onError: () => {
       this.#password.close();
       this.#drop();
     },
   });
 
-  readonly #language = languageController(this, { overrides: () => this.strings, pages: () => this.#documents.pages });
+  readonly #language = languageController(this, { overrides: () => this.strings, pages: () => this.#source.pdfPages });
 
   constructor() {
     super();
     new CopyGuard(this, () => this.#tokens.allows('copy'));
     new TouchInput(this, {
       viewport: () => this.renderRoot.querySelector('.viewport'),
-      pages: () => this.#documents.pages ?? this.#serverPages.pages,
+      pages: () => this.#source.pages,
       active: () => this.state === 'ready',
     });
   }
@@ -417,45 +409,6 @@ export class SecureViewer extends LitElement {
     </div>`;
   }
 
-  /** Opens `src` (or goes idle without one); `signal` aborts when a newer load starts or on removal. */
-  async #open(signal: AbortSignal): Promise<void> {
-    this.#drop();
-    if (!this.src || !this.isConnected) {
-      await this.#documents.close();
-      this.#load.status = 'idle';
-      return;
-    }
-    this.#load.status = 'loading';
-    const url = documentUrl(this.src);
-    // Failures found here end the load at once, in the same turn that started it.
-    if (!url) return this.#load.fail(new ViewerError('not-found', { message: 'The document address is not a valid http or https URL.' }));
-    if (!this.#tokens.start(url)) return;
-    await this.updateComplete;
-    if (signal.aborted) return;
-    const viewport = this.renderRoot.querySelector<HTMLDivElement>('.viewport')!;
-    const viewer = viewport.querySelector<HTMLDivElement>('.pdfViewer')!;
-    const pageLabel = (page: number) => this.#controls.pageLabel(page);
-    const view = () => ({ page: this.page, zoom: this.zoom });
-    const shadowRoot = this.renderRoot as ShadowRoot;
-    if (this.renderMode === 'server') await this.#serverPages.open({ url: url.href, container: viewport, viewer, shadowRoot, pageLabel, view, signal });
-    else await this.#documents.open({
-      url: url.href,
-      container: viewport,
-      viewer,
-      shadowRoot,
-      textLayer: this.#tokens.allows('copy'),
-      pageLabel,
-      view,
-      beforePages: () => this.#watermark.beforePages(),
-    });
-    // What the reader does is tracked by a chunk of its own, once the document is open (offline,
-    // the reading goes on untracked).
-    void import('./reader-events/reader-events.ts').then(
-      (events) => events.trackReader(this, url, this.#tokens, this.#documents.pages ?? this.#serverPages.pages, signal),
-      () => {},
-    );
-  }
-
   /** The strings to show: the reader's language's (once loaded), with the host's over them. */
   get #shown(): ViewerStringOverrides | null {
     return this.#language.strings ?? this.strings;
@@ -468,9 +421,7 @@ export class SecureViewer extends LitElement {
    * document.
    */
   #drop(): void {
-    this.#tokens.stop();
-    void this.#documents.close();
-    this.#serverPages.close();
+    this.#source.close();
     this.#exports.abort();
     this.#controls.reset();
     this.#sidebar.reset();
