@@ -251,8 +251,10 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     resolve,
   };
   const clientOf = (req: IncomingMessage): ClientInfo => ({ key: source.throttleKey(req), https: source.isHttps(req) });
-  // The content route counts open bodies per client address: only the address is needed.
-  const served: ContentRoute = (req, res, id) => viewer.content.node(req, res, id, { key: source.throttleKey(req) });
+  // The content route counts open bodies per client address: only the address is needed. Its
+  // CORS headers go with the reply's, so the whole head is written at once.
+  const served: ContentRoute = (req, res, id) =>
+    viewer.content.node(req, res, id, { key: source.throttleKey(req) }, cors.headers(req.headers.origin ?? null, API_CORS));
   const content: ContentRoute = layer ? layer.content(served, ctx) : served;
 
   /** Every route but the content's, `Request → Response`; an HttpError is thrown as its reply. */
@@ -320,7 +322,8 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     const match = CONTENT_PATH.exec(path);
     if (match && (req.method === 'GET' || req.method === 'HEAD')) {
       // Document bytes go the Node way: web Request/Response objects would cost more than
-      // serving a 32 KiB range does.
+      // serving a 32 KiB range does. The CORS headers are set here too for the test layer's own
+      // answers; the reply's own head carries them anyway.
       for (const [name, value] of Object.entries(cors.headers(req.headers.origin ?? null, API_CORS))) res.setHeader(name, value);
       return content(req, res, match[1]!);
     }
@@ -334,10 +337,17 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     const queryIndex = rawUrl.indexOf('?');
     // The raw path is matched as-is: no normalisation, so encoded or dotted ids simply don't match.
     const path = queryIndex < 0 ? rawUrl : rawUrl.slice(0, queryIndex);
-    const query = new URLSearchParams(queryIndex < 0 ? '' : rawUrl.slice(queryIndex + 1));
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     res.on('finish', () => log(`${req.method ?? '?'} ${path} ${res.statusCode} ${Date.now() - started}ms`));
-    route(req, res, path, query).catch((error: unknown) => {
+    // Document bytes without the test layer: the reply carries the security and CORS headers
+    // and writes its head at once (nothing set on `res` before, so Node does no per-header work).
+    const contentMatch = layer || (req.method !== 'GET' && req.method !== 'HEAD') ? null : CONTENT_PATH.exec(path);
+    let routed: Promise<void>;
+    if (contentMatch) routed = served(req, res, contentMatch[1]!);
+    else {
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+      routed = route(req, res, path, new URLSearchParams(queryIndex < 0 ? '' : rawUrl.slice(queryIndex + 1)));
+    }
+    routed.catch((error: unknown) => {
       if (res.headersSent) {
         res.destroy();
         return;

@@ -18,8 +18,8 @@ import {
   decideDocumentBytes,
   errorReply,
   openDocumentBody,
-  pipingWriter,
-  sendDocumentReply,
+  pipeBody,
+  writeReplyHead,
   type DocumentReply,
   type DocumentRequest,
   type ServedDocument,
@@ -65,8 +65,12 @@ export interface ServedRanges {
  */
 export interface DocumentHandler {
   (request: Request, documentId: string, client?: Pick<ClientInfo, 'key'>): Promise<Response>;
-  /** The same handler for Node's http, without web Request/Response objects. */
-  node(req: IncomingMessage, res: ServerResponse, documentId: string, client?: Pick<ClientInfo, 'key'>): Promise<void>;
+  /**
+   * The same handler for Node's http, without web Request/Response objects. `headers` go on every
+   * answer besides the handler's own (CORS, say); setting them here rather than on `res` lets the
+   * whole head be written at once.
+   */
+  node(req: IncomingMessage, res: ServerResponse, documentId: string, client?: Pick<ClientInfo, 'key'>, headers?: Readonly<Record<string, string>>): Promise<void>;
 }
 
 /** A body admitted under the stream bounds, with the lease to give back when it closes. */
@@ -78,7 +82,6 @@ export function createDocumentHandler(options: DocumentHandlerOptions): Document
   const deps = { tokens: options.tokens, documents: options.documents, audit: options.audit ?? (() => {}) };
   const streams = new OpenStreams(options.streams);
   const idleMs = streams.limits.idleTimeoutMs;
-  const writeBody = pipingWriter(idleMs);
 
   async function decide(request: DocumentRequest, id: string, client: string | null): Promise<Decided> {
     const access = await authorizeDocumentRequest(deps, request, id);
@@ -116,7 +119,7 @@ export function createDocumentHandler(options: DocumentHandlerOptions): Document
     return nodeStreamResponse(stream, { status: reply.status, headers: reply.headers });
   };
 
-  const node = async (req: IncomingMessage, res: ServerResponse, id: string, client?: Pick<ClientInfo, 'key'>): Promise<void> => {
+  const node = async (req: IncomingMessage, res: ServerResponse, id: string, client?: Pick<ClientInfo, 'key'>, headers?: Readonly<Record<string, string>>): Promise<void> => {
     const rawUrl = req.url ?? '';
     const queryStart = rawUrl.indexOf('?');
     const header = (name: string): string | null => {
@@ -125,8 +128,19 @@ export function createDocumentHandler(options: DocumentHandlerOptions): Document
     };
     const request = { method: req.method ?? 'GET', query: queryStart < 0 ? '' : rawUrl.slice(queryStart + 1), header };
     const { reply, release } = await decide(request, id, client?.key ?? throttleKey(req.socket.remoteAddress ?? ''));
+    if (headers) Object.assign(reply.headers, headers);
+    if (reply.body === null || typeof reply.body === 'string') {
+      if (typeof reply.body === 'string') reply.headers['Content-Length'] = String(Buffer.byteLength(reply.body));
+      writeReplyHead(res, reply.status, reply.headers);
+      res.end(reply.body ?? undefined);
+      return;
+    }
     try {
-      await sendDocumentReply(res, reply, writeBody);
+      // Opened before the head is written: a source that cannot be opened is answered by the
+      // caller's error reply, without this reply's headers.
+      const stream = await openDocumentBody(reply.body);
+      writeReplyHead(res, reply.status, reply.headers);
+      await pipeBody(stream, res, idleMs);
     } finally {
       release();
     }

@@ -210,6 +210,16 @@ export function pipingWriter(idleMs: number): BodyWriter {
   return async (body, res) => pipeBody(await openDocumentBody(body), res, idleMs);
 }
 
+/**
+ * Writes status and headers in one go: with nothing set on `res` before, Node writes the head
+ * straight from the list (no per-header bookkeeping); headers set before are kept.
+ */
+export function writeReplyHead(res: ServerResponse, status: number, headers: Readonly<Record<string, string>>): void {
+  const list: string[] = [];
+  for (const name in headers) list.push(name, headers[name]!);
+  res.writeHead(status, list);
+}
+
 /** Writes a reply to a Node response: status, headers, then the body through `writer`. */
 export async function sendDocumentReply(res: ServerResponse, reply: DocumentReply, writer: BodyWriter): Promise<void> {
   res.statusCode = reply.status;
