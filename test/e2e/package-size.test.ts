@@ -10,8 +10,10 @@ import { promisify } from 'node:util';
 import { ensurePackageBuilt, repoRoot } from './package-build.ts';
 
 // pdf.js and its files are 6.2 MB of it; the host-side library (server rendering, stamping, the
-// accountability log) and the element's language and reader-event chunks the rest.
-const UNPACKED_LIMIT = 7_500_000;
+// accountability log), the element's chunks (languages, reader events, the server-rendered mode,
+// the reader of object streams) and their source maps, in both the npm and the drop-in build, the
+// rest (7.66 MB when the limit was last set).
+const UNPACKED_LIMIT = 8_000_000;
 
 interface PackedFile {
   path: string;
