@@ -227,9 +227,9 @@ export class SecureViewer extends LitElement {
    * <base>/:id/pages` of `secure-viewer/server`: page count and sizes, outline, offered image
    * scales, what the token allows, URL templates of page images, page text and the stamped
    * download), and pages are shown as the server's watermarked images: the PDF's bytes are never
-   * requested and pdf.js is not loaded. Find works with `copy` (the server's text), download saves
-   * the server's stamped copy, print prints the server's images; rotation, text selection and the
-   * `watermark` property do not apply. Not named `render`: that is the element's template method.
+   * requested and pdf.js is not loaded. Find and text selection work with `copy` (the server's
+   * text), download saves the server's stamped copy, print prints the server's images; rotation and
+   * the `watermark` property do not apply. Not named `render`: that is the element's template method.
    */
   renderMode: RenderMode = 'pdf';
 
