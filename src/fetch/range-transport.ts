@@ -330,10 +330,8 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
         );
         for (const [begin, end] of missing) {
           this.#planner.forget(begin, end);
-          // The read ahead may have sent for them while the refused request was out: no second request.
-          const ahead = this.#ahead?.answer(begin, end);
-          if (ahead) void this.#answerFrom(ahead, begin, end);
-          else this.#planner.request(begin, end);
+          // Asked anew: the read ahead may have sent for them while the refused request was out.
+          this.requestDataRange(begin, end);
         }
       } catch (error) {
         if (this.#closed) return;
