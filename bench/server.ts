@@ -27,6 +27,8 @@ export interface DocumentRequestLog {
   status: number;
   /** Body bytes actually written (a cancelled response stops counting). */
   sent: number;
+  /** When the server wrote the answer's last byte, or stopped it (ms from the run's start). */
+  endedAt?: number;
 }
 
 /**
@@ -209,6 +211,7 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
     } finally {
       source.destroy();
     }
+    log.endedAt = Math.round(performance.now() - runStartedAt);
     if (closed) return;
     if (log.sent === Number(reply.headers['Content-Length'])) res.end();
     else res.destroy();

@@ -55,7 +55,7 @@ try {
             if (end) ends.splice(ends.indexOf(end), 1);
             const range = log.range ?? '(whole)';
             console.log(
-              `  ${String(index).padStart(3)} ${String(log.at).padStart(6)} → ${end ? end.end.toFixed(0).padStart(6) : '     ?'} ms  ${log.status} ${String(log.sent).padStart(9)} B  ${range.length > 90 ? `${range.slice(0, 90)}… (${range.split(',').length} ranges)` : range}`,
+              `  ${String(index).padStart(3)} ${String(log.at).padStart(6)} → ${end ? end.end.toFixed(0).padStart(6) : '     ?'} ms (server ${String(log.endedAt ?? '?').padStart(6)})  ${log.status} ${String(log.sent).padStart(9)} B  ${range.length > 90 ? `${range.slice(0, 90)}… (${range.split(',').length} ranges)` : range}`,
             );
           });
           await context.close();

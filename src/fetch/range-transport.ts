@@ -330,7 +330,8 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
         );
         for (const [begin, end] of missing) {
           this.#planner.forget(begin, end);
-          this.#planner.request(begin, end);
+          // Asked anew: the read ahead may have sent for them while the refused request was out.
+          this.requestDataRange(begin, end);
         }
       } catch (error) {
         if (this.#closed) return;

@@ -116,7 +116,7 @@ async function deflate(text: string): Promise<Uint8Array> {
  * levels sit in three compressed object streams spread through the file, each after a large
  * content stream, and a cross-reference stream at the end.
  */
-async function objectStreamPdf() {
+async function objectStreamPdf(between = 70_000) {
   const parts: Uint8Array[] = [];
   let length = 0;
   const offsets = new Map<number, number>();
@@ -146,12 +146,12 @@ async function objectStreamPdf() {
   const page = (n: number, parent: number) => [n, `<< /Type /Page /Parent ${parent} 0 R /Contents ${n + 10} 0 R /Resources << >> >>`] as [number, string];
   for (const n of [30, 31, 32, 33]) filler(n, n === 30 ? 300 : 70_000);
   await objectStream(100, [page(20, 10), page(21, 10), page(22, 11), page(23, 11)]);
-  filler(34, 70_000);
+  filler(34, between);
   await objectStream(101, [
     [10, '<< /Type /Pages /Parent 2 0 R /Kids [20 0 R 21 0 R] /Count 2 >>'],
     [11, '<< /Type /Pages /Parent 2 0 R /Kids [22 0 R 23 0 R] /Count 2 >>'],
   ]);
-  filler(35, 70_000);
+  filler(35, between);
   await objectStream(102, [
     [1, '<< /Type /Catalog /Pages 2 0 R >>'],
     [2, '<< /Type /Pages /Kids [10 0 R 11 0 R] /Count 4 >>'],
@@ -309,7 +309,7 @@ describe('readPageTreeAhead', () => {
     }
   });
 
-  it('on a file with a cross-reference stream, reads each object stream on the way whole, one request each, and holds it for pdf.js', async () => {
+  it('on a file with a cross-reference stream, reads each object stream on the way whole, in the window around it, one request each, and holds it for pdf.js', async () => {
     const { bytes, offsets } = await objectStreamPdf();
     const { client, singles, batches } = fileClient(bytes, 'single-only');
     const small = held(bytes, 8_192);
@@ -318,20 +318,37 @@ describe('readPageTreeAhead', () => {
     await waitUntil(() => singles.length >= 3);
     for (let i = 0; i < 20; i++) await settle();
     // The catalog's object stream, then the nodes', then the pages' (a level each: every step
-    // needs the one before); page 1's contents are in the first bytes. Nothing twice, no request
-    // for several ranges.
-    const streamAt = (n: number) => Math.floor(offsets.get(n)! / CHUNK) * CHUNK;
-    expect(singles.map(([begin]) => begin)).to.deep.equal([streamAt(102), streamAt(101), streamAt(100)]);
+    // needs the one before, and 70 kB lie between them); page 1's contents are in the first
+    // bytes. Nothing twice, no request for several ranges.
+    expect(singles, 'a request a level').to.have.length(3);
     expect(batches).to.deep.equal([]);
-    // Each read whole: from its object to the next object.
+    const sorted = [...singles].sort((a, b) => a[0] - b[0]);
+    for (let i = 1; i < sorted.length; i++) expect(sorted[i]![0], 'no byte twice').to.be.at.least(sorted[i - 1]![1]);
     for (const [n, next] of [[102, 36], [101, 35], [100, 34]] as const) {
-      const read = singles.find(([begin]) => begin === streamAt(n))!;
-      expect(read[1], `object stream ${n} read to its end`).to.be.at.least(offsets.get(next)!);
-      expect(read[1] - offsets.get(next)!, 'and not much further').to.be.below(2 * CHUNK);
-      // pdf.js's request for the chunk where it starts gets all of it.
+      const read = singles.find(([begin, end]) => begin <= offsets.get(n)! && offsets.get(next)! <= end);
+      expect(read, `object stream ${n} read whole in one request`).to.not.equal(undefined);
+      // Within the aligned window around it: 64 KiB a side at most.
+      expect(read![0]).to.be.at.least(Math.floor(offsets.get(n)! / 65_536) * 65_536);
+      expect(read![1]).to.be.at.most(Math.ceil(offsets.get(next)! / 65_536) * 65_536);
+      // pdf.js's request for the chunk where it starts gets the read from there on.
       const got = await pdfjsAsks(ahead, offsets.get(n)!);
-      expect(got!.bytes!.byteLength).to.equal(read[1] - read[0]);
+      expect(got!.bytes!.byteLength).to.equal(read![1] - got!.begin);
     }
+  });
+
+  it('on a file with a cross-reference stream, reads object streams that lie close together in one request: a round trip a level saved', async () => {
+    const { bytes, offsets } = await objectStreamPdf(20_000);
+    const { client, singles, batches } = fileClient(bytes, 'single-only');
+    const ahead = startReadAhead({ client, total: bytes.byteLength, chunkSize: CHUNK, held: held(bytes, 8_192), coming: [] });
+    await waitUntil(() => singles.length >= 1);
+    for (let i = 0; i < 40; i++) await settle();
+    expect(batches).to.deep.equal([]);
+    expect(singles, 'the three levels in one window').to.have.length(1);
+    const [[begin, end]] = singles as [[number, number]];
+    expect(begin).to.be.at.most(offsets.get(100)!);
+    expect(end).to.be.at.least(offsets.get(36)!);
+    expect(end - begin).to.be.at.most(65_536);
+    for (const n of [102, 101, 100]) expect((await pdfjsAsks(ahead, offsets.get(n)!))?.bytes, `object stream ${n} held`).to.not.equal(null);
   });
 
   it('does not ask for page objects that another read is bringing', async () => {

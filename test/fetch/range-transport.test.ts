@@ -4,6 +4,7 @@ import type { DocumentClient } from '../../src/fetch/document-client.ts';
 import { FrontRead } from '../../src/fetch/front-read.ts';
 import { defineRangeTransport } from '../../src/fetch/range-transport.ts';
 import { MAX_BATCH_RANGES } from '../../src/fetch/batch-limits.ts';
+import { AheadReads } from '../../src/fetch/page-tree/ahead-reads.ts';
 
 const CHUNK = 32_768;
 const TOTAL = 400_000;
@@ -195,13 +196,14 @@ function heldClient() {
 const SMALL_CHUNK = 4096;
 const BIG_TOTAL = 8_000_000;
 
-function openHeld() {
+function openHeld(ahead?: AheadReads) {
   const held = heldClient();
   const Transport = defineRangeTransport(RecordingBase as unknown as typeof PDFDataRangeTransport);
   const fatal: unknown[] = [];
   const transport = new Transport(held.client, BIG_TOTAL, new Uint8Array(65_536), {
     chunkSize: SMALL_CHUNK,
     onFatal: (error) => fatal.push(error),
+    ...(ahead ? { ahead: Promise.resolve(ahead) } : {}),
   }) as unknown as RecordingBase & PDFDataRangeTransport;
   // One request in flight, as when pdf.js's walk starts: the link is busy.
   transport.requestDataRange(7_000 * SMALL_CHUNK, 7_001 * SMALL_CHUNK);
@@ -313,6 +315,29 @@ describe('AuthorizedRangeTransport: rows of requests', () => {
     await row(transport, [1_500, 1_600]);
     expect(batches).to.have.length(2);
     expect(singles.length).to.be.greaterThan(1);
+  });
+
+  it('answers the ranges of a refused batch from reads ahead sent meanwhile, without asking again', async () => {
+    const ahead = new AheadReads();
+    const { transport, singles, batches, fatal } = openHeld(ahead);
+    await settle();
+    await row(transport, [1_500, 1_900]);
+    expect(batches.map((b) => b.ranges.length)).to.deep.equal([2]);
+    // The read ahead sends for both (page 1's objects) while the batch is out.
+    const first = ahead.expect(1_500 * SMALL_CHUNK, 1_504 * SMALL_CHUNK);
+    const second = ahead.expect(1_900 * SMALL_CHUNK, 1_902 * SMALL_CHUNK);
+    batches[0]!.answer('single-only');
+    await settle();
+    first(new Uint8Array(4 * SMALL_CHUNK));
+    second(new Uint8Array(2 * SMALL_CHUNK));
+    await settle();
+    await settle();
+    expect(singles, 'only the request made before the row').to.have.length(1);
+    expect(transport.answers).to.deep.include.members([
+      [1_500 * SMALL_CHUNK, 1_504 * SMALL_CHUNK],
+      [1_900 * SMALL_CHUNK, 1_902 * SMALL_CHUNK],
+    ]);
+    expect(fatal).to.deep.equal([]);
   });
 
   it('fetches what a stream of a row did not bring when it broke off, and streams no more', async () => {

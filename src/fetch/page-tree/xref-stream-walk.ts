@@ -12,8 +12,11 @@ export interface WalkBytes {
   contiguous(begin: number): Uint8Array | null;
   /** Where the next bytes in hand after `offset` start (the file size if none). */
   heldAfter(offset: number): number;
-  /** Bytes [begin, end), from hand, from a read on its way, or fetched; null if they cannot be had. */
-  read(begin: number, end: number): Promise<Uint8Array | null>;
+  /**
+   * Bytes [begin, end), from hand, from a read on its way, or fetched; null if they cannot be had.
+   * `wide`: an object of the walk, fetched with the bytes around it (the next may lie there).
+   */
+  read(begin: number, end: number, wide?: boolean): Promise<Uint8Array | null>;
 }
 
 const MAX_XREF_SECTIONS = 8;
@@ -96,14 +99,14 @@ export class XrefStreamWalk {
    * (a cross-reference stream usually runs into the end of the file, already here), else to its
    * next object.
    */
-  async #streamAt(offset: number, maxBytes: number): Promise<StreamObject | null> {
+  async #streamAt(offset: number, maxBytes: number, wide = false): Promise<StreamObject | null> {
     const here = this.#bytes.contiguous(offset);
     let read = here ? await readStreamObject(here) : null;
     if (read && !('incomplete' in read)) return read;
     const next = this.#starts.length > 0 ? this.#next(offset) : this.#bytes.heldAfter(offset);
     const end = Math.max(next, read && 'incomplete' in read ? offset + read.incomplete : 0);
     if (end - offset > maxBytes) return null;
-    const bytes = await this.#bytes.read(offset, Math.min(end, this.#bytes.total));
+    const bytes = await this.#bytes.read(offset, Math.min(end, this.#bytes.total), wide);
     if (!bytes) return null;
     read = await readStreamObject(this.#bytes.contiguous(offset) ?? bytes);
     return read && !('incomplete' in read) ? read : null;
@@ -116,7 +119,7 @@ export class XrefStreamWalk {
     if ('stream' in entry) return (await this.#objectStream(entry.stream))?.get(number!) ?? null;
     const end = Math.min(this.#next(entry.offset), entry.offset + MAX_PAGE_OBJECT_BYTES);
     if (!this.#spend(end - entry.offset)) return null;
-    const bytes = await this.#bytes.read(entry.offset, end);
+    const bytes = await this.#bytes.read(entry.offset, end, true);
     if (!bytes) return null;
     // The object's own text, up to its stream's data if it has one.
     const text = bytesToText(bytes.subarray(0, Math.min(bytes.byteLength, 65_536)));
@@ -132,7 +135,7 @@ export class XrefStreamWalk {
       const entry = this.#entries.get(number);
       objects =
         entry && 'offset' in entry && this.#spend(this.#next(entry.offset) - entry.offset)
-          ? this.#streamAt(entry.offset, MAX_OBJECT_STREAM_BYTES).then((stream) => (stream ? readObjectStream(stream) : null))
+          ? this.#streamAt(entry.offset, MAX_OBJECT_STREAM_BYTES, true).then((stream) => (stream ? readObjectStream(stream) : null))
           : Promise.resolve(null);
       this.#objectStreams.set(number, objects);
     }
