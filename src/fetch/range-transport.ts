@@ -281,7 +281,9 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
     }
 
     #pump(): void {
-      if (!this.#closed) this.#readSpanIfDense();
+      if (this.#closed) return;
+      this.#answerQueuedFromAhead();
+      this.#readSpanIfDense();
       while (!this.#closed && this.#active < this.#options.maxParallel) {
         const batch = this.#nextBatch();
         const first = batch[0];
@@ -291,6 +293,20 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
           this.#active--;
           this.#pump();
         });
+      }
+    }
+
+    /**
+     * Requests that were queued before a read ahead (a stream through the page objects) set out
+     * are answered from it as later ones are: sent now they would fetch its bytes twice.
+     */
+    #answerQueuedFromAhead(): void {
+      const ahead = this.#ahead;
+      if (!ahead || this.#planner.queuedCount() === 0) return;
+      for (const [begin, end] of this.#planner.takeQueue()) {
+        const arriving = ahead.answer(begin, end);
+        if (arriving) void this.#answerFrom(arriving, begin, end);
+        else this.#planner.request(begin, end);
       }
     }
 
