@@ -2,6 +2,7 @@
 // Faults are produced by the real server; nothing here stubs fetch.
 // The wire types come from the backend itself, so a new fault or log field cannot drift apart.
 import type { Faults, LoggedRequest, MintOptions } from '../../demo/server/test-harness/test-switch-types.ts';
+import { mintThroughTestSwitches } from '../../shared/test-switch-mint.ts';
 
 export type { Faults, LoggedRequest, MintOptions };
 
@@ -49,22 +50,8 @@ export function revokeSession(id: string): Promise<unknown> {
 
 
 /** Minting waits and tries again on a 503 with Retry-After (a revocation that lands in the same second). */
-export async function mintToken(document: string, options: MintOptions = {}): Promise<string> {
-  for (let attempt = 1; ; attempt++) {
-    const response = await fetch(`${backendUrl}/__test/tokens`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ document, ...options }),
-    });
-    const retryAfter = Number(response.headers.get('retry-after'));
-    if (response.status === 503 && retryAfter > 0 && retryAfter <= 5 && attempt < 4) {
-      await response.arrayBuffer();
-      await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
-      continue;
-    }
-    if (!response.ok) throw new Error(`POST /__test/tokens → ${response.status}`);
-    return ((await response.json()) as { token: string }).token;
-  }
+export function mintToken(document: string, options: MintOptions = {}): Promise<string> {
+  return mintThroughTestSwitches(backendUrl, { document, ...options });
 }
 
 export async function sampleDocuments(): Promise<Array<{ id: string; size: number; pages: number }>> {

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startBackend, type BackendOptions, type RunningBackend } from '../app.ts';
+import { mintThroughTestSwitches } from '../../../shared/test-switch-mint.ts';
 
 export const TEST_ORIGIN = 'http://localhost:8765';
 
@@ -51,24 +52,9 @@ export async function json<T = Record<string, unknown>>(response: Response): Pro
   return (await response.json()) as T;
 }
 
-/** Mints a token through the test switch. */
-/** Mints through the test switches; a 503 with Retry-After (a revocation in the same second) is waited out and tried again. */
-export async function mint(url: string, document: string, options: { permissions?: string[]; ttl?: number; render?: 'server' } = {}): Promise<string> {
-  for (let attempt = 1; ; attempt++) {
-    const response = await fetch(`${url}/__test/tokens`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ document, ...options }),
-    });
-    const retryAfter = Number(response.headers.get('retry-after'));
-    if (response.status === 503 && retryAfter > 0 && retryAfter <= 5 && attempt < 4) {
-      await response.arrayBuffer();
-      await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
-      continue;
-    }
-    if (!response.ok) throw new Error(`mint ${response.status}`);
-    return (await json<{ token: string }>(response)).token;
-  }
+/** Mints through the test switches (a 503 with Retry-After is waited out and tried again). */
+export function mint(url: string, document: string, options: { permissions?: string[]; ttl?: number; render?: 'server' } = {}): Promise<string> {
+  return mintThroughTestSwitches(url, { document, ...options });
 }
 
 export function content(url: string, id: string, token: string | null, headers: Record<string, string> = {}, query = ''): Promise<Response> {
