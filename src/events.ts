@@ -42,7 +42,7 @@ export interface SvSidebarToggleDetail {
 }
 
 /**
- * Detail of `sv-page-view`: page `page` held the reader's attention for `ms` milliseconds. A page
+ * Detail of `sv-page-view`: page `page` held the reader's attention for `visibleMs` milliseconds. A page
  * is in view while at least half of it is visible (or it fills at least half of the viewport);
  * time counts only while the tab is visible and the reader is not idle (no pointer, key, wheel,
  * touch or scroll input for 60 seconds). Fired when the page leaves the view, the tab is hidden or
@@ -50,6 +50,9 @@ export interface SvSidebarToggleDetail {
  */
 export interface SvPageViewDetail {
   page: number;
+  /** Milliseconds the page held the reader's attention. */
+  visibleMs: number;
+  /** The same as `visibleMs` (the name this detail had first). */
   ms: number;
 }
 

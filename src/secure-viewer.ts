@@ -47,7 +47,7 @@ export type ViewerState = 'idle' | 'loading' | 'password' | 'ready' | 'error';
  * @fires {CustomEvent<SvTokenRenewDetail>} sv-token-renew - A new token was obtained (the token itself is never in the event).
  * @fires {CustomEvent<SvPasswordRequiredDetail>} sv-password-required - A password is needed.
  * @fires {CustomEvent<SvSidebarToggleDetail>} sv-sidebar-toggle - The reader opened or closed the sidebar; `detail.open`.
- * @fires {CustomEvent<SvPageViewDetail>} sv-page-view - A page held the reader's attention; `detail` is `{ page, ms }`.
+ * @fires {CustomEvent<SvPageViewDetail>} sv-page-view - A page held the reader's attention; `detail` is `{ page, visibleMs }` (`ms` too, the same).
  * @fires {CustomEvent<SvCopyDetail>} sv-copy - The reader copied text; `detail.chars` (never the text).
  * @fires {CustomEvent<SvExportDetail>} sv-print - The reader printed the document.
  * @fires {CustomEvent<SvExportDetail>} sv-download - The reader saved the document.

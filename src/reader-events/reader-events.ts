@@ -71,7 +71,7 @@ export class ReaderEventsController implements ReactiveController {
   readonly #sender: EventSender | null;
   readonly #attention = new PageAttention({
     now: () => performance.now(),
-    onView: (page, ms) => this.#report('sv-page-view', { page, ms }),
+    onView: (page, ms) => this.#report('sv-page-view', { page, visibleMs: ms, ms }),
   });
   #intersections: IntersectionObserver | null = null;
   #mutations: MutationObserver | null = null;

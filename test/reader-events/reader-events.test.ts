@@ -86,6 +86,8 @@ describe('reader events', () => {
       const view = await waitFor(() => fired.find((e) => e.type === 'sv-page-view'));
       expect((view.detail as { page: number }).page).to.equal(1);
       expect((view.detail as { ms: number }).ms).to.be.within(1000, 20_000);
+      // The contract's name for it, and the first name, carry the same number.
+      expect((view.detail as { visibleMs: number; ms: number }).visibleMs).to.equal((view.detail as { ms: number }).ms);
 
       await zoomTo(el, fired, 1.5);
       expect(fired.find((e) => e.type === 'sv-zoom')!.detail).to.deep.equal({ zoom: 1.5, scale: 1.5 });
