@@ -97,7 +97,10 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
       void options.ahead?.then((reads) => {
         if (this.#closed) reads?.release();
         else this.#ahead = reads;
-        if (reads) reads.onStreamChunk = (read, bytes) => this.#readOn(read, bytes);
+        if (!reads) return;
+        reads.onStreamChunk = (read, bytes) => this.#readOn(read, bytes);
+        reads.onRead = () => this.#answerQueuedFromAhead();
+        this.#answerQueuedFromAhead();
       });
       this.#planner = new RangePlanner({ chunkSize: options.chunkSize, total, minRequestBytes: MIN_REQUEST_BYTES });
       this.#planner.markFetched(0, initial.byteLength);
@@ -281,9 +284,7 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
     }
 
     #pump(): void {
-      if (this.#closed) return;
-      this.#answerQueuedFromAhead();
-      this.#readSpanIfDense();
+      if (!this.#closed) this.#readSpanIfDense();
       while (!this.#closed && this.#active < this.#options.maxParallel) {
         const batch = this.#nextBatch();
         const first = batch[0];
@@ -298,11 +299,11 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
 
     /**
      * Requests that were queued before a read ahead (a stream through the page objects) set out
-     * are answered from it as later ones are: sent now they would fetch its bytes twice.
+     * are answered from it as later ones are: sent, they would fetch its bytes twice.
      */
     #answerQueuedFromAhead(): void {
       const ahead = this.#ahead;
-      if (!ahead || this.#planner.queuedCount() === 0) return;
+      if (this.#closed || !ahead || this.#planner.queuedCount() === 0) return;
       for (const [begin, end] of this.#planner.takeQueue()) {
         const arriving = ahead.answer(begin, end);
         if (arriving) void this.#answerFrom(arriving, begin, end);

@@ -29,6 +29,7 @@ export class AheadReads {
       (bytes) => this.onStreamChunk?.(read, bytes),
       () => {},
     );
+    this.onRead?.();
   }
 
   /**
@@ -36,6 +37,9 @@ export class AheadReads {
    * where the file's bytes in order end to pdf.js as such: no request for them at all).
    */
   onStreamChunk: ((read: FrontRead, bytes: Uint8Array) => void) | null = null;
+
+  /** A read or a stream set out: requests of pdf.js already waiting to be sent may be answered from it. */
+  onRead: (() => void) | null = null;
 
   /** Drops what is held in [begin, end): a stream brings it from now on. */
   forget(begin: number, end: number): void {
@@ -47,6 +51,7 @@ export class AheadReads {
     let settle!: (bytes: Uint8Array | null) => void;
     const read: AheadRead = { begin, end, arrived: new Promise((resolve) => (settle = resolve)) };
     if (!this.#released) this.#reads.splice(firstAbove(this.#reads, begin, (r) => r.begin), 0, read);
+    this.onRead?.();
     return (bytes) => {
       if (bytes?.byteLength !== end - begin || this.#released) bytes = null;
       if (!bytes) this.#reads = this.#reads.filter((other) => other !== read);
