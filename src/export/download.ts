@@ -22,11 +22,16 @@ export async function saveDocument(document: PDFDocumentProxy, disposition: stri
 
 /**
  * Saves the whole file. The bytes come through the same authorized range requests as the pages
- * (the token never goes into a URL); the browser gets a `blob:` URL that is revoked afterwards.
+ * (the token never goes into a URL).
  */
 async function downloadDocument(document: PDFDocumentProxy, fileName: string): Promise<void> {
   const data = await document.getData();
-  const url = URL.createObjectURL(new Blob([data as Uint8Array<ArrayBuffer>], { type: 'application/pdf' }));
+  saveFile(new Blob([data as Uint8Array<ArrayBuffer>], { type: 'application/pdf' }), fileName);
+}
+
+/** Hands `file` to the browser as a download: a `blob:` URL, revoked afterwards. */
+export function saveFile(file: Blob, fileName: string): void {
+  const url = URL.createObjectURL(file);
   const link = globalThis.document.createElement('a');
   link.href = url;
   link.download = fileName;

@@ -1,6 +1,6 @@
 import { ViewerError } from '../errors.ts';
 import type { SvExportDetail } from '../events.ts';
-import { downloadFileName, fileNameFromDisposition } from '../export/download.ts';
+import { downloadFileName, fileNameFromDisposition, saveFile } from '../export/download.ts';
 import { fillTemplate } from './manifest.ts';
 import type { ServerDocument } from './server-document.ts';
 
@@ -14,14 +14,7 @@ export async function saveServerCopy(doc: ServerDocument, manifestUrl: string, h
   const url = template === null ? null : fillTemplate(template, manifestUrl, {});
   if (url === null) throw new ViewerError('forbidden');
   const { file, disposition } = await doc.client.download(url);
-  const link = document.createElement('a');
-  const href = URL.createObjectURL(file);
-  link.href = href;
-  link.download = downloadFileName(fileNameFromDisposition(disposition), doc.manifest.title || null);
-  link.rel = 'noopener';
-  link.click();
-  // Long enough for the browser to start reading the blob.
-  setTimeout(() => URL.revokeObjectURL(href), 60_000);
+  saveFile(file, downloadFileName(fileNameFromDisposition(disposition), doc.manifest.title || null));
   const detail: SvExportDetail = { numPages: doc.manifest.pageCount };
   host.dispatchEvent(new CustomEvent('sv-download', { detail, bubbles: true, composed: true }));
 }
