@@ -120,21 +120,33 @@ function countReporter() {
       let passed = 0;
       let failed = 0;
       let skipped = 0;
-      const walk = (suite) => {
+      // Named again at the end, so a CI log that keeps only its tail still says what failed.
+      const failures = [];
+      const walk = (suite, file, trail) => {
         for (const t of suite?.tests ?? []) {
           if (t.skipped) skipped++;
           else if (t.passed) passed++;
-          else failed++;
+          else {
+            failed++;
+            failures.push(`${file} › ${[...trail, t.name].join(' › ')}`);
+          }
         }
-        for (const s of suite?.suites ?? []) walk(s);
+        for (const s of suite?.suites ?? []) walk(s, file, [...trail, s.name]);
       };
       for (const s of sessions) {
-        walk(s.testResults);
+        const file = path.relative(rootDir, s.testFile);
+        walk(s.testResults, file, []);
         const empty = !s.testResults?.tests?.length && !s.testResults?.suites?.length;
-        if (!s.passed && empty) failed++; // the file failed to load
+        if (!s.passed && empty) {
+          failed++; // the file failed to load
+          failures.push(`${file} (did not load)`);
+        }
       }
-      const line = `web-test-runner (${engine}): ${passed} passed, ${failed} failed, ${skipped} skipped`;
-      process.once('exit', () => process.stdout.write(`${line}\n`));
+      const lines = [
+        ...failures.map((name) => `web-test-runner (${engine}) failed: ${name}`),
+        `web-test-runner (${engine}): ${passed} passed, ${failed} failed, ${skipped} skipped`,
+      ];
+      process.once('exit', () => process.stdout.write(`${lines.join('\n')}\n`));
     },
   };
 }

@@ -23,6 +23,9 @@ const serverTests = [...testFiles('server/test'), ...testFiles('demo/server/test
 // Node-side tests that drive Chromium (demo pages, built packages) or import the package in Node.
 const nodeTests = [...testFiles('test/ssr'), ...testFiles('test/e2e')];
 const nodeTestCount = (out) => ({ passed: last(out, /^ℹ pass (\d+)$/m), failed: last(out, /^ℹ fail (\d+)$/m) });
+// The spec reporter marks a failing test (and the suites around it) with ✖.
+const nodeFailures = (out) =>
+  [...out.matchAll(/^\s*✖ (.+?)(?: \([\d.]+ms\))?$/gm)].map((m) => m[1]).filter((name) => name !== 'failing tests:');
 
 /** A command that passes or fails as a whole counts as one check. */
 const oneCheck = (_out, code) => (code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 });
@@ -41,6 +44,7 @@ const suites = [
     command: 'node',
     args: ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...serverTests],
     count: nodeTestCount,
+    failures: nodeFailures,
   },
   // The browser suite once per engine (scripts/wtr-engines.mjs): Chromium runs every file, Firefox
   // and WebKit their part of it. One engine after the other: in parallel, the 2-core machines CI
@@ -56,6 +60,7 @@ const suites = [
       const match = [...out.matchAll(/web-test-runner \(\w+\): (\d+) passed, (\d+) failed/g)].at(-1);
       return match ? { passed: Number(match[1]), failed: Number(match[2]) } : { passed: 0, failed: null };
     },
+    failures: (out) => [...out.matchAll(/^web-test-runner \(\w+\) failed: (.+)$/gm)].map((m) => `${engine}: ${m[1]}`),
   })),
   {
     // Always rebuilt (a few seconds): the end-to-end suite must never test a stale dist/.
@@ -72,6 +77,7 @@ const suites = [
     command: 'node',
     args: ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...nodeTests],
     count: nodeTestCount,
+    failures: nodeFailures,
     skip: nodeTests.length === 0,
   },
 ];
@@ -81,6 +87,7 @@ const only = process.env.SV_TEST_SUITE;
 const onlyEngine = process.env.SV_ENGINE;
 let passed = 0;
 let failed = 0;
+const failures = [];
 for (const suite of suites) {
   if ((only && only !== suite.name && only !== suite.alsoFor) || suite.skip) continue;
   if (onlyEngine && suite.engine && suite.engine !== onlyEngine) continue;
@@ -92,7 +99,12 @@ for (const suite of suites) {
   // A suite that crashed before reporting counts as one failure.
   failed += counts.failed ?? 1;
   if (code !== 0 && !counts.failed) failed += 1;
+  if (code !== 0) {
+    const named = [...new Set(suite.failures?.(output) ?? [])];
+    failures.push(...(named.length ? named : [`${suite.label ?? suite.name} (exit code ${code})`]));
+  }
 }
+if (failures.length) process.stdout.write(`\nFailed:\n${failures.map((name) => `  ✖ ${name}`).join('\n')}\n`);
 process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
 process.exit(failed > 0 ? 1 : 0);
 
