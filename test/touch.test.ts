@@ -9,9 +9,14 @@ interface Point {
   y: number;
 }
 
-/** Chromium's own touch input (CDP `Input.dispatchTouchEvent`), as a finger on a touch screen gives it. */
-function touch(type: 'touchStart' | 'touchMove' | 'touchEnd', points: Point[]): Promise<unknown> {
-  return cdp('Input.dispatchTouchEvent', { type, touchPoints: points.map((p, id) => ({ x: p.x, y: p.y, id })) });
+/**
+ * Chromium's own touch input (CDP `Input.dispatchTouchEvent`), as a finger on a touch screen gives it.
+ * `at` (ms since the epoch) stamps the event's time, so gestures that depend on timing do not depend on
+ * how long each command takes to reach the browser on a loaded machine.
+ */
+function touch(type: 'touchStart' | 'touchMove' | 'touchEnd', points: Point[], at?: number): Promise<unknown> {
+  const timestamp = at === undefined ? {} : { timestamp: at / 1000 };
+  return cdp('Input.dispatchTouchEvent', { type, touchPoints: points.map((p, id) => ({ x: p.x, y: p.y, id })), ...timestamp });
 }
 
 async function readyViewer(): Promise<SecureViewer> {
@@ -80,26 +85,27 @@ describe('touch', () => {
     const el = await readyViewer();
     const box = pageElement(el, 1)!.getBoundingClientRect();
     const point = { x: box.left + 200, y: box.top + 200 };
-    const tap = async () => {
-      await touch('touchStart', [point]);
-      await touch('touchEnd', []);
+    // Each tap's time is given (50 ms down), so the gaps between taps are the ones written here.
+    let clock = Date.now();
+    const tap = async (after: number) => {
+      clock += after;
+      await touch('touchStart', [point], clock);
+      await touch('touchEnd', [], clock + 50);
+      clock += 50;
     };
-    await tap();
-    await sleep(60);
-    await tap();
+    await tap(0);
+    await tap(60);
     await waitFor(() => el.zoom === 'page-width');
     const viewport = el.shadowRoot!.querySelector<HTMLElement>('[part~="viewport"]')!;
     await waitFor(() => Math.abs(pageElement(el, 1)!.clientWidth - viewport.clientWidth) < 60);
     await sleep(400);
-    await tap();
-    await sleep(60);
-    await tap();
+    await tap(400);
+    await tap(60);
     await waitFor(() => el.zoom === 1);
     // Single taps, apart in time, do nothing.
     await sleep(400);
-    await tap();
-    await sleep(500);
-    await tap();
+    await tap(400);
+    await tap(500);
     await sleep(200);
     expect(el.zoom).to.equal(1);
   });
