@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { SecureViewer, SvSidebarToggleDetail } from '../src/index.ts';
-import { contentRequests, contentUrl, createScenario, mintToken, requestLog, sampleDocuments } from './helpers/backend.ts';
+import { answeredRequestLog, contentRequests, contentUrl, createScenario, mintToken, sampleDocuments } from './helpers/backend.ts';
 import { inkIn, openViewer, pageElement, renderedCanvas, sleep, waitFor, waitForState } from './helpers/viewer.ts';
 
 async function readyViewer(document: string, extra: { watermark?: string; style?: string; permissions?: string[] } = {}): Promise<{ el: SecureViewer; id: string }> {
@@ -205,7 +205,7 @@ describe('sidebar', () => {
     await sendKeys({ press: 'Enter' });
     await waitFor(() => el.page === 301);
     await renderedCanvas(el, 301);
-    const log = contentRequests(await requestLog(id));
+    const log = contentRequests(await answeredRequestLog(id));
     expect(log.every((r) => r.range !== null && r.status === 206), 'only range requests').to.equal(true);
   });
 
@@ -221,7 +221,7 @@ describe('sidebar', () => {
     await sleep(1000);
     const drawn = el.shadowRoot!.querySelectorAll('[part~="thumbnail"] canvas').length;
     expect(drawn, 'thumbnails drawn').to.be.within(3, 20);
-    const log = contentRequests(await requestLog(id));
+    const log = contentRequests(await answeredRequestLog(id));
     const fetched = log.reduce((sum, r) => sum + r.bytes, 0);
     expect(fetched, `fetched ${fetched} of ${size} bytes`).to.be.lessThan(size / 2);
     expect(log.every((r) => r.range !== null && r.status === 206), 'only range requests').to.equal(true);

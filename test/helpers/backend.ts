@@ -38,6 +38,19 @@ export async function requestLog(id: string): Promise<{ requests: LoggedRequest[
   return call('GET', `/__test/scenarios/${id}/log`);
 }
 
+/**
+ * The request log once every request in it has its answer's status (or `timeout` ms passed): a
+ * read the viewer started just before the test looks would otherwise show status 0.
+ */
+export async function answeredRequestLog(id: string, timeout = 5_000): Promise<{ requests: LoggedRequest[]; bytes: number }> {
+  const until = Date.now() + timeout;
+  for (;;) {
+    const log = await requestLog(id);
+    if (log.requests.every((r) => r.status !== 0) || Date.now() > until) return log;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Every token issued so far for the scenario is refused from now on. */
 export function revokeTokens(id: string): Promise<unknown> {
   return call('POST', `/__test/scenarios/${id}/revoke`);
