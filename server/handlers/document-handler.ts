@@ -12,6 +12,7 @@ import { throttleKey } from '../client-address.ts';
 import { endWhenIdle, OpenStreams, type StreamLimits } from '../open-streams.ts';
 import { nodeStreamResponse } from '../web/responses.ts';
 import type { AuditLog } from './audit.ts';
+import { endWithin, ONE_READ_BYTES, readFileSpan, watchClose } from './one-read-body.ts';
 import type { ClientInfo } from './client-info.ts';
 import {
   authorizeDocumentRequest,
@@ -128,17 +129,37 @@ export function createDocumentHandler(options: DocumentHandlerOptions): Document
     };
     const request = { method: req.method ?? 'GET', query: queryStart < 0 ? '' : rawUrl.slice(queryStart + 1), header };
     const { reply, release } = await decide(request, id, client?.key ?? throttleKey(req.socket.remoteAddress ?? ''));
-    if (headers) Object.assign(reply.headers, headers);
+    if (headers) for (const name in headers) reply.headers[name] = headers[name]!;
     if (reply.body === null || typeof reply.body === 'string') {
       if (typeof reply.body === 'string') reply.headers['Content-Length'] = String(Buffer.byteLength(reply.body));
       writeReplyHead(res, reply.status, reply.headers);
       res.end(reply.body ?? undefined);
       return;
     }
+    const body = reply.body;
+    const span = body.spans[0]!;
+    if (body.multipart === null && typeof body.source === 'string' && span.end - span.start < ONE_READ_BYTES) {
+      // The common viewer request: read at once and written in one go, no stream.
+      const watch = watchClose(res, release);
+      if (!watch) return;
+      let bytes: Buffer;
+      try {
+        bytes = await readFileSpan(body.source, span.start, span.end - span.start + 1);
+      } catch (error) {
+        // Read before the head is written: the caller's error reply goes out without this reply's headers.
+        release();
+        throw error;
+      }
+      // A client gone during the read has had its place given back by the close already.
+      if (res.destroyed) return;
+      writeReplyHead(res, reply.status, reply.headers);
+      endWithin(res, bytes, idleMs, watch);
+      return;
+    }
     try {
       // Opened before the head is written: a source that cannot be opened is answered by the
       // caller's error reply, without this reply's headers.
-      const stream = await openDocumentBody(reply.body);
+      const stream = await openDocumentBody(body);
       writeReplyHead(res, reply.status, reply.headers);
       await pipeBody(stream, res, idleMs);
     } finally {
