@@ -74,6 +74,24 @@ export interface DocumentHandler {
   node(req: IncomingMessage, res: ServerResponse, documentId: string, client?: Pick<ClientInfo, 'key'>, headers?: Readonly<Record<string, string>>): Promise<void>;
 }
 
+/** A Node request as the decision reads it (a class: no closure made per request). */
+class NodeDocumentRequest implements DocumentRequest {
+  readonly method: string;
+  readonly query: string;
+
+  constructor(private readonly req: IncomingMessage) {
+    this.method = req.method ?? 'GET';
+    const url = req.url ?? '';
+    const queryStart = url.indexOf('?');
+    this.query = queryStart < 0 ? '' : url.slice(queryStart + 1);
+  }
+
+  header(name: 'authorization' | 'range' | 'if-range'): string | null {
+    const value = this.req.headers[name];
+    return typeof value === 'string' ? value : null;
+  }
+}
+
 /** A body admitted under the stream bounds, with the lease to give back when it closes. */
 type Decided = { reply: DocumentReply; release: () => void };
 
@@ -121,14 +139,7 @@ export function createDocumentHandler(options: DocumentHandlerOptions): Document
   };
 
   const node = async (req: IncomingMessage, res: ServerResponse, id: string, client?: Pick<ClientInfo, 'key'>, headers?: Readonly<Record<string, string>>): Promise<void> => {
-    const rawUrl = req.url ?? '';
-    const queryStart = rawUrl.indexOf('?');
-    const header = (name: string): string | null => {
-      const value = req.headers[name];
-      return typeof value === 'string' ? value : null;
-    };
-    const request = { method: req.method ?? 'GET', query: queryStart < 0 ? '' : rawUrl.slice(queryStart + 1), header };
-    const { reply, release } = await decide(request, id, client?.key ?? throttleKey(req.socket.remoteAddress ?? ''));
+    const { reply, release } = await decide(new NodeDocumentRequest(req), id, client?.key ?? throttleKey(req.socket.remoteAddress ?? ''));
     if (headers) for (const name in headers) reply.headers[name] = headers[name]!;
     if (reply.body === null || typeof reply.body === 'string') {
       if (typeof reply.body === 'string') reply.headers['Content-Length'] = String(Buffer.byteLength(reply.body));
