@@ -3,8 +3,7 @@
 //     so the server's per-token and per-address bounds on open bodies are on, at their defaults,
 //     as for 200 real readers) of random 32 KiB ranges of the 24.7 MiB sample, the backend (with
 //     its in-process store, and with the Redis store) against a bare Node range server sent the
-//     very same requests (the backends started again on the data their first start seeded, as every
-//     instance but the very first is). Other work on a shared machine shifts req/s by a third from one second to
+//     very same requests. Other work on a shared machine shifts req/s by a third from one second to
 //     the next, so the two are measured in short rounds taking turns: LOAD_PAIRS (default 6) pairs
 //     per store of LOAD_SECONDS (default 3) each, the order within a pair alternating, after
 //     LOAD_WARM_UP_SECONDS (default 2) of warm-up per server. Each pair gives a ratio of req/s, and
@@ -288,28 +287,19 @@ let failed = false;
 try {
   // 1. Range serving: the bare server and each backend in pairs of short rounds, taking turns.
   for (const store of STORES) if (!STORE_NAMES[store]) throw new Error(`LOAD_STORES: unknown store "${store}" (memory, redis)`);
-  const startBackend = (store: string): Promise<Child> =>
-    startProcess(
-      'backend-instance.ts',
-      [],
-      { SV_DATA_DIR: path.join(work, store), SV_TRUSTED_PROXIES: 'loopback', ...(store === 'redis' ? { SV_REDIS_URL: redis.url } : {}) },
-      SERVER_FLAGS,
-    );
-  // A first start builds the samples (pdf-lib, the 24.7 MiB `large` among them) in the serving
-  // process, which leaves its heap costing the collector more for as long as it runs. An instance
-  // seeds once, at its very first start: the backends measured are started again on their seeded
-  // data, as every later start and every further instance is.
-  const seeding = await Promise.all(STORES.map(startBackend));
-  const readers = await Promise.all(seeding.map(async (backend) => readersOf(await Promise.all(Array.from({ length: READERS }, () => token(backend, 'large'))))));
-  progress(`backends seeded, ${READERS * seeding.length} tokens minted`);
   const backends = await Promise.all(
-    STORES.map(async (store, i) => {
-      await seeding[i]!.stop();
-      // The first API key is shown by the start that made it only; it stays valid.
-      return { ...(await startBackend(store)), apiKey: seeding[i]!.apiKey };
-    }),
+    STORES.map((store) =>
+      startProcess(
+        'backend-instance.ts',
+        [],
+        { SV_DATA_DIR: path.join(work, store), SV_TRUSTED_PROXIES: 'loopback', ...(store === 'redis' ? { SV_REDIS_URL: redis.url } : {}) },
+        SERVER_FLAGS,
+      ),
+    ),
   );
-  progress('backends started again on their seeded data');
+  progress('backends started');
+  const readers = await Promise.all(backends.map(async (backend) => readersOf(await Promise.all(Array.from({ length: READERS }, () => token(backend, 'large'))))));
+  progress(`${READERS * backends.length} tokens minted`);
   const size = await documentSize(backends[0]!, readers[0]![0]!.authorization!.slice('Bearer '.length), 'large');
   const bare = await startProcess('bare-range-server.ts', [path.join(work, STORES[0]!, 'documents', 'large.pdf')], {}, SERVER_FLAGS);
   // The bare server is sent the very same requests (tokens and forwarded addresses it ignores), so
