@@ -150,7 +150,7 @@ export function createDocumentHandler(options: DocumentHandlerOptions): Document
     const body = reply.body;
     const span = body.spans[0]!;
     if (body.multipart === null && typeof body.source === 'string' && span.end - span.start < ONE_READ_BYTES) {
-      // The common viewer request: read at once and written in one go, no stream.
+      // The common viewer request: read whole and written in one go, not piped.
       const watch = watchClose(res, release);
       if (!watch) return;
       let bytes: Buffer;
