@@ -47,6 +47,7 @@ export function parseRanges(header: string | null | undefined, size: number, giv
 
 /** Sorts spans and merges those that overlap or lie within `gap` bytes of each other. */
 export function mergeSpans(spans: readonly ByteSpan[], gap: number): ByteSpan[] {
+  if (spans.length === 1) return [{ start: spans[0]!.start, end: spans[0]!.end }];
   const sorted = [...spans].sort((a, b) => a.start - b.start);
   const merged: ByteSpan[] = [];
   for (const span of sorted) {

@@ -59,6 +59,8 @@ export const NO_TRUSTED_PROXIES: TrustedProxies = parseTrustedProxies([]);
 
 /** `::ffff:192.0.2.1` is the IPv4 client 192.0.2.1 on a dual-stack socket. */
 function unmapIpv4(address: string): string {
+  // Most addresses are plain: the pattern is tried only where it can match.
+  if (address.length < 14 || address.charCodeAt(0) !== 0x3a /* : */) return address;
   const match = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
   return match ? match[1]! : address;
 }
@@ -71,6 +73,12 @@ function unmapIpv4(address: string): string {
 export function clientAddress(peer: string, forwardedFor: string | null, proxies: TrustedProxies): string {
   const socketAddress = unmapIpv4(peer);
   if (proxies.empty || !proxies.contains(socketAddress) || !forwardedFor) return socketAddress;
+  if (!forwardedFor.includes(',')) {
+    // One hop, as a single proxy in front forwards it: the reading below without making a list
+    // (the one hop is the client, whether or not it is a proxy too; garbage is not).
+    const hop = unmapIpv4(forwardedFor.trim());
+    return hop !== '' && isIP(hop) !== 0 ? hop : socketAddress;
+  }
   const hops = forwardedFor
     .split(',')
     .map((hop) => unmapIpv4(hop.trim()))

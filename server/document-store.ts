@@ -47,8 +47,8 @@ export interface NewDocument {
 export class DocumentStore {
   /** The documents folder's real path, looked up once. */
   #realFolder: Promise<string> | null = null;
-  /** Recent containment verdicts by document id. */
-  readonly #verdicts = new Map<string, { file: string | null; until: number }>();
+  /** Recent containment verdicts by document id, the pending ones too. */
+  readonly #verdicts = new Map<string, { file: Promise<string | null>; until: number }>();
 
   private constructor(
     private readonly folder: string,
@@ -78,15 +78,19 @@ export class DocumentStore {
   /**
    * The document's file, if it really lives in the documents folder: a symlink planted in
    * storage cannot expose a file elsewhere. Null when missing or outside. A verdict is kept for
-   * a second, so a reader's stream of range requests costs one real-path lookup, not one each.
+   * a second, so a reader's stream of range requests costs one real-path lookup, not one each;
+   * the requests that come while a lookup runs wait for that one rather than start their own.
    */
-  async containedFile(meta: DocumentMeta): Promise<string | null> {
+  containedFile(meta: DocumentMeta): Promise<string | null> {
     const now = Date.now();
     const known = this.#verdicts.get(meta.id);
     if (known && known.until > now) return known.file;
-    const file = await this.#check(this.filePath(meta));
+    const file = this.#check(this.filePath(meta));
     if (this.#verdicts.size >= 10_000) this.#verdicts.clear();
-    this.#verdicts.set(meta.id, { file, until: now + CONTAINMENT_CACHE_MS });
+    const verdict = { file, until: Number.POSITIVE_INFINITY };
+    this.#verdicts.set(meta.id, verdict);
+    // Kept, once answered, for the same second from the asking as before.
+    void file.then(() => (verdict.until = now + CONTAINMENT_CACHE_MS));
     return file;
   }
 

@@ -20,6 +20,8 @@ const server = createServer((req, res) => {
   });
   createReadStream(file, { start, end }).pipe(res);
 });
+// Ends on SIGTERM the way the backend does, so profiles asked for by Node flags are written.
+process.on('SIGTERM', () => process.exit(0));
 server.listen(0, '127.0.0.1', () => {
   console.log(`ready http://127.0.0.1:${(server.address() as AddressInfo).port}`);
 });

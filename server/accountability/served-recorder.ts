@@ -13,10 +13,16 @@ export interface ServedRecorderOptions {
   onError?: (error: unknown) => void;
 }
 
+/** What one token was served since the last write; spans as flat start, end pairs (no object per span). */
+interface Pending {
+  increment: Omit<ServedIncrement, 'spans'>;
+  flat: number[];
+}
+
 export class ServedRecorder {
   readonly #options: ServedRecorderOptions;
   /** Per token id: what is not written yet. */
-  #pending = new Map<string, ServedIncrement>();
+  #pending = new Map<string, Pending>();
   #timer: ReturnType<typeof setTimeout> | null = null;
   #writing: Promise<void> = Promise.resolve();
 
@@ -26,30 +32,24 @@ export class ServedRecorder {
 
   /** Records one answer (the document handler's `onServed`). */
   record(served: ServedRanges): void {
-    const increment: ServedIncrement = {
-      tokenId: served.tokenId,
-      doc: served.doc,
-      size: served.size,
-      spans: served.ranges.map(({ start, end }) => [start, end]),
-      bytes: served.ranges.reduce((sum, range) => sum + (range.end - range.start + 1), 0),
-      requests: 1,
-      first: served.at,
-      last: served.at,
-    };
-    if (served.sub !== undefined) increment.sub = served.sub;
-    const pending = this.#pending.get(served.tokenId);
+    let pending = this.#pending.get(served.tokenId);
     if (!pending) {
-      this.#pending.set(served.tokenId, increment);
-    } else {
-      // Spans are only appended here (serving must stay cheap) and merged when written, or when
-      // a token has asked for very many ranges within one interval.
-      pending.spans.push(...increment.spans);
-      if (pending.spans.length > 2 * MAX_SPANS) pending.spans = mergeSpans(pending.spans) as Array<[number, number]>;
-      pending.bytes += increment.bytes;
-      pending.requests += 1;
-      pending.last = Math.max(pending.last, served.at);
-      pending.first = Math.min(pending.first, served.at);
+      const increment: Pending['increment'] = { tokenId: served.tokenId, doc: served.doc, size: served.size, bytes: 0, requests: 0, first: served.at, last: served.at };
+      if (served.sub !== undefined) increment.sub = served.sub;
+      pending = { increment, flat: [] };
+      this.#pending.set(served.tokenId, pending);
     }
+    // Spans are only appended here (serving must stay cheap) and merged when written, or when
+    // a token has asked for very many ranges within one interval.
+    const { increment, flat } = pending;
+    for (const range of served.ranges) {
+      flat.push(range.start, range.end);
+      increment.bytes += range.end - range.start + 1;
+    }
+    increment.requests += 1;
+    if (served.at > increment.last) increment.last = served.at;
+    if (served.at < increment.first) increment.first = served.at;
+    if (flat.length > 4 * MAX_SPANS) pending.flat = mergeSpans(pairsOf(flat)).flat();
     if (!this.#timer) {
       this.#timer = setTimeout(() => void this.flush(), this.#options.flushIntervalMs ?? 1000);
       this.#timer.unref?.();
@@ -60,7 +60,7 @@ export class ServedRecorder {
   flush(): Promise<void> {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
-    const pending = [...this.#pending.values()].map((entry) => ({ ...entry, spans: mergeSpans(entry.spans) as Array<[number, number]> }));
+    const pending = [...this.#pending.values()].map(({ increment, flat }): ServedIncrement => ({ ...increment, spans: mergeSpans(pairsOf(flat)) as Array<[number, number]> }));
     this.#pending = new Map();
     // One write at a time, in order: a query after a flush sees every earlier write.
     this.#writing = this.#writing
@@ -68,4 +68,10 @@ export class ServedRecorder {
       .catch((error: unknown) => this.#options.onError?.(error));
     return this.#writing;
   }
+}
+
+function pairsOf(flat: readonly number[]): Array<[number, number]> {
+  const pairs: Array<[number, number]> = [];
+  for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i]!, flat[i + 1]!]);
+  return pairs;
 }

@@ -34,3 +34,37 @@ export function mergeSpans(spans: Iterable<Span>, max = MAX_SPANS): Span[] {
   }
   return joined;
 }
+
+/**
+ * Adds `added` to `spans` (sorted and merged, as {@link mergeSpans} leaves them) in place and
+ * returns them: each added span is placed by binary search and merged with the spans it overlaps
+ * or touches, so adding a few spans to many costs no copy of them. Past `max` the result is
+ * reduced as {@link mergeSpans} would.
+ */
+export function addSpans(spans: Array<[number, number]>, added: Iterable<Span>, max = MAX_SPANS): Array<[number, number]> {
+  for (const [start, end] of added) {
+    // The first span that ends at or after the byte before `start`: the first one this may touch.
+    let low = 0;
+    let high = spans.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (spans[middle]![1] + 1 < start) low = middle + 1;
+      else high = middle;
+    }
+    let last = low;
+    let joinedStart = start;
+    let joinedEnd = end;
+    while (last < spans.length && spans[last]![0] <= end + 1) {
+      joinedStart = Math.min(joinedStart, spans[last]![0]);
+      joinedEnd = Math.max(joinedEnd, spans[last]![1]);
+      last++;
+    }
+    if (last === low) spans.splice(low, 0, [start, end]);
+    else {
+      spans[low]![0] = joinedStart;
+      spans[low]![1] = joinedEnd;
+      if (last > low + 1) spans.splice(low + 1, last - low - 1);
+    }
+  }
+  return spans.length <= max ? spans : (mergeSpans(spans, max) as Array<[number, number]>);
+}

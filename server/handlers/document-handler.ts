@@ -12,6 +12,7 @@ import { throttleKey } from '../client-address.ts';
 import { endWhenIdle, OpenStreams, type StreamLimits } from '../open-streams.ts';
 import { nodeStreamResponse } from '../web/responses.ts';
 import type { AuditLog } from './audit.ts';
+import { endWithin, ONE_READ_BYTES, readFileSpan, watchClose } from './one-read-body.ts';
 import type { ClientInfo } from './client-info.ts';
 import {
   authorizeDocumentRequest,
@@ -73,6 +74,24 @@ export interface DocumentHandler {
   node(req: IncomingMessage, res: ServerResponse, documentId: string, client?: Pick<ClientInfo, 'key'>, headers?: Readonly<Record<string, string>>): Promise<void>;
 }
 
+/** A Node request as the decision reads it (a class: no closure made per request). */
+class NodeDocumentRequest implements DocumentRequest {
+  readonly method: string;
+  readonly query: string;
+
+  constructor(private readonly req: IncomingMessage) {
+    this.method = req.method ?? 'GET';
+    const url = req.url ?? '';
+    const queryStart = url.indexOf('?');
+    this.query = queryStart < 0 ? '' : url.slice(queryStart + 1);
+  }
+
+  header(name: 'authorization' | 'range' | 'if-range'): string | null {
+    const value = this.req.headers[name];
+    return typeof value === 'string' ? value : null;
+  }
+}
+
 /** A body admitted under the stream bounds, with the lease to give back when it closes. */
 type Decided = { reply: DocumentReply; release: () => void };
 
@@ -120,25 +139,38 @@ export function createDocumentHandler(options: DocumentHandlerOptions): Document
   };
 
   const node = async (req: IncomingMessage, res: ServerResponse, id: string, client?: Pick<ClientInfo, 'key'>, headers?: Readonly<Record<string, string>>): Promise<void> => {
-    const rawUrl = req.url ?? '';
-    const queryStart = rawUrl.indexOf('?');
-    const header = (name: string): string | null => {
-      const value = req.headers[name];
-      return typeof value === 'string' ? value : null;
-    };
-    const request = { method: req.method ?? 'GET', query: queryStart < 0 ? '' : rawUrl.slice(queryStart + 1), header };
-    const { reply, release } = await decide(request, id, client?.key ?? throttleKey(req.socket.remoteAddress ?? ''));
-    if (headers) Object.assign(reply.headers, headers);
+    const { reply, release } = await decide(new NodeDocumentRequest(req), id, client?.key ?? throttleKey(req.socket.remoteAddress ?? ''));
+    if (headers) for (const name in headers) reply.headers[name] = headers[name]!;
     if (reply.body === null || typeof reply.body === 'string') {
       if (typeof reply.body === 'string') reply.headers['Content-Length'] = String(Buffer.byteLength(reply.body));
       writeReplyHead(res, reply.status, reply.headers);
       res.end(reply.body ?? undefined);
       return;
     }
+    const body = reply.body;
+    const span = body.spans[0]!;
+    if (body.multipart === null && typeof body.source === 'string' && span.end - span.start < ONE_READ_BYTES) {
+      // The common viewer request: read whole and written in one go, not piped.
+      const watch = watchClose(res, release);
+      if (!watch) return;
+      let bytes: Buffer;
+      try {
+        bytes = await readFileSpan(body.source, span.start, span.end - span.start + 1);
+      } catch (error) {
+        // Read before the head is written: the caller's error reply goes out without this reply's headers.
+        release();
+        throw error;
+      }
+      // A client gone during the read has had its place given back by the close already.
+      if (res.destroyed) return;
+      writeReplyHead(res, reply.status, reply.headers);
+      endWithin(res, bytes, idleMs, watch);
+      return;
+    }
     try {
       // Opened before the head is written: a source that cannot be opened is answered by the
       // caller's error reply, without this reply's headers.
-      const stream = await openDocumentBody(reply.body);
+      const stream = await openDocumentBody(body);
       writeReplyHead(res, reply.status, reply.headers);
       await pipeBody(stream, res, idleMs);
     } finally {

@@ -14,7 +14,7 @@ import { contentRange } from '../range.ts';
 import type { ByteSpan } from '../range-header.ts';
 import { InvalidTokenError, type AccessClaims, type TokenService } from '../token-service.ts';
 import { bearerCredential } from '../web/request-parts.ts';
-import { SECURITY_HEADERS } from '../web/responses.ts';
+import { SECURITY_HEADERS, securityHeaders } from '../web/responses.ts';
 import type { AuditLog } from './audit.ts';
 
 /** A document as the handler serves it. */
@@ -54,11 +54,10 @@ export interface DocumentReply {
 export type BodyWriter = (body: DocumentBody, res: ServerResponse) => Promise<void>;
 
 export function errorReply(status: number, code: string, message: string, headers: Record<string, string> = {}): DocumentReply {
-  return {
-    status,
-    headers: { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', ...headers },
-    body: JSON.stringify({ error: { code, message } }),
-  };
+  const all = securityHeaders();
+  all['Content-Type'] = 'application/json; charset=utf-8';
+  for (const name in headers) all[name] = headers[name]!;
+  return { status, headers: all, body: JSON.stringify({ error: { code, message } }) };
 }
 
 /**
@@ -137,6 +136,20 @@ export interface BytesOptions {
   alwaysMultipart?: boolean;
 }
 
+/** Content-Disposition values by title, inline and attachment: a reader asks for the same document over and over. */
+const dispositions = new Map<string, { inline: string; attachment: string }>();
+const DISPOSITIONS_KEPT = 1000;
+
+function dispositionOf(attachment: boolean, title: string): string {
+  let known = dispositions.get(title);
+  if (!known) {
+    if (dispositions.size >= DISPOSITIONS_KEPT) dispositions.clear();
+    known = { inline: contentDisposition('inline', title), attachment: contentDisposition('attachment', title) };
+    dispositions.set(title, known);
+  }
+  return attachment ? known.attachment : known.inline;
+}
+
 /** What to send for GET/HEAD of a document: status, headers and the body's spans (none for HEAD). */
 export function decideDocumentBytes(
   request: Pick<DocumentRequest, 'method' | 'header'>,
@@ -149,13 +162,11 @@ export function decideDocumentBytes(
   if (decision.kind === 'unsatisfiable') {
     return errorReply(416, 'range_not_satisfiable', 'Range not satisfiable.', { 'Accept-Ranges': 'bytes', ETag: etag, 'Content-Range': `bytes */${size}` });
   }
-  const headers: Record<string, string> = {
-    ...SECURITY_HEADERS,
-    'Accept-Ranges': 'bytes',
-    ETag: etag,
-    'Content-Type': 'application/pdf',
-    'Content-Disposition': contentDisposition(options.attachment ? 'attachment' : 'inline', document.title),
-  };
+  const headers = securityHeaders();
+  headers['Accept-Ranges'] = 'bytes';
+  headers['ETag'] = etag;
+  headers['Content-Type'] = 'application/pdf';
+  headers['Content-Disposition'] = dispositionOf(options.attachment === true, document.title);
   const head = request.method === 'HEAD';
   if (decision.kind === 'partial' && (decision.ranges.length > 1 || options.alwaysMultipart)) {
     // Several ranges: one part each, read from one opening of the source as each part is reached.

@@ -2,7 +2,7 @@
 // and the server's own record of which pages' content it served. Kept in the store, so every
 // instance writes to and reads from the same log.
 import type { ReaderEvent } from '../accountability/reader-event.ts';
-import { mergeSpans } from '../accountability/span-set.ts';
+import { addSpans, mergeSpans } from '../accountability/span-set.ts';
 
 /** A reader event as stored: identity and document come from the token that sent it. */
 export type StoredReaderEvent = ReaderEvent & {
@@ -88,4 +88,18 @@ export function mergeServed(previous: ServedEntry | undefined, increment: Served
   const sub = previous.sub ?? increment.sub;
   if (sub !== undefined) entry.sub = sub;
   return entry;
+}
+
+/**
+ * Adds an increment to a token's entry in place (the same token, the same document): only the
+ * increment's few spans are merged into the entry's, nothing of the entry is copied. For a log that
+ * keeps its entries in memory; the result is the same as {@link mergeServed}'s.
+ */
+export function addToServed(entry: ServedEntry, increment: ServedIncrement): void {
+  entry.spans = addSpans(entry.spans, increment.spans);
+  entry.bytes += increment.bytes;
+  entry.requests += increment.requests;
+  entry.first = Math.min(entry.first, increment.first);
+  entry.last = Math.max(entry.last, increment.last);
+  if (entry.sub === undefined && increment.sub !== undefined) entry.sub = increment.sub;
 }

@@ -2,12 +2,21 @@
 // every reply carries (private data: never cached, never sniffed, never referred).
 import { Readable } from 'node:stream';
 
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'X-Content-Type-Options': 'nosniff',
-  'Cache-Control': 'no-store',
-  'Referrer-Policy': 'no-referrer',
-  'Cross-Origin-Resource-Policy': 'cross-origin',
-};
+/**
+ * A new object holding the security headers, to add a reply's own to. Written as a literal: copying
+ * an object of such names with a spread costs V8 some microseconds, more than the rest of deciding
+ * a range answer.
+ */
+export function securityHeaders(): Record<string, string> {
+  return {
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'no-store',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Resource-Policy': 'cross-origin',
+  };
+}
+
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = securityHeaders();
 
 /** A JSON reply with the security headers. */
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
