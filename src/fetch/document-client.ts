@@ -154,8 +154,8 @@ export class DocumentClient {
   }
 
   /** Starts loading the code that asks for several ranges, ahead of the first such request. */
-  prepareRanges(): void {
-    void loadRangesRequest();
+  prepareRanges(): Promise<unknown> {
+    return loadRangesRequest();
   }
 
   /** A 206 must be exactly the bytes asked for, of the same version of the document. */

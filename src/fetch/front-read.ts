@@ -107,6 +107,12 @@ export class FrontRead {
     return this.#bytes.slice(begin - this.begin, end - this.begin);
   }
 
+  /** A copy of bytes [begin, end) if they are here now, else null. */
+  here(begin: number, end: number): Uint8Array | null {
+    if (this.#released || begin < this.begin || end > this.position) return null;
+    return this.#bytes.slice(begin - this.begin, end - this.begin);
+  }
+
   /**
    * Hands every chunk to `onChunk` in order, starting with those already here, and calls `onEnd`
    * once no more will come (complete, broken off or aborted). A while after that the copy is
