@@ -146,6 +146,12 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
         void this.#answerFrom(span.slice(begin, end), begin, end);
         return;
       }
+      // A stream of the read ahead that goes to pdf.js as its bytes in order brings these too.
+      const inOrder = this.#ahead?.streams.find((read) => read.begin <= this.#inOrder && read.covers(begin, end));
+      if (inOrder) {
+        void this.#answerInOrder(inOrder, begin, end);
+        return;
+      }
       const ahead = this.#ahead?.answer(begin, end);
       // pdf.js needs something the front read does not bring: that comes first. On a server that
       // serves one range per request, not when the read ahead brings it: the page objects in the
@@ -274,6 +280,25 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
       if (this.#closed) return;
       if (bytes) {
         this.#deliver(begin, bytes);
+      } else {
+        this.#planner.request(begin, end);
+        this.#schedulePump();
+      }
+    }
+
+    /**
+     * Answers a request inside a stream that reaches pdf.js as its bytes in order, once the stream
+     * has passed it: the bytes went to pdf.js that way, so the answer carries none (thousands of
+     * page objects of a flat tree would otherwise cost a copy each, on the thread that reads the
+     * stream). Bytes the stream brought but could not hand on in order go as a copy; a stream
+     * that broke off leaves the range to be fetched.
+     */
+    async #answerInOrder(read: FrontRead, begin: number, end: number): Promise<void> {
+      const arrived = await read.reached(end);
+      if (this.#closed) return;
+      const bytes = !arrived ? null : this.#inOrder >= end ? new Uint8Array(0) : read.here(begin, end);
+      if (bytes) {
+        this.onDataRange(begin, bytes);
       } else {
         this.#planner.request(begin, end);
         this.#schedulePump();
