@@ -1,4 +1,5 @@
 import { ViewerError } from '../errors.ts';
+import { discard } from '../net/outcome.ts';
 import { AuthorizedFetch, type AuthorizedFetchOptions, type TokenAccess } from './authorized-fetch.ts';
 import { MAX_BATCH_RANGES } from './batch-limits.ts';
 import type { ByteRange, RangesResult } from './byte-ranges.ts';
@@ -151,6 +152,30 @@ export class DocumentClient {
       readChunks: (response, onChunk) => this.#http.readChunks(response, onChunk),
       readBody: (response) => this.#http.readBody(response),
     });
+  }
+
+  /**
+   * Asks how the server answers several ranges, with two of the first bytes as two ranges, and
+   * none of the code that reads such answers: a 200 or a 416 (its body dropped at once) is one
+   * range per request, a multipart answer several. Requests for several ranges wait for it.
+   * Resolves with the round trip of a refusal in ms; null when the server served them, or when
+   * it was already known or being asked.
+   */
+  async askSeveralRanges(): Promise<number | null> {
+    const state = this.#multiRange;
+    if (state.answer !== 'untried' || state.trial) return null;
+    let settle = (): void => {};
+    state.trial = new Promise<void>((resolve) => (settle = resolve));
+    const sentAt = performance.now();
+    try {
+      const { response } = await this.#http.request('bytes=0-0,2-2', [200, 206, 416], discard);
+      if (response.status !== 206) state.answer = 'no';
+      else if (/multipart\/byteranges/i.test(response.headers.get('Content-Type') ?? '')) state.answer = 'yes';
+      return state.answer === 'no' ? performance.now() - sentAt : null;
+    } finally {
+      state.trial = null;
+      settle();
+    }
   }
 
   /** Starts loading the code that asks for several ranges, ahead of the first such request. */

@@ -51,26 +51,6 @@ export interface FirstBytes {
   ahead: Promise<AheadReads | null>;
 }
 
-/**
- * How the server answered a request for two bytes asked as two ranges, sent with the front when
- * the first bytes show a flat page tree of many kids: the round trip of its refusal in ms on a
- * server that serves one range per request, null otherwise.
- */
-async function trySeveralRanges(client: DocumentClient): Promise<number | null> {
-  await client.prepareRanges();
-  const sentAt = performance.now();
-  let refusedMs: number | null = null;
-  await client.fetchRanges(
-    [
-      [0, 1],
-      [2, 3],
-    ],
-    () => {},
-    (answer) => (refusedMs = answer === 'single-only' ? performance.now() - sentAt : null),
-  );
-  return refusedMs;
-}
-
 export interface FirstBytesOptions {
   signal: AbortSignal;
   /** Body bytes received over every request of this document, once its size is known. */
@@ -152,7 +132,10 @@ export function fetchFirstBytes(url: string, tokens: TokenAccess, options: First
     .then((first) => {
       if (first.kind !== 'ranged' || first.total <= WHOLE_FILE_BYTES) return null;
       kids = kidsInFirstBytes(first.initial);
-      return kids >= MANY_KIDS ? trySeveralRanges(client) : null;
+      if (kids < MANY_KIDS) return null;
+      // The read ahead will be wanted: its code loads while the end of the file comes.
+      void import('./page-tree/page-tree-ahead.ts').catch(() => {});
+      return client.askSeveralRanges();
     })
     .catch(() => null);
   // Only when the end of the file shows it may help; its code loads then.
