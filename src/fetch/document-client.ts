@@ -29,6 +29,13 @@ function loadRangesRequest(): Promise<typeof import('./multi-range/ranges-reques
 }
 
 /**
+ * MAX_BATCH_RANGES single bytes of the first 64 KiB, which are in hand: `0-0,1024-1024,…`, far
+ * enough apart that a server does not merge them into one part (the reference backend merges
+ * ranges less than 256 bytes apart).
+ */
+const QUESTION = Array.from({ length: MAX_BATCH_RANGES }, (_, i) => `${1024 * i}-${1024 * i}`).join(',');
+
+/**
  * The requests for one document, each checked against what the first answer showed: a PDF, its
  * size, exactly the bytes asked for (`Content-Range`), the same version (`ETag`). The requests
  * themselves, with the token, go through the authorized transport.
@@ -155,7 +162,7 @@ export class DocumentClient {
   }
 
   /**
-   * Asks how the server answers several ranges, with two of the first bytes as two ranges, and
+   * Asks how the server answers several ranges, with single bytes of the first bytes, and
    * none of the code that reads such answers: a 200 or a 416 (its body dropped at once) is one
    * range per request, a multipart answer several. Requests for several ranges wait for it.
    * Resolves with the round trip of a refusal in ms; null when the server served them, or when
@@ -168,7 +175,9 @@ export class DocumentClient {
     state.trial = new Promise<void>((resolve) => (settle = resolve));
     const sentAt = performance.now();
     try {
-      const { response } = await this.#http.request('bytes=0-0,2-2', [200, 206, 416], discard);
+      // As many ranges as a request of the read ahead asks for: a server that takes fewer refuses
+      // this one as it would refuse those.
+      const { response } = await this.#http.request(`bytes=${QUESTION}`, [200, 206, 416], discard);
       if (response.status !== 206) state.answer = 'no';
       else if (/multipart\/byteranges/i.test(response.headers.get('Content-Type') ?? '')) state.answer = 'yes';
       return state.answer === 'no' ? performance.now() - sentAt : null;

@@ -132,8 +132,9 @@ class PageTreeRead {
     const refusedMs = await trial;
     if (!refusedMs || client.multiRange !== 'no' || this.#ahead.released) return;
     const begin = front ? (front.stopped ? front.position : front.end) : this.#held[0]!.bytes.byteLength;
-    // The table's read starts at a chunk boundary at or before it: no byte comes twice.
-    const end = Math.floor(xrefStart / chunkSize) * chunkSize;
+    // Up to the table, whose read starts at a chunk boundary at or before it, or the bytes in
+    // hand after the front if they begin sooner: no byte comes twice.
+    const end = Math.min(Math.floor(xrefStart / chunkSize) * chunkSize, this.#held.find((range) => range.begin >= begin)?.begin ?? Infinity);
     const link = this.#link(refusedMs);
     if (!link || end <= begin || !streamBeatsWalk(kids, kids * PAGE_OBJECT_COST_BYTES, end - begin, link)) return;
     this.#early = new FrontRead(client, begin, end, { yields: false });
