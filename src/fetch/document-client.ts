@@ -1,4 +1,5 @@
 import { ViewerError } from '../errors.ts';
+import { discard } from '../net/outcome.ts';
 import { AuthorizedFetch, type AuthorizedFetchOptions, type TokenAccess } from './authorized-fetch.ts';
 import { MAX_BATCH_RANGES } from './batch-limits.ts';
 import type { ByteRange, RangesResult } from './byte-ranges.ts';
@@ -26,6 +27,13 @@ function loadRangesRequest(): Promise<typeof import('./multi-range/ranges-reques
   });
   return rangesRequest;
 }
+
+/**
+ * MAX_BATCH_RANGES single bytes of the first 64 KiB, which are in hand: `0-0,1024-1024,…`, far
+ * enough apart that a server does not merge them into one part (the reference backend merges
+ * ranges less than 256 bytes apart).
+ */
+const QUESTION = Array.from({ length: MAX_BATCH_RANGES }, (_, i) => `${1024 * i}-${1024 * i}`).join(',');
 
 /**
  * The requests for one document, each checked against what the first answer showed: a PDF, its
@@ -153,9 +161,35 @@ export class DocumentClient {
     });
   }
 
+  /**
+   * Asks how the server answers several ranges, with single bytes of the first bytes, and
+   * none of the code that reads such answers: a 200 or a 416 (its body dropped at once) is one
+   * range per request, a multipart answer several. Requests for several ranges wait for it.
+   * Resolves with the round trip of a refusal in ms; null when the server served them, or when
+   * it was already known or being asked.
+   */
+  async askSeveralRanges(): Promise<number | null> {
+    const state = this.#multiRange;
+    if (state.answer !== 'untried' || state.trial) return null;
+    let settle = (): void => {};
+    state.trial = new Promise<void>((resolve) => (settle = resolve));
+    const sentAt = performance.now();
+    try {
+      // As many ranges as a request of the read ahead asks for: a server that takes fewer refuses
+      // this one as it would refuse those.
+      const { response } = await this.#http.request(`bytes=${QUESTION}`, [200, 206, 416], discard);
+      if (response.status !== 206) state.answer = 'no';
+      else if (/multipart\/byteranges/i.test(response.headers.get('Content-Type') ?? '')) state.answer = 'yes';
+      return state.answer === 'no' ? performance.now() - sentAt : null;
+    } finally {
+      state.trial = null;
+      settle();
+    }
+  }
+
   /** Starts loading the code that asks for several ranges, ahead of the first such request. */
-  prepareRanges(): void {
-    void loadRangesRequest();
+  prepareRanges(): Promise<unknown> {
+    return loadRangesRequest();
   }
 
   /** A 206 must be exactly the bytes asked for, of the same version of the document. */

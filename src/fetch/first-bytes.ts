@@ -2,7 +2,7 @@ import type { PrefetchedRange } from './byte-ranges.ts';
 import { DocumentClient, type ProbeResult, type TokenAccess } from './document-client.ts';
 import { FrontRead } from './front-read.ts';
 import type { AheadReads } from './page-tree/ahead-reads.ts';
-import { mayReadPageTreeAhead } from './page-tree/page-tree-hint.ts';
+import { kidsInFirstBytes, mayReadPageTreeAhead } from './page-tree/page-tree-hint.ts';
 
 /**
  * pdf.js's unit of loading, far below its default (64 KiB). Before the first page pdf.js reads
@@ -22,6 +22,12 @@ export const FRONT_BYTES = 524_288;
  * little more than reading what page 1 needs, and never more than fetching the file would.
  */
 export const WHOLE_FILE_BYTES = 4_194_304;
+/**
+ * A page tree whose first bytes list this many kids costs, on a server that serves one range per
+ * request, at least 64 round trips over HTTP/1.1 to walk: how the server answers several ranges
+ * is asked at once, so that a stream through the file, if cheaper, sets out early.
+ */
+const MANY_KIDS = 256;
 
 type RangedProbe = Extract<ProbeResult, { kind: 'ranged' }>;
 
@@ -121,6 +127,17 @@ export function fetchFirstBytes(url: string, tokens: TokenAccess, options: First
     },
     () => null,
   );
+  let kids = 0;
+  const trial = probe
+    .then((first) => {
+      if (first.kind !== 'ranged' || first.total <= WHOLE_FILE_BYTES) return null;
+      kids = kidsInFirstBytes(first.initial);
+      if (kids < MANY_KIDS) return null;
+      // The read ahead will be wanted: its code loads while the end of the file comes.
+      void import('./page-tree/page-tree-ahead.ts').catch(() => {});
+      return client.askSeveralRanges();
+    })
+    .catch(() => null);
   // Only when the end of the file shows it may help; its code loads then.
   const ahead = Promise.all([probe, tail, front])
     .then(async ([first, end, frontRead]) => {
@@ -135,7 +152,17 @@ export function fetchFirstBytes(url: string, tokens: TokenAccess, options: First
       // Its requests need the code for several ranges: both load at once.
       client.prepareRanges();
       const { readPageTreeAhead } = await import('./page-tree/page-tree-ahead.ts');
-      return readPageTreeAhead({ client, url, total: first.total, chunkSize: RANGE_CHUNK_SIZE, held, front: frontRead, tailMs });
+      return readPageTreeAhead({
+        client,
+        url,
+        total: first.total,
+        chunkSize: RANGE_CHUNK_SIZE,
+        held,
+        front: frontRead,
+        tailMs,
+        trial,
+        kids,
+      });
     })
     .catch(() => null);
   return { client, probe, tail, front, whole, ahead };

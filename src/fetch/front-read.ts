@@ -95,15 +95,26 @@ export class FrontRead {
 
   /** Bytes [begin, end) once they are here, or null if the read stopped short of them. */
   async slice(begin: number, end: number): Promise<Uint8Array | null> {
+    if (!(await this.reached(end))) return null;
+    // A copy: pdf.js may transfer what it is given to its worker, which would empty this buffer.
+    return this.#bytes.slice(begin - this.begin, end - this.begin);
+  }
+
+  /** True once the bytes up to `end` are here (and still held), false if they will not come. */
+  async reached(end: number): Promise<boolean> {
     if (end > this.position) {
       const arrived = await new Promise<boolean>((settle) => {
         if (this.#stopped || this.#released) settle(false);
         else this.#waiters.add({ end, settle });
       });
-      if (!arrived) return null;
+      if (!arrived) return false;
     }
-    if (this.#released) return null;
-    // A copy: pdf.js may transfer what it is given to its worker, which would empty this buffer.
+    return !this.#released;
+  }
+
+  /** A copy of bytes [begin, end) if they are here now, else null. */
+  here(begin: number, end: number): Uint8Array | null {
+    if (this.#released || begin < this.begin || end > this.position) return null;
     return this.#bytes.slice(begin - this.begin, end - this.begin);
   }
 

@@ -40,7 +40,16 @@ export function cheaperToStream(ranges: readonly ByteRange[], link: Link): boole
   const last = ranges.at(-1);
   if (!first || !last || ranges.length < 2) return false;
   const bytes = ranges.reduce((sum, [begin, end]) => sum + end - begin, 0);
-  const walkMs = Math.ceil(ranges.length / link.parallel) * link.rttMs + bytes / link.bytesPerMs;
-  const streamMs = link.rttMs + (last[1] - first[0]) / link.bytesPerMs;
+  return streamBeatsWalk(ranges.length, bytes, last[1] - first[0], link);
+}
+
+/**
+ * The same choice before the objects' places are known: `count` objects of `bytes` in all, one
+ * request each, against one stream through `span` bytes.
+ */
+export function streamBeatsWalk(count: number, bytes: number, span: number, link: Link): boolean {
+  if (count < 2) return false;
+  const walkMs = Math.ceil(count / link.parallel) * link.rttMs + bytes / link.bytesPerMs;
+  const streamMs = link.rttMs + span / link.bytesPerMs;
   return streamMs < walkMs;
 }

@@ -98,9 +98,10 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
         if (this.#closed) reads?.release();
         else this.#ahead = reads;
         if (!reads) return;
-        reads.onStreamChunk = (read, bytes) => this.#readOn(read, bytes);
+        reads.onStreamChunk = (read) => this.#readOn(read);
         reads.onRead = () => this.#answerQueuedFromAhead();
         this.#answerQueuedFromAhead();
+        this.#readOnStreams();
       });
       this.#planner = new RangePlanner({ chunkSize: options.chunkSize, total, minRequestBytes: MIN_REQUEST_BYTES });
       this.#planner.markFetched(0, initial.byteLength);
@@ -125,7 +126,10 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
           // So is the rest of the front once the read has dropped its copy a few seconds later
           // (until then `covers` answers from it): pdf.js has those bytes, and only a request
           // that crossed them on their way could still ask.
-          () => this.#planner.forget(front.begin, front.end),
+          () => {
+            this.#planner.forget(front.begin, front.end);
+            this.#readOnStreams();
+          },
         );
       }
     }
@@ -142,6 +146,12 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
         void this.#answerFrom(span.slice(begin, end), begin, end);
         return;
       }
+      // A stream of the read ahead that goes to pdf.js as its bytes in order brings these too.
+      const inOrder = this.#ahead?.streams.find((read) => read.begin <= this.#inOrder && read.covers(begin, end));
+      if (inOrder) {
+        void this.#answerInOrder(inOrder, begin, end);
+        return;
+      }
       const ahead = this.#ahead?.answer(begin, end);
       // pdf.js needs something the front read does not bring: that comes first. On a server that
       // serves one range per request, not when the read ahead brings it: the page objects in the
@@ -156,17 +166,25 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
     }
 
     /**
-     * A chunk of a read ahead's stream: when it goes on exactly where the bytes in order end, it
-     * goes to pdf.js as they do (pdf.js then asks for none of those chunks: thousands of page
-     * objects of a flat tree cost no message each).
+     * A read ahead's stream that has reached past where the bytes in order end, from before there:
+     * what it brought beyond goes to pdf.js as they do (pdf.js then asks for none of those chunks:
+     * thousands of page objects of a flat tree cost no message each). A stream that set out while
+     * the front was still coming catches up once the front has ended.
      */
-    #readOn(read: FrontRead, bytes: Uint8Array): void {
-      const at = read.position - bytes.byteLength;
-      if (this.#closed || at !== this.#inOrder || (this.#front && !this.#front.stopped)) return;
-      this.#inOrder = read.position;
-      this.#planner.markFetched(at, read.position);
+    #readOn(read: FrontRead): void {
+      const from = this.#inOrder;
+      if (this.#closed || (this.#front && !this.#front.stopped) || read.begin > from || read.position <= from) return;
       // A copy: the read keeps its bytes for requests of pdf.js already waiting on them.
-      this.onDataProgressiveRead(bytes.slice());
+      const bytes = read.here(from, read.position);
+      if (!bytes) return;
+      this.#inOrder = read.position;
+      this.#planner.markFetched(from, read.position);
+      this.onDataProgressiveRead(bytes);
+    }
+
+    /** Every stream of the read ahead that may go on where the bytes in order end. */
+    #readOnStreams(): void {
+      for (const read of this.#ahead?.streams ?? []) this.#readOn(read);
     }
 
     override abort(): void {
@@ -262,6 +280,25 @@ export function defineRangeTransport(Base: TransportBase): AuthorizedRangeTransp
       if (this.#closed) return;
       if (bytes) {
         this.#deliver(begin, bytes);
+      } else {
+        this.#planner.request(begin, end);
+        this.#schedulePump();
+      }
+    }
+
+    /**
+     * Answers a request inside a stream that reaches pdf.js as its bytes in order, once the stream
+     * has passed it: the bytes went to pdf.js that way, so the answer carries none (thousands of
+     * page objects of a flat tree would otherwise cost a copy each, on the thread that reads the
+     * stream). Bytes the stream brought but could not hand on in order go as a copy; a stream
+     * that broke off leaves the range to be fetched.
+     */
+    async #answerInOrder(read: FrontRead, begin: number, end: number): Promise<void> {
+      const arrived = await read.reached(end);
+      if (this.#closed) return;
+      const bytes = !arrived ? null : this.#inOrder >= end ? new Uint8Array(0) : read.here(begin, end);
+      if (bytes) {
+        this.onDataRange(begin, bytes);
       } else {
         this.#planner.request(begin, end);
         this.#schedulePump();

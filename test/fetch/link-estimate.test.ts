@@ -1,7 +1,7 @@
 // The cost model that chooses, on a server that serves one range per request, between one request
 // a range and one streamed read through them all.
 import { expect } from '@open-wc/testing';
-import { cheaperToStream, estimateLink, type Link } from '../../src/fetch/link-estimate.ts';
+import { cheaperToStream, estimateLink, streamBeatsWalk, type Link } from '../../src/fetch/link-estimate.ts';
 
 const http1: Link = { rttMs: 40, bytesPerMs: 4_000, parallel: 4 };
 const http2: Link = { ...http1, parallel: 24 };
@@ -34,6 +34,19 @@ describe('cheaperToStream', () => {
   it('never streams for one range', () => {
     expect(cheaperToStream(spread(1, 1_024, 0), http1)).to.equal(false);
     expect(cheaperToStream([], http1)).to.equal(false);
+  });
+});
+
+describe('streamBeatsWalk', () => {
+  it('chooses before the places are known, from how many objects a walk would fetch and the bytes a stream would read', () => {
+    // 2,415 kids of a flat tree through 9.5 MB: 604 round trips (24 s) against 2.4 s of stream.
+    expect(streamBeatsWalk(2_415, 2_415 * 1_024, 9_500_000, http1)).to.equal(true);
+    // 400 kids through 25 MB: 100 round trips (4 s) against 6 s of stream.
+    expect(streamBeatsWalk(400, 400 * 1_024, 25_000_000, http1)).to.equal(false);
+    // Over HTTP/2 the walk of 2,415 costs 101 round trips: still more than 2.4 s of stream, not more than 6 s.
+    expect(streamBeatsWalk(2_415, 2_415 * 1_024, 9_500_000, http2)).to.equal(true);
+    expect(streamBeatsWalk(2_415, 2_415 * 1_024, 25_000_000, http2)).to.equal(false);
+    expect(streamBeatsWalk(1, 1_024, 1_000, http1)).to.equal(false);
   });
 });
 

@@ -231,6 +231,45 @@ async function row(transport: PDFDataRangeTransport, chunks: number[]): Promise<
   await new Promise((resolve) => setTimeout(resolve, 80));
 }
 
+describe('AuthorizedRangeTransport: a stream of the read ahead through the file', () => {
+  it('hands it to pdf.js as the bytes in order once the front has ended, and answers requests inside it without bytes once it has passed them', async () => {
+    const held = heldClient();
+    const front = new FrontRead(held.client, 65_536, 131_072);
+    const ahead = new AheadReads();
+    const stream = new FrontRead(held.client, 131_072, 327_680, { yields: false });
+    ahead.stream(stream, CHUNK);
+    const Transport = defineRangeTransport(RecordingBase as unknown as typeof PDFDataRangeTransport);
+    const transport = new Transport(held.client, TOTAL, new Uint8Array(65_536), {
+      chunkSize: CHUNK,
+      front,
+      ahead: Promise.resolve(ahead),
+      onFatal: () => {},
+    }) as unknown as RecordingBase & PDFDataRangeTransport;
+    await settle();
+    const [frontStream, throughStream] = held.streams;
+    // The stream set out while the front was still coming: its bytes wait for the front's.
+    throughStream!.push(65_536);
+    await settle();
+    expect(transport.progressive).to.equal(0);
+    // A request for bytes the stream has brought but pdf.js does not have in order: a copy.
+    transport.requestDataRange(163_840, 196_608);
+    await settle();
+    expect(transport.answers).to.deep.equal([[163_840, 196_608]]);
+    frontStream!.push(65_536);
+    await settle();
+    expect(transport.progressive, 'the front, then what the stream brought meanwhile').to.equal(131_072);
+    transport.requestDataRange(229_376, 262_144);
+    await settle();
+    expect(transport.answers).to.have.length(1);
+    throughStream!.push(131_072);
+    await settle();
+    expect(transport.progressive).to.equal(262_144);
+    // pdf.js has these bytes in order already: the answer carries none.
+    expect(transport.answers.at(-1)).to.deep.equal([229_376, 229_376]);
+    expect(held.singles).to.deep.equal([]);
+  });
+});
+
 describe('AuthorizedRangeTransport: rows of requests', () => {
   it('sends a row of far-apart requests together, not one connection each', async () => {
     const { transport, singles, batches, streams } = openHeld();

@@ -71,6 +71,51 @@ describe('a flat page tree on a server that serves one range per request', () =>
   });
 });
 
+describe('a flat page tree of many kids on a server that serves one range per request: the stream sets out with the end of the file', () => {
+  before(async () => {
+    await import('../../src/fetch/page-tree/page-tree-ahead.ts');
+    await import('../../src/fetch/multi-range/ranges-request.ts');
+  });
+
+  // A round trip long enough to tell one from two on a loaded machine.
+  const LATENCY = 500;
+  const specs = (request: LoggedRequest) => (request.range ?? '').replace('bytes=', '').split(',').map((spec) => spec.split('-').map(Number));
+
+  for (const [label, faults, status] of [
+    ['several answered with 200', { multiRange: 'ignore', bandwidth: 4_000_000, latency: LATENCY }, 200],
+    ['several refused with 416', { maxRanges: 1, bandwidth: 4_000_000, latency: LATENCY }, 416],
+  ] as const) {
+    it(`${label}: one question, sent with the end of the file; the stream from the front's end to the end of the file in hand a round trip later; no byte twice, no more than the file`, async () => {
+      const { size, log } = await openLong(faults);
+      const several = log.filter((r) => (r.range ?? '').includes(','));
+      expect(several, lines(log)).to.have.length(1);
+      const question = several[0]!;
+      expect(question.status).to.equal(status);
+      // Single bytes of the first 64 KiB, which the first request brought: the question costs no
+      // byte of the file on these servers but what a 200 sent before it was dropped.
+      expect(specs(question).every(([begin, last]) => begin === last && last! < 65_536)).to.equal(true);
+      expect(question.bytes).to.be.lessThan(size / 4);
+      const singles = log.filter((r) => r !== question);
+      expect(singles.every((r) => r.status === 206), lines(log)).to.equal(true);
+      const end = singles.find((r) => span(r)[1] === size)!;
+      const front = singles.find((r) => span(r)[0] === 65_536)!;
+      expect(question.at - end.at, `asked with the end of the file\n${lines(log)}`).to.be.lessThan(LATENCY / 2);
+      const streams = singles.filter((r) => span(r)[1] - span(r)[0] > size / 2);
+      expect(streams, lines(log)).to.have.length(1);
+      const stream = streams[0]!;
+      expect(span(stream), 'from where the front ends to where the end of the file in hand begins').to.deep.equal([span(front)[1], span(end)[0]]);
+      // Out once the end of the file and the answer were here, a round trip after they went out;
+      // not after a question of its own, a round trip later still.
+      expect(stream.at - end.at, lines(log)).to.be.lessThan(1.5 * LATENCY);
+      const spans = singles.map(span).sort((a, b) => a[0] - b[0]);
+      for (let i = 1; i < spans.length; i++) expect(spans[i]![0], `no byte asked twice\n${lines(log)}`).to.be.at.least(spans[i - 1]![1]);
+      expect(total(singles), lines(log)).to.be.at.most(size);
+      // The first bytes, the end, the front, the question, the stream, and a few of pdf.js's own.
+      expect(log.length, lines(log)).to.be.at.most(10);
+    });
+  }
+});
+
 describe('a document with object streams on a server that serves one range per request', () => {
   before(async () => {
     await import('../../src/fetch/page-tree/page-tree-ahead.ts');

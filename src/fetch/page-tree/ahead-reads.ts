@@ -32,6 +32,11 @@ export class AheadReads {
     this.onRead?.();
   }
 
+  /** The streamed reads still holding their bytes. */
+  get streams(): FrontRead[] {
+    return this.#streams.map(({ read }) => read).filter((read) => !read.released);
+  }
+
   /**
    * Every chunk of a streamed read as it arrives (the loader hands a stream that goes on from
    * where the file's bytes in order end to pdf.js as such: no request for them at all).

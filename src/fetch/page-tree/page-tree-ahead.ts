@@ -3,7 +3,7 @@ import { MAX_BATCH_BYTES, MAX_BATCH_RANGES } from '../batch-limits.ts';
 import { concat, joinTouching, type ByteRange } from '../byte-ranges.ts';
 import type { DocumentClient } from '../document-client.ts';
 import { FrontRead } from '../front-read.ts';
-import { cheaperToStream, estimateLink } from '../link-estimate.ts';
+import { cheaperToStream, estimateLink, streamBeatsWalk, type Link } from '../link-estimate.ts';
 import { dictEntries, objectDict, refNumber, refNumbers } from '../../../shared/pdf-syntax/pdf-dict.ts';
 import { bytesToText, findStartXref } from '../../../shared/pdf-syntax/xref.ts';
 import { readXrefSection, type XrefSection } from './pdf-syntax.ts';
@@ -22,10 +22,19 @@ export interface PageTreeAheadOptions {
   front: FrontRead | null;
   /** How long the end of the file (the last of `held`) took to come: the link's rate when the front cannot tell. */
   tailMs?: number;
+  /**
+   * The round trip of a refused request for several ranges sent early (first-bytes.ts), once it
+   * is answered; null when the server served them, or none was sent.
+   */
+  trial?: Promise<number | null>;
+  /** Kids listed in the first bytes (a flat page tree's root): what a walk would fetch, before the table says where. */
+  kids?: number;
 }
 
 /** A page object is a small dictionary; a larger one is left for pdf.js to ask for. */
 const MAX_PAGE_OBJECT_BYTES = 8192;
+/** What a page object costs in the walk, chunks included, before the table tells. */
+const PAGE_OBJECT_COST_BYTES = 1024;
 /**
  * pdf.js's parser reads one token ahead: after `endobj`, the next object's number. Reading this
  * far past an object's end spares pdf.js a request for the chunk that token starts in.
@@ -85,6 +94,8 @@ class PageTreeRead {
   readonly #fetchedSingly: ByteRange[] = [];
   /** The walk's windows on their way: a read inside one waits for it. */
   readonly #windows: Array<{ begin: number; end: number; arrived: Promise<unknown> }> = [];
+  /** The stream through the file set out before the page objects' places were known (`#streamEarly`). */
+  #early: FrontRead | null = null;
 
   constructor(options: PageTreeAheadOptions, ahead: AheadReads) {
     this.#options = options;
@@ -96,6 +107,7 @@ class PageTreeRead {
     const tail = this.#held.at(-1);
     if (!tail || tail.begin + tail.bytes.byteLength !== this.#options.total) return;
     const start = findStartXref(bytesToText(tail.bytes.subarray(-1024)));
+    void this.#streamEarly(start ?? tail.begin);
     if (start !== null && start < this.#options.total && !/^\s*xref/.test(bytesToText(this.#contiguous(start)?.subarray(0, 16) ?? new Uint8Array()))) {
       // Not a table where the bytes are in hand: a cross-reference stream, read by its own walk.
       if (await new XrefStreamWalk(this.#walkBytes()).run(start)) return;
@@ -107,6 +119,37 @@ class PageTreeRead {
     const kids = refNumbers(root?.get('Kids'));
     if (!kids || kids.length < 2) return;
     await this.#fetchAll(this.#objectRanges(kids));
+  }
+
+  /**
+   * On a server that serves one range per request (the early trial's answer), when walking the
+   * kids listed in the first bytes would cost more than streaming the file up to its
+   * cross-reference table: that stream sets out now, alongside the table's read, rather than once
+   * the table has told where the page objects lie. `#fetchSingly` keeps it or stops it then.
+   */
+  async #streamEarly(xrefStart: number): Promise<void> {
+    const { trial, kids = 0, front, chunkSize, client } = this.#options;
+    const refusedMs = await trial;
+    if (!refusedMs || client.multiRange !== 'no' || this.#ahead.released) return;
+    const begin = front ? (front.stopped ? front.position : front.end) : this.#held[0]!.bytes.byteLength;
+    // Up to the table, whose read starts at a chunk boundary at or before it, or the bytes in
+    // hand after the front if they begin sooner: no byte comes twice.
+    const end = Math.min(Math.floor(xrefStart / chunkSize) * chunkSize, this.#held.find((range) => range.begin >= begin)?.begin ?? Infinity);
+    const link = this.#link(refusedMs);
+    if (!link || end <= begin || !streamBeatsWalk(kids, kids * PAGE_OBJECT_COST_BYTES, end - begin, link)) return;
+    this.#early = new FrontRead(client, begin, end, { yields: false });
+    this.#ahead.stream(this.#early, chunkSize);
+  }
+
+  /**
+   * The link as measured: `rttMs` given, the rate the front read's (or, when it brought too
+   * little to tell, the end of the file's read less one round trip).
+   */
+  #link(rttMs: number): Link | null {
+    const { url, front } = this.#options;
+    const tail = this.#options.held.at(-1)!.bytes.byteLength;
+    const tailMs = this.#options.tailMs ?? 0;
+    return estimateLink(url, rttMs, front?.rate || (tailMs > 0 ? tail / Math.max(tailMs - rttMs, tailMs / 4) : 0));
   }
 
   /**
@@ -289,6 +332,7 @@ class PageTreeRead {
         });
         await rest;
       }
+      trialMs ??= (await this.#options.trial) ?? undefined;
       if (client.multiRange === 'no') await this.#fetchSingly(ranges.filter(([begin]) => settle.has(begin)), settle, trialMs);
     } finally {
       // What did not come is pdf.js's to ask for.
@@ -320,14 +364,34 @@ class PageTreeRead {
    * stream brings.
    */
   async #fetchSingly(ranges: ByteRange[], settle: Map<number, (bytes: Uint8Array | null) => void>, trialMs?: number): Promise<void> {
-    const { url, front } = this.#options;
-    // The end of the file's read less one round trip, when the front brought too little to tell.
-    const tail = this.#options.held.at(-1)!.bytes.byteLength;
-    const tailMs = this.#options.tailMs ?? 0;
-    const linkFor = (rttMs: number) => estimateLink(url, rttMs, front?.rate || (tailMs > 0 ? tail / Math.max(tailMs - rttMs, tailMs / 4) : 0));
     // The refused request for several ranges already measured a round trip: the stream, when it
     // is cheaper, starts at once.
-    const trialLink = trialMs === undefined ? null : linkFor(trialMs);
+    const trialLink = trialMs === undefined ? null : this.#link(trialMs);
+    const early = this.#early;
+    let broughtEarly: Promise<unknown> = Promise.resolve();
+    if (early && !early.released) {
+      if (trialLink && cheaperToStream(ranges, trialLink)) {
+        // The stream on its way brings the ranges within it; any others go on as below.
+        const within = ranges.filter(([from, to]) => from >= early.begin && to <= early.end);
+        broughtEarly = Promise.all(within.map(async ([from, to]) => this.#settle(settle, from, await early.slice(from, to))));
+        ranges = ranges.filter((range) => !within.includes(range));
+      } else {
+        // The page objects lie where a walk costs less: the bytes between are not needed.
+        early.release();
+        this.#early = null;
+      }
+    }
+    try {
+      await this.#fetchOthers(ranges, settle, trialLink);
+    } finally {
+      await broughtEarly;
+    }
+  }
+
+  /** `#fetchSingly` for the ranges no early stream brings. */
+  async #fetchOthers(ranges: ByteRange[], settle: Map<number, (bytes: Uint8Array | null) => void>, trialLink: Link | null): Promise<void> {
+    const { front } = this.#options;
+    const linkFor = (rttMs: number) => this.#link(rttMs);
     if (trialLink && cheaperToStream(ranges, trialLink)) {
       await this.#streamThrough(ranges, settle);
       return;

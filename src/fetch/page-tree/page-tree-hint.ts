@@ -15,7 +15,7 @@ export function mayReadPageTreeAhead(initial: Uint8Array, tail: PrefetchedRange,
   // A cross-reference stream: the page tree's nodes in object streams, one round trip a level.
   if (!text.includes('trailer')) return true;
   const table = /\sxref\s+0 (\d+)\s*\n/.exec(text);
-  const kids = /\/Kids\s*\[([\d\sR]*)\]/.exec(latin1.decode(initial));
+  const kids = firstKids(initial);
   if (!table || !kids || text.split(/\sxref\s/).length > 2) return true;
   const entries = table.index + table[0].length;
   return [...kids[1]!.matchAll(/(\d+)\s+\d+\s+R/g)].some(([, kid]) => {
@@ -23,4 +23,14 @@ export function mayReadPageTreeAhead(initial: Uint8Array, tail: PrefetchedRange,
     const offset = Number(text.slice(entries + 20 * Number(kid), entries + 20 * Number(kid) + 10));
     return !(Number(kid) < Number(table[1])) || !(offset >= 0) || (offset >= frontEnd && offset < tail.begin);
   });
+}
+
+/** The first list of kids in `bytes` (a flat page tree's root lists every page), or null. */
+function firstKids(bytes: Uint8Array): RegExpExecArray | null {
+  return /\/Kids\s*\[([\d\sR]*)\]/.exec(latin1.decode(bytes));
+}
+
+/** How many kids the first list of kids in the first bytes names: every page, for a flat page tree. */
+export function kidsInFirstBytes(initial: Uint8Array): number {
+  return firstKids(initial)?.[1]!.match(/\d+\s+\d+\s+R/g)?.length ?? 0;
 }
