@@ -5,7 +5,8 @@
 // A file is the document's log as one JSON line, then what was added since, a JSON line for each
 // addition: a flush appends only what changed (a busy document's whole log rewritten every second
 // would cost the server more than serving it does), and the file is rewritten whole, atomically,
-// once the lines added reach the size of the whole. A line cut short by a crash is left out.
+// once the lines added reach the size of the whole. A line cut short by a crash is left out, and the
+// file is then rewritten whole at the next write, as after a write that failed.
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { mergeSpans } from '../accountability/span-set.ts';
@@ -139,16 +140,21 @@ export class MemoryAccountabilityLog implements AccountabilityLog {
         wholeBytes: Buffer.byteLength(lines[0]!) + 1,
         appendedBytes: Buffer.byteLength(text) - Buffer.byteLength(lines[0]!) - 1,
       };
+      let torn = !text.endsWith('\n');
       for (const line of lines.slice(1)) {
+        if (line === '') continue;
         let added: AddedLine;
         try {
           added = JSON.parse(line) as AddedLine;
         } catch {
-          continue; // empty, or cut short by a crash while it was appended
+          torn = true; // cut short by a crash (or a full disk) while it was appended
+          continue;
         }
         for (const event of added.events ?? []) addEvent(log, event);
         for (const increment of added.served ?? []) addServed(log, increment);
       }
+      // A line appended after a torn one would be joined to it and lost: the next write rewrites the file.
+      if (torn) log.appendedBytes = Number.POSITIVE_INFINITY;
       return log;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return empty;
@@ -169,18 +175,28 @@ export class MemoryAccountabilityLog implements AccountabilityLog {
   async #write(doc: string): Promise<void> {
     const log = await this.#log(doc);
     if (log.unwritten.length === 0) return;
-    const lines = `${log.unwritten.join('\n')}\n`;
+    const unwritten = log.unwritten;
+    const lines = `${unwritten.join('\n')}\n`;
     log.unwritten = [];
     const bytes = Buffer.byteLength(lines);
-    if (log.wholeBytes > 0 && log.appendedBytes + bytes < Math.max(MIN_REWRITE_BYTES, log.wholeBytes)) {
-      await appendFile(this.#file(doc), lines, { mode: 0o600 });
-      log.appendedBytes += bytes;
-      return;
+    try {
+      if (log.wholeBytes > 0 && log.appendedBytes + bytes < Math.max(MIN_REWRITE_BYTES, log.wholeBytes)) {
+        await appendFile(this.#file(doc), lines, { mode: 0o600 });
+        log.appendedBytes += bytes;
+        return;
+      }
+      const whole = `${JSON.stringify({ events: log.events, served: [...log.served.values()] } satisfies DocumentFile)}\n`;
+      await writeFileAtomic(this.#file(doc), whole);
+      log.wholeBytes = Buffer.byteLength(whole);
+      log.appendedBytes = 0;
+    } catch (error) {
+      // A failed append may have left part of a line: what was not written is written again,
+      // by rewriting the whole file at the next flush.
+      log.unwritten = [...unwritten, ...log.unwritten];
+      log.appendedBytes = Number.POSITIVE_INFINITY;
+      this.#dirty.add(doc);
+      throw error;
     }
-    const whole = `${JSON.stringify({ events: log.events, served: [...log.served.values()] } satisfies DocumentFile)}\n`;
-    await writeFileAtomic(this.#file(doc), whole);
-    log.wholeBytes = Buffer.byteLength(whole);
-    log.appendedBytes = 0;
   }
 
   /** The document id encoded, so no id can name a path outside the folder. */

@@ -2,7 +2,7 @@
 // whole once the appended lines reach its size, and a reopened log is the same log, also when the
 // last line was cut short by a crash.
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -81,5 +81,42 @@ describe('the in-process accountability file', () => {
     assert.deepEqual(await everything(await MemoryAccountabilityLog.open(dataDir)), expected);
     assert.equal(expected.served.length, 2);
     assert.deepEqual(expected.served.find((entry) => entry.tokenId === 'token-1')?.spans, [[0, 99], [5000, 5099]]);
+  });
+
+  it('after a line cut short, what is added next is kept too, across another restart', async () => {
+    const dataDir = path.join(dir, 'torn-then-more');
+    const log = await MemoryAccountabilityLog.open(dataDir);
+    await log.addServed([increment(1, 0, 1)]);
+    await log.flush();
+    await log.addServed([increment(1, 5000, 2)]);
+    await log.flush();
+    await appendFile(await theFile(dataDir), '{"served":[{"tokenId":"token-3","doc":"do');
+    // Restarted: the torn line is left out, and what comes next must not be joined to it.
+    const reopened = await MemoryAccountabilityLog.open(dataDir);
+    await reopened.addServed([increment(2, 0, 3)]);
+    await reopened.addReaderEvents([event(2, 3)]);
+    await reopened.flush();
+    const expected = await everything(reopened);
+    assert.equal(expected.served.length, 2);
+    assert.deepEqual(await everything(await MemoryAccountabilityLog.open(dataDir)), expected);
+    assert.ok((await readFile(await theFile(dataDir), 'utf8')).endsWith('\n'));
+  });
+
+  it('a write that fails loses nothing: the next flush writes it', async () => {
+    const dataDir = path.join(dir, 'failed-write');
+    const log = await MemoryAccountabilityLog.open(dataDir);
+    await log.addServed([increment(1, 0, 1)]);
+    await log.flush();
+    // A folder where the file was: appending and replacing both fail (also as root).
+    const file = await theFile(dataDir);
+    await rm(file);
+    await mkdir(path.join(file, 'in-the-way'), { recursive: true });
+    await log.addServed([increment(2, 0, 2)]);
+    await assert.rejects(log.flush());
+    await rm(file, { recursive: true });
+    await log.flush();
+    const expected = await everything(log);
+    assert.equal(expected.served.length, 2);
+    assert.deepEqual(await everything(await MemoryAccountabilityLog.open(dataDir)), expected);
   });
 });
