@@ -180,10 +180,12 @@ async function objectStreamPdf(between = 70_000) {
 }
 
 /** Serves a file from memory as a DocumentClient would, recording each request. */
-function fileClient(file: Uint8Array, multiRange: 'multipart' | 'single-only' = 'multipart') {
+function fileClient(file: Uint8Array, multiRange: 'multipart' | 'single-only' = 'multipart', known = false) {
   const singles: ByteRange[] = [];
   const batches: ByteRange[][] = [];
-  let learnt: 'untried' | 'yes' | 'no' = 'untried';
+  /** Streamed reads, each with whether it was still going when it ended (not stopped by the reader). */
+  const streams: Array<{ range: ByteRange; whole: boolean }> = [];
+  let learnt: 'untried' | 'yes' | 'no' = known ? (multiRange === 'multipart' ? 'yes' : 'no') : 'untried';
   const client = {
     get multiRange() {
       return learnt;
@@ -191,6 +193,19 @@ function fileClient(file: Uint8Array, multiRange: 'multipart' | 'single-only' = 
     fetchRange: async (begin: number, end: number) => {
       singles.push([begin, end]);
       return file.slice(begin, end);
+    },
+    // A slow stream: a chunk a turn, so that a reader that stops it is seen to.
+    streamRange: async (begin: number, end: number, onChunk: (bytes: Uint8Array) => boolean | void) => {
+      const stream = { range: [begin, end] as ByteRange, whole: true };
+      streams.push(stream);
+      for (let at = begin; at < end; at += CHUNK) {
+        await settle();
+        if (onChunk(file.slice(at, Math.min(end, at + CHUNK))) === false) {
+          stream.whole = false;
+          break;
+        }
+      }
+      return end - begin;
     },
     fetchRanges: async (
       ranges: readonly ByteRange[],
@@ -206,7 +221,7 @@ function fileClient(file: Uint8Array, multiRange: 'multipart' | 'single-only' = 
       return { answer: 'multipart', missing: [] };
     },
   } as unknown as DocumentClient;
-  return { client, singles, batches };
+  return { client, singles, batches, streams };
 }
 
 /** What the loader holds when the read ahead starts: the first 64 KiB and the last. */
@@ -349,6 +364,35 @@ describe('readPageTreeAhead', () => {
     expect(end).to.be.at.least(offsets.get(36)!);
     expect(end - begin).to.be.at.most(65_536);
     for (const n of [102, 101, 100]) expect((await pdfjsAsks(ahead, offsets.get(n)!))?.bytes, `object stream ${n} held`).to.not.equal(null);
+  });
+
+  // On a server that serves one range per request, with many kids listed in the first bytes and
+  // a link on which a stream through the file beats walking them: the early stream is only for a
+  // table's page objects.
+  const streamFavoured = { trial: Promise.resolve(300), kids: 5_000, tailMs: 100 };
+
+  it('sets out no early stream through a file with a cross-reference stream', async () => {
+    const { bytes } = await objectStreamPdf();
+    const { client, singles, streams } = fileClient(bytes, 'single-only', true);
+    const ahead = startReadAhead({ client, total: bytes.byteLength, chunkSize: CHUNK, held: held(bytes, 8_192), coming: [], ...streamFavoured });
+    await waitUntil(() => singles.length >= 3);
+    for (let i = 0; i < 40; i++) await settle();
+    expect(streams.map((s) => s.range), 'the middle of the file is not streamed').to.deep.equal([]);
+    expect(singles, 'the walk, a request a level').to.have.length(3);
+    expect(ahead.streams).to.deep.equal([]);
+  });
+
+  it('stops the early stream when the table leads to no page objects to fetch, and leaves pdf.js’s requests inside it to go out', async () => {
+    // One kid: nothing to read ahead.
+    const { bytes } = scatteredPdf(1, 400_000);
+    const { client, streams } = fileClient(bytes, 'single-only', true);
+    // The answer comes after the table was read: the stream would set out then.
+    const trial = new Promise<number>((resolve) => setTimeout(() => resolve(300), 0));
+    const ahead = startReadAhead({ client, total: bytes.byteLength, chunkSize: CHUNK, held: held(bytes), coming: [], ...streamFavoured, trial });
+    for (let i = 0; i < 80; i++) await settle();
+    expect(streams.every((s) => !s.whole), `no stream through the file: ${JSON.stringify(streams)}`).to.equal(true);
+    expect(ahead.streams).to.deep.equal([]);
+    expect(ahead.answer(131_072, 131_072 + CHUNK), 'pdf.js asks for it itself').to.equal(null);
   });
 
   it('does not ask for page objects that another read is bringing', async () => {
