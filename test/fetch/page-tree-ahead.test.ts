@@ -184,7 +184,7 @@ function fileClient(file: Uint8Array, multiRange: 'multipart' | 'single-only' = 
   const singles: ByteRange[] = [];
   const batches: ByteRange[][] = [];
   /** Streamed reads, each with whether it was still going when it ended (not stopped by the reader). */
-  const streams: Array<{ range: ByteRange; whole: boolean }> = [];
+  const streams: Array<{ range: ByteRange; whole: boolean; done: boolean }> = [];
   let learnt: 'untried' | 'yes' | 'no' = known ? (multiRange === 'multipart' ? 'yes' : 'no') : 'untried';
   const client = {
     get multiRange() {
@@ -194,17 +194,18 @@ function fileClient(file: Uint8Array, multiRange: 'multipart' | 'single-only' = 
       singles.push([begin, end]);
       return file.slice(begin, end);
     },
-    // A slow stream: a chunk a turn, so that a reader that stops it is seen to.
+    // 64 KiB a turn, so that a reader that stops it is seen to.
     streamRange: async (begin: number, end: number, onChunk: (bytes: Uint8Array) => boolean | void) => {
-      const stream = { range: [begin, end] as ByteRange, whole: true };
+      const stream = { range: [begin, end] as ByteRange, whole: true, done: false };
       streams.push(stream);
-      for (let at = begin; at < end; at += CHUNK) {
+      for (let at = begin; at < end; at += 65_536) {
         await settle();
-        if (onChunk(file.slice(at, Math.min(end, at + CHUNK))) === false) {
+        if (onChunk(file.slice(at, Math.min(end, at + 65_536))) === false) {
           stream.whole = false;
           break;
         }
       }
+      stream.done = true;
       return end - begin;
     },
     fetchRanges: async (
@@ -393,6 +394,24 @@ describe('readPageTreeAhead', () => {
     expect(streams.every((s) => !s.whole), `no stream through the file: ${JSON.stringify(streams)}`).to.equal(true);
     expect(ahead.streams).to.deep.equal([]);
     expect(ahead.answer(131_072, 131_072 + CHUNK), 'pdf.js asks for it itself').to.equal(null);
+  });
+
+  it('brings the page objects with the early stream it keeps, and holds no copy of them once they went out', async () => {
+    const { bytes, offsets, kids } = scatteredPdf(150);
+    const { client, singles, streams } = fileClient(bytes, 'single-only', true);
+    const ahead = startReadAhead({ client, total: bytes.byteLength, chunkSize: CHUNK, held: held(bytes), coming: [], ...streamFavoured });
+    await waitUntil(() => streams.length > 0 && streams.every((s) => s.done));
+    for (let i = 0; i < 20; i++) await settle();
+    expect(streams.map((s) => s.range), 'one stream, from the first bytes’ end to the end in hand').to.deep.equal([[65_536, held(bytes)[1]!.begin]]);
+    expect(streams[0]!.whole).to.equal(true);
+    expect(singles, 'no page object one request each').to.deep.equal([]);
+    const tailBegin = held(bytes)[1]!.begin;
+    const far = kids.filter((kid) => offsets.get(kid)! >= 65_536 && offsets.get(kid)! + 200 < tailBegin);
+    expect(far.length).to.be.greaterThan(100);
+    for (const kid of far) expect((await pdfjsAsks(ahead, offsets.get(kid)!))?.bytes, `page object ${kid} from the stream`).to.not.equal(null);
+    // The stream is what pdf.js reads them from: once it is let go, nothing else holds them.
+    for (const stream of ahead.streams) stream.release();
+    for (const kid of far) expect(await pdfjsAsks(ahead, offsets.get(kid)!), `page object ${kid} not held twice`).to.equal(null);
   });
 
   it('does not ask for page objects that another read is bringing', async () => {

@@ -402,7 +402,14 @@ class PageTreeRead {
       if (trialLink && cheaperToStream(ranges, trialLink)) {
         // The stream on its way brings the ranges within it; any others go on as below.
         const within = ranges.filter(([from, to]) => from >= early.begin && to <= early.end);
-        broughtEarly = Promise.all(within.map(async ([from, to]) => this.#settle(settle, from, await early.slice(from, to))));
+        // Held only until they settle, as `#streamThrough`'s: pdf.js's requests go to the stream,
+        // and copies kept for a document's life would add up to megabytes on a large flat tree.
+        broughtEarly = Promise.all(
+          within.map(async ([from, to]) => {
+            this.#settle(settle, from, await early.slice(from, to));
+            this.#ahead.forget(from, to);
+          }),
+        );
         ranges = ranges.filter((range) => !within.includes(range));
         this.#earlyKept = true;
       } else {
