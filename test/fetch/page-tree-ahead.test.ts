@@ -414,6 +414,19 @@ describe('readPageTreeAhead', () => {
     for (const kid of far) expect(await pdfjsAsks(ahead, offsets.get(kid)!), `page object ${kid} not held twice`).to.equal(null);
   });
 
+  it('weighs the early stream by the early question’s round trip, not by a request for several ranges answered with it', async () => {
+    const { bytes } = scatteredPdf(150);
+    // Not yet known: the read ahead's own request for several ranges is answered at once, the
+    // early question's refusal a moment later.
+    const { client, singles, streams } = fileClient(bytes, 'single-only');
+    const trial = new Promise<number>((resolve) => setTimeout(() => resolve(300), 30));
+    startReadAhead({ client, total: bytes.byteLength, chunkSize: CHUNK, held: held(bytes), coming: [], ...streamFavoured, trial });
+    await waitUntil(() => streams.length > 0 && streams.every((s) => s.done));
+    for (let i = 0; i < 20; i++) await settle();
+    expect(singles, 'no page object one request each').to.deep.equal([]);
+    expect(streams.map((s) => [...s.range, s.whole])).to.deep.equal([[65_536, held(bytes)[1]!.begin, true]]);
+  });
+
   it('does not ask for page objects that another read is bringing', async () => {
     const { bytes } = scatteredPdf(150);
     const { client, batches } = fileClient(bytes);

@@ -361,7 +361,9 @@ class PageTreeRead {
         });
         await rest;
       }
-      trialMs ??= (await this.#options.trial) ?? undefined;
+      // The early question's refusal measured a round trip; a request for several ranges sent
+      // while it was out was answered with it, and measured only the wait.
+      trialMs = (await this.#options.trial) ?? trialMs;
       if (client.multiRange === 'no') await this.#fetchSingly(ranges.filter(([begin]) => settle.has(begin)), settle, trialMs);
     } finally {
       // What did not come is pdf.js's to ask for.
@@ -396,6 +398,8 @@ class PageTreeRead {
     // The refused request for several ranges already measured a round trip: the stream, when it
     // is cheaper, starts at once.
     const trialLink = trialMs === undefined ? null : this.#link(trialMs);
+    // Whether the early stream set out is known once its answer came, whatever came first.
+    await this.#earlyStream;
     const early = this.#early;
     let broughtEarly: Promise<unknown> = Promise.resolve();
     if (early && !early.released) {
