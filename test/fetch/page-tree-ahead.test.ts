@@ -4,7 +4,7 @@ import { expect } from '@open-wc/testing';
 import { AheadReads } from '../../src/fetch/page-tree/ahead-reads.ts';
 import type { ByteRange } from '../../src/fetch/byte-ranges.ts';
 import type { DocumentClient } from '../../src/fetch/document-client.ts';
-import type { FrontRead } from '../../src/fetch/front-read.ts';
+import { FrontRead } from '../../src/fetch/front-read.ts';
 import { readPageTreeAhead, type PageTreeAheadOptions } from '../../src/fetch/page-tree/page-tree-ahead.ts';
 import { mayReadPageTreeAhead } from '../../src/fetch/page-tree/page-tree-hint.ts';
 import { contentRequests, contentUrl, createScenario, mintToken, requestLog, sampleDocuments, type Faults } from '../helpers/backend.ts';
@@ -425,6 +425,24 @@ describe('readPageTreeAhead', () => {
     for (let i = 0; i < 20; i++) await settle();
     expect(singles, 'no page object one request each').to.deep.equal([]);
     expect(streams.map((s) => [...s.range, s.whole])).to.deep.equal([[65_536, held(bytes)[1]!.begin, true]]);
+  });
+
+  it('lets the front it goes on from bring every byte up to the early stream, however pdf.js asks elsewhere', async () => {
+    const { bytes } = scatteredPdf(150);
+    const { client, singles, streams } = fileClient(bytes, 'single-only', true);
+    const front = new FrontRead(client, 65_536, 65_536 + 6 * 65_536);
+    const ahead = readPageTreeAhead({ url: 'https://documents.invalid/none.pdf', client, total: bytes.byteLength, chunkSize: CHUNK, held: held(bytes), front, ...streamFavoured });
+    await waitUntil(() => streams.length > 1);
+    // pdf.js asks for something the front does not bring.
+    front.yieldTo();
+    await waitUntil(() => streams.every((s) => s.done));
+    for (let i = 0; i < 20; i++) await settle();
+    expect(streams.map((s) => [...s.range, s.whole]), 'the front to its end, the early stream from there').to.deep.equal([
+      [65_536, front.end, true],
+      [front.end, held(bytes)[1]!.begin, true],
+    ]);
+    expect(singles, 'no page object one request each').to.deep.equal([]);
+    ahead.release();
   });
 
   it('does not ask for page objects that another read is bringing', async () => {

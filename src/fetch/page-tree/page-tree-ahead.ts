@@ -160,6 +160,8 @@ class PageTreeRead {
     const end = Math.min(Math.floor(xrefStart / chunkSize) * chunkSize, this.#held.find((range) => range.begin >= begin)?.begin ?? Infinity);
     const link = this.#link(refusedMs);
     if (!link || end <= begin || !streamBeatsWalk(kids, kids * PAGE_OBJECT_COST_BYTES, end - begin, link)) return;
+    // Going on from the front's end: the front brings every byte up to there.
+    if (front && !front.stopped) front.goOn();
     this.#early = new FrontRead(client, begin, end, { yields: false });
     this.#ahead.stream(this.#early, chunkSize);
   }
