@@ -38,7 +38,7 @@ export class FrontRead {
   #released = false;
   #releaseTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #keepMs: number;
-  readonly #yields: boolean;
+  #yields: boolean;
   #yielding = false;
   #onChunk: ((bytes: Uint8Array) => void) | null = null;
   #onEnd: (() => void) | null = null;
@@ -62,6 +62,15 @@ export class FrontRead {
    */
   yieldTo(): void {
     if (this.#yields && !this.#stopped && this.end - this.position > YIELD_UNLESS_WITHIN) this.#yielding = true;
+  }
+
+  /**
+   * Another stream goes on from this read's end: this one no longer yields, or the bytes between
+   * where it stopped and that stream's start would come with neither.
+   */
+  goOn(): void {
+    this.#yields = false;
+    this.#yielding = false;
   }
 
   /** True once the copy is dropped. */

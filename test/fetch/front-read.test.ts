@@ -101,6 +101,23 @@ describe('FrontRead', () => {
     expect(front.covers(4, 8)).to.equal(false);
   });
 
+  it('goes on to its end after all once another stream goes on from there', async () => {
+    const stream = streamingClient();
+    const front = new FrontRead(stream.client, 0, 400_000);
+    stream.push(1, 2, 3);
+    front.yieldTo();
+    front.goOn();
+    stream.push(4);
+    await settled();
+    expect(stream.stopped).to.equal(false);
+    front.yieldTo();
+    stream.push(5);
+    await settled();
+    expect(stream.stopped).to.equal(false);
+    expect(front.position).to.equal(5);
+    expect(front.covers(0, 400_000)).to.equal(true);
+  });
+
   it('finishes anyway when it is nearly complete', async () => {
     const stream = streamingClient();
     const front = new FrontRead(stream.client, 0, 6);

@@ -4,7 +4,7 @@ import { expect } from '@open-wc/testing';
 import { AheadReads } from '../../src/fetch/page-tree/ahead-reads.ts';
 import type { ByteRange } from '../../src/fetch/byte-ranges.ts';
 import type { DocumentClient } from '../../src/fetch/document-client.ts';
-import type { FrontRead } from '../../src/fetch/front-read.ts';
+import { FrontRead } from '../../src/fetch/front-read.ts';
 import { readPageTreeAhead, type PageTreeAheadOptions } from '../../src/fetch/page-tree/page-tree-ahead.ts';
 import { mayReadPageTreeAhead } from '../../src/fetch/page-tree/page-tree-hint.ts';
 import { contentRequests, contentUrl, createScenario, mintToken, requestLog, sampleDocuments, type Faults } from '../helpers/backend.ts';
@@ -180,10 +180,12 @@ async function objectStreamPdf(between = 70_000) {
 }
 
 /** Serves a file from memory as a DocumentClient would, recording each request. */
-function fileClient(file: Uint8Array, multiRange: 'multipart' | 'single-only' = 'multipart') {
+function fileClient(file: Uint8Array, multiRange: 'multipart' | 'single-only' = 'multipart', known = false) {
   const singles: ByteRange[] = [];
   const batches: ByteRange[][] = [];
-  let learnt: 'untried' | 'yes' | 'no' = 'untried';
+  /** Streamed reads, each with whether it was still going when it ended (not stopped by the reader). */
+  const streams: Array<{ range: ByteRange; whole: boolean; done: boolean }> = [];
+  let learnt: 'untried' | 'yes' | 'no' = known ? (multiRange === 'multipart' ? 'yes' : 'no') : 'untried';
   const client = {
     get multiRange() {
       return learnt;
@@ -191,6 +193,20 @@ function fileClient(file: Uint8Array, multiRange: 'multipart' | 'single-only' = 
     fetchRange: async (begin: number, end: number) => {
       singles.push([begin, end]);
       return file.slice(begin, end);
+    },
+    // 64 KiB a turn, so that a reader that stops it is seen to.
+    streamRange: async (begin: number, end: number, onChunk: (bytes: Uint8Array) => boolean | void) => {
+      const stream = { range: [begin, end] as ByteRange, whole: true, done: false };
+      streams.push(stream);
+      for (let at = begin; at < end; at += 65_536) {
+        await settle();
+        if (onChunk(file.slice(at, Math.min(end, at + 65_536))) === false) {
+          stream.whole = false;
+          break;
+        }
+      }
+      stream.done = true;
+      return end - begin;
     },
     fetchRanges: async (
       ranges: readonly ByteRange[],
@@ -206,7 +222,7 @@ function fileClient(file: Uint8Array, multiRange: 'multipart' | 'single-only' = 
       return { answer: 'multipart', missing: [] };
     },
   } as unknown as DocumentClient;
-  return { client, singles, batches };
+  return { client, singles, batches, streams };
 }
 
 /** What the loader holds when the read ahead starts: the first 64 KiB and the last. */
@@ -349,6 +365,84 @@ describe('readPageTreeAhead', () => {
     expect(end).to.be.at.least(offsets.get(36)!);
     expect(end - begin).to.be.at.most(65_536);
     for (const n of [102, 101, 100]) expect((await pdfjsAsks(ahead, offsets.get(n)!))?.bytes, `object stream ${n} held`).to.not.equal(null);
+  });
+
+  // On a server that serves one range per request, with many kids listed in the first bytes and
+  // a link on which a stream through the file beats walking them: the early stream is only for a
+  // table's page objects.
+  const streamFavoured = { trial: Promise.resolve(300), kids: 5_000, tailMs: 100 };
+
+  it('sets out no early stream through a file with a cross-reference stream', async () => {
+    const { bytes } = await objectStreamPdf();
+    const { client, singles, streams } = fileClient(bytes, 'single-only', true);
+    const ahead = startReadAhead({ client, total: bytes.byteLength, chunkSize: CHUNK, held: held(bytes, 8_192), coming: [], ...streamFavoured });
+    await waitUntil(() => singles.length >= 3);
+    for (let i = 0; i < 40; i++) await settle();
+    expect(streams.map((s) => s.range), 'the middle of the file is not streamed').to.deep.equal([]);
+    expect(singles, 'the walk, a request a level').to.have.length(3);
+    expect(ahead.streams).to.deep.equal([]);
+  });
+
+  it('stops the early stream when the table leads to no page objects to fetch, and leaves pdf.js’s requests inside it to go out', async () => {
+    // One kid: nothing to read ahead.
+    const { bytes } = scatteredPdf(1, 400_000);
+    const { client, streams } = fileClient(bytes, 'single-only', true);
+    // The answer comes after the table was read: the stream would set out then.
+    const trial = new Promise<number>((resolve) => setTimeout(() => resolve(300), 0));
+    const ahead = startReadAhead({ client, total: bytes.byteLength, chunkSize: CHUNK, held: held(bytes), coming: [], ...streamFavoured, trial });
+    for (let i = 0; i < 80; i++) await settle();
+    expect(streams.every((s) => !s.whole), `no stream through the file: ${JSON.stringify(streams)}`).to.equal(true);
+    expect(ahead.streams).to.deep.equal([]);
+    expect(ahead.answer(131_072, 131_072 + CHUNK), 'pdf.js asks for it itself').to.equal(null);
+  });
+
+  it('brings the page objects with the early stream it keeps, and holds no copy of them once they went out', async () => {
+    const { bytes, offsets, kids } = scatteredPdf(150);
+    const { client, singles, streams } = fileClient(bytes, 'single-only', true);
+    const ahead = startReadAhead({ client, total: bytes.byteLength, chunkSize: CHUNK, held: held(bytes), coming: [], ...streamFavoured });
+    await waitUntil(() => streams.length > 0 && streams.every((s) => s.done));
+    for (let i = 0; i < 20; i++) await settle();
+    expect(streams.map((s) => s.range), 'one stream, from the first bytes’ end to the end in hand').to.deep.equal([[65_536, held(bytes)[1]!.begin]]);
+    expect(streams[0]!.whole).to.equal(true);
+    expect(singles, 'no page object one request each').to.deep.equal([]);
+    const tailBegin = held(bytes)[1]!.begin;
+    const far = kids.filter((kid) => offsets.get(kid)! >= 65_536 && offsets.get(kid)! + 200 < tailBegin);
+    expect(far.length).to.be.greaterThan(100);
+    for (const kid of far) expect((await pdfjsAsks(ahead, offsets.get(kid)!))?.bytes, `page object ${kid} from the stream`).to.not.equal(null);
+    // The stream is what pdf.js reads them from: once it is let go, nothing else holds them.
+    for (const stream of ahead.streams) stream.release();
+    for (const kid of far) expect(await pdfjsAsks(ahead, offsets.get(kid)!), `page object ${kid} not held twice`).to.equal(null);
+  });
+
+  it('weighs the early stream by the early question’s round trip, not by a request for several ranges answered with it', async () => {
+    const { bytes } = scatteredPdf(150);
+    // Not yet known: the read ahead's own request for several ranges is answered at once, the
+    // early question's refusal a moment later.
+    const { client, singles, streams } = fileClient(bytes, 'single-only');
+    const trial = new Promise<number>((resolve) => setTimeout(() => resolve(300), 30));
+    startReadAhead({ client, total: bytes.byteLength, chunkSize: CHUNK, held: held(bytes), coming: [], ...streamFavoured, trial });
+    await waitUntil(() => streams.length > 0 && streams.every((s) => s.done));
+    for (let i = 0; i < 20; i++) await settle();
+    expect(singles, 'no page object one request each').to.deep.equal([]);
+    expect(streams.map((s) => [...s.range, s.whole])).to.deep.equal([[65_536, held(bytes)[1]!.begin, true]]);
+  });
+
+  it('lets the front it goes on from bring every byte up to the early stream, however pdf.js asks elsewhere', async () => {
+    const { bytes } = scatteredPdf(150);
+    const { client, singles, streams } = fileClient(bytes, 'single-only', true);
+    const front = new FrontRead(client, 65_536, 65_536 + 6 * 65_536);
+    const ahead = readPageTreeAhead({ url: 'https://documents.invalid/none.pdf', client, total: bytes.byteLength, chunkSize: CHUNK, held: held(bytes), front, ...streamFavoured });
+    await waitUntil(() => streams.length > 1);
+    // pdf.js asks for something the front does not bring.
+    front.yieldTo();
+    await waitUntil(() => streams.every((s) => s.done));
+    for (let i = 0; i < 20; i++) await settle();
+    expect(streams.map((s) => [...s.range, s.whole]), 'the front to its end, the early stream from there').to.deep.equal([
+      [65_536, front.end, true],
+      [front.end, held(bytes)[1]!.begin, true],
+    ]);
+    expect(singles, 'no page object one request each').to.deep.equal([]);
+    ahead.release();
   });
 
   it('does not ask for page objects that another read is bringing', async () => {

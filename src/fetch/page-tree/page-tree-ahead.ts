@@ -96,6 +96,12 @@ class PageTreeRead {
   readonly #windows: Array<{ begin: number; end: number; arrived: Promise<unknown> }> = [];
   /** The stream through the file set out before the page objects' places were known (`#streamEarly`). */
   #early: FrontRead | null = null;
+  /** `#streamEarly` on its way, if it was called: `#fetchSingly` waits for its choice. */
+  #earlyStream: Promise<void> | null = null;
+  /** True once `#fetchSingly` chose to keep the early stream: on every other way out it stops. */
+  #earlyKept = false;
+  /** True once `run` is over: an early stream whose answer comes later does not set out. */
+  #finished = false;
 
   constructor(options: PageTreeAheadOptions, ahead: AheadReads) {
     this.#options = options;
@@ -104,16 +110,33 @@ class PageTreeRead {
   }
 
   async run(): Promise<void> {
+    try {
+      await this.#run();
+    } finally {
+      this.#finished = true;
+      // Only the page objects' stream is worth its bytes: on any other way out (a cross-reference
+      // stream, a damaged table, too few kids, an error) it would fetch the file's middle for
+      // nothing and hold pdf.js's requests inside it until it got there.
+      if (!this.#earlyKept) this.#stopEarly();
+    }
+  }
+
+  async #run(): Promise<void> {
     const tail = this.#held.at(-1);
     if (!tail || tail.begin + tail.bytes.byteLength !== this.#options.total) return;
     const start = findStartXref(bytesToText(tail.bytes.subarray(-1024)));
-    void this.#streamEarly(start ?? tail.begin);
-    if (start !== null && start < this.#options.total && !/^\s*xref/.test(bytesToText(this.#contiguous(start)?.subarray(0, 16) ?? new Uint8Array()))) {
-      // Not a table where the bytes are in hand: a cross-reference stream, read by its own walk.
-      if (await new XrefStreamWalk(this.#walkBytes()).run(start)) return;
+    if (start === null || start >= this.#options.total) return;
+    if (/^\s*xref/.test(bytesToText(this.#contiguous(start)?.subarray(0, 16) ?? new Uint8Array()))) {
+      // A table in hand: the page objects' places are a read from memory away.
+      this.#earlyStream = this.#streamEarly(start);
+    } else if (await new XrefStreamWalk(this.#walkBytes()).run(start)) {
+      // A cross-reference stream, read by its own walk.
+      return;
     }
     const trailer = await this.#readXref(start);
     if (!trailer) return;
+    // A table that was not in hand is one now.
+    this.#earlyStream ??= this.#streamEarly(start);
     const catalog = await this.#object(refNumber(trailer.get('Root')), MAX_NODE_BYTES);
     const root = await this.#object(refNumber(catalog?.get('Pages')), MAX_NODE_BYTES);
     const kids = refNumbers(root?.get('Kids'));
@@ -130,15 +153,23 @@ class PageTreeRead {
   async #streamEarly(xrefStart: number): Promise<void> {
     const { trial, kids = 0, front, chunkSize, client } = this.#options;
     const refusedMs = await trial;
-    if (!refusedMs || client.multiRange !== 'no' || this.#ahead.released) return;
+    if (!refusedMs || client.multiRange !== 'no' || this.#ahead.released || this.#finished) return;
     const begin = front ? (front.stopped ? front.position : front.end) : this.#held[0]!.bytes.byteLength;
     // Up to the table, whose read starts at a chunk boundary at or before it, or the bytes in
     // hand after the front if they begin sooner: no byte comes twice.
     const end = Math.min(Math.floor(xrefStart / chunkSize) * chunkSize, this.#held.find((range) => range.begin >= begin)?.begin ?? Infinity);
     const link = this.#link(refusedMs);
     if (!link || end <= begin || !streamBeatsWalk(kids, kids * PAGE_OBJECT_COST_BYTES, end - begin, link)) return;
+    // Going on from the front's end: the front brings every byte up to there.
+    if (front && !front.stopped) front.goOn();
     this.#early = new FrontRead(client, begin, end, { yields: false });
     this.#ahead.stream(this.#early, chunkSize);
+  }
+
+  /** The early stream's bytes are not needed: it stops, and pdf.js's requests inside it go out. */
+  #stopEarly(): void {
+    this.#early?.release();
+    this.#early = null;
   }
 
   /**
@@ -332,7 +363,9 @@ class PageTreeRead {
         });
         await rest;
       }
-      trialMs ??= (await this.#options.trial) ?? undefined;
+      // The early question's refusal measured a round trip; a request for several ranges sent
+      // while it was out was answered with it, and measured only the wait.
+      trialMs = (await this.#options.trial) ?? trialMs;
       if (client.multiRange === 'no') await this.#fetchSingly(ranges.filter(([begin]) => settle.has(begin)), settle, trialMs);
     } finally {
       // What did not come is pdf.js's to ask for.
@@ -367,18 +400,27 @@ class PageTreeRead {
     // The refused request for several ranges already measured a round trip: the stream, when it
     // is cheaper, starts at once.
     const trialLink = trialMs === undefined ? null : this.#link(trialMs);
+    // Whether the early stream set out is known once its answer came, whatever came first.
+    await this.#earlyStream;
     const early = this.#early;
     let broughtEarly: Promise<unknown> = Promise.resolve();
     if (early && !early.released) {
       if (trialLink && cheaperToStream(ranges, trialLink)) {
         // The stream on its way brings the ranges within it; any others go on as below.
         const within = ranges.filter(([from, to]) => from >= early.begin && to <= early.end);
-        broughtEarly = Promise.all(within.map(async ([from, to]) => this.#settle(settle, from, await early.slice(from, to))));
+        // Held only until they settle, as `#streamThrough`'s: pdf.js's requests go to the stream,
+        // and copies kept for a document's life would add up to megabytes on a large flat tree.
+        broughtEarly = Promise.all(
+          within.map(async ([from, to]) => {
+            this.#settle(settle, from, await early.slice(from, to));
+            this.#ahead.forget(from, to);
+          }),
+        );
         ranges = ranges.filter((range) => !within.includes(range));
+        this.#earlyKept = true;
       } else {
         // The page objects lie where a walk costs less: the bytes between are not needed.
-        early.release();
-        this.#early = null;
+        this.#stopEarly();
       }
     }
     try {
@@ -474,6 +516,12 @@ class PageTreeRead {
   async #read(begin: number, end: number): Promise<Uint8Array | null> {
     const here = this.#contiguous(begin, end);
     if (here) return here;
+    // An older table or a node the early stream brings: not fetched a second time.
+    const early = this.#early;
+    if (early?.covers(begin, end)) {
+      const coming = await early.slice(begin, end);
+      if (coming) return coming;
+    }
     const { chunkSize, total, client } = this.#options;
     const from = Math.floor(begin / chunkSize) * chunkSize;
     const to = Math.min(total, Math.ceil(end / chunkSize) * chunkSize);
