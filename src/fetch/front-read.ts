@@ -104,9 +104,7 @@ export class FrontRead {
 
   /** Bytes [begin, end) once they are here, or null if the read stopped short of them. */
   async slice(begin: number, end: number): Promise<Uint8Array | null> {
-    if (!(await this.reached(end))) return null;
-    // A copy: pdf.js may transfer what it is given to its worker, which would empty this buffer.
-    return this.#bytes.slice(begin - this.begin, end - this.begin);
+    return (await this.reached(end)) ? this.here(begin, end) : null;
   }
 
   /** True once the bytes up to `end` are here (and still held), false if they will not come. */
@@ -124,6 +122,7 @@ export class FrontRead {
   /** A copy of bytes [begin, end) if they are here now, else null. */
   here(begin: number, end: number): Uint8Array | null {
     if (this.#released || begin < this.begin || end > this.position) return null;
+    // A copy: pdf.js may transfer what it is given to its worker, which would empty this buffer.
     return this.#bytes.slice(begin - this.begin, end - this.begin);
   }
 

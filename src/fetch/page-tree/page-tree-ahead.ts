@@ -433,7 +433,6 @@ class PageTreeRead {
   /** `#fetchSingly` for the ranges no early stream brings. */
   async #fetchOthers(ranges: ByteRange[], settle: Map<number, (bytes: Uint8Array | null) => void>, trialLink: Link | null): Promise<void> {
     const { front } = this.#options;
-    const linkFor = (rttMs: number) => this.#link(rttMs);
     if (trialLink && cheaperToStream(ranges, trialLink)) {
       await this.#streamThrough(ranges, settle);
       return;
@@ -443,7 +442,7 @@ class PageTreeRead {
     if (!first) return;
     const sentAt = performance.now();
     await this.#fetchOne(first, settle);
-    const link = linkFor(performance.now() - sentAt);
+    const link = this.#link(performance.now() - sentAt);
     if (link && cheaperToStream(pending, link)) {
       await this.#streamThrough(pending, settle);
       return;
