@@ -96,6 +96,7 @@ export function mergeServed(previous: ServedEntry | undefined, increment: Served
  * keeps its entries in memory; the result is the same as {@link mergeServed}'s.
  */
 export function addToServed(entry: ServedEntry, increment: ServedIncrement): void {
+  entry.size = increment.size;
   entry.spans = addSpans(entry.spans, increment.spans);
   entry.bytes += increment.bytes;
   entry.requests += increment.requests;
