@@ -36,12 +36,18 @@ async function everything(log: MemoryAccountabilityLog) {
   return { served: await log.served({ doc: 'doc' }), events: await log.readerEvents({ doc: 'doc' }) };
 }
 
+/** A log in its own folder under `dir`, written once: one token served once. */
+async function writtenOnce(name: string): Promise<{ dataDir: string; log: MemoryAccountabilityLog }> {
+  const dataDir = path.join(dir, name);
+  const log = await MemoryAccountabilityLog.open(dataDir);
+  await log.addServed([increment(1, 0, 1)]);
+  await log.flush();
+  return { dataDir, log };
+}
+
 describe('the in-process accountability file', () => {
   it('appends what each flush added, rewrites the whole once that reaches its size, and reads back the same log', async () => {
-    const dataDir = path.join(dir, 'appends');
-    const log = await MemoryAccountabilityLog.open(dataDir);
-    await log.addServed([increment(1, 0, 1)]);
-    await log.flush();
+    const { dataDir, log } = await writtenOnce('appends');
     const file = await theFile(dataDir);
     assert.equal((await readFile(file, 'utf8')).split('\n').filter(Boolean).length, 1, 'the first write is the whole log');
 
@@ -70,10 +76,7 @@ describe('the in-process accountability file', () => {
   });
 
   it('leaves out a last line cut short, and keeps every line before it', async () => {
-    const dataDir = path.join(dir, 'torn');
-    const log = await MemoryAccountabilityLog.open(dataDir);
-    await log.addServed([increment(1, 0, 1)]);
-    await log.flush();
+    const { dataDir, log } = await writtenOnce('torn');
     await log.addServed([increment(1, 5000, 2), increment(2, 0, 2)]);
     await log.flush();
     const expected = await everything(log);
@@ -84,10 +87,7 @@ describe('the in-process accountability file', () => {
   });
 
   it('after a line cut short, what is added next is kept too, across another restart', async () => {
-    const dataDir = path.join(dir, 'torn-then-more');
-    const log = await MemoryAccountabilityLog.open(dataDir);
-    await log.addServed([increment(1, 0, 1)]);
-    await log.flush();
+    const { dataDir, log } = await writtenOnce('torn-then-more');
     await log.addServed([increment(1, 5000, 2)]);
     await log.flush();
     await appendFile(await theFile(dataDir), '{"served":[{"tokenId":"token-3","doc":"do');
@@ -103,10 +103,7 @@ describe('the in-process accountability file', () => {
   });
 
   it('a write that fails loses nothing: the next flush writes it', async () => {
-    const dataDir = path.join(dir, 'failed-write');
-    const log = await MemoryAccountabilityLog.open(dataDir);
-    await log.addServed([increment(1, 0, 1)]);
-    await log.flush();
+    const { dataDir, log } = await writtenOnce('failed-write');
     // A folder where the file was: appending and replacing both fail (also as root).
     const file = await theFile(dataDir);
     await rm(file);
